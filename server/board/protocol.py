@@ -1,0 +1,195 @@
+"""Every WebSocket message of the Planche protocol, version 1, as one typed model each.
+
+The JSON Schema served at `/api/protocol.schema.json` is generated from these models, and
+`docs/protocol.md` is checked against them by a test. `decode_client_message` turns one
+text frame into a message or a `ProtocolError` carrying the contract's error code.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from server.board.apply import NoopReason
+from server.board.ops import KINDS, Op
+from server.board.state import Role
+
+PROTOCOL_VERSION = 1
+MAX_MESSAGE_BYTES = 64 * 1024
+
+
+class ErrorCode(StrEnum):
+    """Why a message was refused. Only `unauthorized` (to a hello) ends the connection."""
+
+    INVALID = "invalid"
+    FORBIDDEN = "forbidden"
+    TOO_LARGE = "too_large"
+    RATE_LIMITED = "rate_limited"
+    UNKNOWN_OP = "unknown_op"
+    UNAUTHORIZED = "unauthorized"
+    UNAVAILABLE = "unavailable"
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: ErrorCode, message: str, op_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.op_id = op_id
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# client to server
+
+
+class Hello(_Message):
+    type: Literal["hello"]
+    token: str = Field(min_length=1, max_length=200)
+    since: int | None = Field(default=None, ge=0)
+    epoch: str | None = Field(default=None, max_length=64)
+
+
+class OpMessage(_Message):
+    type: Literal["op"]
+    id: str = Field(min_length=1, max_length=64)
+    op: Op
+
+
+class PresenceUpdate(_Message):
+    """What this client is doing now; relayed to the others in batches, never stored."""
+
+    type: Literal["presence"]
+    typing: bool = False
+    area: str | None = Field(default=None, max_length=64)
+
+
+ClientMessage = Annotated[Hello | OpMessage | PresenceUpdate, Field(discriminator="type")]
+CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+
+
+# server to client
+
+
+class OpRecordOut(BaseModel):
+    seq: int
+    id: str
+    by: str
+    op: dict[str, Any]
+    noop: NoopReason | None = Field(
+        default=None, description="Why the op changed nothing; absent when it applied."
+    )
+
+
+class Welcome(_Message):
+    type: Literal["welcome"] = "welcome"
+    protocol: int = PROTOCOL_VERSION
+    role: Role
+    participant_id: str
+    seq: int
+    epoch: str
+    state: dict[str, Any] | None = Field(default=None, description="The whole board at seq.")
+    ops: list[OpRecordOut] | None = Field(default=None, description="Every op after `since`.")
+    limits: dict[str, int] = Field(default_factory=dict)
+
+
+class OpsMessage(_Message):
+    type: Literal["ops"] = "ops"
+    ops: list[OpRecordOut]
+
+
+class Ack(_Message):
+    type: Literal["ack"] = "ack"
+    id: str
+    seq: int
+    noop: NoopReason | None = None
+
+
+class ErrorMessage(_Message):
+    type: Literal["error"] = "error"
+    id: str | None
+    code: ErrorCode
+    message: str
+
+
+class PeerPresence(BaseModel):
+    participant_id: str
+    name: str
+    role: Role
+    typing: bool = False
+    area: str | None = None
+
+
+class Presence(_Message):
+    """Who is connected now, sent in batches whenever it changes."""
+
+    type: Literal["presence"] = "presence"
+    peers: list[PeerPresence]
+
+
+ServerMessage = Annotated[
+    Welcome | OpsMessage | Ack | ErrorMessage | Presence, Field(discriminator="type")
+]
+SERVER_MESSAGE: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+
+
+def json_schema() -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"Planche wire protocol, version {PROTOCOL_VERSION}",
+        "$defs": {
+            "ClientMessage": CLIENT_MESSAGE.json_schema(),
+            "ServerMessage": SERVER_MESSAGE.json_schema(),
+        },
+    }
+
+
+def encode(message: BaseModel) -> str:
+    return message.model_dump_json(exclude_none=True)
+
+
+def decode_client_message(frame: str | bytes) -> Hello | OpMessage | PresenceUpdate:
+    """One client frame as a message; a `ProtocolError` says in plain words what is wrong."""
+    if isinstance(frame, bytes):
+        raise ProtocolError(ErrorCode.INVALID, "Send text frames holding JSON, not binary data.")
+    try:
+        data = json.loads(frame)
+    except ValueError:
+        raise ProtocolError(ErrorCode.INVALID, "The message is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ProtocolError(ErrorCode.INVALID, "A message must be a JSON object with a 'type'.")
+    raw_id = data.get("id")
+    op_id = raw_id if isinstance(raw_id, str) and data.get("type") == "op" else None
+    if data.get("type") == "op":
+        op = data.get("op")
+        kind = op.get("kind") if isinstance(op, dict) else None
+        if isinstance(kind, str) and kind not in KINDS:
+            known = ", ".join(KINDS)
+            raise ProtocolError(
+                ErrorCode.UNKNOWN_OP, f"Unknown op kind {kind!r}; known kinds: {known}.", op_id
+            )
+    try:
+        return CLIENT_MESSAGE.validate_python(data)
+    except ValidationError as e:
+        raise _explain(e, op_id) from None
+
+
+def _explain(error: ValidationError, op_id: str | None) -> ProtocolError:
+    first = error.errors()[0]
+    loc = [str(p) for p in first["loc"]]
+    if loc and loc[0] in ("hello", "op", "presence"):
+        loc = loc[1:]  # the union's tag, not a field
+    where = ".".join(p for p in loc if p not in KINDS)
+    text = first["msg"].removeprefix("Value error, ")
+    code = ErrorCode.TOO_LARGE if "too long" in text else ErrorCode.INVALID
+    if first["type"] == "union_tag_invalid" and not where:
+        text = "must be one of hello, op, presence"
+    elif first["type"] == "union_tag_not_found":
+        text = "needs a 'kind' naming the op" if where == "op" else "needs a 'type'"
+    return ProtocolError(code, f"Field '{where or 'type'}': {text}.", op_id)
+

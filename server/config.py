@@ -1,0 +1,139 @@
+"""Every server setting, declared once.
+
+Each `Setting` gives a CLI flag (`--database-url`) and an environment variable
+(`PLANCHE_DATABASE_URL`); a flag wins over the variable, the variable over the default.
+`docs/settings.md` lists them all, and a test checks that it does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from server.exceptions import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def env(self) -> str:
+        return "PLANCHE_" + self.name.upper()
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("must be a whole number above 0")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise ValueError("must be a number above 0")
+    return number
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("host", "127.0.0.1", str, "Address to listen on; 0.0.0.0 for every interface."),
+    Setting("port", 8000, _positive_int, "TCP port to listen on."),
+    Setting(
+        "database_url",
+        "sqlite:///planche.db",
+        str,
+        "Where boards are stored: sqlite:///PATH (the embedded default).",
+    ),
+    Setting(
+        "allowed_origins",
+        (),
+        _origins,
+        "Comma-separated origins (https://board.example.org) allowed to open WebSockets "
+        "besides the server's own; same origin only when empty.",
+    ),
+    Setting("log_level", "info", str, "Logging level: debug, info, warning or error."),
+    Setting(
+        "resume_max_ops",
+        1000,
+        _positive_int,
+        "A client further behind than this many ops gets the whole state instead of the ops.",
+    ),
+    Setting(
+        "snapshot_every",
+        500,
+        _positive_int,
+        "Save a snapshot of a board every this many ops, so it loads without a long replay.",
+    ),
+    Setting(
+        "send_queue_max",
+        1000,
+        _positive_int,
+        "Messages waiting for one slow connection before it is closed (it then resumes).",
+    ),
+    Setting(
+        "hello_timeout",
+        10.0,
+        _positive_float,
+        "Seconds a new WebSocket has to send its hello.",
+    ),
+    Setting(
+        "join_attempts_per_minute",
+        10,
+        _positive_int,
+        "Wrong join codes one address may try per minute before it gets 429.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "sqlite:///planche.db"
+    allowed_origins: tuple[str, ...] = ()
+    log_level: str = "info"
+    resume_max_ops: int = 1000
+    snapshot_every: int = 500
+    send_queue_max: int = 1000
+    hello_timeout: float = 10.0
+    join_attempts_per_minute: int = 10
+
+
+assert [s.name for s in SETTINGS] == [f.name for f in fields(Config)], "settings table drifted"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    for s in SETTINGS:
+        parser.add_argument(s.flag, dest=s.name, default=None, help=f"{s.help} [{s.env}]")
+
+
+def load(args: Mapping[str, str | None], environ: Mapping[str, str] = os.environ) -> Config:
+    """The config from CLI values (None where not given), then the environment, then defaults."""
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        raw = args.get(s.name)
+        source = s.flag
+        if raw is None:
+            raw, source = environ.get(s.env), s.env
+        if raw is None:
+            continue
+        try:
+            values[s.name] = s.parse(raw)
+        except ValueError as e:
+            raise ConfigError(f"{source}={raw!r} is not usable: {e}") from None
+    return Config(**values)

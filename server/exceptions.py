@@ -1,0 +1,19 @@
+"""Errors the server raises on purpose; one HTTP handler and one WebSocket function map them."""
+
+from __future__ import annotations
+
+
+class PlancheError(Exception):
+    """Base of every error with a message fit to show a user."""
+
+
+class StoreUnavailable(PlancheError):
+    """The store could not be reached or refused the write; nothing was acknowledged."""
+
+
+class DuplicateOp(PlancheError):
+    """The op log already holds this (board, seq) or (board, op id): a bug or a second writer."""
+
+
+class ConfigError(PlancheError):
+    """A setting has a value the server cannot use."""

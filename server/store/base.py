@@ -1,0 +1,122 @@
+"""What the server needs from a store, whatever holds the data (SQLite now, Postgres later).
+
+Rooms and HTTP handlers talk only to `Store`. Tokens are stored as SHA-256 hashes, never as
+given. `append` is the durability point: when it returns, the ops are committed and may be
+acknowledged; ops appended at the same moment, from any board, share one commit.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Any
+
+from server.board.apply import NoopReason, Record
+from server.board.state import Role
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    id: str
+    title: str
+    method: str
+    language: str
+    join_code: str
+    epoch: str
+    created_at: float  # seconds since the epoch, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """Whom a token stands for."""
+
+    board_id: str
+    participant_id: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class NewParticipant:
+    id: str
+    name: str
+    role: Role
+    token_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOp:
+    """One committed entry of the op log."""
+
+    record: Record
+    noop: NoopReason | None
+    at: float  # when the server sequenced it, seconds since the epoch, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    board_id: str
+    seq: int
+    state: dict[str, Any]  # BoardState.to_json()
+    name: str | None
+    created_at: float
+
+
+class Store(abc.ABC):
+    @abc.abstractmethod
+    async def open(self) -> None:
+        """Connect and bring the schema up to date (runs the migrations)."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Finish pending commits and release connections."""
+
+    @abc.abstractmethod
+    async def ping(self) -> None:
+        """Return when the store answers; raise StoreUnavailable otherwise."""
+
+    @abc.abstractmethod
+    async def create_board(
+        self, board: BoardRow, initial_state: dict[str, Any], participants: list[NewParticipant]
+    ) -> None:
+        """Store the board, its state at seq 0 (as a snapshot) and its first credentials,
+        in one transaction."""
+
+    @abc.abstractmethod
+    async def get_board(self, board_id: str) -> BoardRow | None: ...
+
+    @abc.abstractmethod
+    async def find_board_by_code(self, join_code: str) -> BoardRow | None: ...
+
+    @abc.abstractmethod
+    async def add_participant(self, board_id: str, participant: NewParticipant) -> None: ...
+
+    @abc.abstractmethod
+    async def authenticate(self, token_hash: str) -> Credential | None: ...
+
+    @abc.abstractmethod
+    async def append(self, board_id: str, ops: list[StoredOp]) -> None:
+        """Commit `ops` (consecutive seqs) durably. Raises DuplicateOp if a seq or op id is
+        already stored, StoreUnavailable if the commit failed; then nothing was stored."""
+
+    @abc.abstractmethod
+    async def ops_after(
+        self, board_id: str, after_seq: int, limit: int | None = None
+    ) -> list[StoredOp]:
+        """Committed ops with seq > after_seq, in seq order, at most `limit`."""
+
+    @abc.abstractmethod
+    async def op_index(self, board_id: str) -> dict[str, tuple[int, NoopReason | None]]:
+        """Every stored op id of the board with its seq and no-op reason (for idempotency)."""
+
+    @abc.abstractmethod
+    async def head(self, board_id: str) -> int:
+        """The highest committed seq of the board, 0 if it has no ops."""
+
+    @abc.abstractmethod
+    async def latest_snapshot(self, board_id: str) -> Snapshot | None:
+        """The snapshot with the highest seq (there is always one at seq 0)."""
+
+    @abc.abstractmethod
+    async def save_snapshot(
+        self, board_id: str, seq: int, state: dict[str, Any], name: str | None = None
+    ) -> None: ...
