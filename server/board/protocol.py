@@ -96,6 +96,7 @@ class Welcome(_Message):
     state: dict[str, Any] | None = Field(default=None, description="The whole board at seq.")
     ops: list[OpRecordOut] | None = Field(default=None, description="Every op after `since`.")
     limits: dict[str, int] = Field(default_factory=dict)
+    join_code: str | None = Field(default=None, description="The code to show for joining.")
 
 
 class OpsMessage(_Message):

@@ -1,0 +1,22 @@
+# Sourced by scripts/serve and scripts/test: a virtualenv in .venv with Planche installed.
+# Debian's own Python refuses system-wide pip installs (PEP 668), hence the venv.
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+apt_install() {  # installs the Debian packages given that are not installed yet
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing Debian packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+make_venv() {  # $1: the pip extras, e.g. "[test]" or ""
+  if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    apt_install python3-venv
+  fi
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$1"
+}

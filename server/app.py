@@ -1,0 +1,94 @@
+"""The Starlette application: routes, lifespan (store, broker, rooms), error handlers."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+
+from server.board.protocol import json_schema
+from server.broker.memory import MemoryBroker
+from server.config import Config
+from server.exceptions import StoreUnavailable
+from server.http import boards, pages
+from server.http.errors import HANDLERS, error_response
+from server.http.headers import SecurityHeaders
+from server.http.ratelimit import FailureLimiter
+from server.services import Services
+from server.store import open_store
+from server.sync.connection import serve_board_socket
+from server.sync.rooms import Rooms
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "board_client" / "web"
+
+
+def _services(request: Request | WebSocket) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def healthz(request: Request) -> Response:
+    await _services(request).store.ping()
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    try:
+        await _services(request).store.ping()
+    except StoreUnavailable as e:
+        return error_response(503, "unavailable", f"The store does not answer: {e}")
+    return JSONResponse({"status": "ok", "store": "ok", "broker": "ok"})
+
+
+async def protocol_schema(request: Request) -> Response:
+    return JSONResponse(json_schema())
+
+
+async def board_socket(websocket: WebSocket) -> None:
+    services = _services(websocket)
+    await serve_board_socket(
+        websocket, websocket.path_params["board_id"], services.rooms, services.store,
+        services.config,
+    )
+
+
+def create_app(config: Config) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = open_store(config.database_url)
+        await store.open()
+        broker = MemoryBroker()
+        await broker.start()
+        rooms = Rooms(store, broker, config)
+        app.state.services = Services(
+            config, store, broker, rooms, FailureLimiter(config.join_attempts_per_minute)
+        )
+        try:
+            yield
+        finally:
+            await rooms.close()
+            await broker.stop()
+            await store.close()
+
+    routes = [
+        Route("/", pages.start_page),
+        Route("/b/{board_id}", pages.board_page),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/api/protocol.schema.json", protocol_schema),
+        Route("/api/boards", boards.create_board, methods=["POST"]),
+        Route("/api/join", boards.join_board, methods=["POST"]),
+        Route("/api/boards/{board_id}", boards.get_board),
+        WebSocketRoute("/ws/boards/{board_id}", board_socket),
+        Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=HANDLERS)  # type: ignore[arg-type]
+    app.add_middleware(SecurityHeaders)
+    return app

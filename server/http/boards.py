@@ -1,0 +1,158 @@
+"""REST: create a board, join it with a code, read its state."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from facilitation_methods import METHODS, get_method
+from server.board.ops import TITLE_MAX, JoiningParticipant, ParticipantJoin
+from server.board.state import Area, Participant, new_board
+from server.http.errors import ApiError, read_json
+from server.ids import (
+    hash_token,
+    new_board_id,
+    new_epoch,
+    new_join_code,
+    new_participant_id,
+    new_token,
+    normalize_join_code,
+)
+from server.services import Services
+from server.store.base import BoardRow, NewParticipant
+
+NAME_MAX = 60
+_FACILITATOR_NAME = {"da": "Facilitator", "sv": "Samtalsledare", "en": "Facilitator"}
+
+
+class CreateBoard(BaseModel):
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    method: str = "free"
+    language: Literal["da", "sv", "en"] = "da"
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
+
+
+class Join(BaseModel):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def create_board(request: Request) -> JSONResponse:
+    body = await read_json(request, CreateBoard)
+    services = _services(request)
+    method = get_method(body.method)
+    if method is None:
+        known = ", ".join(sorted(METHODS))
+        raise ApiError(422, "invalid", f"Unknown method {body.method!r}; known methods: {known}.")
+    if not body.title.strip():
+        raise ApiError(422, "invalid", "Field 'title': give the board a title.")
+    board = BoardRow(
+        id=new_board_id(),
+        title=body.title.strip(),
+        method=method.id,
+        language=body.language,
+        join_code=new_join_code(),
+        epoch=new_epoch(),
+        created_at=time.time(),
+    )
+    facilitator_token, viewer_token = new_token(), new_token()
+    facilitator = Participant(
+        id=new_participant_id(),
+        name=(body.name or _FACILITATOR_NAME[body.language]).strip(),
+        role="facilitator",
+    )
+    viewer = NewParticipant(new_participant_id(), "", "viewer", hash_token(viewer_token))
+    areas = tuple(Area(id=a.id, title=a.title[body.language]) for a in method.areas)
+    state = replace(
+        new_board(board.id, board.title, board.method, board.language, areas),
+        participants={facilitator.id: facilitator},
+    )
+    await services.store.create_board(
+        board,
+        state.to_json(),
+        [
+            NewParticipant(facilitator.id, facilitator.name, "facilitator",
+                           hash_token(facilitator_token)),
+            viewer,
+        ],
+    )
+    return JSONResponse(
+        {
+            "id": board.id,
+            "join_code": board.join_code,
+            "facilitator_token": facilitator_token,
+            "viewer_token": viewer_token,
+            "participant_id": facilitator.id,
+            "epoch": board.epoch,
+            "urls": {
+                "board": f"/b/{board.id}",
+                "join": f"/?code={board.join_code}",
+                # a fragment never reaches the server, so the token stays out of its logs
+                "viewer": f"/b/{board.id}#token={viewer_token}",
+            },
+        },
+        status_code=201,
+    )
+
+
+async def join_board(request: Request) -> JSONResponse:
+    services = _services(request)
+    address = request.client.host if request.client else "unknown"
+    if (wait := services.join_limiter.retry_after(address)) is not None:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"Too many wrong codes from this address. Try again in {wait} seconds.",
+            {"Retry-After": str(wait)},
+        )
+    body = await read_json(request, Join)
+    name = body.name.strip()
+    if not name:
+        raise ApiError(422, "invalid", "Field 'name': write the name others will see.")
+    board = await services.store.find_board_by_code(normalize_join_code(body.code))
+    if board is None:
+        services.join_limiter.failed(address)
+        raise ApiError(404, "not_found", "No board has that code. Check it and try again.")
+    room = await services.rooms.get(board.id)
+    if room is None:
+        raise ApiError(404, "not_found", "That board no longer exists.")
+    token = new_token()
+    participant = NewParticipant(new_participant_id(), name, "participant", hash_token(token))
+    await services.store.add_participant(board.id, participant)
+    joined = JoiningParticipant(id=participant.id, name=name, role="participant")
+    await room.submit(
+        f"join-{participant.id}", ParticipantJoin(kind="participant.join", participant=joined),
+        participant.id,
+    )
+    return JSONResponse(
+        {"board_id": board.id, "token": token, "participant_id": participant.id}
+    )
+
+
+async def get_board(request: Request) -> JSONResponse:
+    services = _services(request)
+    board_id = request.path_params["board_id"]
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(401, "unauthorized", "Send 'Authorization: Bearer <token>'.")
+    credential = await services.store.authenticate(hash_token(token.strip()))
+    if credential is None:
+        raise ApiError(401, "unauthorized", "This token is not valid. Join the board again.")
+    room = await services.rooms.get(board_id)
+    if room is None:
+        raise ApiError(404, "not_found", "There is no board with this id.")
+    if credential.board_id != board_id:
+        raise ApiError(403, "forbidden", "This token belongs to another board.")
+    state = room.state
+    return JSONResponse({"id": board_id, "seq": state.seq, "epoch": room.epoch,
+                         "state": state.to_json()})

@@ -1,0 +1,67 @@
+"""One JSON error shape for the whole HTTP API: {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.exceptions import StoreUnavailable
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def read_json(request: Request, model: type[M]) -> M:
+    """The request body as `model`, or an ApiError naming the bad field."""
+    try:
+        data: Any = await request.json()
+    except ValueError:
+        raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        text = first["msg"].removeprefix("Value error, ")
+        raise ApiError(422, "invalid", f"Field '{where}': {text}.") from None
+
+
+async def api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    return error_response(exc.status_code, codes.get(exc.status_code, "error"), exc.detail)
+
+
+async def store_error(request: Request, exc: Exception) -> Response:
+    message = "The board store cannot be reached just now; nothing was changed. Try again."
+    return error_response(503, "unavailable", message)
+
+
+HANDLERS = {ApiError: api_error, HTTPException: http_error, StoreUnavailable: store_error}

@@ -1,0 +1,209 @@
+"""One WebSocket of a board: handshake checks, hello, then ops in and frames out.
+
+Reading and writing are separate tasks: a reader that waits for a slow socket would hold up
+the acks of everyone's group commit, so frames go through a bounded queue, and a connection
+whose queue fills up is closed (it resumes from its last seq when it comes back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from server.board.ops import SENDERS
+from server.board.protocol import (
+    Ack,
+    ErrorCode,
+    ErrorMessage,
+    Hello,
+    OpMessage,
+    PresenceUpdate,
+    ProtocolError,
+    decode_client_message,
+    encode,
+)
+from server.board.state import Role
+from server.config import Config
+from server.ids import hash_token
+from server.store.base import Store
+from server.sync.rooms import Room, Rooms, ops_frame
+
+log = logging.getLogger("planche.connection")
+
+CLOSE_GOING_AWAY = 1001
+CLOSE_POLICY = 1008
+CLOSE_TRY_AGAIN = 1013
+_MAX_OPS_IN_FLIGHT = 64  # per connection; more waits for earlier acks
+
+
+class Connection:
+    """The room's view of this socket (see `rooms.Peer`)."""
+
+    def __init__(self, websocket: WebSocket, participant_id: str, role: Role, queue_max: int):
+        self.websocket = websocket
+        self.participant_id = participant_id
+        self.role = role
+        self.last_seq = 0
+        self.room: Room | None = None
+        self._out: asyncio.Queue[str | None] = asyncio.Queue(maxsize=queue_max)
+        self._closing = False
+
+    def deliver(self, first_seq: int, last_seq: int, frame: str) -> None:
+        if last_seq <= self.last_seq:
+            return  # already sent (a resend or a late duplicate from the broker)
+        if first_seq != self.last_seq + 1:
+            missed = self.room.ops_between(self.last_seq, last_seq) if self.room else None
+            if missed is None:
+                self.close(CLOSE_TRY_AGAIN, "missed ops; resume")
+                return
+            frame = ops_frame(missed)
+        self.last_seq = last_seq
+        self.send(frame)
+
+    def send(self, frame: str) -> None:
+        if self._closing:
+            return
+        try:
+            self._out.put_nowait(frame)
+        except asyncio.QueueFull:
+            log.warning("closing slow connection of %s", self.participant_id)
+            self.close(CLOSE_TRY_AGAIN, "too slow; resume")
+
+    def close(self, code: int, reason: str) -> None:
+        """Stop sending and close after the frames already queued cannot be delivered."""
+        if self._closing:
+            return
+        self._closing = True
+        self._close_code, self._close_reason = code, reason
+        while not self._out.empty():  # the client resumes from its last seq anyway
+            self._out.get_nowait()
+        self._out.put_nowait(None)
+
+    async def write_loop(self) -> None:
+        while (frame := await self._out.get()) is not None:
+            await self.websocket.send_text(frame)
+        with contextlib.suppress(Exception):
+            await self.websocket.close(self._close_code, self._close_reason)
+
+
+def error_frame(error: ProtocolError) -> str:
+    return encode(ErrorMessage(id=error.op_id, code=error.code, message=error.message))
+
+
+def origin_allowed(websocket: WebSocket, allowed: tuple[str, ...]) -> bool:
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True  # scripts send none; browsers always do
+    origin = origin.rstrip("/")
+    host = websocket.headers.get("host", "")
+    own = {f"http://{host}", f"https://{host}"}
+    return origin in own or origin in allowed
+
+
+async def serve_board_socket(
+    websocket: WebSocket, board_id: str, rooms: Rooms, store: Store, config: Config
+) -> None:
+    if not origin_allowed(websocket, config.allowed_origins):
+        log.warning("refused WebSocket from origin %s", websocket.headers.get("origin"))
+        await websocket.close(CLOSE_POLICY)  # before accept: the client sees HTTP 403
+        return
+    await websocket.accept()
+    try:
+        hello = await _await_hello(websocket, config.hello_timeout)
+    except (WebSocketDisconnect, TimeoutError):
+        with contextlib.suppress(Exception):
+            await websocket.close(CLOSE_POLICY, "no hello")
+        return
+    credential = await store.authenticate(hash_token(hello.token))
+    room = await rooms.get(board_id) if credential and credential.board_id == board_id else None
+    if credential is None or room is None:
+        message = "This token does not open this board. Join again with the board's code."
+        await websocket.send_text(
+            error_frame(ProtocolError(ErrorCode.UNAUTHORIZED, message))
+        )
+        await websocket.close(CLOSE_POLICY, "unauthorized")
+        return
+
+    conn = Connection(websocket, credential.participant_id, credential.role, config.send_queue_max)
+    conn.room = room
+    welcome = room.attach(conn, hello.since, hello.epoch)
+    conn.last_seq = welcome.seq
+    conn.send(encode(welcome))
+    writer = asyncio.create_task(conn.write_loop())
+    try:
+        await _read_loop(websocket, conn, room)
+    finally:
+        room.detach(conn)
+        conn.close(CLOSE_GOING_AWAY, "bye")
+        with contextlib.suppress(Exception):
+            await writer
+
+
+async def _await_hello(websocket: WebSocket, seconds: float) -> Hello:
+    """The first valid hello; anything else before it is answered with an error."""
+    async with asyncio.timeout(seconds):
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000))
+            try:
+                decoded = decode_client_message(_frame(message))
+            except ProtocolError as e:
+                await websocket.send_text(error_frame(e))
+                continue
+            if isinstance(decoded, Hello):
+                return decoded
+            await websocket.send_text(
+                error_frame(ProtocolError(ErrorCode.INVALID, "Send a hello first.", None))
+            )
+
+
+def _frame(message: Any) -> str | bytes:
+    text = message.get("text")
+    return text if text is not None else message.get("bytes") or b""
+
+
+async def _read_loop(websocket: WebSocket, conn: Connection, room: Room) -> None:
+    slots = asyncio.Semaphore(_MAX_OPS_IN_FLIGHT)
+    tasks: set[asyncio.Task[None]] = set()
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        try:
+            decoded = decode_client_message(_frame(message))
+        except ProtocolError as e:
+            conn.send(error_frame(e))
+            continue
+        if isinstance(decoded, OpMessage):
+            await slots.acquire()
+            task = asyncio.create_task(_submit(conn, room, decoded))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            task.add_done_callback(lambda _: slots.release())
+        elif isinstance(decoded, PresenceUpdate):
+            room.set_presence(conn, {"typing": decoded.typing, "area": decoded.area})
+        else:
+            error = ProtocolError(ErrorCode.INVALID, "Already greeted; send hello only once.")
+            conn.send(error_frame(error))
+
+
+async def _submit(conn: Connection, room: Room, message: OpMessage) -> None:
+    kind = message.op.kind
+    if conn.role not in SENDERS.get(kind, frozenset()):
+        if conn.role == "viewer":
+            text = f"Viewers can only watch this board; '{kind}' was not applied."
+        else:
+            text = f"Only the facilitator may send '{kind}'."
+        conn.send(error_frame(ProtocolError(ErrorCode.FORBIDDEN, text, message.id)))
+        return
+    try:
+        outcome = await room.submit(message.id, message.op, conn.participant_id)
+    except ProtocolError as e:
+        conn.send(error_frame(e))
+        return
+    conn.send(encode(Ack(id=message.id, seq=outcome.seq, noop=outcome.noop)))

@@ -1,0 +1,325 @@
+"""A room per open board: the one place that orders its ops.
+
+An op's path through a room: `submit` puts it on the queue; the room's task takes everything
+queued, gives each op the next seq, applies it to a working copy of the state, and hands the
+batch to the store (one commit). Only when the commit returns does the working copy become
+the committed state, the senders get their acks, and the batch is published to the broker,
+from which every connection of the board gets it. A failed commit leaves the committed state
+as it was and acks nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from server.board.apply import NoopReason, Record, apply, replay
+from server.board.ops import Op, dump_op
+from server.board.protocol import (
+    PROTOCOL_VERSION,
+    ErrorCode,
+    PeerPresence,
+    Presence,
+    ProtocolError,
+    Welcome,
+    encode,
+)
+from server.board.state import BoardState, Role
+from server.broker.base import Broker, Subscription
+from server.config import Config
+from server.exceptions import DuplicateOp, StoreUnavailable
+from server.store.base import BoardRow, Store, StoredOp
+
+log = logging.getLogger("planche.rooms")
+
+_BATCH_MAX = 500
+_PRESENCE_BATCH_SECONDS = 0.2  # presence changes within this window go out as one message
+
+
+class Peer(Protocol):
+    """A connection as the room sees it."""
+
+    participant_id: str
+    role: Role
+
+    def deliver(self, first_seq: int, last_seq: int, frame: str) -> None:
+        """Queue an `ops` frame holding seqs first..last; never blocks."""
+
+    def send(self, frame: str) -> None:
+        """Queue any other frame (presence); never blocks."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    seq: int
+    noop: NoopReason | None
+
+
+@dataclass(slots=True)
+class _Submission:
+    op_id: str
+    op: Op
+    by: str
+    done: asyncio.Future[Outcome]
+
+
+class Room:
+    def __init__(self, board: BoardRow, store: Store, broker: Broker, config: Config) -> None:
+        self.board = board
+        self._store = store
+        self._broker = broker
+        self._config = config
+        self.state: BoardState  # committed; set by load()
+        self._index: dict[str, Outcome] = {}
+        self._inflight: dict[str, asyncio.Future[Outcome]] = {}
+        self._queue: asyncio.Queue[_Submission] = asyncio.Queue()
+        # the last ops in wire form, enough to resume any client within resume_max_ops
+        self._recent: deque[dict[str, Any]] = deque(maxlen=config.resume_max_ops)
+        self.peers: set[Peer] = set()
+        self.presence: dict[Peer, dict[str, Any]] = {}
+        self._last_snapshot_seq = 0
+        self._task: asyncio.Task[None] | None = None
+        self._subscription: Subscription | None = None
+        self._background: set[asyncio.Task[None]] = set()
+        self._presence_flush: asyncio.TimerHandle | None = None
+
+    @property
+    def epoch(self) -> str:
+        return self.board.epoch
+
+    async def load(self) -> None:
+        snapshot = await self._store.latest_snapshot(self.board.id)
+        if snapshot is None:
+            raise StoreUnavailable(f"board {self.board.id} has no snapshot at seq 0")
+        stored = await self._store.ops_after(self.board.id, snapshot.seq)
+        self.state = replay(BoardState.from_json(snapshot.state), [s.record for s in stored])
+        self._last_snapshot_seq = snapshot.seq
+        self._index = {
+            op_id: Outcome(seq, noop)
+            for op_id, (seq, noop) in (await self._store.op_index(self.board.id)).items()
+        }
+        floor = max(0, self.state.seq - self._config.resume_max_ops)
+        recent = stored if floor >= snapshot.seq else await self._store.ops_after(self.board.id, floor)
+        self._recent.extend(_wire(s) for s in recent if s.record.seq > floor)
+        self._subscription = self._broker.subscribe(self.board.id, self._on_published)
+        self._task = asyncio.create_task(self._run(), name=f"room-{self.board.id}")
+
+    async def close(self) -> None:
+        if self._presence_flush is not None:
+            self._presence_flush.cancel()
+        if self._subscription is not None:
+            self._subscription.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for task in list(self._background):
+            with contextlib.suppress(Exception):
+                await task
+
+    # connections
+
+    def attach(self, peer: Peer, since: int | None, epoch: str | None) -> Welcome:
+        """Register `peer` and say what it must load to hold the board at the current seq.
+
+        Runs without awaiting, so no op can slip between the welcome and the first delivery.
+        """
+        self.peers.add(peer)
+        self.presence[peer] = {"typing": False, "area": None}
+        self._presence_changed()
+        welcome = Welcome(
+            role=peer.role,
+            participant_id=peer.participant_id,
+            seq=self.state.seq,
+            epoch=self.epoch,
+            limits={"max_message_bytes": 64 * 1024, "note_text_max": 1000},
+            protocol=PROTOCOL_VERSION,
+            join_code=self.board.join_code,
+        )
+        ops = self._ops_since(since) if epoch in (None, self.epoch) else None
+        if ops is None:
+            welcome.state = self.state.to_json()
+        else:
+            welcome.ops = ops  # type: ignore[assignment]  # validated wire dicts
+        return welcome
+
+    def detach(self, peer: Peer) -> None:
+        self.peers.discard(peer)
+        if self.presence.pop(peer, None) is not None:
+            self._presence_changed()
+
+    def _ops_since(self, since: int | None) -> list[dict[str, Any]] | None:
+        """Every op after `since`, or None when the client must take the whole state."""
+        if since is None or since > self.state.seq:
+            return None
+        if since == self.state.seq:
+            return []
+        floor = self._recent[0]["seq"] - 1 if self._recent else self.state.seq
+        if since < floor:
+            return None
+        return [r for r in self._recent if r["seq"] > since]
+
+    def set_presence(self, peer: Peer, info: dict[str, Any]) -> None:
+        if self.presence.get(peer) != info:
+            self.presence[peer] = info
+            self._presence_changed()
+
+    def _presence_changed(self) -> None:
+        if self._presence_flush is None:
+            loop = asyncio.get_running_loop()
+            self._presence_flush = loop.call_later(_PRESENCE_BATCH_SECONDS, self._send_presence)
+
+    def _send_presence(self) -> None:
+        self._presence_flush = None
+        peers: dict[str, PeerPresence] = {}
+        for peer, info in self.presence.items():
+            known = self.state.participants.get(peer.participant_id)
+            entry = peers.get(peer.participant_id) or PeerPresence(
+                participant_id=peer.participant_id,
+                name=known.name if known else "",
+                role=peer.role,
+            )
+            entry.typing = entry.typing or bool(info.get("typing"))
+            entry.area = entry.area or info.get("area")
+            peers[peer.participant_id] = entry
+        frame = encode(Presence(peers=sorted(peers.values(), key=lambda p: p.name)))
+        for peer in list(self.peers):
+            peer.send(frame)
+
+    # ops
+
+    async def submit(self, op_id: str, op: Op, by: str) -> Outcome:
+        """Order, apply and store `op`; returns once it is durable. Idempotent by `op_id`."""
+        if (known := self._index.get(op_id)) is not None:
+            return known
+        if (running := self._inflight.get(op_id)) is not None:
+            return await asyncio.shield(running)
+        done: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._inflight[op_id] = done
+        self._queue.put_nowait(_Submission(op_id, op, by, done))
+        return await asyncio.shield(done)
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < _BATCH_MAX and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._commit(batch)
+            except Exception:  # a bug must not stop the board: refuse the batch, keep going
+                log.exception("room %s failed a batch", self.board.id)
+                self._fail(batch, ErrorCode.UNAVAILABLE, "The server failed to store this op.")
+
+    async def _commit(self, batch: list[_Submission]) -> None:
+        working = self.state
+        stored: list[StoredOp] = []
+        now = time.time()
+        for sub in batch:
+            record = Record(seq=working.seq + 1, id=sub.op_id, by=sub.by, op=sub.op)
+            working, noop = apply(working, record)
+            stored.append(StoredOp(record=record, noop=noop, at=now))
+        try:
+            await self._store.append(self.board.id, stored)
+        except (StoreUnavailable, DuplicateOp) as e:
+            log.error("board %s: commit of %d ops failed: %s", self.board.id, len(batch), e)
+            message = "The board could not be saved just now; the op was not stored. Send it again."
+            self._fail(batch, ErrorCode.UNAVAILABLE, message)
+            return
+        self.state = working
+        for sub, entry in zip(batch, stored, strict=True):
+            outcome = Outcome(entry.record.seq, entry.noop)
+            self._index[sub.op_id] = outcome
+            self._inflight.pop(sub.op_id, None)
+            if not sub.done.done():
+                sub.done.set_result(outcome)
+        await self._broker.publish(self.board.id, [_wire(s) for s in stored])
+        if self.state.seq - self._last_snapshot_seq >= self._config.snapshot_every:
+            self._snapshot()
+
+    def _snapshot(self) -> None:
+        state = self.state
+        self._last_snapshot_seq = state.seq
+
+        async def save() -> None:
+            try:
+                await self._store.save_snapshot(self.board.id, state.seq, state.to_json())
+            except StoreUnavailable as e:  # a later snapshot will do; the log holds everything
+                log.warning("board %s: snapshot at %d not saved: %s", self.board.id, state.seq, e)
+
+        task = asyncio.create_task(save())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _on_published(self, records: list[dict[str, Any]]) -> None:
+        """Fan-out: one encoded frame for every peer of the board."""
+        if not records:
+            return
+        for r in records:
+            if not self._recent or r["seq"] > self._recent[-1]["seq"]:
+                self._recent.append(r)
+        frame = ops_frame(records)
+        first, last = records[0]["seq"], records[-1]["seq"]
+        for peer in list(self.peers):
+            peer.deliver(first, last, frame)
+
+    def _fail(self, batch: list[_Submission], code: ErrorCode, message: str) -> None:
+        for sub in batch:
+            self._inflight.pop(sub.op_id, None)
+            if not sub.done.done():
+                sub.done.set_exception(ProtocolError(code, message, sub.op_id))
+
+    def ops_between(self, after: int, upto: int) -> list[dict[str, Any]] | None:
+        """Recent ops after..upto for a peer that missed some; None if no longer kept."""
+        ops = [r for r in self._recent if after < r["seq"] <= upto]
+        return ops if len(ops) == upto - after else None
+
+
+def ops_frame(records: list[dict[str, Any]]) -> str:
+    """An `ops` message; built once per batch and shared by every peer."""
+    return json.dumps({"type": "ops", "ops": records}, separators=(",", ":"), ensure_ascii=False)
+
+
+def _wire(entry: StoredOp) -> dict[str, Any]:
+    r = entry.record
+    out: dict[str, Any] = {"seq": r.seq, "id": r.id, "by": r.by, "op": dump_op(r.op)}
+    if entry.noop is not None:
+        out["noop"] = entry.noop.value
+    return out
+
+
+class Rooms:
+    """The open rooms of this process, loaded on first use."""
+
+    def __init__(self, store: Store, broker: Broker, config: Config) -> None:
+        self._store = store
+        self._broker = broker
+        self._config = config
+        self._rooms: dict[str, Room] = {}
+        self._loading: dict[str, asyncio.Lock] = {}
+
+    async def get(self, board_id: str) -> Room | None:
+        """The board's room, or None if there is no such board."""
+        if (room := self._rooms.get(board_id)) is not None:
+            return room
+        lock = self._loading.setdefault(board_id, asyncio.Lock())
+        async with lock:
+            if (room := self._rooms.get(board_id)) is not None:
+                return room
+            board = await self._store.get_board(board_id)
+            if board is None:
+                return None
+            room = Room(board, self._store, self._broker, self._config)
+            await room.load()
+            self._rooms[board_id] = room
+            return room
+
+    async def close(self) -> None:
+        for room in self._rooms.values():
+            await room.close()
+        self._rooms.clear()
