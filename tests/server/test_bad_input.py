@@ -1,0 +1,113 @@
+"""Every kind of bad input gets the contract's answer, and nothing stored changes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.conftest import RunningServer
+from tests.wire import Peer, add_note, get_state, new_board, open_peer
+
+pytestmark = pytest.mark.anyio
+
+OP_ID = "bad-op-id"
+
+# (case, frame sent after the hello, expected error code, expected id in the error)
+CASES: list[tuple[str, Any, str, str | None]] = [
+    ("not json", "this is not json", "invalid", None),
+    ("binary frame", b"\x00\x01binary", "invalid", None),
+    ("json but not an object", "[1, 2, 3]", "invalid", None),
+    ("unknown message type", {"type": "shout"}, "invalid", None),
+    ("second hello", {"type": "hello", "token": "x"}, "invalid", None),
+    ("op without id", {"type": "op", "op": add_note("n9", "x")}, "invalid", None),
+    ("op without kind", {"type": "op", "id": OP_ID, "op": {}}, "invalid", OP_ID),
+    ("unknown op kind", {"type": "op", "id": OP_ID, "op": {"kind": "note.teleport"}},
+     "unknown_op", OP_ID),
+    ("wrong field type", {"type": "op", "id": OP_ID,
+                          "op": {"kind": "note.edit", "note_id": 5, "text": "x"}}, "invalid", OP_ID),
+    ("empty note text", {"type": "op", "id": OP_ID, "op": add_note("n9", "   ")}, "invalid", OP_ID),
+    ("note text over the limit", {"type": "op", "id": OP_ID, "op": add_note("n9", "x" * 1001)},
+     "too_large", OP_ID),
+    ("coordinates out of range", {"type": "op", "id": OP_ID, "op": {
+        "kind": "note.move", "note_id": "n1", "x": -5}}, "invalid", OP_ID),
+    ("server-only op kind", {"type": "op", "id": OP_ID, "op": {
+        "kind": "participant.join", "participant": {"id": "p-x", "name": "x", "role": "facilitator"}}},
+     "forbidden", OP_ID),
+]
+
+
+@pytest.fixture
+async def board_with_note(server: RunningServer) -> tuple[dict[str, Any], Peer, dict[str, Any]]:
+    board = await new_board(server)
+    writer = await open_peer(server, board["id"], board["facilitator_token"])
+    await writer.ack(await writer.op(add_note("n1", "stays as it is")))
+    before = await get_state(server, board["id"], board["facilitator_token"])
+    return board, writer, before
+
+
+@pytest.mark.parametrize(("case", "frame", "code", "error_id"), CASES, ids=[c[0] for c in CASES])
+async def test_bad_message_gets_its_error_and_changes_nothing(
+    server: RunningServer, board_with_note: Any, case: str, frame: Any, code: str,
+    error_id: str | None,
+) -> None:
+    board, writer, before = board_with_note
+    bad = await open_peer(server, board["id"], board["facilitator_token"])
+    await bad.send(frame)
+    error = await bad.until(lambda m: m["type"] == "error", f"error for {case}")
+    assert error["code"] == code
+    assert error["id"] == error_id
+    assert len(error["message"]) > 10, "the message must say what is wrong"
+    # the same connection still works, and so does everyone else's
+    ack = await bad.ack(await bad.op(add_note("after", "still served")))
+    assert ack["type"] == "ack"
+    await writer.until(lambda m: m["type"] == "ops" and m["ops"][0]["id"] == ack["id"])
+    after = await get_state(server, board["id"], board["facilitator_token"])
+    assert after["state"]["notes"]["n1"] == before["state"]["notes"]["n1"]
+    assert set(after["state"]["notes"]) == {"n1", "after"}
+    assert after["seq"] == before["seq"] + 1
+
+
+async def test_edit_of_unknown_note_is_a_recorded_noop_and_changes_nothing(
+    server: RunningServer, board_with_note: Any
+) -> None:
+    board, writer, before = board_with_note
+    ack = await writer.ack(await writer.op({"kind": "note.edit", "note_id": "nope", "text": "x"}))
+    assert (ack["type"], ack["noop"]) == ("ack", "note_not_found")
+    after = await get_state(server, board["id"], board["facilitator_token"])
+    assert after["state"]["notes"] == before["state"]["notes"]
+
+
+async def test_frame_over_64_kib_closes_only_that_connection_with_1009(
+    server: RunningServer, board_with_note: Any
+) -> None:
+    board, writer, before = board_with_note
+    big = await open_peer(server, board["id"], board["facilitator_token"])
+    huge = {"type": "op", "id": str(uuid.uuid4()), "op": add_note("big", "x" * 70_000)}
+    await big.send(json.dumps(huge))
+    with pytest.raises(ConnectionClosed) as closed:
+        await big.until(lambda m: False, "close")
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    ack = await writer.ack(await writer.op(add_note("n2", "others go on")))
+    assert ack["type"] == "ack"
+    after = await get_state(server, board["id"], board["facilitator_token"])
+    assert "big" not in after["state"]["notes"]
+
+
+async def test_messages_before_hello_are_refused_and_the_hello_still_works(
+    server: RunningServer, board_with_note: Any
+) -> None:
+    from websockets.asyncio.client import connect
+
+    board, _, _ = board_with_note
+    async with connect(f"{server.ws_url}/ws/boards/{board['id']}", compression=None) as ws:
+        await ws.send(json.dumps({"type": "op", "id": "early", "op": add_note("e", "early")}))
+        error = json.loads(await ws.recv())
+        assert (error["type"], error["code"]) == ("error", "invalid")
+        assert "hello" in error["message"]
+        await ws.send(json.dumps({"type": "hello", "token": board["facilitator_token"]}))
+        welcome = json.loads(await ws.recv())
+        assert welcome["type"] == "welcome" and "early" not in welcome["state"]["notes"]

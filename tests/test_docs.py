@@ -1,0 +1,42 @@
+"""Docs that drift from the code are defects: these tests say where."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from server.board.apply import NoopReason
+from server.board.ops import KINDS
+from server.board.protocol import CLIENT_MESSAGE, SERVER_MESSAGE, ErrorCode
+from server.config import SETTINGS
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _backticked(path: Path) -> set[str]:
+    return set(re.findall(r"(?<!`)`([^`\n]+)`(?!`)", path.read_text()))
+
+
+def test_every_setting_is_in_the_settings_reference() -> None:
+    documented = _backticked(DOCS / "settings.md")
+    for setting in SETTINGS:
+        assert setting.flag in documented, f"{setting.flag} missing from docs/settings.md"
+        assert setting.env in documented, f"{setting.env} missing from docs/settings.md"
+
+
+def test_every_op_kind_error_code_and_noop_reason_is_in_the_protocol_doc() -> None:
+    documented = _backticked(DOCS / "protocol.md")
+    missing = [k for k in KINDS if k not in documented]
+    missing += [c.value for c in ErrorCode if c.value not in documented]
+    missing += [r.value for r in NoopReason if r.value not in documented]
+    assert not missing, f"undocumented in docs/protocol.md: {missing}"
+
+
+def test_every_message_type_is_in_the_protocol_doc() -> None:
+    text = (DOCS / "protocol.md").read_text()
+    for adapter in (CLIENT_MESSAGE, SERVER_MESSAGE):
+        schema = adapter.json_schema()
+        types = {d["properties"]["type"]["const"] for d in schema["$defs"].values()
+                 if "type" in d.get("properties", {})}
+        for message_type in types:
+            assert f'"type": "{message_type}"' in text, f"{message_type} missing"
