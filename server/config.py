@@ -36,6 +36,13 @@ def _origins(value: str) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
 
 
+def _database_url(value: str) -> str:
+    scheme = value.partition(":")[0].partition("+")[0]
+    if scheme not in ("sqlite", "postgresql"):
+        raise ValueError(f"the scheme {scheme!r} is not supported; use sqlite:/// or postgresql://")
+    return value
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number <= 0:
@@ -56,7 +63,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database_url",
         "sqlite:///planche.db",
-        str,
+        _database_url,
         "Where boards are stored: sqlite:///PATH (the embedded default).",
     ),
     Setting(

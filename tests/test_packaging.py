@@ -1,0 +1,42 @@
+"""The wheel carries everything the server needs at run time, not only the Python files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_holds_templates_browser_client_migrations_and_type_marker(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("planche-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {
+        "server/templates/board.html",
+        "server/templates/start.html",
+        "board_client/web/board.js",
+        "board_client/web/connection.js",
+        "board_client/web/board.css",
+        "board_client/py.typed",
+        "server/store/migrations/env.py",
+        "server/store/migrations/versions/0001_initial.py",
+    }
+    assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "planche = server.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_domain_code_imports_no_web_or_database_library() -> None:
+    forbidden = ("starlette", "redis", "sqlalchemy", "sqlmodel", "websockets", "uvicorn")
+    for path in [*(ROOT / "server" / "board").glob("*.py"),
+                 *(ROOT / "facilitation_methods").rglob("*.py")]:
+        for line in path.read_text().splitlines():
+            if line.startswith(("import ", "from ")):
+                module = line.split()[1]
+                assert not module.startswith(forbidden), f"{path.name}: {line}"
