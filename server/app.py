@@ -54,7 +54,10 @@ async def protocol_schema(request: Request) -> Response:
 async def board_socket(websocket: WebSocket) -> None:
     services = _services(websocket)
     await serve_board_socket(
-        websocket, websocket.path_params["board_id"], services.rooms, services.store,
+        websocket,
+        websocket.path_params["board_id"],
+        services.rooms,
+        services.store,
         services.config,
     )
 
@@ -89,6 +92,6 @@ def create_app(config: Config) -> Starlette:
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=HANDLERS)  # type: ignore[arg-type]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=HANDLERS)
     app.add_middleware(SecurityHeaders)
     return app

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from server import config as settings
-from server.exceptions import ConfigError
 from server.board.protocol import MAX_MESSAGE_BYTES
+from server.exceptions import ConfigError
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -49,10 +49,23 @@ class RunningServer:
         log = self.log_path.open("ab")
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--database-url", f"sqlite:///{self.db_path}",
-             *self.extra_args],
-            cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "server",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--database-url",
+                f"sqlite:///{self.db_path}",
+                *self.extra_args,
+            ],
+            cwd=self.workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         deadline = time.monotonic() + timeout(20)
         while time.monotonic() < deadline:

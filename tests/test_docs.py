@@ -36,7 +36,10 @@ def test_every_message_type_is_in_the_protocol_doc() -> None:
     text = (DOCS / "protocol.md").read_text()
     for adapter in (CLIENT_MESSAGE, SERVER_MESSAGE):
         schema = adapter.json_schema()
-        types = {d["properties"]["type"]["const"] for d in schema["$defs"].values()
-                 if "type" in d.get("properties", {})}
+        types = {
+            d["properties"]["type"]["const"]
+            for d in schema["$defs"].values()
+            if "type" in d.get("properties", {})
+        }
         for message_type in types:
             assert f'"type": "{message_type}"' in text, f"{message_type} missing"

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_wheel_holds_templates_browser_client_migrations_and_type_marker(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     (wheel,) = tmp_path.glob("planche-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -34,8 +36,10 @@ def test_wheel_holds_templates_browser_client_migrations_and_type_marker(tmp_pat
 
 def test_domain_code_imports_no_web_or_database_library() -> None:
     forbidden = ("starlette", "redis", "sqlalchemy", "sqlmodel", "websockets", "uvicorn")
-    for path in [*(ROOT / "server" / "board").glob("*.py"),
-                 *(ROOT / "facilitation_methods").rglob("*.py")]:
+    for path in [
+        *(ROOT / "server" / "board").glob("*.py"),
+        *(ROOT / "facilitation_methods").rglob("*.py"),
+    ]:
         for line in path.read_text().splitlines():
             if line.startswith(("import ", "from ")):
                 module = line.split()[1]

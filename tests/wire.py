@@ -82,11 +82,17 @@ async def _deadline(what: str) -> AsyncIterator[None]:
 
 
 async def open_peer(
-    server: RunningServer, board_id: str, token: str, since: int | None = None,
-    epoch: str | None = None, origin: str | None = None,
+    server: RunningServer,
+    board_id: str,
+    token: str,
+    since: int | None = None,
+    epoch: str | None = None,
+    origin: str | None = None,
 ) -> Peer:
     ws = await connect(
-        f"{server.ws_url}/ws/boards/{board_id}", origin=origin, compression=None,  # type: ignore[arg-type]
+        f"{server.ws_url}/ws/boards/{board_id}",
+        origin=origin,
+        compression=None,  # type: ignore[arg-type]
         open_timeout=timeout(10),
     )
     await ws.send(json.dumps({"type": "hello", "token": token, "since": since, "epoch": epoch}))

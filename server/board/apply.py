@@ -127,8 +127,8 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
         case AreaAdd(area=new):
             if state.area(new.id) is not None:
                 raise _Noop(NoopReason.AREA_EXISTS)
-            area = Area(id=new.id, title=new.title, prompt=new.prompt)
-            return replace(state, areas=(*state.areas, area))
+            added = Area(id=new.id, title=new.title, prompt=new.prompt)
+            return replace(state, areas=(*state.areas, added))
         case AreaRename(area_id=area_id, title=title):
             _need_area(state, area_id)
             areas = tuple(replace(a, title=title) if a.id == area_id else a for a in state.areas)

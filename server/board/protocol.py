@@ -193,4 +193,3 @@ def _explain(error: ValidationError, op_id: str | None) -> ProtocolError:
     elif first["type"] == "union_tag_not_found":
         text = "needs a 'kind' naming the op" if where == "op" else "needs a 'type'"
     return ProtocolError(code, f"Field '{where or 'type'}': {text}.", op_id)
-

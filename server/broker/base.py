@@ -22,9 +22,11 @@ class Subscription(abc.ABC):
 class Broker(abc.ABC):
     async def start(self) -> None:
         """Connect; the in-process broker has nothing to do."""
+        return None
 
     async def stop(self) -> None:
         """Disconnect."""
+        return None
 
     @abc.abstractmethod
     async def publish(self, board_id: str, records: list[dict[str, Any]]) -> None:

@@ -81,8 +81,9 @@ async def create_board(request: Request) -> JSONResponse:
         board,
         state.to_json(),
         [
-            NewParticipant(facilitator.id, facilitator.name, "facilitator",
-                           hash_token(facilitator_token)),
+            NewParticipant(
+                facilitator.id, facilitator.name, "facilitator", hash_token(facilitator_token)
+            ),
             viewer,
         ],
     )
@@ -131,12 +132,11 @@ async def join_board(request: Request) -> JSONResponse:
     await services.store.add_participant(board.id, participant)
     joined = JoiningParticipant(id=participant.id, name=name, role="participant")
     await room.submit(
-        f"join-{participant.id}", ParticipantJoin(kind="participant.join", participant=joined),
+        f"join-{participant.id}",
+        ParticipantJoin(kind="participant.join", participant=joined),
         participant.id,
     )
-    return JSONResponse(
-        {"board_id": board.id, "token": token, "participant_id": participant.id}
-    )
+    return JSONResponse({"board_id": board.id, "token": token, "participant_id": participant.id})
 
 
 async def get_board(request: Request) -> JSONResponse:
@@ -154,5 +154,6 @@ async def get_board(request: Request) -> JSONResponse:
     if credential.board_id != board_id:
         raise ApiError(403, "forbidden", "This token belongs to another board.")
     state = room.state
-    return JSONResponse({"id": board_id, "seq": state.seq, "epoch": room.epoch,
-                         "state": state.to_json()})
+    return JSONResponse(
+        {"id": board_id, "seq": state.seq, "epoch": room.epoch, "state": state.to_json()}
+    )

@@ -11,7 +11,6 @@ from starlette.responses import JSONResponse, Response
 
 from server.exceptions import StoreUnavailable
 
-
 M = TypeVar("M", bound=BaseModel)
 
 

@@ -122,9 +122,7 @@ async def serve_board_socket(
     room = await rooms.get(board_id) if credential and credential.board_id == board_id else None
     if credential is None or room is None:
         message = "This token does not open this board. Join again with the board's code."
-        await websocket.send_text(
-            error_frame(ProtocolError(ErrorCode.UNAUTHORIZED, message))
-        )
+        await websocket.send_text(error_frame(ProtocolError(ErrorCode.UNAUTHORIZED, message)))
         await websocket.close(CLOSE_POLICY, "unauthorized")
         return
 

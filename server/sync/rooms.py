@@ -105,7 +105,9 @@ class Room:
             for op_id, (seq, noop) in (await self._store.op_index(self.board.id)).items()
         }
         floor = max(0, self.state.seq - self._config.resume_max_ops)
-        recent = stored if floor >= snapshot.seq else await self._store.ops_after(self.board.id, floor)
+        recent = (
+            stored if floor >= snapshot.seq else await self._store.ops_after(self.board.id, floor)
+        )
         self._recent.extend(_wire(s) for s in recent if s.record.seq > floor)
         self._subscription = self._broker.subscribe(self.board.id, self._on_published)
         self._task = asyncio.create_task(self._run(), name=f"room-{self.board.id}")

@@ -25,18 +25,44 @@ CASES: list[tuple[str, Any, str, str | None]] = [
     ("second hello", {"type": "hello", "token": "x"}, "invalid", None),
     ("op without id", {"type": "op", "op": add_note("n9", "x")}, "invalid", None),
     ("op without kind", {"type": "op", "id": OP_ID, "op": {}}, "invalid", OP_ID),
-    ("unknown op kind", {"type": "op", "id": OP_ID, "op": {"kind": "note.teleport"}},
-     "unknown_op", OP_ID),
-    ("wrong field type", {"type": "op", "id": OP_ID,
-                          "op": {"kind": "note.edit", "note_id": 5, "text": "x"}}, "invalid", OP_ID),
+    (
+        "unknown op kind",
+        {"type": "op", "id": OP_ID, "op": {"kind": "note.teleport"}},
+        "unknown_op",
+        OP_ID,
+    ),
+    (
+        "wrong field type",
+        {"type": "op", "id": OP_ID, "op": {"kind": "note.edit", "note_id": 5, "text": "x"}},
+        "invalid",
+        OP_ID,
+    ),
     ("empty note text", {"type": "op", "id": OP_ID, "op": add_note("n9", "   ")}, "invalid", OP_ID),
-    ("note text over the limit", {"type": "op", "id": OP_ID, "op": add_note("n9", "x" * 1001)},
-     "too_large", OP_ID),
-    ("coordinates out of range", {"type": "op", "id": OP_ID, "op": {
-        "kind": "note.move", "note_id": "n1", "x": -5}}, "invalid", OP_ID),
-    ("server-only op kind", {"type": "op", "id": OP_ID, "op": {
-        "kind": "participant.join", "participant": {"id": "p-x", "name": "x", "role": "facilitator"}}},
-     "forbidden", OP_ID),
+    (
+        "note text over the limit",
+        {"type": "op", "id": OP_ID, "op": add_note("n9", "x" * 1001)},
+        "too_large",
+        OP_ID,
+    ),
+    (
+        "coordinates out of range",
+        {"type": "op", "id": OP_ID, "op": {"kind": "note.move", "note_id": "n1", "x": -5}},
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "server-only op kind",
+        {
+            "type": "op",
+            "id": OP_ID,
+            "op": {
+                "kind": "participant.join",
+                "participant": {"id": "p-x", "name": "x", "role": "facilitator"},
+            },
+        },
+        "forbidden",
+        OP_ID,
+    ),
 ]
 
 
@@ -51,7 +77,11 @@ async def board_with_note(server: RunningServer) -> tuple[dict[str, Any], Peer, 
 
 @pytest.mark.parametrize(("case", "frame", "code", "error_id"), CASES, ids=[c[0] for c in CASES])
 async def test_bad_message_gets_its_error_and_changes_nothing(
-    server: RunningServer, board_with_note: Any, case: str, frame: Any, code: str,
+    server: RunningServer,
+    board_with_note: Any,
+    case: str,
+    frame: Any,
+    code: str,
     error_id: str | None,
 ) -> None:
     board, writer, before = board_with_note
@@ -84,7 +114,7 @@ async def test_edit_of_unknown_note_is_a_recorded_noop_and_changes_nothing(
 async def test_frame_over_64_kib_closes_only_that_connection_with_1009(
     server: RunningServer, board_with_note: Any
 ) -> None:
-    board, writer, before = board_with_note
+    board, writer, _ = board_with_note
     big = await open_peer(server, board["id"], board["facilitator_token"])
     huge = {"type": "op", "id": str(uuid.uuid4()), "op": add_note("big", "x" * 70_000)}
     await big.send(json.dumps(huge))

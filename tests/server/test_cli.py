@@ -32,7 +32,10 @@ def test_bad_value_names_the_variable_and_the_value() -> None:
 def test_serve_with_a_bad_flag_exits_2_with_a_message() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "server", "serve", "--port", "-1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 2
     assert "--port='-1'" in done.stderr and "above 0" in done.stderr
@@ -41,7 +44,10 @@ def test_serve_with_a_bad_flag_exits_2_with_a_message() -> None:
 def test_unknown_database_scheme_is_refused_with_a_clear_message() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "server", "serve", "--database-url", "mysql://x/y", "--port", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 2
     assert "'mysql' is not supported" in done.stderr

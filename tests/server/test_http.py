@@ -68,7 +68,9 @@ async def test_guessing_codes_is_limited_with_429_even_for_a_right_code(tmp_path
     try:
         board = await new_board(running)
         for _ in range(3):
-            assert (await post(running, "/api/join", {"code": "AAAA-AAAA", "name": "g"})).status_code == 404
+            assert (
+                await post(running, "/api/join", {"code": "AAAA-AAAA", "name": "g"})
+            ).status_code == 404
         refused = await post(running, "/api/join", {"code": board["join_code"], "name": "g"})
         assert refused.status_code == 429
         assert int(refused.headers["retry-after"]) > 0

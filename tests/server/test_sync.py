@@ -15,7 +15,10 @@ pytestmark = pytest.mark.anyio
 
 async def test_two_clients_see_each_others_notes_in_the_same_order(server: RunningServer) -> None:
     board = await new_board(server)
-    a, b = await join(server, board["join_code"], "Aase"), await join(server, board["join_code"], "Bo")
+    a, b = (
+        await join(server, board["join_code"], "Aase"),
+        await join(server, board["join_code"], "Bo"),
+    )
     pa = await open_peer(server, board["id"], a["token"])
     pb = await open_peer(server, board["id"], b["token"])
     ids = []
@@ -43,7 +46,9 @@ async def test_ack_comes_only_for_a_committed_op_and_matches_the_broadcast(
     op_id = await peer.op(add_note("n1", "Paradoks: <b>vi</b> & 'de'"))
     ack = await peer.ack(op_id)
     assert ack["type"] == "ack"
-    broadcast = next(o for m in peer.seen if m["type"] == "ops" for o in m["ops"] if o["id"] == op_id)
+    broadcast = next(
+        o for m in peer.seen if m["type"] == "ops" for o in m["ops"] if o["id"] == op_id
+    )
     assert broadcast["seq"] == ack["seq"] and broadcast["by"] == a["participant_id"]
     # what was acked is what a fresh reader gets from the store-backed state
     state = (await get_state(server, board["id"], a["token"]))["state"]
@@ -131,7 +136,9 @@ async def test_bad_token_is_answered_unauthorized_and_closed(server: RunningServ
 async def test_handshake_from_a_foreign_origin_is_refused_with_403(server: RunningServer) -> None:
     board = await new_board(server)
     with pytest.raises(InvalidStatus) as refused:
-        await open_peer(server, board["id"], board["facilitator_token"], origin="https://evil.example")
+        await open_peer(
+            server, board["id"], board["facilitator_token"], origin="https://evil.example"
+        )
     assert refused.value.response.status_code == 403
     same = await open_peer(server, board["id"], board["facilitator_token"], origin=server.url)
     assert same.welcome["type"] == "welcome"
