@@ -16,6 +16,7 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -39,6 +40,7 @@ from server.store.base import BoardRow, Store, StoredOp
 log = logging.getLogger("planche.rooms")
 
 _BATCH_MAX = 500
+IDLE_SECONDS = 600.0  # a room with no connection for this long is closed to free memory
 _PRESENCE_BATCH_SECONDS = 0.2  # presence changes within this window go out as one message
 
 
@@ -70,8 +72,18 @@ class _Submission:
 
 
 class Room:
-    def __init__(self, board: BoardRow, store: Store, broker: Broker, config: Config) -> None:
+    def __init__(
+        self,
+        board: BoardRow,
+        store: Store,
+        broker: Broker,
+        config: Config,
+        on_idle: Callable[[Room], None] = lambda room: None,
+    ) -> None:
         self.board = board
+        self._on_idle = on_idle
+        self.closed = False
+        self._idle_check: asyncio.TimerHandle | None = None
         self._store = store
         self._broker = broker
         self._config = config
@@ -111,8 +123,25 @@ class Room:
         self._recent.extend(_wire(s) for s in recent if s.record.seq > floor)
         self._subscription = self._broker.subscribe(self.board.id, self._on_published)
         self._task = asyncio.create_task(self._run(), name=f"room-{self.board.id}")
+        self._schedule_idle_check()
+
+    def _schedule_idle_check(self) -> None:
+        if self._idle_check is not None:
+            self._idle_check.cancel()
+        loop = asyncio.get_running_loop()
+        self._idle_check = loop.call_later(IDLE_SECONDS, self._check_idle)
+
+    def _check_idle(self) -> None:
+        self._idle_check = None
+        if self.peers or self._inflight or not self._queue.empty():
+            self._schedule_idle_check()
+        else:
+            self._on_idle(self)
 
     async def close(self) -> None:
+        self.closed = True
+        if self._idle_check is not None:
+            self._idle_check.cancel()
         if self._presence_flush is not None:
             self._presence_flush.cancel()
         if self._subscription is not None:
@@ -155,6 +184,8 @@ class Room:
         self.peers.discard(peer)
         if self.presence.pop(peer, None) is not None:
             self._presence_changed()
+        if not self.peers:
+            self._schedule_idle_check()
 
     def _ops_since(self, since: int | None) -> list[dict[str, Any]] | None:
         """Every op after `since`, or None when the client must take the whole state."""
@@ -200,6 +231,8 @@ class Room:
         """Order, apply and store `op`; returns once it is durable. Idempotent by `op_id`."""
         if (known := self._index.get(op_id)) is not None:
             return known
+        if self.closed:
+            raise ProtocolError(ErrorCode.UNAVAILABLE, "The board was closed; send again.", op_id)
         if (running := self._inflight.get(op_id)) is not None:
             return await asyncio.shield(running)
         done: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
@@ -304,6 +337,7 @@ class Rooms:
         self._config = config
         self._rooms: dict[str, Room] = {}
         self._loading: dict[str, asyncio.Lock] = {}
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def get(self, board_id: str) -> Room | None:
         """The board's room, or None if there is no such board."""
@@ -316,12 +350,25 @@ class Rooms:
             board = await self._store.get_board(board_id)
             if board is None:
                 return None
-            room = Room(board, self._store, self._broker, self._config)
+            room = Room(board, self._store, self._broker, self._config, self._evict)
             await room.load()
             self._rooms[board_id] = room
             return room
+
+    def _evict(self, room: Room) -> None:
+        if self._rooms.get(room.board.id) is room:
+            del self._rooms[room.board.id]
+            self._loading.pop(room.board.id, None)
+            task = asyncio.create_task(room.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    def __len__(self) -> int:
+        return len(self._rooms)
 
     async def close(self) -> None:
         for room in self._rooms.values():
             await room.close()
         self._rooms.clear()
+        for task in list(self._closing):
+            await task
