@@ -49,7 +49,8 @@ class Connection:
         self.role = role
         self.last_seq = 0
         self.room: Room | None = None
-        self._out: asyncio.Queue[str | None] = asyncio.Queue(maxsize=queue_max)
+        self._queue_max = queue_max  # enforced in send(); the queue itself must take the close
+        self._out: asyncio.Queue[str | None] = asyncio.Queue()
         self._closing = False
 
     def deliver(self, first_seq: int, last_seq: int, frame: str) -> None:
@@ -58,7 +59,7 @@ class Connection:
         if first_seq != self.last_seq + 1:
             missed = self.room.ops_between(self.last_seq, last_seq) if self.room else None
             if missed is None:
-                self.close(CLOSE_TRY_AGAIN, "missed ops; resume")
+                self.close(CLOSE_TRY_AGAIN, "missed ops; resume", drop_backlog=True)
                 return
             frame = ops_frame(missed)
         self.last_seq = last_seq
@@ -67,19 +68,20 @@ class Connection:
     def send(self, frame: str) -> None:
         if self._closing:
             return
-        try:
-            self._out.put_nowait(frame)
-        except asyncio.QueueFull:
+        if self._out.qsize() >= self._queue_max:
             log.warning("closing slow connection of %s", self.participant_id)
-            self.close(CLOSE_TRY_AGAIN, "too slow; resume")
+            self.close(CLOSE_TRY_AGAIN, "too slow; resume", drop_backlog=True)
+            return
+        self._out.put_nowait(frame)
 
-    def close(self, code: int, reason: str) -> None:
-        """Stop sending and close after the frames already queued cannot be delivered."""
+    def close(self, code: int, reason: str, *, drop_backlog: bool = False) -> None:
+        """Queue nothing more; close once the queued frames are sent (or dropped: a client
+        that resumes from its last seq gets them again anyway)."""
         if self._closing:
             return
         self._closing = True
         self._close_code, self._close_reason = code, reason
-        while not self._out.empty():  # the client resumes from its last seq anyway
+        while drop_backlog and not self._out.empty():
             self._out.get_nowait()
         self._out.put_nowait(None)
 

@@ -1,0 +1,56 @@
+"""A connection's send side: order, gaps, and what happens when it cannot keep up."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.sync.connection import CLOSE_TRY_AGAIN, Connection
+
+pytestmark = pytest.mark.anyio
+
+
+class _Socket:
+    """Collects what the write loop sends; stands in for a client that reads everything."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.closed: tuple[int, str] | None = None
+
+    async def send_text(self, frame: str) -> None:
+        self.sent.append(frame)
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+
+def _connection(queue_max: int = 10) -> tuple[Connection, _Socket]:
+    socket = _Socket()
+    conn = Connection(socket, "p-1", "participant", queue_max)  # type: ignore[arg-type]
+    return conn, socket
+
+
+async def test_frames_already_delivered_are_not_sent_again() -> None:
+    conn, socket = _connection()
+    conn.deliver(1, 2, "ops 1-2")
+    conn.deliver(1, 2, "ops 1-2 again")
+    conn.deliver(3, 3, "ops 3")
+    conn.close(1000, "done")
+    await conn.write_loop()
+    assert socket.sent == ["ops 1-2", "ops 3"]
+
+
+async def test_a_gap_that_cannot_be_filled_closes_so_the_client_resumes() -> None:
+    conn, socket = _connection()
+    conn.deliver(1, 1, "ops 1")
+    conn.deliver(5, 5, "ops 5")  # 2..4 never came, and there is no room to fill them from
+    await conn.write_loop()
+    assert socket.closed is not None and socket.closed[0] == CLOSE_TRY_AGAIN
+
+
+async def test_a_connection_that_falls_behind_is_closed_instead_of_buffering_forever() -> None:
+    conn, socket = _connection(queue_max=3)
+    for seq in range(1, 10):  # nothing is written meanwhile: the client does not read
+        conn.deliver(seq, seq, f"ops {seq}")
+    await conn.write_loop()
+    assert socket.closed is not None and socket.closed[0] == CLOSE_TRY_AGAIN
+    assert socket.sent == [], "a closing connection drops its backlog; the client resumes"
