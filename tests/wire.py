@@ -101,5 +101,29 @@ async def open_peer(
     return peer
 
 
+class Peers:
+    """Opens peers for one test and closes them all at its end (see the `peers` fixture)."""
+
+    def __init__(self) -> None:
+        self._open: list[Peer] = []
+
+    async def __call__(
+        self,
+        server: RunningServer,
+        board_id: str,
+        token: str,
+        since: int | None = None,
+        epoch: str | None = None,
+        origin: str | None = None,
+    ) -> Peer:
+        peer = await open_peer(server, board_id, token, since, epoch, origin)
+        self._open.append(peer)
+        return peer
+
+    async def close_all(self) -> None:
+        for peer in self._open:
+            await peer.ws.close()
+
+
 def add_note(note_id: str, text: str, area: str = "main") -> dict[str, Any]:
     return {"kind": "note.add", "note": {"id": note_id, "area": area, "text": text}}

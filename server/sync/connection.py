@@ -93,7 +93,8 @@ class Connection:
 
 
 def error_frame(error: ProtocolError) -> str:
-    return encode(ErrorMessage(id=error.op_id, code=error.code, message=error.message))
+    # not encode(): the contract wants `"id": null` present when there is no op id
+    return ErrorMessage(id=error.op_id, code=error.code, message=error.message).model_dump_json()
 
 
 def origin_allowed(websocket: WebSocket, allowed: tuple[str, ...]) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import RunningServer
-from tests.wire import Peer, add_note, get_state, new_board, open_peer
+from tests.wire import Peer, Peers, add_note, get_state, new_board
 
 pytestmark = pytest.mark.anyio
 
@@ -67,9 +67,11 @@ CASES: list[tuple[str, Any, str, str | None]] = [
 
 
 @pytest.fixture
-async def board_with_note(server: RunningServer) -> tuple[dict[str, Any], Peer, dict[str, Any]]:
+async def board_with_note(
+    peers: Peers, server: RunningServer
+) -> tuple[dict[str, Any], Peer, dict[str, Any]]:
     board = await new_board(server)
-    writer = await open_peer(server, board["id"], board["facilitator_token"])
+    writer = await peers(server, board["id"], board["facilitator_token"])
     await writer.ack(await writer.op(add_note("n1", "stays as it is")))
     before = await get_state(server, board["id"], board["facilitator_token"])
     return board, writer, before
@@ -77,6 +79,7 @@ async def board_with_note(server: RunningServer) -> tuple[dict[str, Any], Peer, 
 
 @pytest.mark.parametrize(("case", "frame", "code", "error_id"), CASES, ids=[c[0] for c in CASES])
 async def test_bad_message_gets_its_error_and_changes_nothing(
+    peers: Peers,
     server: RunningServer,
     board_with_note: Any,
     case: str,
@@ -85,7 +88,7 @@ async def test_bad_message_gets_its_error_and_changes_nothing(
     error_id: str | None,
 ) -> None:
     board, writer, before = board_with_note
-    bad = await open_peer(server, board["id"], board["facilitator_token"])
+    bad = await peers(server, board["id"], board["facilitator_token"])
     await bad.send(frame)
     error = await bad.until(lambda m: m["type"] == "error", f"error for {case}")
     assert error["code"] == code
@@ -112,10 +115,10 @@ async def test_edit_of_unknown_note_is_a_recorded_noop_and_changes_nothing(
 
 
 async def test_frame_over_64_kib_closes_only_that_connection_with_1009(
-    server: RunningServer, board_with_note: Any
+    peers: Peers, server: RunningServer, board_with_note: Any
 ) -> None:
     board, writer, _ = board_with_note
-    big = await open_peer(server, board["id"], board["facilitator_token"])
+    big = await peers(server, board["id"], board["facilitator_token"])
     huge = {"type": "op", "id": str(uuid.uuid4()), "op": add_note("big", "x" * 70_000)}
     await big.send(json.dumps(huge))
     with pytest.raises(ConnectionClosed) as closed:

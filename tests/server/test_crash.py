@@ -5,17 +5,18 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import RunningServer
-from tests.wire import add_note, get_state, new_board, open_peer
+from tests.wire import Peers, add_note, get_state, new_board
 
 pytestmark = pytest.mark.anyio
 
 
 async def test_acked_notes_survive_kill_9_and_resume_gives_exactly_the_missed_ops(
+    peers: Peers,
     own_server: RunningServer,
 ) -> None:
     board = await new_board(own_server)
     token = board["facilitator_token"]
-    peer = await open_peer(own_server, board["id"], token)
+    peer = await peers(own_server, board["id"], token)
     since, epoch = peer.welcome["seq"], peer.welcome["epoch"]
     ids = [await peer.op(add_note(f"n{i}", f"note {i} æøå")) for i in range(20)]
     acks = [await peer.ack(op_id) for op_id in ids]
@@ -26,7 +27,7 @@ async def test_acked_notes_survive_kill_9_and_resume_gives_exactly_the_missed_op
 
     state = await get_state(own_server, board["id"], token)
     assert {f"n{i}" for i in range(20)} <= set(state["state"]["notes"])
-    back = await open_peer(own_server, board["id"], token, since=since, epoch=epoch)
+    back = await peers(own_server, board["id"], token, since=since, epoch=epoch)
     assert [o["id"] for o in back.welcome["ops"]] == ids
     assert back.welcome["seq"] == acks[-1]["seq"]
     # the restarted server goes on from the right seq

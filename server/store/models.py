@@ -1,0 +1,57 @@
+"""The tables. Table models live here only; the rest of the server sees store/base.py types."""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class BoardTable(SQLModel, table=True):
+    __tablename__ = "boards"
+
+    id: str = Field(primary_key=True, max_length=64)
+    title: str
+    method: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+    join_code: str = Field(unique=True, max_length=16)
+    epoch: str = Field(max_length=64)
+    created_at: float
+
+
+class ParticipantTable(SQLModel, table=True):
+    __tablename__ = "participants"
+
+    id: str = Field(primary_key=True, max_length=64)
+    board_id: str = Field(foreign_key="boards.id", index=True, max_length=64)
+    name: str
+    role: str = Field(max_length=16)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: float
+
+
+class OpTable(SQLModel, table=True):
+    """The op log: one row per seq, gap-free, and one per client op id (idempotency)."""
+
+    __tablename__ = "ops"
+    __table_args__ = (UniqueConstraint("board_id", "op_id", name="uq_ops_board_op_id"),)
+
+    board_id: str = Field(foreign_key="boards.id", primary_key=True, max_length=64)
+    seq: int = Field(primary_key=True)
+    op_id: str = Field(max_length=64)
+    by: str = Field(max_length=64)
+    kind: str = Field(max_length=64)
+    op: str = Field(sa_type=Text)  # JSON
+    noop: str | None = Field(default=None, max_length=64)
+    at: float
+
+
+class SnapshotTable(SQLModel, table=True):
+    __tablename__ = "snapshots"
+    __table_args__ = (Index("ix_snapshots_board_seq", "board_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: str = Field(foreign_key="boards.id", max_length=64)
+    seq: int
+    name: str | None = None
+    state: str = Field(sa_type=Text)  # JSON of BoardState.to_json()
+    created_at: float

@@ -1,0 +1,365 @@
+"""The store on SQL through SQLModel: SQLite now (embedded), Postgres with the same code.
+
+Blocking database calls run in threads. All writes go through one writer thread, and
+`append` calls that arrive while a commit is running are gathered into the next single
+transaction (group commit): twenty rooms writing at once cost one fsync, not twenty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event, func, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel import col
+
+from server.board.apply import NoopReason, Record
+from server.board.ops import dump_op, parse_op
+from server.exceptions import DuplicateOp, StoreUnavailable
+from server.store.base import BoardRow, Credential, NewParticipant, Snapshot, Store, StoredOp
+from server.store.models import BoardTable, OpTable, ParticipantTable, SnapshotTable
+
+log = logging.getLogger("planche.store")
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+T = TypeVar("T")
+
+
+@dataclass
+class _Append:
+    board_id: str
+    ops: list[StoredOp]
+    done: asyncio.Future[None] = field(repr=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")  # the WAL is fsynced at every commit
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class SqlStore(Store):
+    def __init__(self, database_url: str) -> None:
+        self.url = make_url(database_url)
+        self.commits = 0  # write transactions committed; group commit keeps it low
+        self._engine: Engine | None = None
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="planche-store-writer")
+        self._pending: list[_Append] = []
+        self._wakeup: asyncio.Event | None = None
+        self._write_task: asyncio.Task[None] | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise StoreUnavailable("the store is not open")
+        return self._engine
+
+    async def open(self) -> None:
+        is_sqlite = self.url.get_backend_name() == "sqlite"
+        if is_sqlite and self.url.database not in (None, "", ":memory:"):
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        self._engine = create_engine(
+            self.url,
+            connect_args={"check_same_thread": False} if is_sqlite else {},
+            pool_pre_ping=not is_sqlite,
+        )
+        if is_sqlite:
+            event.listen(self._engine, "connect", _sqlite_pragmas)
+        await self._write(self._migrate)
+        self._wakeup = asyncio.Event()
+        self._write_task = asyncio.create_task(self._write_loop(), name="store-writer")
+
+    def _migrate(self) -> None:
+        with self.engine.begin() as connection:
+            config = AlembicConfig()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    async def close(self) -> None:
+        if self._write_task is not None and self._wakeup is not None:
+            while self._pending:  # let queued appends commit before we go
+                self._wakeup.set()
+                await asyncio.sleep(0.01)
+            self._write_task.cancel()
+            await asyncio.gather(self._write_task, return_exceptions=True)
+        self._writer.shutdown(wait=True)
+        if self._engine is not None:
+            self._engine.dispose()
+
+    async def ping(self) -> None:
+        def select_one() -> None:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        await self._read(select_one)
+
+    # running blocking calls
+
+    async def _read(self, fn: Callable[[], T]) -> T:
+        try:
+            return await asyncio.to_thread(fn)
+        except SQLAlchemyError as e:
+            raise StoreUnavailable(_plain(e)) from e
+
+    async def _write(self, fn: Callable[[], T]) -> T:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._writer, fn)
+        except IntegrityError as e:
+            raise DuplicateOp(_plain(e)) from e
+        except SQLAlchemyError as e:
+            raise StoreUnavailable(_plain(e)) from e
+
+    # boards and participants
+
+    async def create_board(
+        self, board: BoardRow, initial_state: dict[str, Any], participants: list[NewParticipant]
+    ) -> None:
+        def write() -> None:
+            with self.engine.begin() as c:
+                c.execute(insert(BoardTable), [_board_values(board)])
+                if participants:
+                    c.execute(
+                        insert(ParticipantTable),
+                        [_participant_values(board.id, p, board.created_at) for p in participants],
+                    )
+                c.execute(
+                    insert(SnapshotTable),
+                    [_snapshot_values(board.id, 0, initial_state, None, board.created_at)],
+                )
+            self.commits += 1
+
+        await self._write(write)
+
+    async def get_board(self, board_id: str) -> BoardRow | None:
+        return await self._read(lambda: self._one_board(col(BoardTable.id) == board_id))
+
+    async def find_board_by_code(self, join_code: str) -> BoardRow | None:
+        return await self._read(lambda: self._one_board(col(BoardTable.join_code) == join_code))
+
+    def _one_board(self, where: Any) -> BoardRow | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(BoardTable).where(where)).mappings().first()
+        return None if row is None else BoardRow(**dict(row))
+
+    async def add_participant(self, board_id: str, participant: NewParticipant) -> None:
+        def write() -> None:
+            with self.engine.begin() as c:
+                c.execute(
+                    insert(ParticipantTable),
+                    [_participant_values(board_id, participant, time.time())],
+                )
+            self.commits += 1
+
+        await self._write(write)
+
+    async def authenticate(self, token_hash: str) -> Credential | None:
+        def read() -> Credential | None:
+            query = select(ParticipantTable).where(col(ParticipantTable.token_hash) == token_hash)
+            with self.engine.connect() as c:
+                row = c.execute(query).mappings().first()
+            if row is None:
+                return None
+            return Credential(row["board_id"], row["id"], row["role"])
+
+        return await self._read(read)
+
+    # the op log
+
+    async def append(self, board_id: str, ops: list[StoredOp]) -> None:
+        if self._wakeup is None:
+            raise StoreUnavailable("the store is not open")
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Append(board_id, ops, done))
+        self._wakeup.set()
+        await done
+
+    async def _write_loop(self) -> None:
+        assert self._wakeup is not None
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            batch, self._pending = self._pending, []
+            if batch:
+                await self._commit_group(batch)
+
+    async def _commit_group(self, batch: list[_Append]) -> None:
+        try:
+            await self._write(lambda: self._insert_ops(batch))
+        except DuplicateOp:
+            if len(batch) > 1:  # find the one at fault; the others still commit
+                for one in batch:
+                    await self._commit_group([one])
+                return
+            _settle(batch, DuplicateOp(f"board {batch[0].board_id}: op already stored"))
+            return
+        except StoreUnavailable as e:
+            _settle(batch, e)
+            return
+        _settle(batch, None)
+
+    def _insert_ops(self, batch: list[_Append]) -> None:
+        rows = [_op_values(a.board_id, op) for a in batch for op in a.ops]
+        with self.engine.begin() as c:
+            c.execute(insert(OpTable), rows)
+        self.commits += 1
+
+    async def ops_after(
+        self, board_id: str, after_seq: int, limit: int | None = None
+    ) -> list[StoredOp]:
+        def read() -> list[StoredOp]:
+            query = (
+                select(OpTable)
+                .where(col(OpTable.board_id) == board_id, col(OpTable.seq) > after_seq)
+                .order_by(col(OpTable.seq))
+                .limit(limit)
+            )
+            with self.engine.connect() as c:
+                return [_stored_op(r) for r in c.execute(query).mappings()]
+
+        return await self._read(read)
+
+    async def op_index(self, board_id: str) -> dict[str, tuple[int, NoopReason | None]]:
+        def read() -> dict[str, tuple[int, NoopReason | None]]:
+            query = select(col(OpTable.op_id), col(OpTable.seq), col(OpTable.noop)).where(
+                col(OpTable.board_id) == board_id
+            )
+            with self.engine.connect() as c:
+                return {
+                    op_id: (seq, NoopReason(noop) if noop else None)
+                    for op_id, seq, noop in c.execute(query)
+                }
+
+        return await self._read(read)
+
+    async def head(self, board_id: str) -> int:
+        def read() -> int:
+            query = select(func.max(col(OpTable.seq))).where(col(OpTable.board_id) == board_id)
+            with self.engine.connect() as c:
+                return int(c.execute(query).scalar() or 0)
+
+        return await self._read(read)
+
+    # snapshots
+
+    async def latest_snapshot(self, board_id: str) -> Snapshot | None:
+        def read() -> Snapshot | None:
+            query = (
+                select(SnapshotTable)
+                .where(col(SnapshotTable.board_id) == board_id)
+                .order_by(col(SnapshotTable.seq).desc())
+                .limit(1)
+            )
+            with self.engine.connect() as c:
+                row = c.execute(query).mappings().first()
+            if row is None:
+                return None
+            return Snapshot(
+                row["board_id"],
+                row["seq"],
+                json.loads(row["state"]),
+                row["name"],
+                row["created_at"],
+            )
+
+        return await self._read(read)
+
+    async def save_snapshot(
+        self, board_id: str, seq: int, state: dict[str, Any], name: str | None = None
+    ) -> None:
+        def write() -> None:
+            with self.engine.begin() as c:
+                c.execute(
+                    insert(SnapshotTable),
+                    [_snapshot_values(board_id, seq, state, name, time.time())],
+                )
+            self.commits += 1
+
+        await self._write(write)
+
+
+def _settle(batch: list[_Append], error: Exception | None) -> None:
+    for item in batch:
+        if item.done.done():
+            continue
+        if error is None:
+            item.done.set_result(None)
+        else:
+            item.done.set_exception(type(error)(str(error)))
+
+
+def _plain(error: SQLAlchemyError) -> str:
+    """The driver's own words, without SQLAlchemy's long tail of SQL and links."""
+    original = getattr(error, "orig", None)
+    return str(original or error).splitlines()[0]
+
+
+def _board_values(board: BoardRow) -> dict[str, Any]:
+    return {
+        "id": board.id,
+        "title": board.title,
+        "method": board.method,
+        "language": board.language,
+        "join_code": board.join_code,
+        "epoch": board.epoch,
+        "created_at": board.created_at,
+    }
+
+
+def _participant_values(board_id: str, p: NewParticipant, at: float) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "board_id": board_id,
+        "name": p.name,
+        "role": p.role,
+        "token_hash": p.token_hash,
+        "created_at": at,
+    }
+
+
+def _snapshot_values(
+    board_id: str, seq: int, state: dict[str, Any], name: str | None, at: float
+) -> dict[str, Any]:
+    return {
+        "board_id": board_id,
+        "seq": seq,
+        "name": name,
+        "state": json.dumps(state, ensure_ascii=False),
+        "created_at": at,
+    }
+
+
+def _op_values(board_id: str, entry: StoredOp) -> dict[str, Any]:
+    r = entry.record
+    return {
+        "board_id": board_id,
+        "seq": r.seq,
+        "op_id": r.id,
+        "by": r.by,
+        "kind": r.op.kind,
+        "op": json.dumps(dump_op(r.op), ensure_ascii=False),
+        "noop": entry.noop.value if entry.noop else None,
+        "at": entry.at,
+    }
+
+
+def _stored_op(row: Any) -> StoredOp:
+    record = Record(
+        seq=row["seq"], id=row["op_id"], by=row["by"], op=parse_op(json.loads(row["op"]))
+    )
+    return StoredOp(record, NoopReason(row["noop"]) if row["noop"] else None, row["at"])
