@@ -18,11 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from server.store.sql import SqlStore
-
 from server.board.apply import Record
 from server.board.ops import parse_op
 from server.store.base import BoardRow, StoredOp
+from server.store.sql import SqlStore
 
 _TEXT = "x" * 200
 
