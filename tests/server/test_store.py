@@ -1,0 +1,147 @@
+"""The SQL store: its contract, its migrations, and that its log replays to the live board."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import SQLModel
+
+from server.board.apply import Record, apply
+from server.board.ops import parse_op
+from server.board.state import BoardState
+from server.broker.memory import MemoryBroker
+from server.config import Config
+from server.exceptions import DuplicateOp
+from server.store.base import NewParticipant, StoredOp
+from server.store.sql import SqlStore
+from server.sync.rooms import Rooms
+from tests.server.test_rooms import FAC, make_board, note
+
+PART = "p-part"
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    opened = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
+@pytest.mark.anyio
+async def test_migrations_build_exactly_the_tables_the_models_describe(store: SqlStore) -> None:
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert diff == []
+
+
+@pytest.mark.anyio
+async def test_a_seq_or_op_id_is_stored_once_and_a_refused_append_stores_nothing(
+    store: SqlStore,
+) -> None:
+    board_id = await make_board(store)
+
+    def stored(seq: int, op_id: str) -> StoredOp:
+        return StoredOp(Record(seq, op_id, FAC, note(seq)), None, 0.0)
+
+    await store.append(board_id, [stored(1, "a"), stored(2, "b")])
+    with pytest.raises(DuplicateOp):
+        await store.append(board_id, [stored(3, "c"), stored(2, "d")])  # seq 2 is taken
+    with pytest.raises(DuplicateOp):
+        await store.append(board_id, [stored(3, "a")])  # op id a is taken
+    assert await store.head(board_id) == 2
+    assert [s.record.id for s in await store.ops_after(board_id, 0)] == ["a", "b"]
+    assert [s.record.seq for s in await store.ops_after(board_id, 1, limit=5)] == [2]
+    assert (await store.op_index(board_id))["b"] == (2, None)
+
+
+@pytest.mark.anyio
+async def test_tokens_are_found_by_hash_only_and_codes_find_boards(store: SqlStore) -> None:
+    board_id = await make_board(store)
+    await store.add_participant(board_id, NewParticipant(PART, "Ida", "participant", "h" * 64))
+    credential = await store.authenticate("h" * 64)
+    assert credential is not None
+    assert (credential.board_id, credential.participant_id, credential.role) == (
+        board_id,
+        PART,
+        "participant",
+    )
+    assert await store.authenticate("x" * 64) is None
+    found = await store.find_board_by_code(f"CODE-{board_id[:4].upper()}")
+    assert found is not None and found.id == board_id
+    assert await store.find_board_by_code("NONE-NONE") is None
+
+
+# Ops drawn from a small world of note and area ids, so that many of them collide and
+# become recorded no-ops: edits of deleted notes, deletes of non-empty areas, and so on.
+_NOTES = st.sampled_from(["n1", "n2", "n3", "n4"])
+_AREAS = st.sampled_from(["main", "left", "right"])
+_OPS = st.one_of(
+    st.builds(
+        lambda n, a, t: {"kind": "note.add", "note": {"id": n, "area": a, "text": t}},
+        _NOTES,
+        _AREAS,
+        st.text(min_size=1, max_size=20).filter(lambda t: t.strip() and "\x00" not in t),
+    ),
+    st.builds(lambda n: {"kind": "note.edit", "note_id": n, "text": "edited"}, _NOTES),
+    st.builds(lambda n, a: {"kind": "note.move", "note_id": n, "area": a}, _NOTES, _AREAS),
+    st.builds(lambda n: {"kind": "note.delete", "note_id": n}, _NOTES),
+    st.builds(lambda a: {"kind": "area.add", "area": {"id": a, "title": a}}, _AREAS),
+    st.builds(lambda a: {"kind": "area.delete", "area_id": a}, _AREAS),
+)
+_STEPS = st.lists(
+    st.lists(st.tuples(_OPS, st.sampled_from([FAC, PART])), min_size=1, max_size=6),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=_STEPS)
+def test_replaying_the_stored_log_from_zero_gives_the_live_state(
+    steps: list[list[tuple[dict[str, Any], str]]],
+) -> None:
+    asyncio.run(_replay_equals_live(steps))
+
+
+async def _replay_equals_live(steps: list[list[tuple[dict[str, Any], str]]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SqlStore(f"sqlite:///{tmp}/replay.db")
+        await store.open()
+        try:
+            board_id = await make_board(store)
+            start = await store.latest_snapshot(board_id)
+            assert start is not None and start.seq == 0
+            rooms = Rooms(store, MemoryBroker(), Config(snapshot_every=5))
+            room = await rooms.get(board_id)
+            assert room is not None
+            counter = 0
+            for step in steps:  # each step is sent at once, so it shares group commits
+                ids = [f"op-{counter + i}" for i in range(len(step))]
+                counter += len(step)
+                await asyncio.gather(
+                    *(
+                        room.submit(i, parse_op(op), by)
+                        for i, (op, by) in zip(ids, step, strict=True)
+                    )
+                )
+            live = room.state
+            await rooms.close()
+
+            state = BoardState.from_json(start.state)
+            for entry in await store.ops_after(board_id, 0):
+                state, noop = apply(state, entry.record)
+                assert noop == entry.noop, f"seq {entry.record.seq} replays differently"
+            assert state == live
+            assert state.seq == counter
+        finally:
+            await store.close()
