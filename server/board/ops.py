@@ -9,7 +9,15 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from server.board.state import Role
 
@@ -23,7 +31,7 @@ Coordinate = Annotated[float, Field(ge=0, le=100_000)]
 Color = Literal["yellow", "pink", "blue", "green", "orange", "purple"]
 
 
-def _clean_text(value: str, *, limit: int, what: str) -> str:
+def _clean_text(value: str, limit: int, what: str) -> str:
     if "\x00" in value:
         raise ValueError(f"{what} contains a NUL character")
     if not value.strip():
@@ -34,6 +42,17 @@ def _clean_text(value: str, *, limit: int, what: str) -> str:
     return value
 
 
+def _checked_text(limit: int, what: str, *, optional: bool = False) -> AfterValidator:
+    """A validator for user text; `optional` lets the empty string mean "none"."""
+    return AfterValidator(lambda v: v if optional and v == "" else _clean_text(v, limit, what))
+
+
+NoteText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "note text")]
+AreaTitle = Annotated[str, _checked_text(TITLE_MAX, "area title")]
+AreaPrompt = Annotated[str, _checked_text(PROMPT_MAX, "area prompt", optional=True)]
+BoardTitle = Annotated[str, _checked_text(TITLE_MAX, "board title")]
+
+
 class _Op(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -41,15 +60,10 @@ class _Op(BaseModel):
 class NewNote(_Op):
     id: Id
     area: Id
-    text: str
+    text: NoteText
     color: Color | None = None
     x: Coordinate | None = None
     y: Coordinate | None = None
-
-    @field_validator("text")
-    @classmethod
-    def _text(cls, v: str) -> str:
-        return _clean_text(v, limit=NOTE_TEXT_MAX, what="note text")
 
     @field_validator("x", "y")
     @classmethod
@@ -67,12 +81,7 @@ class NoteAdd(_Op):
 class NoteEdit(_Op):
     kind: Literal["note.edit"]
     note_id: Id
-    text: str
-
-    @field_validator("text")
-    @classmethod
-    def _text(cls, v: str) -> str:
-        return _clean_text(v, limit=NOTE_TEXT_MAX, what="note text")
+    text: NoteText
 
 
 class NoteMove(_Op):
@@ -96,18 +105,8 @@ class NoteDelete(_Op):
 
 class NewArea(_Op):
     id: Id
-    title: str
-    prompt: str = ""
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str) -> str:
-        return _clean_text(v, limit=TITLE_MAX, what="area title")
-
-    @field_validator("prompt")
-    @classmethod
-    def _prompt(cls, v: str) -> str:
-        return v if not v else _clean_text(v, limit=PROMPT_MAX, what="area prompt")
+    title: AreaTitle
+    prompt: AreaPrompt = ""
 
 
 class AreaAdd(_Op):
@@ -118,12 +117,7 @@ class AreaAdd(_Op):
 class AreaRename(_Op):
     kind: Literal["area.rename"]
     area_id: Id
-    title: str
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str) -> str:
-        return _clean_text(v, limit=TITLE_MAX, what="area title")
+    title: AreaTitle
 
 
 class AreaDelete(_Op):
@@ -133,12 +127,7 @@ class AreaDelete(_Op):
 
 class BoardRename(_Op):
     kind: Literal["board.rename"]
-    title: str
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str) -> str:
-        return _clean_text(v, limit=TITLE_MAX, what="board title")
+    title: BoardTitle
 
 
 class JoiningParticipant(_Op):

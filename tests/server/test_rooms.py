@@ -3,60 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from server.board.ops import parse_op
 from server.board.protocol import ErrorCode, ProtocolError
-from server.board.state import Area, Participant, new_board
 from server.broker.memory import MemoryBroker
 from server.config import Config
-from server.exceptions import StoreUnavailable
-from server.store.base import BoardRow, StoredOp
-from server.store.sql import SqlStore
 from server.sync import rooms as rooms_module
 from server.sync.rooms import Rooms
+from tests.server.stores import FAC, FlakyStore, make_board, note
 
 pytestmark = pytest.mark.anyio
-FAC = "p-fac"
-
-
-class FlakyStore(SqlStore):
-    """A real store whose next commits can be made to fail, as a full disk would."""
-
-    failures = 0
-
-    async def append(self, board_id: str, ops: list[StoredOp]) -> None:
-        if self.failures:
-            self.failures -= 1
-            raise StoreUnavailable("disk I/O error")
-        await super().append(board_id, ops)
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[FlakyStore]:
-    opened = FlakyStore(f"sqlite:///{tmp_path / 'rooms.db'}")
-    await opened.open()
-    yield opened
-    await opened.close()
-
-
-async def make_board(store: SqlStore, board_id: str = "b" * 32) -> str:
-    row = BoardRow(board_id, "Workshop", "free", "da", f"CODE-{board_id[:4].upper()}", "e1", 0.0)
-    state = replace(
-        new_board(board_id, "Workshop", "free", "da", (Area("main", "Tavlen"),)),
-        participants={FAC: Participant(FAC, "Fac", "facilitator")},
-    )
-    await store.create_board(row, state.to_json(), [])
-    return board_id
-
-
-def note(i: int) -> Any:
-    return parse_op({"kind": "note.add", "note": {"id": f"n{i}", "area": "main", "text": f"t{i}"}})
 
 
 async def test_failed_commit_acks_nothing_and_the_next_op_takes_the_free_seq(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,17 +22,9 @@ from server.exceptions import DuplicateOp
 from server.store.base import NewParticipant, StoredOp
 from server.store.sql import SqlStore
 from server.sync.rooms import Rooms
-from tests.server.test_rooms import FAC, make_board, note
+from tests.server.stores import FAC, make_board, note
 
 PART = "p-part"
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    opened = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 @pytest.mark.anyio
