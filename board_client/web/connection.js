@@ -1,0 +1,133 @@
+// One board's WebSocket: hello and resume, an outbox kept in localStorage, and reconnects
+// with jittered exponential backoff. See docs/protocol.md, "How a client keeps up".
+
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 10000;
+
+export class Connection {
+  constructor(boardId, token, store, handlers) {
+    this.boardId = boardId;
+    this.token = token;
+    this.store = store;
+    this.handlers = handlers; // {status(state), welcome(msg), error(msg), outbox(count)}
+    this.outboxKey = `planche:outbox:${boardId}`;
+    this.outbox = readJson(this.outboxKey, []);
+    this.ws = null;
+    this.attempt = 0;
+    this.stopped = false;
+  }
+
+  start() {
+    window.addEventListener("online", () => this.reconnectNow());
+    this.connect();
+  }
+
+  connect() {
+    this.handlers.status("connecting");
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/ws/boards/${this.boardId}`);
+    this.ws = ws;
+    ws.onopen = () => {
+      const since = this.store.state ? this.store.seq : null;
+      const epoch = this.store.state ? this.store.epoch : null;
+      ws.send(JSON.stringify({ type: "hello", token: this.token, since, epoch }));
+    };
+    ws.onmessage = (event) => this.receive(JSON.parse(event.data));
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.handlers.status("offline");
+      if (!this.stopped) this.retryLater();
+    };
+  }
+
+  retryLater() {
+    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
+    this.attempt += 1;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), delay * (0.5 + Math.random() / 2));
+  }
+
+  reconnectNow() {
+    if (this.ws || this.stopped) return;
+    this.attempt = 0;
+    clearTimeout(this.timer);
+    this.connect();
+  }
+
+  resume() {
+    // a gap or an unknown op: drop this socket; the close handler reconnects
+    if (this.ws) this.ws.close(4000, "resume");
+  }
+
+  receive(message) {
+    switch (message.type) {
+      case "welcome":
+        this.attempt = 0;
+        if (message.state) {
+          this.store.load(message.state, message.epoch);
+        } else if (this.store.applyAll(message.ops ?? []) !== true) {
+          this.forgetState();
+          return;
+        }
+        this.handlers.welcome(message);
+        this.handlers.status("online");
+        for (const entry of this.outbox) this.ws.send(JSON.stringify(entry));
+        break;
+      case "ops": {
+        const result = this.store.applyAll(message.ops);
+        if (result === "unknown") this.forgetState();
+        else if (result === false) this.resume();
+        break;
+      }
+      case "ack":
+        this.drop(message.id);
+        break;
+      case "error":
+        if (message.code === "unauthorized") {
+          this.stopped = true;
+        } else if (message.id && message.code !== "unavailable") {
+          this.drop(message.id); // refused for good; "unavailable" is sent again later
+        }
+        this.handlers.error(message);
+        break;
+      case "presence":
+        this.handlers.presence?.(message.peers ?? []);
+        break;
+    }
+  }
+
+  forgetState() {
+    this.store.forget();
+    this.resume();
+  }
+
+  send(op) {
+    const entry = { type: "op", id: crypto.randomUUID(), op };
+    this.outbox.push(entry);
+    this.saveOutbox();
+    if (this.ws && this.ws.readyState === WebSocket.OPEN && this.store.state) {
+      this.ws.send(JSON.stringify(entry));
+    }
+    return entry.id;
+  }
+
+  drop(id) {
+    const before = this.outbox.length;
+    this.outbox = this.outbox.filter((entry) => entry.id !== id);
+    if (this.outbox.length !== before) this.saveOutbox();
+  }
+
+  saveOutbox() {
+    localStorage.setItem(this.outboxKey, JSON.stringify(this.outbox));
+    this.handlers.outbox(this.outbox);
+  }
+}
+
+export function readJson(key, fallback) {
+  try {
+    return JSON.parse(localStorage.getItem(key)) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
