@@ -13,11 +13,12 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
+from facilitation_methods import load_catalogue
 from server.board.protocol import json_schema
 from server.broker.memory import MemoryBroker
 from server.config import Config
 from server.exceptions import StoreUnavailable
-from server.http import boards, pages
+from server.http import boards, methods, pages
 from server.http.errors import HANDLERS, error_response
 from server.http.headers import SecurityHeaders
 from server.http.ratelimit import FailureLimiter
@@ -63,6 +64,9 @@ async def board_socket(websocket: WebSocket) -> None:
 
 
 def create_app(config: Config) -> Starlette:
+    """The app; raises MethodFileError at once if a method file is broken."""
+    catalogue = load_catalogue(*([Path(config.methods_dir)] if config.methods_dir else []))
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = open_store(config.database_url)
@@ -71,7 +75,7 @@ def create_app(config: Config) -> Starlette:
         await broker.start()
         rooms = Rooms(store, broker, config)
         app.state.services = Services(
-            config, store, broker, rooms, FailureLimiter(config.join_attempts_per_minute)
+            config, store, broker, rooms, FailureLimiter(config.join_attempts_per_minute), catalogue
         )
         try:
             yield
@@ -86,6 +90,7 @@ def create_app(config: Config) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/api/protocol.schema.json", protocol_schema),
+        Route("/api/methods", methods.list_methods),
         Route("/api/boards", boards.create_board, methods=["POST"]),
         Route("/api/join", boards.join_board, methods=["POST"]),
         Route("/api/boards/{board_id}", boards.get_board),

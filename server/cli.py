@@ -6,7 +6,9 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from facilitation_methods import MethodFileError, load_catalogue
 from server import config as settings
 from server.board.protocol import MAX_MESSAGE_BYTES
 from server.exceptions import ConfigError
@@ -17,7 +19,31 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the server")
     settings.add_arguments(serve)
+    methods = commands.add_parser("methods", help="work with method files")
+    method_commands = methods.add_subparsers(dest="methods_command", required=True)
+    check = method_commands.add_parser("check", help="validate the method files of a directory")
+    check.add_argument("directory", type=Path)
     return parser
+
+
+def check_methods(directory: Path) -> int:
+    """Loads DIR beside the built-in catalogue; prints each method or the first error."""
+    try:
+        catalogue = load_catalogue(directory)
+    except MethodFileError as e:
+        print(f"planche: {e}", file=sys.stderr)
+        return 1
+    own = {p.stem for p in directory.glob("*.toml")}
+    for method in catalogue.values():
+        if method.id in own:
+            print(
+                f"ok: {method.id} ({method.name['en']}): {len(method.areas)} areas, "
+                f"{len(method.phases)} phases"
+            )
+    if not own:
+        print(f"planche: {directory} holds no *.toml method files", file=sys.stderr)
+        return 1
+    return 0
 
 
 def serve(config: settings.Config) -> None:
@@ -44,11 +70,16 @@ def serve(config: settings.Config) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "methods":
+        return check_methods(args.directory)
     try:
         config = settings.load(vars(args))
     except ConfigError as e:
         print(f"planche: {e}", file=sys.stderr)
         return 2
-    if args.command == "serve":
+    try:
         serve(config)
+    except MethodFileError as e:
+        print(f"planche: {e}", file=sys.stderr)
+        return 2
     return 0

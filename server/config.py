@@ -11,6 +11,7 @@ import argparse
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
 from server.exceptions import ConfigError
@@ -40,6 +41,12 @@ def _database_url(value: str) -> str:
     scheme = value.partition(":")[0].partition("+")[0]
     if scheme not in ("sqlite", "postgresql"):
         raise ValueError(f"the scheme {scheme!r} is not supported; use sqlite:/// or postgresql://")
+    return value
+
+
+def _directory(value: str) -> str:
+    if value and not Path(value).is_dir():
+        raise ValueError("there is no directory by that name")
     return value
 
 
@@ -104,6 +111,13 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
         "Wrong join codes one address may try per minute before it gets 429.",
     ),
+    Setting(
+        "methods_dir",
+        "",
+        _directory,
+        "A directory of your own method files (*.toml), added to the built-in catalogue; "
+        "check them first with `planche methods check DIR`.",
+    ),
 )
 
 
@@ -119,6 +133,7 @@ class Config:
     send_queue_max: int = 1000
     hello_timeout: float = 10.0
     join_attempts_per_minute: int = 10
+    methods_dir: str = ""
 
 
 assert [s.name for s in SETTINGS] == [f.name for f in fields(Config)], "settings table drifted"

@@ -1,9 +1,10 @@
-"""What the HTTP handlers and sockets share: config, store, broker, rooms."""
+"""What the HTTP handlers and sockets share: config, store, broker, rooms, methods."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from facilitation_methods import Method
 from server.broker.base import Broker
 from server.config import Config
 from server.http.ratelimit import FailureLimiter
@@ -18,3 +19,4 @@ class Services:
     broker: Broker
     rooms: Rooms
     join_limiter: FailureLimiter
+    methods: dict[str, Method]

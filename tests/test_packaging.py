@@ -28,6 +28,7 @@ def test_wheel_holds_templates_browser_client_migrations_and_type_marker(tmp_pat
         "board_client/py.typed",
         "server/store/migrations/env.py",
         "server/store/migrations/versions/0001_initial.py",
+        "facilitation_methods/catalogue/category-analysis.toml",
     }
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

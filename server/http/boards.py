@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from facilitation_methods import METHODS, get_method
+from facilitation_methods import Method
 from server.board.ops import TITLE_MAX, JoiningParticipant, ParticipantJoin
 from server.board.state import Area, Participant, new_board
 from server.http.errors import ApiError, read_json
@@ -35,6 +35,9 @@ class CreateBoard(BaseModel):
     method: str = "free"
     language: Literal["da", "sv", "en"] = "da"
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
+    categories: list[str] | None = Field(
+        default=None, description="For methods with categories: the ids chosen."
+    )
 
 
 class Join(BaseModel):
@@ -50,10 +53,11 @@ def _services(request: Request) -> Services:
 async def create_board(request: Request) -> JSONResponse:
     body = await read_json(request, CreateBoard)
     services = _services(request)
-    method = get_method(body.method)
+    method = services.methods.get(body.method)
     if method is None:
-        known = ", ".join(sorted(METHODS))
+        known = ", ".join(sorted(services.methods))
         raise ApiError(422, "invalid", f"Unknown method {body.method!r}; known methods: {known}.")
+    areas = _areas(method, body.language, body.categories)
     if not body.title.strip():
         raise ApiError(422, "invalid", "Field 'title': give the board a title.")
     board = BoardRow(
@@ -72,7 +76,6 @@ async def create_board(request: Request) -> JSONResponse:
         role="facilitator",
     )
     viewer = NewParticipant(new_participant_id(), "", "viewer", hash_token(viewer_token))
-    areas = tuple(Area(id=a.id, title=a.title[body.language]) for a in method.areas)
     state = replace(
         new_board(board.id, board.title, board.method, board.language, areas),
         participants={facilitator.id: facilitator},
@@ -104,6 +107,36 @@ async def create_board(request: Request) -> JSONResponse:
         },
         status_code=201,
     )
+
+
+def _areas(method: Method, language: str, chosen: list[str] | None) -> tuple[Area, ...]:
+    """The board's areas at seq 0: one per chosen category first, then the method's own."""
+    areas = []
+    if method.categories is not None:
+        options = {c.id: c for c in method.categories.options}
+        low, high = method.categories.choose_min, method.categories.choose_max
+        if chosen is None:
+            chosen = list(options)[: min(3, high)]
+        unknown = [c for c in chosen if c not in options]
+        if unknown:
+            raise ApiError(
+                422,
+                "invalid",
+                f"Field 'categories': unknown {', '.join(map(repr, unknown))}; "
+                f"choose from {', '.join(options)}.",
+            )
+        if not low <= len(set(chosen)) == len(chosen) <= high:
+            raise ApiError(
+                422, "invalid", f"Field 'categories': choose {low} to {high} different ones."
+            )
+        areas += [
+            Area(c, options[c].title[language], options[c].explanation[language]) for c in chosen
+        ]
+    elif chosen:
+        raise ApiError(422, "invalid", f"Field 'categories': {method.id!r} has no categories.")
+    for a in method.areas:
+        areas.append(Area(a.id, a.title[language], a.prompt[language] if a.prompt else ""))
+    return tuple(areas)
 
 
 async def join_board(request: Request) -> JSONResponse:
