@@ -7,6 +7,7 @@ depend on the board's state live in `apply` (a recorded no-op with a reason).
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -15,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     TypeAdapter,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -22,6 +24,9 @@ from pydantic import (
 from server.board.state import Role
 
 NOTE_TEXT_MAX = 1000
+FIELD_TEXT_MAX = 4000
+NAME_MAX = 60
+VOTES_MAX = 20
 TITLE_MAX = 200
 PROMPT_MAX = 500
 COLORS = ("yellow", "pink", "blue", "green", "orange", "purple")
@@ -42,15 +47,44 @@ def _clean_text(value: str, limit: int, what: str) -> str:
     return value
 
 
+def _from_server(info: ValidationInfo) -> bool:
+    """True while parsing ops the server sent, which may carry blanked (redacted) values."""
+    return bool(info.context and info.context.get("from_server"))
+
+
 def _checked_text(limit: int, what: str, *, optional: bool = False) -> AfterValidator:
     """A validator for user text; `optional` lets the empty string mean "none"."""
-    return AfterValidator(lambda v: v if optional and v == "" else _clean_text(v, limit, what))
+
+    def check(value: str, info: ValidationInfo) -> str:
+        if value == "" and (optional or _from_server(info)):
+            return value
+        return _clean_text(value, limit, what)
+
+    return AfterValidator(check)
+
+
+def _hideable_id(value: str, info: ValidationInfo) -> str:
+    if value == "" and _from_server(info):
+        return value  # a vote whose choice is hidden from this client
+    if not _ID.fullmatch(value):
+        raise ValueError("must be 1-64 letters, digits or _.:-")
+    return value
+
+
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+HideableId = Annotated[str, AfterValidator(_hideable_id)]
 
 
 NoteText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "note text")]
 AreaTitle = Annotated[str, _checked_text(TITLE_MAX, "area title")]
 AreaPrompt = Annotated[str, _checked_text(PROMPT_MAX, "area prompt", optional=True)]
 BoardTitle = Annotated[str, _checked_text(TITLE_MAX, "board title")]
+GroupName = Annotated[str, _checked_text(TITLE_MAX, "group name", optional=True)]
+OwnerName = Annotated[str, _checked_text(NAME_MAX, "owner")]
+FieldText = Annotated[str, _checked_text(FIELD_TEXT_MAX, "field text", optional=True)]
+CellText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "cell text", optional=True)]
+ServerTime = Annotated[int, Field(ge=0, description="Set by the server: its clock, in ms.")]
+Minutes = Annotated[float, Field(ge=0, le=480)]
 
 
 class _Op(BaseModel):
@@ -64,6 +98,7 @@ class NewNote(_Op):
     color: Color | None = None
     x: Coordinate | None = None
     y: Coordinate | None = None
+    private: bool = Field(default=False, description="Set by the server in private writing.")
 
     @field_validator("x", "y")
     @classmethod
@@ -82,6 +117,7 @@ class NoteEdit(_Op):
     kind: Literal["note.edit"]
     note_id: Id
     text: NoteText
+    private: bool = Field(default=False, description="Set by the server: the note is private.")
 
 
 class NoteMove(_Op):
@@ -143,6 +179,203 @@ class ParticipantJoin(_Op):
     participant: JoiningParticipant
 
 
+# phases and timer (facilitator)
+
+
+class PhaseSet(_Op):
+    kind: Literal["phase.set"]
+    phase: Id
+    focus: tuple[Id, ...] = Field(default=(), max_length=20)
+
+
+class TimerSet(_Op):
+    kind: Literal["timer.set"]
+    minutes: Minutes
+    at: ServerTime = 0
+
+
+class TimerStart(_Op):
+    kind: Literal["timer.start"]
+    at: ServerTime = 0
+
+
+class TimerPause(_Op):
+    kind: Literal["timer.pause"]
+    at: ServerTime = 0
+
+
+class TimerAdd(_Op):
+    kind: Literal["timer.add"]
+    minutes: Annotated[float, Field(ge=-480, le=480)]
+    at: ServerTime = 0
+
+
+class NotesReveal(_Op):
+    kind: Literal["notes.reveal"]
+    area: Id | None = None
+    texts: dict[str, str] = Field(default_factory=dict, description="Set by the server.")
+
+
+class BoardLock(_Op):
+    kind: Literal["board.lock"]
+    locked: bool
+
+
+class MeetingClose(_Op):
+    kind: Literal["meeting.close"]
+    force: bool = Field(default=False, description="Close even while parked ideas lack owners.")
+
+
+# dot voting
+
+
+class VoteOpen(_Op):
+    kind: Literal["vote.open"]
+    per_person: int = Field(ge=1, le=VOTES_MAX)
+    area: Id | None = None
+
+
+class VoteCast(_Op):
+    kind: Literal["vote.cast"]
+    note_id: HideableId
+
+
+class VoteRetract(_Op):
+    kind: Literal["vote.retract"]
+    note_id: HideableId
+
+
+class VoteClose(_Op):
+    kind: Literal["vote.close"]
+    votes: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Set by the server: every vote, revealed."
+    )
+
+
+class PrioritiesSet(_Op):
+    kind: Literal["priorities.set"]
+    note_ids: tuple[Id, ...] = Field(max_length=200)
+
+
+# clustering
+
+
+class NewGroup(_Op):
+    id: Id
+    area: Id
+    name: GroupName = ""
+
+
+class GroupAdd(_Op):
+    kind: Literal["group.add"]
+    group: NewGroup
+
+
+class GroupRename(_Op):
+    kind: Literal["group.rename"]
+    group_id: Id
+    name: GroupName
+
+
+class GroupDelete(_Op):
+    kind: Literal["group.delete"]
+    group_id: Id
+
+
+class NoteGroup(_Op):
+    kind: Literal["note.group"]
+    note_id: Id
+    group_id: Id | None
+
+
+class NewLink(_Op):
+    id: Id
+    a: Id
+    b: Id
+    contradiction: bool = False
+
+
+class LinkAdd(_Op):
+    kind: Literal["link.add"]
+    link: NewLink
+
+
+class LinkMark(_Op):
+    kind: Literal["link.mark"]
+    link_id: Id
+    contradiction: bool
+
+
+class LinkDelete(_Op):
+    kind: Literal["link.delete"]
+    link_id: Id
+
+
+class NoteOwn(_Op):
+    kind: Literal["note.own"]
+    note_id: Id
+    owner: OwnerName | None
+
+
+# the idea parking lot
+
+
+class NewIdea(_Op):
+    id: Id
+    text: NoteText
+
+
+class IdeaPark(_Op):
+    kind: Literal["idea.park"]
+    idea: NewIdea
+
+
+class IdeaOwn(_Op):
+    kind: Literal["idea.own"]
+    idea_id: Id
+    owner: OwnerName | None
+
+
+class IdeaDelete(_Op):
+    kind: Literal["idea.delete"]
+    idea_id: Id
+
+
+# the method's fields, tables and grid
+
+
+class FieldSet(_Op):
+    kind: Literal["field.set"]
+    field: Id
+    text: FieldText
+
+
+class CellSet(_Op):
+    kind: Literal["cell.set"]
+    table: Id
+    row: Id
+    column: Id
+    text: CellText
+
+
+class RowAdd(_Op):
+    kind: Literal["row.add"]
+    table: Id
+    row: Id
+
+
+class RowDelete(_Op):
+    kind: Literal["row.delete"]
+    table: Id
+    row: Id
+
+
+class ScoreSet(_Op):
+    kind: Literal["score.set"]
+    criterion: Id
+    score: int = Field(ge=0, le=10)
+
+
 Op = Annotated[
     NoteAdd
     | NoteEdit
@@ -152,7 +385,36 @@ Op = Annotated[
     | AreaRename
     | AreaDelete
     | BoardRename
-    | ParticipantJoin,
+    | ParticipantJoin
+    | PhaseSet
+    | TimerSet
+    | TimerStart
+    | TimerPause
+    | TimerAdd
+    | NotesReveal
+    | BoardLock
+    | MeetingClose
+    | VoteOpen
+    | VoteCast
+    | VoteRetract
+    | VoteClose
+    | PrioritiesSet
+    | GroupAdd
+    | GroupRename
+    | GroupDelete
+    | NoteGroup
+    | LinkAdd
+    | LinkMark
+    | LinkDelete
+    | NoteOwn
+    | IdeaPark
+    | IdeaOwn
+    | IdeaDelete
+    | FieldSet
+    | CellSet
+    | RowAdd
+    | RowDelete
+    | ScoreSet,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -170,13 +432,46 @@ SENDERS: dict[str, frozenset[Role]] = {
     "area.rename": _FACILITATOR,
     "area.delete": _FACILITATOR,
     "board.rename": _FACILITATOR,
+    "phase.set": _FACILITATOR,
+    "timer.set": _FACILITATOR,
+    "timer.start": _FACILITATOR,
+    "timer.pause": _FACILITATOR,
+    "timer.add": _FACILITATOR,
+    "notes.reveal": _FACILITATOR,
+    "board.lock": _FACILITATOR,
+    "meeting.close": _FACILITATOR,
+    "vote.open": _FACILITATOR,
+    "vote.cast": _EVERYONE_WRITING,
+    "vote.retract": _EVERYONE_WRITING,
+    "vote.close": _FACILITATOR,
+    "priorities.set": _FACILITATOR,
+    "group.add": _EVERYONE_WRITING,
+    "group.rename": _EVERYONE_WRITING,
+    "group.delete": _EVERYONE_WRITING,
+    "note.group": _EVERYONE_WRITING,
+    "link.add": _EVERYONE_WRITING,
+    "link.mark": _EVERYONE_WRITING,
+    "link.delete": _EVERYONE_WRITING,
+    "note.own": _EVERYONE_WRITING,
+    "idea.park": _EVERYONE_WRITING,
+    "idea.own": _EVERYONE_WRITING,
+    "idea.delete": _EVERYONE_WRITING,
+    "field.set": _EVERYONE_WRITING,
+    "cell.set": _EVERYONE_WRITING,
+    "row.add": _EVERYONE_WRITING,
+    "row.delete": _EVERYONE_WRITING,
+    "score.set": _EVERYONE_WRITING,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 
 
-def parse_op(data: object) -> Op:
-    """A decoded op from its JSON form; raises pydantic.ValidationError."""
-    return OP_ADAPTER.validate_python(data)
+def parse_op(data: object, *, from_server: bool = False) -> Op:
+    """A decoded op from its JSON form; raises pydantic.ValidationError.
+
+    `from_server` admits the blanked values of a redacted op (see `views`), which a client
+    may receive but never send.
+    """
+    return OP_ADAPTER.validate_python(data, context={"from_server": from_server})
 
 
 def dump_op(op: Op) -> dict[str, object]:

@@ -93,6 +93,9 @@ class Welcome(_Message):
     participant_id: str
     seq: int
     epoch: str
+    server_time: int | None = Field(
+        default=None, description="The server's clock in ms, to show timers right."
+    )
     state: dict[str, Any] | None = Field(default=None, description="The whole board at seq.")
     ops: list[OpRecordOut] | None = Field(default=None, description="Every op after `since`.")
     limits: dict[str, int] = Field(default_factory=dict)

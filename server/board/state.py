@@ -1,8 +1,11 @@
 """The board as plain, immutable data.
 
 A `BoardState` is replaced, never changed: `apply` returns a new state that shares every
-unchanged note with the old one, so a replica can keep the committed state while it tries
+unchanged part with the old one, so a replica can keep the committed state while it tries
 a batch of ops on a copy.
+
+A client holds the board as its viewer sees it (`views.view_state`): the texts of other
+people's private notes and the choices of other people's open votes are blanked there.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ class Note:
     y: float | None = None
     created_seq: int = 0
     updated_seq: int = 0
+    private: bool = False  # written in private writing and not revealed yet
+    group: str | None = None
+    owner: str | None = None  # who takes an action forward
+    source: str | None = None  # where material pulled from an earlier meeting came from
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +45,92 @@ class Participant:
     id: str
     name: str
     role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    id: str  # a phase id of the board's method
+    kind: str  # its kind (facilitation_methods.schema.PhaseKind)
+    focus: tuple[str, ...] = ()  # area ids in focus; empty means all
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSpec:
+    """A phase the board's method offers, copied into the board when it is created."""
+
+    id: str
+    kind: str
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class GridSpec:
+    criteria: tuple[str, ...]
+    low: int
+    high: int
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """Server-authoritative: `ends_at` is the server's clock (ms) while it runs."""
+
+    duration_ms: int = 0
+    remaining_ms: int = 0  # while stopped
+    ends_at: int | None = None
+
+    def remaining(self, now_ms: int) -> int:
+        return self.remaining_ms if self.ends_at is None else max(0, self.ends_at - now_ms)
+
+
+@dataclass(frozen=True, slots=True)
+class Voting:
+    per_person: int
+    area: str | None = None  # notes of this area only; None means any note
+    closed: bool = False
+    votes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by voter: note ids
+
+    def results(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for chosen in self.votes.values():
+            for note_id in chosen:
+                counts[note_id] = counts.get(note_id, 0) + 1
+        return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    area: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    id: str
+    a: str
+    b: str
+    contradiction: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedIdea:
+    id: str
+    text: str
+    by: str
+    owner: str | None = None
+    created_seq: int = 0
+    source: str | None = None  # the meeting it was parked in, when carried over
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    columns: tuple[str, ...] = ()
+    rows: tuple[str, ...] = ()
+    cells: dict[str, str] = field(default_factory=dict)  # "row/column" -> text
+
+    @staticmethod
+    def key(row: str, column: str) -> str:
+        return f"{row}/{column}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +145,31 @@ class BoardState:
     areas: tuple[Area, ...] = ()
     notes: dict[str, Note] = field(default_factory=dict)
     participants: dict[str, Participant] = field(default_factory=dict)
+    phase: Phase | None = None
+    timer: Timer = field(default_factory=Timer)
+    locked: bool = False
+    closed: bool = False  # the meeting was closed: read-only, as its record
+    voting: Voting | None = None
+    groups: dict[str, Group] = field(default_factory=dict)
+    links: dict[str, Link] = field(default_factory=dict)
+    priorities: tuple[str, ...] = ()  # note ids, most important first
+    parked: dict[str, ParkedIdea] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+    scores: dict[str, dict[str, int]] = field(default_factory=dict)  # by participant
+    phases: tuple[PhaseSpec, ...] = ()
+    grid: GridSpec | None = None
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
 
+    def role_of(self, participant_id: str) -> Role | None:
+        p = self.participants.get(participant_id)
+        return p.role if p else None
+
     def to_json(self) -> dict[str, Any]:
         """The wire and storage form; `from_json(s.to_json()) == s`."""
+        voting = self.voting
         return {
             "id": self.id,
             "title": self.title,
@@ -67,10 +179,25 @@ class BoardState:
             "areas": [asdict(a) for a in self.areas],
             "notes": {k: asdict(n) for k, n in self.notes.items()},
             "participants": {k: asdict(p) for k, p in self.participants.items()},
+            "phase": asdict(self.phase) if self.phase else None,
+            "timer": asdict(self.timer),
+            "locked": self.locked,
+            "closed": self.closed,
+            "voting": asdict(voting) if voting else None,
+            "groups": {k: asdict(g) for k, g in self.groups.items()},
+            "links": {k: asdict(link) for k, link in self.links.items()},
+            "priorities": list(self.priorities),
+            "parked": {k: asdict(i) for k, i in self.parked.items()},
+            "fields": dict(self.fields),
+            "tables": {k: asdict(t) for k, t in self.tables.items()},
+            "scores": {k: dict(v) for k, v in self.scores.items()},
+            "phases": [asdict(p) for p in self.phases],
+            "grid": asdict(self.grid) if self.grid else None,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BoardState:
+        phase, voting = data.get("phase"), data.get("voting")
         return cls(
             id=data["id"],
             title=data["title"],
@@ -80,11 +207,44 @@ class BoardState:
             areas=tuple(Area(**a) for a in data["areas"]),
             notes={k: Note(**n) for k, n in data["notes"].items()},
             participants={k: Participant(**p) for k, p in data["participants"].items()},
+            phase=Phase(phase["id"], phase["kind"], tuple(phase["focus"])) if phase else None,
+            timer=Timer(**data.get("timer", {})),
+            locked=data.get("locked", False),
+            closed=data.get("closed", False),
+            voting=Voting(
+                per_person=voting["per_person"],
+                area=voting["area"],
+                closed=voting["closed"],
+                votes={k: tuple(v) for k, v in voting["votes"].items()},
+            )
+            if voting
+            else None,
+            groups={k: Group(**g) for k, g in data.get("groups", {}).items()},
+            links={k: Link(**link) for k, link in data.get("links", {}).items()},
+            priorities=tuple(data.get("priorities", ())),
+            parked={k: ParkedIdea(**i) for k, i in data.get("parked", {}).items()},
+            fields=dict(data.get("fields", {})),
+            tables={
+                k: Table(tuple(t["columns"]), tuple(t["rows"]), dict(t["cells"]))
+                for k, t in data.get("tables", {}).items()
+            },
+            scores={k: dict(v) for k, v in data.get("scores", {}).items()},
+            phases=tuple(PhaseSpec(**p) for p in data.get("phases", ())),
+            grid=GridSpec(tuple(g["criteria"]), g["low"], g["high"])
+            if (g := data.get("grid"))
+            else None,
         )
 
 
 def new_board(
-    board_id: str, title: str, method: str, language: str, areas: tuple[Area, ...]
+    board_id: str,
+    title: str,
+    method: str,
+    language: str,
+    areas: tuple[Area, ...],
+    **method_parts: Any,
 ) -> BoardState:
-    """The state at seq 0, before any op."""
-    return BoardState(id=board_id, title=title, method=method, language=language, areas=areas)
+    """The state at seq 0, before any op; `method_parts`: phases, grid, fields, tables."""
+    return BoardState(
+        id=board_id, title=title, method=method, language=language, areas=areas, **method_parts
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from starlette.requests import Request
@@ -12,7 +12,8 @@ from starlette.responses import JSONResponse
 
 from facilitation_methods import Method
 from server.board.ops import TITLE_MAX, JoiningParticipant, ParticipantJoin
-from server.board.state import Area, Participant, new_board
+from server.board.state import Area, GridSpec, Participant, PhaseSpec, Table, new_board
+from server.board.views import view_state
 from server.http.errors import ApiError, read_json
 from server.ids import (
     hash_token,
@@ -77,7 +78,7 @@ async def create_board(request: Request) -> JSONResponse:
     )
     viewer = NewParticipant(new_participant_id(), "", "viewer", hash_token(viewer_token))
     state = replace(
-        new_board(board.id, board.title, board.method, board.language, areas),
+        new_board(board.id, board.title, board.method, board.language, areas, **_parts(method)),
         participants={facilitator.id: facilitator},
     )
     await services.store.create_board(
@@ -107,6 +108,22 @@ async def create_board(request: Request) -> JSONResponse:
         },
         status_code=201,
     )
+
+
+def _parts(method: Method) -> dict[str, Any]:
+    """What the board keeps of its method to check ops against: phases, fields, tables, grid."""
+    grid = method.grid
+    return {
+        "phases": tuple(PhaseSpec(p.id, p.kind.value, p.minutes) for p in method.phases),
+        "fields": {f.id: "" for f in method.fields},
+        "tables": {
+            t.id: Table(tuple(c.id for c in t.columns), tuple(r.id for r in t.rows))
+            for t in method.tables
+        },
+        "grid": GridSpec(tuple(c.id for c in grid.criteria), grid.scale_min, grid.scale_max)
+        if grid
+        else None,
+    }
 
 
 def _areas(method: Method, language: str, chosen: list[str] | None) -> tuple[Area, ...]:
@@ -186,7 +203,7 @@ async def get_board(request: Request) -> JSONResponse:
         raise ApiError(404, "not_found", "There is no board with this id.")
     if credential.board_id != board_id:
         raise ApiError(403, "forbidden", "This token belongs to another board.")
-    state = room.state
+    state = view_state(room.state, credential.participant_id)
     return JSONResponse(
         {"id": board_id, "seq": state.seq, "epoch": room.epoch, "state": state.to_json()}
     )

@@ -57,7 +57,10 @@ class Connection:
         if last_seq <= self.last_seq:
             return  # already sent (a resend or a late duplicate from the broker)
         if first_seq != self.last_seq + 1:
-            missed = self.room.ops_between(self.last_seq, last_seq) if self.room else None
+            room = self.room
+            missed = (
+                room.ops_between(self.last_seq, last_seq, self.participant_id) if room else None
+            )
             if missed is None:
                 self.close(CLOSE_TRY_AGAIN, "missed ops; resume", drop_backlog=True)
                 return

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from server.board.apply import NoopReason, Record, apply, replay
+from server.board.complete import complete
 from server.board.ops import Op, dump_op
 from server.board.protocol import (
     PROTOCOL_VERSION,
@@ -32,6 +33,7 @@ from server.board.protocol import (
     encode,
 )
 from server.board.state import BoardState, Role
+from server.board.views import hidden_from_others, redact, view_state
 from server.broker.base import Broker, Subscription
 from server.config import Config
 from server.exceptions import DuplicateOp, StoreUnavailable
@@ -169,15 +171,17 @@ class Room:
             participant_id=peer.participant_id,
             seq=self.state.seq,
             epoch=self.epoch,
+            server_time=round(time.time() * 1000),
             limits={"max_message_bytes": 64 * 1024, "note_text_max": 1000},
             protocol=PROTOCOL_VERSION,
             join_code=self.board.join_code,
         )
         ops = self._ops_since(since) if epoch in (None, self.epoch) else None
         if ops is None:
-            welcome.state = self.state.to_json()
+            welcome.state = view_state(self.state, peer.participant_id).to_json()
         else:
-            welcome.ops = ops  # type: ignore[assignment]  # validated wire dicts
+            mine = [redact(r, peer.participant_id) for r in ops]
+            welcome.ops = mine  # type: ignore[assignment]  # validated wire dicts
         return welcome
 
     def detach(self, peer: Peer) -> None:
@@ -256,7 +260,8 @@ class Room:
         stored: list[StoredOp] = []
         now = time.time()
         for sub in batch:
-            record = Record(seq=working.seq + 1, id=sub.op_id, by=sub.by, op=sub.op)
+            op = complete(working, sub.op, sub.by, round(now * 1000))
+            record = Record(seq=working.seq + 1, id=sub.op_id, by=sub.by, op=op)
             working, noop = apply(working, record)
             stored.append(StoredOp(record=record, noop=noop, at=now))
         try:
@@ -298,10 +303,18 @@ class Room:
         for r in records:
             if not self._recent or r["seq"] > self._recent[-1]["seq"]:
                 self._recent.append(r)
-        frame = ops_frame(records)
         first, last = records[0]["seq"], records[-1]["seq"]
+        shared = ops_frame(records)
+        if any(hidden_from_others(r) for r in records):
+            # private writing or open voting: each sees the batch as they may
+            senders = {r["by"] for r in records if hidden_from_others(r)}
+            shared = ops_frame([redact(r, "") for r in records])
+            own = {p: ops_frame([redact(r, p) for r in records]) for p in senders}
+            for peer in list(self.peers):
+                peer.deliver(first, last, own.get(peer.participant_id, shared))
+            return
         for peer in list(self.peers):
-            peer.deliver(first, last, frame)
+            peer.deliver(first, last, shared)
 
     def _fail(self, batch: list[_Submission], code: ErrorCode, message: str) -> None:
         for sub in batch:
@@ -309,9 +322,10 @@ class Room:
             if not sub.done.done():
                 sub.done.set_exception(ProtocolError(code, message, sub.op_id))
 
-    def ops_between(self, after: int, upto: int) -> list[dict[str, Any]] | None:
-        """Recent ops after..upto for a peer that missed some; None if no longer kept."""
-        ops = [r for r in self._recent if after < r["seq"] <= upto]
+    def ops_between(self, after: int, upto: int, viewer: str) -> list[dict[str, Any]] | None:
+        """Recent ops after..upto, as `viewer` may see them, for a peer that missed some;
+        None if they are no longer kept."""
+        ops = [redact(r, viewer) for r in self._recent if after < r["seq"] <= upto]
         return ops if len(ops) == upto - after else None
 
 

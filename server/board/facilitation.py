@@ -1,0 +1,230 @@
+"""The effects of the facilitation ops: phases and timer, private writing, voting,
+clustering, the parking lot, and the method's fields, tables and grid.
+
+Called by `apply` for every kind it does not handle itself; pure like it. Ops the server
+completes before they are sequenced (`complete`) carry what a blanked replica needs: the
+clock for timers, the texts for a reveal, the votes for a close.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from server.board import ops as o
+from server.board.rules import NoopReason, need, need_area, put_note, visible_note
+from server.board.state import (
+    BoardState,
+    Group,
+    Link,
+    ParkedIdea,
+    Phase,
+    Table,
+    Timer,
+    Voting,
+)
+
+_MINUTE_MS = 60_000
+
+
+def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardState:
+    match op:
+        case o.PhaseSet():
+            return _phase(state, op)
+        case o.TimerSet() | o.TimerStart() | o.TimerPause() | o.TimerAdd():
+            return replace(state, timer=_timer(state.timer, op))
+        case o.NotesReveal(area=area, texts=texts):
+            notes = {
+                k: replace(n, private=False, text=texts.get(k, n.text))
+                if n.private and (area is None or n.area == area)
+                else n
+                for k, n in state.notes.items()
+            }
+            return replace(state, notes=notes)
+        case o.BoardLock(locked=locked):
+            return replace(state, locked=locked)
+        case o.MeetingClose(force=force):
+            unowned = any(i.owner is None for i in state.parked.values())
+            need(force or not unowned, NoopReason.IDEAS_WITHOUT_OWNER)
+            return replace(state, closed=True, timer=replace(state.timer, ends_at=None))
+        case o.VoteOpen() | o.VoteCast() | o.VoteRetract() | o.VoteClose():
+            return replace(state, voting=_voting(state, op, by))
+        case o.PrioritiesSet(note_ids=note_ids):
+            for note_id in note_ids:
+                visible_note(state, note_id, by)
+            return replace(state, priorities=tuple(dict.fromkeys(note_ids)))
+        case o.GroupAdd() | o.GroupRename() | o.GroupDelete() | o.NoteGroup():
+            return _groups(state, op, by)
+        case o.LinkAdd() | o.LinkMark() | o.LinkDelete():
+            return replace(state, links=_links(state, op, by))
+        case o.NoteOwn(note_id=note_id, owner=owner):
+            note = visible_note(state, note_id, by)
+            return put_note(state, replace(note, owner=owner, updated_seq=seq))
+        case o.IdeaPark() | o.IdeaOwn() | o.IdeaDelete():
+            return replace(state, parked=_parked(state, op, by, seq))
+        case o.FieldSet(field=field, text=text):
+            need(field in state.fields, NoopReason.FIELD_NOT_FOUND)
+            return replace(state, fields={**state.fields, field: text})
+        case o.CellSet() | o.RowAdd() | o.RowDelete():
+            return _tables(state, op)
+        case o.ScoreSet(criterion=criterion, score=score):
+            grid = state.grid
+            need(grid is not None and criterion in grid.criteria, NoopReason.CRITERION_NOT_FOUND)
+            assert grid is not None
+            need(grid.low <= score <= grid.high, NoopReason.SCORE_OUT_OF_RANGE)
+            mine = {**state.scores.get(by, {}), criterion: score}
+            return replace(state, scores={**state.scores, by: mine})
+    raise AssertionError(f"unhandled op kind {op.kind}")  # pragma: no cover
+
+
+def _phase(state: BoardState, op: o.PhaseSet) -> BoardState:
+    spec = next((p for p in state.phases if p.id == op.phase), None)
+    need(spec is not None, NoopReason.PHASE_NOT_FOUND)
+    assert spec is not None
+    for area in op.focus:
+        need_area(state, area)
+    duration = spec.minutes * _MINUTE_MS
+    return replace(
+        state,
+        phase=Phase(spec.id, spec.kind, op.focus),
+        timer=Timer(duration_ms=duration, remaining_ms=duration),
+    )
+
+
+def _timer(timer: Timer, op: o.Op) -> Timer:
+    match op:
+        case o.TimerSet(minutes=minutes):
+            duration = round(minutes * _MINUTE_MS)
+            return Timer(duration_ms=duration, remaining_ms=duration)
+        case o.TimerStart(at=at):
+            need(timer.ends_at is None, NoopReason.TIMER_RUNNING)
+            return replace(timer, ends_at=at + timer.remaining_ms)
+        case o.TimerPause(at=at):
+            need(timer.ends_at is not None, NoopReason.TIMER_STOPPED)
+            return replace(timer, remaining_ms=timer.remaining(at), ends_at=None)
+        case o.TimerAdd(minutes=minutes, at=at):
+            delta = round(minutes * _MINUTE_MS)
+            duration = max(0, timer.duration_ms + delta)
+            if timer.ends_at is None:
+                return Timer(duration, max(0, timer.remaining_ms + delta))
+            return Timer(duration, 0, max(at, timer.ends_at + delta))
+    raise AssertionError(op.kind)  # pragma: no cover
+
+
+def _voting(state: BoardState, op: o.Op, by: str) -> Voting:
+    voting = state.voting
+    if isinstance(op, o.VoteOpen):
+        if op.area is not None:
+            need_area(state, op.area)
+        return Voting(per_person=op.per_person, area=op.area)
+    need(voting is not None and not voting.closed, NoopReason.VOTING_CLOSED)
+    assert voting is not None
+    mine = voting.votes.get(by, ())
+    match op:
+        case o.VoteCast(note_id=note_id):
+            if note_id:  # blank: a hidden vote, checked by the server already
+                note = visible_note(state, note_id, by)
+                need(voting.area in (None, note.area), NoopReason.NOTE_NOT_VOTABLE)
+            need(len(mine) < voting.per_person, NoopReason.NO_VOTES_LEFT)
+            return replace(voting, votes={**voting.votes, by: (*mine, note_id)})
+        case o.VoteRetract(note_id=note_id):
+            need(note_id in mine, NoopReason.VOTE_NOT_FOUND)
+            i = mine.index(note_id)
+            return replace(voting, votes={**voting.votes, by: mine[:i] + mine[i + 1 :]})
+        case o.VoteClose(votes=votes):
+            return replace(voting, closed=True, votes=dict(votes))
+    raise AssertionError(op.kind)  # pragma: no cover
+
+
+def _groups(state: BoardState, op: o.Op, by: str) -> BoardState:
+    groups = state.groups
+    match op:
+        case o.GroupAdd(group=new):
+            need(new.id not in groups, NoopReason.GROUP_EXISTS)
+            need_area(state, new.area)
+            return replace(state, groups={**groups, new.id: Group(new.id, new.area, new.name)})
+        case o.GroupRename(group_id=group_id, name=name):
+            group = groups.get(group_id)
+            need(group is not None, NoopReason.GROUP_NOT_FOUND)
+            assert group is not None
+            return replace(state, groups={**groups, group_id: replace(group, name=name)})
+        case o.GroupDelete(group_id=group_id):
+            need(group_id in groups, NoopReason.GROUP_NOT_FOUND)
+            notes = {
+                k: replace(n, group=None) if n.group == group_id else n
+                for k, n in state.notes.items()
+            }
+            rest = {k: g for k, g in groups.items() if k != group_id}
+            return replace(state, groups=rest, notes=notes)
+        case o.NoteGroup(note_id=note_id, group_id=group_id):
+            note = visible_note(state, note_id, by)
+            if group_id is None:
+                return put_note(state, replace(note, group=None))
+            group = groups.get(group_id)
+            need(group is not None, NoopReason.GROUP_NOT_FOUND)
+            assert group is not None
+            return put_note(state, replace(note, group=group_id, area=group.area))
+    raise AssertionError(op.kind)  # pragma: no cover
+
+
+def _links(state: BoardState, op: o.Op, by: str) -> dict[str, Link]:
+    links = state.links
+    match op:
+        case o.LinkAdd(link=new):
+            need(new.id not in links, NoopReason.LINK_EXISTS)
+            need(new.a != new.b, NoopReason.LINK_TO_ITSELF)
+            visible_note(state, new.a, by)
+            visible_note(state, new.b, by)
+            return {**links, new.id: Link(new.id, new.a, new.b, new.contradiction)}
+        case o.LinkMark(link_id=link_id, contradiction=contradiction):
+            link = links.get(link_id)
+            need(link is not None, NoopReason.LINK_NOT_FOUND)
+            assert link is not None
+            return {**links, link_id: replace(link, contradiction=contradiction)}
+        case o.LinkDelete(link_id=link_id):
+            need(link_id in links, NoopReason.LINK_NOT_FOUND)
+            return {k: v for k, v in links.items() if k != link_id}
+    raise AssertionError(op.kind)  # pragma: no cover
+
+
+def _parked(state: BoardState, op: o.Op, by: str, seq: int) -> dict[str, ParkedIdea]:
+    parked = state.parked
+    match op:
+        case o.IdeaPark(idea=new):
+            need(new.id not in parked, NoopReason.IDEA_EXISTS)
+            return {**parked, new.id: ParkedIdea(new.id, new.text, by, created_seq=seq)}
+        case o.IdeaOwn(idea_id=idea_id, owner=owner):
+            idea = parked.get(idea_id)
+            need(idea is not None, NoopReason.IDEA_NOT_FOUND)
+            assert idea is not None
+            return {**parked, idea_id: replace(idea, owner=owner)}
+        case o.IdeaDelete(idea_id=idea_id):
+            idea = parked.get(idea_id)
+            need(idea is not None, NoopReason.IDEA_NOT_FOUND)
+            assert idea is not None
+            allowed = idea.by == by or state.role_of(by) == "facilitator"
+            need(allowed, NoopReason.NOT_AUTHOR)
+            return {k: v for k, v in parked.items() if k != idea_id}
+    raise AssertionError(op.kind)  # pragma: no cover
+
+
+def _tables(state: BoardState, op: o.CellSet | o.RowAdd | o.RowDelete) -> BoardState:
+    table = state.tables.get(op.table)
+    need(table is not None, NoopReason.TABLE_NOT_FOUND)
+    assert table is not None
+    match op:
+        case o.CellSet(row=row, column=column, text=text):
+            need(row in table.rows, NoopReason.ROW_NOT_FOUND)
+            need(column in table.columns, NoopReason.COLUMN_NOT_FOUND)
+            key = Table.key(row, column)
+            cells = {k: v for k, v in table.cells.items() if k != key}
+            if text:
+                cells[key] = text
+            table = replace(table, cells=cells)
+        case o.RowAdd(row=row):
+            need(row not in table.rows, NoopReason.ROW_EXISTS)
+            table = replace(table, rows=(*table.rows, row))
+        case o.RowDelete(row=row):
+            need(row in table.rows, NoopReason.ROW_NOT_FOUND)
+            cells = {k: v for k, v in table.cells.items() if not k.startswith(f"{row}/")}
+            table = replace(table, rows=tuple(r for r in table.rows if r != row), cells=cells)
+    return replace(state, tables={**state.tables, op.table: table})

@@ -1,0 +1,84 @@
+"""Why an op changed nothing, and the checks that say so; shared by every part of `apply`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import StrEnum
+
+from server.board.state import BoardState, Note
+
+
+class NoopReason(StrEnum):
+    """Why a well-formed op changed nothing. A closed list: clients may switch on it."""
+
+    NOTE_EXISTS = "note_exists"
+    NOTE_NOT_FOUND = "note_not_found"
+    AREA_NOT_FOUND = "area_not_found"
+    AREA_EXISTS = "area_exists"
+    AREA_NOT_EMPTY = "area_not_empty"
+    LAST_AREA = "last_area"
+    NOT_AUTHOR = "not_author"
+    PARTICIPANT_EXISTS = "participant_exists"
+    LOCKED = "locked"
+    MEETING_CLOSED = "meeting_closed"
+    PHASE_NOT_FOUND = "phase_not_found"
+    TIMER_RUNNING = "timer_running"
+    TIMER_STOPPED = "timer_stopped"
+    IDEAS_WITHOUT_OWNER = "ideas_without_owner"
+    VOTING_CLOSED = "voting_closed"
+    NOTE_NOT_VOTABLE = "note_not_votable"
+    NO_VOTES_LEFT = "no_votes_left"
+    VOTE_NOT_FOUND = "vote_not_found"
+    GROUP_EXISTS = "group_exists"
+    GROUP_NOT_FOUND = "group_not_found"
+    LINK_EXISTS = "link_exists"
+    LINK_NOT_FOUND = "link_not_found"
+    LINK_TO_ITSELF = "link_to_itself"
+    IDEA_EXISTS = "idea_exists"
+    IDEA_NOT_FOUND = "idea_not_found"
+    FIELD_NOT_FOUND = "field_not_found"
+    TABLE_NOT_FOUND = "table_not_found"
+    ROW_EXISTS = "row_exists"
+    ROW_NOT_FOUND = "row_not_found"
+    COLUMN_NOT_FOUND = "column_not_found"
+    CRITERION_NOT_FOUND = "criterion_not_found"
+    SCORE_OUT_OF_RANGE = "score_out_of_range"
+
+
+class Noop(Exception):
+    def __init__(self, reason: NoopReason) -> None:
+        self.reason = reason
+
+
+def need(condition: bool, reason: NoopReason) -> None:
+    if not condition:
+        raise Noop(reason)
+
+
+def need_area(state: BoardState, area_id: str) -> None:
+    need(state.area(area_id) is not None, NoopReason.AREA_NOT_FOUND)
+
+
+def need_note(state: BoardState, note_id: str) -> Note:
+    note = state.notes.get(note_id)
+    if note is None:
+        raise Noop(NoopReason.NOTE_NOT_FOUND)
+    return note
+
+
+def own_note(state: BoardState, note_id: str, by: str) -> Note:
+    """A note that `by` may change: their own, or any note for a facilitator."""
+    note = need_note(state, note_id)
+    need(note.author == by or state.role_of(by) == "facilitator", NoopReason.NOT_AUTHOR)
+    return note
+
+
+def visible_note(state: BoardState, note_id: str, by: str) -> Note:
+    """A note `by` may handle: any note but someone else's unrevealed private one."""
+    note = need_note(state, note_id)
+    need(not note.private or note.author == by, NoopReason.NOT_AUTHOR)
+    return note
+
+
+def put_note(state: BoardState, note: Note) -> BoardState:
+    return replace(state, notes={**state.notes, note.id: note})
