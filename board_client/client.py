@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import random
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +23,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from board_client.exceptions import ClientClosed, OpRefused, PlancheClientError, Unauthorized
 from board_client.outbox import Ack, Outbox
-from server.board.apply import Record, apply
+from server.board.apply import NoopReason, Record, follow
 from server.board.ops import parse_op
 from server.board.state import BoardState
 
@@ -69,6 +70,7 @@ class BoardClient:
         self.join_code: str | None = None
         self.peers: list[dict[str, Any]] = []
         self.connects = 0  # welcomes received; more than one means it reconnected
+        self._clock_offset_ms = 0.0  # server clock minus ours, from the last welcome
 
     # the board as this client knows it
 
@@ -81,6 +83,13 @@ class BoardClient:
     @property
     def seq(self) -> int:
         return self.state.seq
+
+    def server_now_ms(self) -> int:
+        """The server's clock as this client estimates it (timers are the server's)."""
+        return round(time.time() * 1000 + self._clock_offset_ms)
+
+    def timer_remaining_ms(self) -> int:
+        return self.state.timer.remaining(self.server_now_ms())
 
     @property
     def connected(self) -> bool:
@@ -227,6 +236,8 @@ class BoardClient:
         self.role = message["role"]
         self.participant_id = message["participant_id"]
         self.join_code = message.get("join_code")
+        if (server_time := message.get("server_time")) is not None:
+            self._clock_offset_ms = server_time - time.time() * 1000
         if message.get("state") is not None:
             self._state = BoardState.from_json(message["state"])
             self._epoch = message["epoch"]
@@ -254,11 +265,8 @@ class BoardClient:
                 self._state = state
                 raise _Resume(f"gap: expected seq {state.seq + 1}, got {data['seq']}")
             record = Record.from_json(data)
-            state, noop = apply(state, record)
-            if (noop.value if noop else None) != data.get("noop"):
-                log.error(
-                    "replica diverged at seq %s: %s vs %s", record.seq, noop, data.get("noop")
-                )
+            noop = data.get("noop")
+            state = follow(state, record, NoopReason(noop) if noop else None)
             applied.append(record)
         self._state = state
         if applied and self._on_ops is not None:

@@ -38,7 +38,7 @@ from server.board.rules import (
 )
 from server.board.state import Area, BoardState, Note, Participant
 
-__all__ = ["NoopReason", "Record", "apply", "replay"]
+__all__ = ["NoopReason", "Record", "apply", "follow", "replay"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,18 @@ def apply(state: BoardState, record: Record) -> tuple[BoardState, NoopReason | N
     return replace(changed, seq=record.seq), None
 
 
+def follow(state: BoardState, record: Record, noop: NoopReason | None) -> BoardState:
+    """A client's replica taking a record from the server, which says whether it applied.
+
+    A replica may hold a blanked view (`views`), on which a check can come out otherwise
+    than on the server's full state; the server's word decides.
+    """
+    if noop is not None:
+        return replace(state, seq=record.seq)
+    changed, _ = apply(state, record)
+    return changed
+
+
 def replay(state: BoardState, records: list[Record]) -> BoardState:
     for record in records:
         state, _ = apply(state, record)
@@ -103,6 +115,8 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             return replace(state, notes={**state.notes, note.id: note})
         case NoteEdit(note_id=note_id, text=text):
             note = own_note(state, note_id, rec.by)
+            # a private note only by its author: nobody else can read it yet
+            need(not note.private or note.author == rec.by, NoopReason.NOT_AUTHOR)
             return put_note(state, replace(note, text=text, updated_seq=rec.seq))
         case NoteMove(note_id=note_id, area=area, x=x, y=y):
             note = visible_note(state, note_id, rec.by)

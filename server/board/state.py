@@ -179,20 +179,34 @@ class BoardState:
             "areas": [asdict(a) for a in self.areas],
             "notes": {k: asdict(n) for k, n in self.notes.items()},
             "participants": {k: asdict(p) for k, p in self.participants.items()},
-            "phase": asdict(self.phase) if self.phase else None,
+            "phase": {**asdict(self.phase), "focus": list(self.phase.focus)}
+            if self.phase
+            else None,
             "timer": asdict(self.timer),
             "locked": self.locked,
             "closed": self.closed,
-            "voting": asdict(voting) if voting else None,
+            "voting": {
+                "per_person": voting.per_person,
+                "area": voting.area,
+                "closed": voting.closed,
+                "votes": {k: list(v) for k, v in voting.votes.items()},
+            }
+            if voting
+            else None,
             "groups": {k: asdict(g) for k, g in self.groups.items()},
             "links": {k: asdict(link) for k, link in self.links.items()},
             "priorities": list(self.priorities),
             "parked": {k: asdict(i) for k, i in self.parked.items()},
             "fields": dict(self.fields),
-            "tables": {k: asdict(t) for k, t in self.tables.items()},
+            "tables": {
+                k: {"columns": list(t.columns), "rows": list(t.rows), "cells": dict(t.cells)}
+                for k, t in self.tables.items()
+            },
             "scores": {k: dict(v) for k, v in self.scores.items()},
             "phases": [asdict(p) for p in self.phases],
-            "grid": asdict(self.grid) if self.grid else None,
+            "grid": {**asdict(self.grid), "criteria": list(self.grid.criteria)}
+            if self.grid
+            else None,
         }
 
     @classmethod
