@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from server.board.ops import SENDERS
 from tests.conftest import RunningServer
-from tests.wire import Peer, Peers, add_note, get_state, new_board
+from tests.wire import Peer, Peers, add_note, get_state, join, new_board
 
 pytestmark = pytest.mark.anyio
 
@@ -48,6 +49,30 @@ CASES: list[tuple[str, Any, str, str | None]] = [
         "coordinates out of range",
         {"type": "op", "id": OP_ID, "op": {"kind": "note.move", "note_id": "n1", "x": -5}},
         "invalid",
+        OP_ID,
+    ),
+    (
+        "vote with no dots",
+        {"type": "op", "id": OP_ID, "op": {"kind": "vote.open", "per_person": 0}},
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "blank vote from a client",
+        {"type": "op", "id": OP_ID, "op": {"kind": "vote.cast", "note_id": ""}},
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "timer beyond eight hours",
+        {"type": "op", "id": OP_ID, "op": {"kind": "timer.add", "minutes": 1000}},
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "field text over the limit",
+        {"type": "op", "id": OP_ID, "op": {"kind": "field.set", "field": "f", "text": "x" * 4001}},
+        "too_large",
         OP_ID,
     ),
     (
@@ -144,3 +169,93 @@ async def test_messages_before_hello_are_refused_and_the_hello_still_works(
         await ws.send(json.dumps({"type": "hello", "token": board["facilitator_token"]}))
         welcome = json.loads(await ws.recv())
         assert welcome["type"] == "welcome" and "early" not in welcome["state"]["notes"]
+
+
+# well-formed ops that meet the wrong board, phase or ids: acked as recorded no-ops
+NOOPS: list[tuple[dict[str, Any], str]] = [
+    ({"kind": "phase.set", "phase": "brainstorm"}, "phase_not_found"),
+    ({"kind": "timer.pause"}, "timer_stopped"),
+    ({"kind": "vote.cast", "note_id": "n1"}, "voting_closed"),
+    ({"kind": "vote.close"}, "voting_closed"),
+    ({"kind": "link.add", "link": {"id": "l1", "a": "n1", "b": "ghost"}}, "note_not_found"),
+    ({"kind": "note.group", "note_id": "n1", "group_id": "ghost"}, "group_not_found"),
+    ({"kind": "idea.own", "idea_id": "ghost", "owner": "Ann"}, "idea_not_found"),
+    ({"kind": "field.set", "field": "theme", "text": "x"}, "field_not_found"),
+    (
+        {"kind": "cell.set", "table": "agenda", "row": "r", "column": "c", "text": "x"},
+        "table_not_found",
+    ),
+    ({"kind": "score.set", "criterion": "clarity", "score": 3}, "criterion_not_found"),
+]
+
+
+@pytest.mark.parametrize(("op", "reason"), NOOPS, ids=[n[0]["kind"] for n in NOOPS])
+async def test_an_op_that_does_not_fit_the_board_is_a_recorded_noop(
+    server: RunningServer, board_with_note: Any, op: dict[str, Any], reason: str
+) -> None:
+    board, writer, before = board_with_note
+    ack = await writer.ack(await writer.op(op))
+    assert (ack["type"], ack.get("noop")) == ("ack", reason)
+    after = await get_state(server, board["id"], board["facilitator_token"])
+    assert after["seq"] == before["seq"] + 1
+    assert {k: v for k, v in after["state"].items() if k != "seq"} == {
+        k: v for k, v in before["state"].items() if k != "seq"
+    }
+
+
+async def test_every_op_kind_is_refused_to_the_roles_that_may_not_send_it(
+    peers: Peers, server: RunningServer, board_with_note: Any
+) -> None:
+    board, _, _ = board_with_note
+    joined = await join(server, board["join_code"], "Ann")
+    participant = await peers(server, board["id"], joined["token"])
+    viewer = await peers(server, board["id"], board["viewer_token"])
+    checked = 0
+    for kind, roles in SENDERS.items():
+        for role, peer in (("participant", participant), ("viewer", viewer)):
+            if role in roles:
+                continue
+            error = await peer.ack(await peer.op({"kind": kind}))
+            # a shape error would come first for most kinds: send a well-formed op instead
+            if error["code"] == "invalid":
+                error = await peer.ack(await peer.op(WELL_FORMED[kind]))
+            assert (error["type"], error["code"]) == ("error", "forbidden"), (kind, role)
+            checked += 1
+    assert checked > len(SENDERS)  # every kind for the viewer, facilitator kinds for both
+
+
+WELL_FORMED: dict[str, dict[str, Any]] = {
+    "note.add": add_note("w1", "x"),
+    "note.edit": {"kind": "note.edit", "note_id": "n1", "text": "x"},
+    "note.move": {"kind": "note.move", "note_id": "n1", "x": 1},
+    "note.delete": {"kind": "note.delete", "note_id": "n1"},
+    "area.add": {"kind": "area.add", "area": {"id": "a2", "title": "x"}},
+    "area.rename": {"kind": "area.rename", "area_id": "main", "title": "x"},
+    "area.delete": {"kind": "area.delete", "area_id": "main"},
+    "board.rename": {"kind": "board.rename", "title": "x"},
+    "phase.set": {"kind": "phase.set", "phase": "silent"},
+    "timer.set": {"kind": "timer.set", "minutes": 5},
+    "timer.add": {"kind": "timer.add", "minutes": 5},
+    "notes.reveal": {"kind": "notes.reveal"},
+    "board.lock": {"kind": "board.lock", "locked": True},
+    "vote.open": {"kind": "vote.open", "per_person": 3},
+    "vote.cast": {"kind": "vote.cast", "note_id": "n1"},
+    "vote.retract": {"kind": "vote.retract", "note_id": "n1"},
+    "priorities.set": {"kind": "priorities.set", "note_ids": ["n1"]},
+    "group.add": {"kind": "group.add", "group": {"id": "g1", "area": "main"}},
+    "group.rename": {"kind": "group.rename", "group_id": "g1", "name": "x"},
+    "group.delete": {"kind": "group.delete", "group_id": "g1"},
+    "note.group": {"kind": "note.group", "note_id": "n1", "group_id": None},
+    "link.add": {"kind": "link.add", "link": {"id": "l1", "a": "n1", "b": "n2"}},
+    "link.mark": {"kind": "link.mark", "link_id": "l1", "contradiction": True},
+    "link.delete": {"kind": "link.delete", "link_id": "l1"},
+    "note.own": {"kind": "note.own", "note_id": "n1", "owner": "Ann"},
+    "idea.park": {"kind": "idea.park", "idea": {"id": "i1", "text": "x"}},
+    "idea.own": {"kind": "idea.own", "idea_id": "i1", "owner": "Ann"},
+    "idea.delete": {"kind": "idea.delete", "idea_id": "i1"},
+    "field.set": {"kind": "field.set", "field": "theme", "text": "x"},
+    "cell.set": {"kind": "cell.set", "table": "t", "row": "r", "column": "c", "text": "x"},
+    "row.add": {"kind": "row.add", "table": "t", "row": "r"},
+    "row.delete": {"kind": "row.delete", "table": "t", "row": "r"},
+    "score.set": {"kind": "score.set", "criterion": "c", "score": 1},
+}
