@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from facilitation_methods import Method
-from server.board.ops import TITLE_MAX, JoiningParticipant, ParticipantJoin
-from server.board.state import Area, GridSpec, Participant, PhaseSpec, Table, new_board
+from server.board.ops import PROMPT_MAX, TITLE_MAX, JoiningParticipant, ParticipantJoin
+from server.board.state import (
+    Area,
+    BoardState,
+    GridSpec,
+    Participant,
+    PhaseSpec,
+    Table,
+    new_board,
+)
 from server.board.views import view_state
 from server.http.errors import ApiError, read_json
 from server.ids import (
@@ -31,14 +40,31 @@ NAME_MAX = 60
 _FACILITATOR_NAME = {"da": "Facilitator", "sv": "Samtalsledare", "en": "Facilitator"}
 
 
+class CustomCategory(BaseModel):
+    """A category of the facilitator's own, shown to participants with its explanation."""
+
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    explanation: str = Field(min_length=1, max_length=PROMPT_MAX)
+
+
+Language = Literal["da", "sv", "en"]
+
+
+Categories = Annotated[
+    list[str | CustomCategory] | None,
+    Field(
+        max_length=10,
+        description="For methods with categories: the ids chosen, or custom categories.",
+    ),
+]
+
+
 class CreateBoard(BaseModel):
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     method: str = "free"
-    language: Literal["da", "sv", "en"] = "da"
+    language: Language = "da"
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
-    categories: list[str] | None = Field(
-        default=None, description="For methods with categories: the ids chosen."
-    )
+    categories: Categories = None
 
 
 class Join(BaseModel):
@@ -53,7 +79,22 @@ def _services(request: Request) -> Services:
 
 async def create_board(request: Request) -> JSONResponse:
     body = await read_json(request, CreateBoard)
-    services = _services(request)
+    return JSONResponse(await open_board(_services(request), body), status_code=201)
+
+
+Seed = Callable[[BoardState, str], BoardState]
+
+
+async def open_board(
+    services: Services,
+    body: CreateBoard,
+    *,
+    network_id: str | None = None,
+    meeting_no: int | None = None,
+    seed: Seed | None = None,
+) -> dict[str, Any]:
+    """A new board as `POST /api/boards` answers it; `seed(state, facilitator_id)` may add
+    to its first state (a network's recap)."""
     method = services.methods.get(body.method)
     if method is None:
         known = ", ".join(sorted(services.methods))
@@ -69,6 +110,8 @@ async def create_board(request: Request) -> JSONResponse:
         join_code=new_join_code(),
         epoch=new_epoch(),
         created_at=time.time(),
+        network_id=network_id,
+        meeting_no=meeting_no,
     )
     facilitator_token, viewer_token = new_token(), new_token()
     facilitator = Participant(
@@ -81,6 +124,8 @@ async def create_board(request: Request) -> JSONResponse:
         new_board(board.id, board.title, board.method, board.language, areas, **_parts(method)),
         participants={facilitator.id: facilitator},
     )
+    if seed is not None:
+        state = seed(state, facilitator.id)
     await services.store.create_board(
         board,
         state.to_json(),
@@ -91,23 +136,20 @@ async def create_board(request: Request) -> JSONResponse:
             viewer,
         ],
     )
-    return JSONResponse(
-        {
-            "id": board.id,
-            "join_code": board.join_code,
-            "facilitator_token": facilitator_token,
-            "viewer_token": viewer_token,
-            "participant_id": facilitator.id,
-            "epoch": board.epoch,
-            "urls": {
-                "board": f"/b/{board.id}",
-                "join": f"/?code={board.join_code}",
-                # a fragment never reaches the server, so the token stays out of its logs
-                "viewer": f"/b/{board.id}#token={viewer_token}",
-            },
+    return {
+        "id": board.id,
+        "join_code": board.join_code,
+        "facilitator_token": facilitator_token,
+        "viewer_token": viewer_token,
+        "participant_id": facilitator.id,
+        "epoch": board.epoch,
+        "urls": {
+            "board": f"/b/{board.id}",
+            "join": f"/?code={board.join_code}",
+            # a fragment never reaches the server, so the token stays out of its logs
+            "viewer": f"/b/{board.id}#token={viewer_token}",
         },
-        status_code=201,
-    )
+    }
 
 
 def _parts(method: Method) -> dict[str, Any]:
@@ -126,15 +168,19 @@ def _parts(method: Method) -> dict[str, Any]:
     }
 
 
-def _areas(method: Method, language: str, chosen: list[str] | None) -> tuple[Area, ...]:
+def _areas(
+    method: Method, language: str, chosen: list[str | CustomCategory] | None
+) -> tuple[Area, ...]:
     """The board's areas at seq 0: one per chosen category first, then the method's own."""
     areas = []
     if method.categories is not None:
         options = {c.id: c for c in method.categories.options}
         low, high = method.categories.choose_min, method.categories.choose_max
         if chosen is None:
-            chosen = list(options)[: min(3, high)]
-        unknown = [c for c in chosen if c not in options]
+            chosen = [*list(options)[: min(3, high)]]
+        custom = [c for c in chosen if isinstance(c, CustomCategory)]
+        ids = [c for c in chosen if isinstance(c, str)]
+        unknown = [c for c in ids if c not in options]
         if unknown:
             raise ApiError(
                 422,
@@ -142,13 +188,18 @@ def _areas(method: Method, language: str, chosen: list[str] | None) -> tuple[Are
                 f"Field 'categories': unknown {', '.join(map(repr, unknown))}; "
                 f"choose from {', '.join(options)}.",
             )
-        if not low <= len(set(chosen)) == len(chosen) <= high:
+        titles = [*ids, *(c.title.strip().lower() for c in custom)]
+        if not low <= len(set(titles)) == len(chosen) <= high:
             raise ApiError(
                 422, "invalid", f"Field 'categories': choose {low} to {high} different ones."
             )
-        areas += [
-            Area(c, options[c].title[language], options[c].explanation[language]) for c in chosen
-        ]
+        n = 0
+        for c in chosen:
+            if isinstance(c, str):
+                areas.append(Area(c, options[c].title[language], options[c].explanation[language]))
+            else:
+                n += 1
+                areas.append(Area(f"custom-{n}", c.title.strip(), c.explanation.strip()))
     elif chosen:
         raise ApiError(422, "invalid", f"Field 'categories': {method.id!r} has no categories.")
     for a in method.areas:

@@ -24,6 +24,20 @@ class BoardRow:
     join_code: str
     epoch: str
     created_at: float  # seconds since the epoch, UTC
+    network_id: str | None = None  # the learning network this board is a meeting of
+    meeting_no: int | None = None  # its place in the network's series, from 1
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkRow:
+    """A learning network: a theme and its series of meetings (boards)."""
+
+    id: str
+    title: str
+    theme: str
+    language: str
+    token_hash: str  # the network facilitator's token, hashed
+    created_at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +106,16 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     async def authenticate(self, token_hash: str) -> Credential | None: ...
+
+    @abc.abstractmethod
+    async def create_network(self, network: NetworkRow) -> None: ...
+
+    @abc.abstractmethod
+    async def get_network(self, network_id: str) -> NetworkRow | None: ...
+
+    @abc.abstractmethod
+    async def network_meetings(self, network_id: str) -> list[BoardRow]:
+        """The network's boards in meeting order."""
 
     @abc.abstractmethod
     async def append(self, board_id: str, ops: list[StoredOp]) -> None:

@@ -16,6 +16,21 @@ class BoardTable(SQLModel, table=True):
     join_code: str = Field(unique=True, max_length=16)
     epoch: str = Field(max_length=64)
     created_at: float
+    network_id: str | None = Field(
+        default=None, foreign_key="networks.id", index=True, max_length=64
+    )
+    meeting_no: int | None = None
+
+
+class NetworkTable(SQLModel, table=True):
+    __tablename__ = "networks"
+
+    id: str = Field(primary_key=True, max_length=64)
+    title: str
+    theme: str
+    language: str = Field(max_length=8)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: float
 
 
 class ParticipantTable(SQLModel, table=True):

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,8 +28,16 @@ from sqlmodel import col
 from server.board.apply import NoopReason, Record
 from server.board.ops import dump_op, parse_op
 from server.exceptions import DuplicateOp, StoreUnavailable
-from server.store.base import BoardRow, Credential, NewParticipant, Snapshot, Store, StoredOp
-from server.store.models import BoardTable, OpTable, ParticipantTable, SnapshotTable
+from server.store.base import (
+    BoardRow,
+    Credential,
+    NetworkRow,
+    NewParticipant,
+    Snapshot,
+    Store,
+    StoredOp,
+)
+from server.store.models import BoardTable, NetworkTable, OpTable, ParticipantTable, SnapshotTable
 
 log = logging.getLogger("planche.store")
 
@@ -156,6 +164,35 @@ class SqlStore(Store):
         with self.engine.connect() as c:
             row = c.execute(select(BoardTable).where(where)).mappings().first()
         return None if row is None else BoardRow(**dict(row))
+
+    async def create_network(self, network: NetworkRow) -> None:
+        def write() -> None:
+            with self.engine.begin() as c:
+                c.execute(insert(NetworkTable), [asdict(network)])
+            self.commits += 1
+
+        await self._write(write)
+
+    async def get_network(self, network_id: str) -> NetworkRow | None:
+        def read() -> NetworkRow | None:
+            with self.engine.connect() as c:
+                where = col(NetworkTable.id) == network_id
+                row = c.execute(select(NetworkTable).where(where)).mappings().first()
+            return None if row is None else NetworkRow(**dict(row))
+
+        return await self._read(read)
+
+    async def network_meetings(self, network_id: str) -> list[BoardRow]:
+        def read() -> list[BoardRow]:
+            query = (
+                select(BoardTable)
+                .where(col(BoardTable.network_id) == network_id)
+                .order_by(col(BoardTable.meeting_no))
+            )
+            with self.engine.connect() as c:
+                return [BoardRow(**dict(r)) for r in c.execute(query).mappings()]
+
+        return await self._read(read)
 
     async def add_participant(self, board_id: str, participant: NewParticipant) -> None:
         def write() -> None:
@@ -318,6 +355,8 @@ def _board_values(board: BoardRow) -> dict[str, Any]:
         "join_code": board.join_code,
         "epoch": board.epoch,
         "created_at": board.created_at,
+        "network_id": board.network_id,
+        "meeting_no": board.meeting_no,
     }
 
 

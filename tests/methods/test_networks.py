@@ -1,0 +1,90 @@
+"""A learning network of three meetings: each opens with the last one's recap and parked
+ideas; the closing meeting gathers all earlier material, each note with its source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from board_client import BoardClient, fetch_board
+from tests.conftest import RunningServer, timeout
+
+pytestmark = pytest.mark.anyio
+
+
+async def post(server: RunningServer, path: str, body: Any, token: str | None = None) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
+        response = await http.post(path, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_meetings_carry_recap_parked_ideas_and_material_forward(
+    server: RunningServer,
+) -> None:
+    network = await post(
+        server,
+        "/api/networks",
+        {"title": "Frivillighed", "theme": "Flere frivillige i ældreplejen", "language": "en"},
+    )
+    path = f"/api/networks/{network['id']}/meetings"
+    first = await post(server, path, {"title": "Kick-off"}, network["token"])
+    assert first["number"] == 1
+    async with BoardClient(server.url, first["id"], first["facilitator_token"]) as fac:
+        assert fac.state.areas[0].title == "What I take with me today"
+        await fac.add_note("learning", "Volunteers stay when they are asked for advice")
+        await fac.add_note("take-away", "A private thought of mine")
+        await fac.send_op({"kind": "field.set", "field": "theme", "text": "Keeping volunteers"})
+        park = {"kind": "idea.park", "idea": {"id": "coffee", "text": "A volunteers' café"}}
+        await fac.send_op(park)
+        await fac.send_op({"kind": "idea.own", "idea_id": "coffee", "owner": "Ida"})
+
+    second = await post(server, path, {"title": "Study visit"}, network["token"])
+    state = (await fetch_board(server.url, second["id"], second["facilitator_token"]))["state"]
+    recap = state["areas"][0]
+    assert (recap["id"], recap["title"]) == ("recap", "Last meeting")
+    carried = {n["text"]: n["source"] for n in state["notes"].values() if n["area"] == "recap"}
+    assert set(carried) == {"Volunteers stay when they are asked for advice", "Keeping volunteers"}
+    assert all(s.startswith("Meeting 1 · ") and s.endswith(" · Kick-off") for s in carried.values())
+    (idea,) = state["parked"].values()
+    assert (idea["text"], idea["owner"]) == ("A volunteers' café", "Ida")
+    assert idea["source"].startswith("Meeting 1")
+    async with BoardClient(server.url, second["id"], second["facilitator_token"]) as fac:
+        await fac.add_note("knowledge", "The day centre has a waiting list of helpers")
+
+    closing = await post(
+        server,
+        path,
+        {"title": "Analysis", "method": "category-analysis", "closing": True},
+        network["token"],
+    )
+    state = (await fetch_board(server.url, closing["id"], closing["facilitator_token"]))["state"]
+    assert [a["id"] for a in state["areas"]][:2] == ["recap", "material"]
+    material = {n["text"]: n["source"] for n in state["notes"].values() if n["area"] == "material"}
+    assert material["Volunteers stay when they are asked for advice"].startswith("Meeting 1")
+    assert material["The day centre has a waiting list of helpers"].startswith("Meeting 2")
+    assert material["A private thought of mine"].startswith("Meeting 1")
+
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
+        listing = await http.get(
+            f"/api/networks/{network['id']}",
+            headers={"Authorization": f"Bearer {network['token']}"},
+        )
+        assert [(m["number"], m["title"]) for m in listing.json()["meetings"]] == [
+            (1, "Kick-off"),
+            (2, "Study visit"),
+            (3, "Analysis"),
+        ]
+        wrong = await http.get(
+            f"/api/networks/{network['id']}", headers={"Authorization": "Bearer nope"}
+        )
+        assert wrong.status_code == 403
+        missing = await http.post(path, json={"title": "x"})
+        assert missing.status_code == 401
+        unknown = await http.get(
+            "/api/networks/" + "0" * 32, headers={"Authorization": "Bearer nope"}
+        )
+        assert unknown.status_code == 404
