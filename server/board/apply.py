@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from server.board.facilitation import apply_facilitation
+from server.board.facilitation import apply_facilitation, may_write_in
 from server.board.ops import (
     AreaAdd,
     AreaDelete,
@@ -100,6 +100,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
         case NoteAdd(note=new):
             need(new.id not in state.notes, NoopReason.NOTE_EXISTS)
             need_area(state, new.area)
+            need(may_write_in(state, new.area, rec.by), NoopReason.GROUP_NOT_YOURS)
             note = Note(
                 id=new.id,
                 area=new.area,

@@ -13,7 +13,9 @@ from dataclasses import replace
 from server.board import ops as o
 from server.board.rules import NoopReason, need, need_area, put_note, visible_note
 from server.board.state import (
+    Area,
     BoardState,
+    Breakout,
     Group,
     Link,
     ParkedIdea,
@@ -73,7 +75,57 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             need(grid.low <= score <= grid.high, NoopReason.SCORE_OUT_OF_RANGE)
             mine = {**state.scores.get(by, {}), criterion: score}
             return replace(state, scores={**state.scores, by: mine})
+        case o.BreakoutStart() | o.BreakoutAssign() | o.BreakoutEnd():
+            return _breakout(state, op)
     raise AssertionError(f"unhandled op kind {op.kind}")  # pragma: no cover
+
+
+def _breakout(state: BoardState, op: o.Op) -> BoardState:
+    match op:
+        case o.BreakoutStart(groups=groups):
+            need(not state.in_breakout, NoopReason.BREAKOUT_RUNNING)
+            for g in groups:
+                for p in (*g.members, *([g.note_taker] if g.note_taker else [])):
+                    need(p in state.participants, NoopReason.PARTICIPANT_NOT_FOUND)
+            made = {
+                g.id: Breakout(g.id, g.name, f"group-{g.id}"[:64], g.members, g.note_taker)
+                for g in groups
+            }
+            new_areas = tuple(
+                Area(b.area, b.name) for b in made.values() if state.area(b.area) is None
+            )
+            return replace(
+                state, breakouts=made, in_breakout=True, areas=(*state.areas, *new_areas)
+            )
+        case o.BreakoutAssign(participant=participant, group=group_id):
+            group = state.breakouts.get(group_id)
+            need(group is not None, NoopReason.GROUP_NOT_FOUND)
+            need(participant in state.participants, NoopReason.PARTICIPANT_NOT_FOUND)
+            assert group is not None
+            regrouped = {
+                k: replace(b, members=tuple(m for m in b.members if m != participant))
+                for k, b in state.breakouts.items()
+            }
+            target = regrouped[group_id]
+            moved = replace(target, members=(*target.members, participant))
+            return replace(state, breakouts={**regrouped, group_id: moved})
+        case o.BreakoutEnd():
+            need(state.in_breakout, NoopReason.NO_BREAKOUT)
+            return replace(state, in_breakout=False)
+    raise AssertionError(op.kind)  # pragma: no cover
+
+
+def may_write_in(state: BoardState, area: str, by: str) -> bool:
+    """During breakouts, a group's area takes notes from its note-taker, or from its
+    members when it has none; the facilitator writes anywhere."""
+    if not state.in_breakout or state.role_of(by) == "facilitator":
+        return True
+    group = next((b for b in state.breakouts.values() if b.area == area), None)
+    if group is None:
+        return True
+    if group.note_taker is not None:
+        return by == group.note_taker
+    return by in group.members
 
 
 def _phase(state: BoardState, op: o.PhaseSet) -> BoardState:

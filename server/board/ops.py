@@ -376,6 +376,31 @@ class ScoreSet(_Op):
     score: int = Field(ge=0, le=10)
 
 
+# small groups
+
+
+class NewBreakout(_Op):
+    id: Id
+    name: AreaTitle
+    members: tuple[Id, ...] = Field(default=(), max_length=200)
+    note_taker: Id | None = None
+
+
+class BreakoutStart(_Op):
+    kind: Literal["breakout.start"]
+    groups: tuple[NewBreakout, ...] = Field(min_length=1, max_length=50)
+
+
+class BreakoutAssign(_Op):
+    kind: Literal["breakout.assign"]
+    participant: Id
+    group: Id
+
+
+class BreakoutEnd(_Op):
+    kind: Literal["breakout.end"]
+
+
 Op = Annotated[
     NoteAdd
     | NoteEdit
@@ -414,7 +439,10 @@ Op = Annotated[
     | CellSet
     | RowAdd
     | RowDelete
-    | ScoreSet,
+    | ScoreSet
+    | BreakoutStart
+    | BreakoutAssign
+    | BreakoutEnd,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -461,6 +489,9 @@ SENDERS: dict[str, frozenset[Role]] = {
     "row.add": _EVERYONE_WRITING,
     "row.delete": _EVERYONE_WRITING,
     "score.set": _EVERYONE_WRITING,
+    "breakout.start": _FACILITATOR,
+    "breakout.assign": _FACILITATOR,
+    "breakout.end": _FACILITATOR,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 

@@ -43,6 +43,10 @@ class NoopReason(StrEnum):
     COLUMN_NOT_FOUND = "column_not_found"
     CRITERION_NOT_FOUND = "criterion_not_found"
     SCORE_OUT_OF_RANGE = "score_out_of_range"
+    BREAKOUT_RUNNING = "breakout_running"
+    NO_BREAKOUT = "no_breakout"
+    GROUP_NOT_YOURS = "group_not_yours"
+    PARTICIPANT_NOT_FOUND = "participant_not_found"
 
 
 class Noop(Exception):

@@ -123,6 +123,17 @@ class ParkedIdea:
 
 
 @dataclass(frozen=True, slots=True)
+class Breakout:
+    """A small group: its own area, its members, and who takes its notes."""
+
+    id: str
+    name: str
+    area: str
+    members: tuple[str, ...] = ()
+    note_taker: str | None = None  # when set, only they (and the facilitator) write there
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     columns: tuple[str, ...] = ()
     rows: tuple[str, ...] = ()
@@ -159,6 +170,8 @@ class BoardState:
     scores: dict[str, dict[str, int]] = field(default_factory=dict)  # by participant
     phases: tuple[PhaseSpec, ...] = ()
     grid: GridSpec | None = None
+    breakouts: dict[str, Breakout] = field(default_factory=dict)
+    in_breakout: bool = False  # groups are working now; False: back in plenary
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -207,6 +220,10 @@ class BoardState:
             "grid": {**asdict(self.grid), "criteria": list(self.grid.criteria)}
             if self.grid
             else None,
+            "breakouts": {
+                k: {**asdict(b), "members": list(b.members)} for k, b in self.breakouts.items()
+            },
+            "in_breakout": self.in_breakout,
         }
 
     @classmethod
@@ -247,6 +264,11 @@ class BoardState:
             grid=GridSpec(tuple(g["criteria"]), g["low"], g["high"])
             if (g := data.get("grid"))
             else None,
+            breakouts={
+                k: Breakout(b["id"], b["name"], b["area"], tuple(b["members"]), b["note_taker"])
+                for k, b in data.get("breakouts", {}).items()
+            },
+            in_breakout=data.get("in_breakout", False),
         )
 
 
