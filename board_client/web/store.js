@@ -64,13 +64,25 @@ export class BoardStore {
   }
 }
 
+// Kinds this page does not draw yet (phases, votes, fields, ...): it keeps the seq and
+// leaves their part of the state as it was; a full state comes with every reconnect.
+const NOT_DRAWN = new Set([
+  "phase.set", "timer.set", "timer.start", "timer.pause", "timer.add", "board.lock",
+  "meeting.close", "vote.open", "vote.cast", "vote.retract", "vote.close", "priorities.set",
+  "link.add", "link.mark", "link.delete", "note.own", "idea.park", "idea.own", "idea.delete",
+  "field.set", "cell.set", "row.add", "row.delete", "score.set", "breakout.assign",
+  "breakout.end",
+]);
+
 function applyOp(state, { seq, by, op }) {
+  if (NOT_DRAWN.has(op.kind)) return true;
   switch (op.kind) {
     case "note.add": {
       const n = op.note;
       state.notes[n.id] = {
         id: n.id, area: n.area, text: n.text, author: by, color: n.color ?? null,
         x: n.x ?? null, y: n.y ?? null, created_seq: seq, updated_seq: seq,
+        private: Boolean(n.private), group: null, owner: null, source: null,
       };
       return true;
     }
@@ -79,7 +91,7 @@ function applyOp(state, { seq, by, op }) {
       return true;
     case "note.move": {
       const note = state.notes[op.note_id];
-      if (op.area != null) note.area = op.area;
+      if (op.area != null && op.area !== note.area) [note.area, note.group] = [op.area, null];
       if (op.x != null) note.x = op.x;
       if (op.y != null) note.y = op.y;
       note.updated_seq = seq;
@@ -96,6 +108,36 @@ function applyOp(state, { seq, by, op }) {
       return true;
     case "area.delete":
       state.areas = state.areas.filter((a) => a.id !== op.area_id);
+      return true;
+    case "notes.reveal":
+      for (const note of Object.values(state.notes)) {
+        if (note.private && (op.area == null || note.area === op.area)) {
+          note.private = false;
+          note.text = op.texts?.[note.id] ?? note.text;
+        }
+      }
+      return true;
+    case "group.add":
+      state.groups = { ...state.groups, [op.group.id]: { ...op.group, name: op.group.name ?? "" } };
+      return true;
+    case "group.rename":
+      state.groups[op.group_id].name = op.name;
+      return true;
+    case "group.delete":
+      delete state.groups[op.group_id];
+      for (const note of Object.values(state.notes)) if (note.group === op.group_id) note.group = null;
+      return true;
+    case "note.group": {
+      const note = state.notes[op.note_id];
+      note.group = op.group_id;
+      if (op.group_id) note.area = state.groups[op.group_id].area;
+      return true;
+    }
+    case "breakout.start":
+      for (const g of op.groups) {
+        const area = `group-${g.id}`.slice(0, 64);
+        if (!state.areas.some((a) => a.id === area)) state.areas.push({ id: area, title: g.name, prompt: "" });
+      }
       return true;
     case "board.rename":
       state.title = op.title;

@@ -75,8 +75,10 @@ function noteView(note, state, area, ctx) {
     );
     return article;
   }
+  const hidden = note.private && !note.text; // someone else's, until the reveal
+  if (hidden) article.classList.add("note--hidden");
   article.append(
-    el("p", { class: "note-text", text: note.text }),
+    el("p", { class: "note-text", text: hidden ? ctx.t("note.hidden") : note.text }),
     author ? el("p", { class: "note-author", text: ctx.t("note.by", { name: author }) }) : null,
   );
   if (writer) {
