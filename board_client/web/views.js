@@ -83,13 +83,15 @@ function noteView(note, state, area, ctx) {
   );
   if (writer) {
     const actions = el("div", { class: "note-actions" });
+    if (mine && !hidden) {
+      actions.append(button(ctx.t("note.edit"), `edit:${note.id}`, () => ctx.actions.edit(note)));
+    }
     if (mine) {
       actions.append(
-        button(ctx.t("note.edit"), `edit:${note.id}`, () => ctx.actions.edit(note)),
         button(ctx.t("note.delete"), `delete:${note.id}`, () => ctx.actions.remove(note)),
       );
     }
-    if (state.areas.length > 1) actions.append(moveSelect(note, state, area, ctx));
+    if (state.areas.length > 1 && !hidden) actions.append(moveSelect(note, state, area, ctx));
     article.append(actions);
   }
   return article;
