@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from server.board import ops as o
-from server.board.rules import NoopReason, need, need_area, put_note, visible_note
+from server.board.rules import NoopReason, found, need, need_area, put_note, visible_note
 from server.board.state import (
     Area,
     BoardState,
@@ -98,10 +98,8 @@ def _breakout(state: BoardState, op: o.Op) -> BoardState:
                 state, breakouts=made, in_breakout=True, areas=(*state.areas, *new_areas)
             )
         case o.BreakoutAssign(participant=participant, group=group_id):
-            group = state.breakouts.get(group_id)
-            need(group is not None, NoopReason.GROUP_NOT_FOUND)
+            found(state.breakouts, group_id, NoopReason.GROUP_NOT_FOUND)
             need(participant in state.participants, NoopReason.PARTICIPANT_NOT_FOUND)
-            assert group is not None
             regrouped = {
                 k: replace(b, members=tuple(m for m in b.members if m != participant))
                 for k, b in state.breakouts.items()
@@ -195,9 +193,7 @@ def _groups(state: BoardState, op: o.Op, by: str) -> BoardState:
             need_area(state, new.area)
             return replace(state, groups={**groups, new.id: Group(new.id, new.area, new.name)})
         case o.GroupRename(group_id=group_id, name=name):
-            group = groups.get(group_id)
-            need(group is not None, NoopReason.GROUP_NOT_FOUND)
-            assert group is not None
+            group = found(groups, group_id, NoopReason.GROUP_NOT_FOUND)
             return replace(state, groups={**groups, group_id: replace(group, name=name)})
         case o.GroupDelete(group_id=group_id):
             need(group_id in groups, NoopReason.GROUP_NOT_FOUND)
@@ -211,9 +207,7 @@ def _groups(state: BoardState, op: o.Op, by: str) -> BoardState:
             note = visible_note(state, note_id, by)
             if group_id is None:
                 return put_note(state, replace(note, group=None))
-            group = groups.get(group_id)
-            need(group is not None, NoopReason.GROUP_NOT_FOUND)
-            assert group is not None
+            group = found(groups, group_id, NoopReason.GROUP_NOT_FOUND)
             return put_note(state, replace(note, group=group_id, area=group.area))
     raise AssertionError(op.kind)  # pragma: no cover
 
@@ -228,9 +222,7 @@ def _links(state: BoardState, op: o.Op, by: str) -> dict[str, Link]:
             visible_note(state, new.b, by)
             return {**links, new.id: Link(new.id, new.a, new.b, new.contradiction)}
         case o.LinkMark(link_id=link_id, contradiction=contradiction):
-            link = links.get(link_id)
-            need(link is not None, NoopReason.LINK_NOT_FOUND)
-            assert link is not None
+            link = found(links, link_id, NoopReason.LINK_NOT_FOUND)
             return {**links, link_id: replace(link, contradiction=contradiction)}
         case o.LinkDelete(link_id=link_id):
             need(link_id in links, NoopReason.LINK_NOT_FOUND)
@@ -245,14 +237,10 @@ def _parked(state: BoardState, op: o.Op, by: str, seq: int) -> dict[str, ParkedI
             need(new.id not in parked, NoopReason.IDEA_EXISTS)
             return {**parked, new.id: ParkedIdea(new.id, new.text, by, created_seq=seq)}
         case o.IdeaOwn(idea_id=idea_id, owner=owner):
-            idea = parked.get(idea_id)
-            need(idea is not None, NoopReason.IDEA_NOT_FOUND)
-            assert idea is not None
+            idea = found(parked, idea_id, NoopReason.IDEA_NOT_FOUND)
             return {**parked, idea_id: replace(idea, owner=owner)}
         case o.IdeaDelete(idea_id=idea_id):
-            idea = parked.get(idea_id)
-            need(idea is not None, NoopReason.IDEA_NOT_FOUND)
-            assert idea is not None
+            idea = found(parked, idea_id, NoopReason.IDEA_NOT_FOUND)
             allowed = idea.by == by or state.role_of(by) == "facilitator"
             need(allowed, NoopReason.NOT_AUTHOR)
             return {k: v for k, v in parked.items() if k != idea_id}

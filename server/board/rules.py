@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from enum import StrEnum
+from typing import TypeVar
 
 from server.board.state import BoardState, Note
+
+T = TypeVar("T")
 
 
 class NoopReason(StrEnum):
@@ -57,6 +61,14 @@ class Noop(Exception):
 def need(condition: bool, reason: NoopReason) -> None:
     if not condition:
         raise Noop(reason)
+
+
+def found(mapping: Mapping[str, T], key: str, reason: NoopReason) -> T:
+    """`mapping[key]`, or a no-op with `reason` when there is none."""
+    value = mapping.get(key)
+    if value is None:
+        raise Noop(reason)
+    return value
 
 
 def need_area(state: BoardState, area_id: str) -> None:
