@@ -87,6 +87,10 @@ def create_app(config: Config) -> Starlette:
     routes = [
         Route("/", pages.start_page),
         Route("/b/{board_id}", pages.board_page),
+        Route("/b/{board_id}/projector", pages.projector_page),
+        Route("/b/{board_id}/qr.svg", pages.join_qr),
+        Route("/accessibility", pages.accessibility_page),
+        Route("/api/i18n/{lang}.json", pages.messages),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/api/protocol.schema.json", protocol_schema),

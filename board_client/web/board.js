@@ -1,114 +1,210 @@
-// The board page: joins the parts. Credentials come from the start page (localStorage) or
-// from a `#token=` link, which is stored and then removed from the address bar.
+// The board page, in its two views: the working board (facilitator, participant, or a
+// viewer) and the projector. Credentials come from the start page (localStorage) or from a
+// `#token=` link, which is stored and then removed from the address bar.
 
 import { Connection, readJson } from "./connection.js";
-import { pickLanguage, translatePage } from "./i18n.js";
+import { Controls } from "./controls.js";
+import { loadLanguage, t } from "./i18n.js";
+import {
+  Announcer,
+  describe,
+  loadMethod,
+  renderParked,
+  renderPeers,
+  renderPhase,
+  renderTimer,
+  renderVoting,
+} from "./meeting.js";
 import { BoardStore } from "./store.js";
-import { fillAreaSelect, renderAreas } from "./views.js";
+import { fillSelect, renderAreas, renderList } from "./views.js";
 
-const root = document.querySelector("#board");
+const root = document.querySelector("main[data-board-id]");
 const boardId = root.dataset.boardId;
+const projector = root.dataset.view === "projector";
 const credKey = `planche:board:${boardId}`;
 const draftKey = `planche:draft:${boardId}`;
 const $ = (selector) => root.querySelector(selector);
 
-let t = translatePage(document, pickLanguage(navigator.language));
+// the projector keeps its own (viewer) credentials, so a facilitator may open it beside
+// the board in the same browser
+const projectorKey = `planche:projector:${boardId}`;
 const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");
 if (fromLink) {
-  localStorage.setItem(credKey, JSON.stringify({ token: fromLink }));
+  localStorage.setItem(projector ? projectorKey : credKey, JSON.stringify({ token: fromLink }));
   history.replaceState(null, "", location.pathname + location.search);
 }
-const creds = readJson(credKey, null);
+const creds = (projector && readJson(projectorKey, null)) || readJson(credKey, null);
 
-const store = new BoardStore(`planche:state:${boardId}`);
+await loadLanguage(root.dataset.lang);
+
+const store = new BoardStore(`planche:state:${boardId}${projector ? ":projector" : ""}`);
+const announcer = new Announcer($("#announcer"));
 const view = {
   role: creds?.role ?? null,
   me: creds?.participant_id ?? null,
+  projector,
   editing: null,
   outbox: [],
   status: "connecting",
+  listView: false,
 };
+let controls = null;
+let connection = null;
 
 if (!creds?.token) {
-  showNotice("board.notoken");
+  showNotice(t("You have not joined this board yet."));
 } else {
-  const connection = new Connection(boardId, creds.token, store, {
+  connection = new Connection(boardId, creds.token, store, {
     status: (state) => {
       view.status = state;
       showStatus();
     },
-    welcome: (message) => {
+    welcome: async (message) => {
       Object.assign(creds, {
         role: message.role,
         participant_id: message.participant_id,
         join_code: message.join_code,
       });
-      localStorage.setItem(credKey, JSON.stringify(creds));
-      showBoard();
+      localStorage.setItem(projector ? projectorKey : credKey, JSON.stringify(creds));
+      await showBoard();
     },
     error: (message) => {
-      $("#alert").textContent =
-        message.code === "unauthorized" ? t("board.unauthorized") : message.message;
-      if (message.code === "unauthorized") showNotice("board.unauthorized");
+      const text = message.code === "unauthorized"
+        ? t("Your access to this board is no longer valid. Join again with the code.")
+        : message.message;
+      $("#alert").textContent = text;
+      if (message.code === "unauthorized") showNotice(text);
     },
     outbox: (entries) => {
       view.outbox = entries;
       showStatus();
       render();
     },
+    ack: (message) => controls?.acked(message),
+    presence: (peers) => renderPeers($("#peers"), peers),
   });
   view.outbox = connection.outbox;
-  store.subscribe(render);
-  setUpForm(connection);
-  setUpActions(connection);
+  view.actions = actions(connection);
+  store.subscribe((state, records) => {
+    render();
+    for (const text of describe(records, state, view.me)) announcer.say(text);
+  });
+  if (!projector) setUpForms(connection);
+  setUpViews();
   connection.start();
   window.addEventListener("pagehide", () => store.save());
-  if (store.state) showBoard(); // from the cache, until the server answers
+  if (store.state) await showBoard(); // from the cache, until the server answers
   showStatus();
+  setInterval(tick, 1000);
 }
 
-function showBoard() {
-  view.role = creds.role;
-  view.me = creds.participant_id;
-  t = translatePage(document, store.state.language);
-  $("#join-code").textContent = creds.join_code ? t("board.code", { code: creds.join_code }) : "";
-  $("#new-note").hidden = view.role === "viewer";
-  $("#viewer-note").hidden = view.role !== "viewer";
-  showStatus();
-  render();
-}
-
-function showNotice(key) {
+function showNotice(text) {
   $("#notice").hidden = false;
-  $("#notice-text").textContent = t(key);
-  $("#notice-link").textContent = t("board.join");
-  $("#new-note").hidden = true;
+  $("#notice-text").textContent = text;
+  const form = $("#new-note");
+  if (form) form.hidden = true;
 }
 
 function showStatus() {
   const status = $("#status");
   status.dataset.state = view.status;
-  $("#status-text").textContent = t(`status.${view.status}`);
+  const labels = {
+    connecting: t("Connecting…"),
+    online: t("Connected"),
+    offline: t("Offline – your notes are kept and sent when the connection is back"),
+  };
+  $("#status-text").textContent = labels[view.status];
   const unsent = view.outbox.length;
-  $("#status-unsent").textContent = unsent ? t("status.unsent", { n: unsent }) : "";
+  $("#status-unsent").textContent = unsent ? t("Not sent yet: {n}", { n: unsent }) : "";
+}
+
+async function showBoard() {
+  view.role = creds.role;
+  view.me = creds.participant_id;
+  await loadMethod(store.state.method);
+  const code = creds.join_code;
+  $("#join-code").textContent = code ? t("Code to join: {code}", { code }) : "";
+  if (projector && code) $("#qr-code").textContent = `${location.host} · ${code}`;
+  if (view.role === "facilitator" && !projector && !controls) {
+    controls = new Controls($("#controls"), (op) => connection.send(op));
+    $("#controls").hidden = false;
+    const link = $("#projector-link");
+    if (creds.viewer_token) {
+      link.href = `/b/${boardId}/projector#token=${creds.viewer_token}`;
+      link.hidden = false;
+    }
+  }
+  render();
 }
 
 function render() {
-  if (!store.state) return;
-  $("#board-title").textContent = store.state.title;
-  document.title = `${store.state.title} – Planche`;
-  fillAreaSelect($("#note-area"), store.state);
+  const state = store.state;
+  if (!state) return;
+  $("#board-title").textContent = state.title;
+  document.title = `${state.title} – Planche`;
+  const writer = view.role === "facilitator" || view.role === "participant";
+  const form = $("#new-note");
+  if (form) {
+    form.hidden = !writer || state.closed || (state.locked && view.role !== "facilitator");
+    fillSelect($("#note-area"), state.areas.map((a) => [a.id, a.title]), $("#note-area").value || state.phase?.focus?.[0]);
+  }
+  const park = $("#park-form");
+  if (park) park.hidden = !writer || state.closed;
+  $("#viewer-note").hidden = view.role !== "viewer" || projector;
+  $("#closed-note").hidden = !state.closed;
   const pending = view.outbox
-    .filter((entry) => entry.op.kind === "note.add" && !store.state.notes[entry.op.note.id])
+    .filter((entry) => entry.op.kind === "note.add" && !state.notes[entry.op.note.id])
     .map((entry) => entry.op.note);
-  renderAreas($("#areas"), store.state, { ...view, t, pending });
+  renderPhase($("#phase"), state);
+  renderTimer($("#timer"), store);
+  renderVoting($("#voting"), state, view.me);
+  renderAreas($("#areas"), state, { ...view, pending });
+  if (view.listView) renderList($("#list"), state);
+  renderParked($("#parked"), state, view);
+  controls?.update(state);
 }
 
-function setUpForm(connection) {
+let lastMinuteAnnounced = false;
+function tick() {
+  renderTimer($("#timer"), store);
+  const left = store.timerRemaining();
+  const running = store.state?.timer?.ends_at != null;
+  if (running && left > 0 && left <= 60000 && !lastMinuteAnnounced) {
+    announcer.say(t("One minute left."));
+    lastMinuteAnnounced = true;
+  }
+  if (left > 60000) lastMinuteAnnounced = false;
+}
+
+function setUpViews() {
+  const toggle = $("#list-toggle");
+  toggle?.addEventListener("click", () => {
+    view.listView = !view.listView;
+    toggle.setAttribute("aria-pressed", String(view.listView));
+    $("#list").hidden = !view.listView;
+    $("#areas").hidden = view.listView;
+    render();
+  });
+  $("#fullscreen")?.addEventListener("click", () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else document.documentElement.requestFullscreen?.();
+  });
+}
+
+function setUpForms(connection) {
   const form = $("#new-note");
   const field = $("#note-text");
   field.value = localStorage.getItem(draftKey) ?? "";
-  field.addEventListener("input", () => localStorage.setItem(draftKey, field.value));
+  let typing = null;
+  field.addEventListener("input", () => {
+    localStorage.setItem(draftKey, field.value);
+    if (!typing) connection.presence({ typing: true });
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      typing = null;
+      connection.presence({ typing: false });
+    }, 3000);
+  });
   field.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -125,10 +221,20 @@ function setUpForm(connection) {
     localStorage.removeItem(draftKey);
     field.focus();
   });
+  const park = $("#park-form");
+  park.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("#park-text");
+    const text = input.value.trim();
+    if (!text) return;
+    connection.send({ kind: "idea.park", idea: { id: crypto.randomUUID(), text } });
+    input.value = "";
+    input.focus();
+  });
 }
 
-function setUpActions(connection) {
-  view.actions = {
+function actions(connection) {
+  return {
     edit: (note) => {
       view.editing = { id: note.id, text: note.text };
       render();
@@ -148,5 +254,8 @@ function setUpActions(connection) {
     },
     remove: (note) => connection.send({ kind: "note.delete", note_id: note.id }),
     move: (note, area) => connection.send({ kind: "note.move", note_id: note.id, area }),
+    vote: (note) => connection.send({ kind: "vote.cast", note_id: note.id }),
+    unvote: (note) => connection.send({ kind: "vote.retract", note_id: note.id }),
+    own: (idea, owner) => connection.send({ kind: "idea.own", idea_id: idea.id, owner }),
   };
 }

@@ -9,7 +9,7 @@ export class Connection {
     this.boardId = boardId;
     this.token = token;
     this.store = store;
-    this.handlers = handlers; // {status(state), welcome(msg), error(msg), outbox(count)}
+    this.handlers = handlers; // {status, welcome, error, outbox, ack?, presence?}
     this.outboxKey = `planche:outbox:${boardId}`;
     this.outbox = readJson(this.outboxKey, []);
     this.ws = null;
@@ -64,6 +64,7 @@ export class Connection {
     switch (message.type) {
       case "welcome":
         this.attempt = 0;
+        if (message.server_time != null) this.store.clockOffset = message.server_time - Date.now();
         if (message.state) {
           this.store.load(message.state, message.epoch);
         } else if (this.store.applyAll(message.ops ?? []) !== true) {
@@ -82,6 +83,7 @@ export class Connection {
       }
       case "ack":
         this.drop(message.id);
+        this.handlers.ack?.(message);
         break;
       case "error":
         if (message.code === "unauthorized") {
@@ -110,6 +112,12 @@ export class Connection {
       this.ws.send(JSON.stringify(entry));
     }
     return entry.id;
+  }
+
+  presence(update) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify({ type: "presence", ...update }));
+    }
   }
 
   drop(id) {

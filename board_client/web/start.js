@@ -1,10 +1,5 @@
-// The start page: create a board, or join one with its code.
-
-import { pickLanguage, translatePage } from "./i18n.js";
-
-const lang = pickLanguage(navigator.language);
-translatePage(document, lang);
-document.querySelector("#create-language").value = lang;
+// The start page: create a board, or join one with its code. Its texts are rendered by the
+// server; only error messages come from here (the server's own words).
 
 async function post(path, body) {
   const response = await fetch(path, {
@@ -17,9 +12,8 @@ async function post(path, body) {
   return data;
 }
 
-function enter(boardId, token, participantId) {
-  const key = `planche:board:${boardId}`;
-  localStorage.setItem(key, JSON.stringify({ token, participant_id: participantId }));
+function enter(boardId, credentials) {
+  localStorage.setItem(`planche:board:${boardId}`, JSON.stringify(credentials));
   location.assign(`/b/${boardId}`);
 }
 
@@ -43,13 +37,18 @@ handle(document.querySelector("#create"), async (data) => {
   const name = data.get("name").trim();
   const board = await post("/api/boards", {
     title: data.get("title"),
+    method: data.get("method"),
     language: data.get("language"),
     ...(name ? { name } : {}),
   });
-  enter(board.id, board.facilitator_token, board.participant_id);
+  enter(board.id, {
+    token: board.facilitator_token,
+    participant_id: board.participant_id,
+    viewer_token: board.viewer_token,
+  });
 });
 
 handle(document.querySelector("#join"), async (data) => {
   const joined = await post("/api/join", { code: data.get("code"), name: data.get("name") });
-  enter(joined.board_id, joined.token, joined.participant_id);
+  enter(joined.board_id, { token: joined.token, participant_id: joined.participant_id });
 });

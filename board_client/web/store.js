@@ -1,6 +1,9 @@
-// The board replica: the state from the welcome, changed by each op in seq order.
-// The server marks every op that changed nothing with `noop`, so this port of
-// server/board/apply.py only carries out the ops that did apply.
+// The board replica: the state from the welcome, changed by each op in seq order. The
+// server marks every op that changed nothing with `noop`, so this port of the board
+// domain (server/board/apply.py, facilitation.py) carries out only ops that did apply.
+// Like every client, it holds the board as its participant may see it (views.py).
+
+const MINUTE_MS = 60000;
 
 export class BoardStore {
   // cacheKey: where the last state is kept, so a page reloaded offline still shows the board
@@ -8,6 +11,7 @@ export class BoardStore {
     this.cacheKey = cacheKey;
     this.state = null;
     this.epoch = null;
+    this.clockOffset = 0; // server clock minus ours, ms
     this.listeners = new Set();
     try {
       const cached = JSON.parse(localStorage.getItem(cacheKey));
@@ -19,6 +23,16 @@ export class BoardStore {
 
   get seq() {
     return this.state ? this.state.seq : null;
+  }
+
+  serverNow() {
+    return Date.now() + this.clockOffset;
+  }
+
+  timerRemaining() {
+    const timer = this.state?.timer;
+    if (!timer) return 0;
+    return timer.ends_at == null ? timer.remaining_ms : Math.max(0, timer.ends_at - this.serverNow());
   }
 
   load(state, epoch) {
@@ -64,90 +78,149 @@ export class BoardStore {
   }
 }
 
-// Kinds this page does not draw yet (phases, votes, fields, ...): it keeps the seq and
-// leaves their part of the state as it was; a full state comes with every reconnect.
-const NOT_DRAWN = new Set([
-  "phase.set", "timer.set", "timer.start", "timer.pause", "timer.add", "board.lock",
-  "meeting.close", "vote.open", "vote.cast", "vote.retract", "vote.close", "priorities.set",
-  "link.add", "link.mark", "link.delete", "note.own", "idea.park", "idea.own", "idea.delete",
-  "field.set", "cell.set", "row.add", "row.delete", "score.set", "breakout.assign",
-  "breakout.end",
-]);
-
 function applyOp(state, { seq, by, op }) {
-  if (NOT_DRAWN.has(op.kind)) return true;
-  switch (op.kind) {
-    case "note.add": {
-      const n = op.note;
-      state.notes[n.id] = {
-        id: n.id, area: n.area, text: n.text, author: by, color: n.color ?? null,
-        x: n.x ?? null, y: n.y ?? null, created_seq: seq, updated_seq: seq,
-        private: Boolean(n.private), group: null, owner: null, source: null,
-      };
-      return true;
-    }
-    case "note.edit":
-      Object.assign(state.notes[op.note_id], { text: op.text, updated_seq: seq });
-      return true;
-    case "note.move": {
-      const note = state.notes[op.note_id];
-      if (op.area != null && op.area !== note.area) [note.area, note.group] = [op.area, null];
-      if (op.x != null) note.x = op.x;
-      if (op.y != null) note.y = op.y;
-      note.updated_seq = seq;
-      return true;
-    }
-    case "note.delete":
-      delete state.notes[op.note_id];
-      return true;
-    case "area.add":
-      state.areas.push({ id: op.area.id, title: op.area.title, prompt: op.area.prompt ?? "" });
-      return true;
-    case "area.rename":
-      state.areas.find((a) => a.id === op.area_id).title = op.title;
-      return true;
-    case "area.delete":
-      state.areas = state.areas.filter((a) => a.id !== op.area_id);
-      return true;
-    case "notes.reveal":
-      for (const note of Object.values(state.notes)) {
-        if (note.private && (op.area == null || note.area === op.area)) {
-          note.private = false;
-          note.text = op.texts?.[note.id] ?? note.text;
-        }
-      }
-      return true;
-    case "group.add":
-      state.groups = { ...state.groups, [op.group.id]: { ...op.group, name: op.group.name ?? "" } };
-      return true;
-    case "group.rename":
-      state.groups[op.group_id].name = op.name;
-      return true;
-    case "group.delete":
-      delete state.groups[op.group_id];
-      for (const note of Object.values(state.notes)) if (note.group === op.group_id) note.group = null;
-      return true;
-    case "note.group": {
-      const note = state.notes[op.note_id];
-      note.group = op.group_id;
-      if (op.group_id) note.area = state.groups[op.group_id].area;
-      return true;
-    }
-    case "breakout.start":
-      for (const g of op.groups) {
-        const area = `group-${g.id}`.slice(0, 64);
-        if (!state.areas.some((a) => a.id === area)) state.areas.push({ id: area, title: g.name, prompt: "" });
-      }
-      return true;
-    case "board.rename":
-      state.title = op.title;
-      return true;
-    case "participant.join": {
-      const p = op.participant;
-      state.participants[p.id] = { id: p.id, name: p.name, role: p.role };
-      return true;
-    }
-    default:
-      return false; // a kind this page does not know: it reloads the whole state
-  }
+  const handler = HANDLERS[op.kind];
+  if (!handler) return false; // a kind this page does not know: it reloads the whole state
+  handler(state, op, by, seq);
+  return true;
 }
+
+function without(map, key) {
+  const { [key]: _gone, ...rest } = map;
+  return rest;
+}
+
+function timerOf(state) {
+  return state.timer ?? { duration_ms: 0, remaining_ms: 0, ends_at: null };
+}
+
+const HANDLERS = {
+  "note.add": (state, { note: n }, by, seq) => {
+    state.notes[n.id] = {
+      id: n.id, area: n.area, text: n.text, author: by, color: n.color ?? null,
+      x: n.x ?? null, y: n.y ?? null, created_seq: seq, updated_seq: seq,
+      private: Boolean(n.private), group: null, owner: null, source: null,
+    };
+  },
+  "note.edit": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { text: op.text, updated_seq: seq }),
+  "note.move": (state, op, by, seq) => {
+    const note = state.notes[op.note_id];
+    if (op.area != null && op.area !== note.area) [note.area, note.group] = [op.area, null];
+    if (op.x != null) note.x = op.x;
+    if (op.y != null) note.y = op.y;
+    note.updated_seq = seq;
+  },
+  "note.delete": (state, op) => {
+    state.notes = without(state.notes, op.note_id);
+    state.links = Object.fromEntries(
+      Object.entries(state.links ?? {}).filter(([, l]) => l.a !== op.note_id && l.b !== op.note_id),
+    );
+    state.priorities = (state.priorities ?? []).filter((id) => id !== op.note_id);
+  },
+  "area.add": (state, { area }) => state.areas.push({ id: area.id, title: area.title, prompt: area.prompt ?? "" }),
+  "area.rename": (state, op) => (state.areas.find((a) => a.id === op.area_id).title = op.title),
+  "area.delete": (state, op) => (state.areas = state.areas.filter((a) => a.id !== op.area_id)),
+  "board.rename": (state, op) => (state.title = op.title),
+  "participant.join": (state, { participant: p }) => (state.participants[p.id] = { ...p }),
+  "phase.set": (state, op) => {
+    const spec = state.phases.find((p) => p.id === op.phase);
+    state.phase = { id: spec.id, kind: spec.kind, focus: op.focus ?? [] };
+    const duration = spec.minutes * MINUTE_MS;
+    state.timer = { duration_ms: duration, remaining_ms: duration, ends_at: null };
+  },
+  "timer.set": (state, op) => {
+    const duration = Math.round(op.minutes * MINUTE_MS);
+    state.timer = { duration_ms: duration, remaining_ms: duration, ends_at: null };
+  },
+  "timer.start": (state, op) => {
+    const timer = timerOf(state);
+    state.timer = { ...timer, ends_at: op.at + timer.remaining_ms };
+  },
+  "timer.pause": (state, op) => {
+    const timer = timerOf(state);
+    state.timer = { ...timer, remaining_ms: Math.max(0, timer.ends_at - op.at), ends_at: null };
+  },
+  "timer.add": (state, op) => {
+    const timer = timerOf(state);
+    const delta = Math.round(op.minutes * MINUTE_MS);
+    const duration = Math.max(0, timer.duration_ms + delta);
+    state.timer = timer.ends_at == null
+      ? { duration_ms: duration, remaining_ms: Math.max(0, timer.remaining_ms + delta), ends_at: null }
+      : { duration_ms: duration, remaining_ms: 0, ends_at: Math.max(op.at, timer.ends_at + delta) };
+  },
+  "notes.reveal": (state, op) => {
+    for (const note of Object.values(state.notes)) {
+      if (note.private && (op.area == null || note.area === op.area)) {
+        note.private = false;
+        note.text = op.texts?.[note.id] ?? note.text;
+      }
+    }
+  },
+  "board.lock": (state, op) => (state.locked = op.locked),
+  "meeting.close": (state) => {
+    state.closed = true;
+    state.timer = { ...timerOf(state), ends_at: null };
+  },
+  "vote.open": (state, op) => (state.voting = { per_person: op.per_person, area: op.area ?? null, closed: false, votes: {} }),
+  "vote.cast": (state, op, by) => {
+    const votes = state.voting.votes;
+    votes[by] = [...(votes[by] ?? []), op.note_id];
+  },
+  "vote.retract": (state, op, by) => {
+    const mine = [...state.voting.votes[by]];
+    mine.splice(mine.indexOf(op.note_id), 1);
+    state.voting.votes[by] = mine;
+  },
+  "vote.close": (state, op) => Object.assign(state.voting, { closed: true, votes: op.votes }),
+  "priorities.set": (state, op) => (state.priorities = [...new Set(op.note_ids)]),
+  "group.add": (state, { group: g }) => (state.groups[g.id] = { id: g.id, area: g.area, name: g.name ?? "" }),
+  "group.rename": (state, op) => (state.groups[op.group_id].name = op.name),
+  "group.delete": (state, op) => {
+    state.groups = without(state.groups, op.group_id);
+    for (const note of Object.values(state.notes)) if (note.group === op.group_id) note.group = null;
+  },
+  "note.group": (state, op) => {
+    const note = state.notes[op.note_id];
+    note.group = op.group_id;
+    if (op.group_id) note.area = state.groups[op.group_id].area;
+  },
+  "link.add": (state, { link: l }) => (state.links[l.id] = { id: l.id, a: l.a, b: l.b, contradiction: Boolean(l.contradiction) }),
+  "link.mark": (state, op) => (state.links[op.link_id].contradiction = op.contradiction),
+  "link.delete": (state, op) => (state.links = without(state.links, op.link_id)),
+  "note.own": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { owner: op.owner, updated_seq: seq }),
+  "idea.park": (state, { idea }, by, seq) => {
+    state.parked[idea.id] = { id: idea.id, text: idea.text, by, owner: null, created_seq: seq, source: null };
+  },
+  "idea.own": (state, op) => (state.parked[op.idea_id].owner = op.owner),
+  "idea.delete": (state, op) => (state.parked = without(state.parked, op.idea_id)),
+  "field.set": (state, op) => (state.fields[op.field] = op.text),
+  "cell.set": (state, op) => {
+    const table = state.tables[op.table];
+    const key = `${op.row}/${op.column}`;
+    if (op.text) table.cells[key] = op.text;
+    else delete table.cells[key];
+  },
+  "row.add": (state, op) => state.tables[op.table].rows.push(op.row),
+  "row.delete": (state, op) => {
+    const table = state.tables[op.table];
+    table.rows = table.rows.filter((r) => r !== op.row);
+    table.cells = Object.fromEntries(Object.entries(table.cells).filter(([k]) => !k.startsWith(`${op.row}/`)));
+  },
+  "score.set": (state, op, by) => (state.scores[by] = { ...(state.scores[by] ?? {}), [op.criterion]: op.score }),
+  "breakout.start": (state, op) => {
+    state.breakouts = {};
+    for (const g of op.groups) {
+      const area = `group-${g.id}`.slice(0, 64);
+      state.breakouts[g.id] = { id: g.id, name: g.name, area, members: g.members ?? [], note_taker: g.note_taker ?? null };
+      if (!state.areas.some((a) => a.id === area)) state.areas.push({ id: area, title: g.name, prompt: "" });
+    }
+    state.in_breakout = true;
+  },
+  "breakout.assign": (state, op) => {
+    for (const g of Object.values(state.breakouts)) g.members = g.members.filter((m) => m !== op.participant);
+    state.breakouts[op.group].members.push(op.participant);
+  },
+  "breakout.end": (state) => (state.in_breakout = false),
+};
+
+export const KNOWN_KINDS = Object.keys(HANDLERS);

@@ -1,125 +1,198 @@
-// Drawing the board: areas as columns, notes in them. All user text goes in through
-// textContent, never as HTML.
+// Drawing the board: areas as columns, notes in them, and the same board as plain lists.
+// All user text goes in through textContent, never as HTML.
 
-function el(tag, attrs = {}, ...children) {
+import { t } from "./i18n.js";
+
+export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (key === "text") node.textContent = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else if (value !== false && value != null) node.setAttribute(key, value === true ? "" : value);
   }
-  node.append(...children.filter(Boolean));
+  node.append(...children.filter((c) => c != null && c !== false));
   return node;
 }
 
-// ctx: {t, me, role, editing: {id, text} | null, pending: [note], actions: {edit, save,
-// cancel, remove, move}}
+export function button(label, key, onclick, attrs = {}) {
+  return el("button", { type: "button", "data-focus": key, text: label, onclick, ...attrs });
+}
+
+function notesOf(state, areaId) {
+  return Object.values(state.notes)
+    .filter((n) => n.area === areaId)
+    .sort((a, b) => a.created_seq - b.created_seq);
+}
+
+function inFocus(state, area) {
+  const focus = state.phase?.focus ?? [];
+  return focus.length === 0 || focus.includes(area.id);
+}
+
+// ctx: {me, role, projector, editing: {id, text} | null, pending: [note], actions}
 export function renderAreas(container, state, ctx) {
   const focus = focusKey(document.activeElement);
-  const columns = state.areas.map((area) => {
-    const notes = Object.values(state.notes)
-      .filter((n) => n.area === area.id)
-      .sort((a, b) => a.created_seq - b.created_seq);
-    const pending = ctx.pending.filter((n) => n.area === area.id);
+  const areas = ctx.projector ? state.areas.filter((a) => inFocus(state, a)) : state.areas;
+  const columns = areas.map((area) => {
     const items = [
-      ...notes.map((n) => noteView(n, state, area, ctx)),
-      ...pending.map((n) => pendingView(n, ctx)),
+      ...notesOf(state, area.id).map((n) => noteView(n, state, area, ctx)),
+      ...ctx.pending.filter((n) => n.area === area.id).map((n) => pendingView(n)),
     ];
     return el(
       "section",
-      { class: "area", "aria-labelledby": `area-${area.id}` },
+      {
+        class: `area${inFocus(state, area) ? "" : " area--muted"}`,
+        "aria-labelledby": `area-${area.id}`,
+      },
       el("h2", { id: `area-${area.id}`, text: area.title }),
       area.prompt ? el("p", { class: "area-prompt", text: area.prompt }) : null,
       items.length
         ? el("ul", { class: "notes" }, ...items.map((item) => el("li", {}, item)))
-        : el("p", { class: "empty", text: ctx.t("board.empty") }),
+        : el("p", { class: "empty", text: t("No notes yet.") }),
     );
   });
   container.replaceChildren(...columns);
   restoreFocus(container, focus);
 }
 
+function voteCount(state, noteId) {
+  const voting = state.voting;
+  if (!voting?.closed) return null;
+  return Object.values(voting.votes).flat().filter((id) => id === noteId).length;
+}
+
 function noteView(note, state, area, ctx) {
   const author = state.participants[note.author]?.name ?? "";
-  const writer = ctx.role === "facilitator" || ctx.role === "participant";
+  const writer = !ctx.projector && (ctx.role === "facilitator" || ctx.role === "participant");
   const mine = ctx.role === "facilitator" || note.author === ctx.me;
+  const hidden = note.private && !note.text; // someone else's, until the reveal
   const editing = ctx.editing?.id === note.id;
   const article = el("article", {
-    class: `note note--${note.color ?? "yellow"}`,
+    class: `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}`,
     "data-note-id": note.id,
   });
   if (editing) {
-    const field = el("textarea", {
-      class: "note-edit",
-      "aria-label": ctx.t("note.edit"),
-      "data-focus": `edit:${note.id}`,
-      maxlength: 1000,
-      oninput: (e) => (ctx.editing.text = e.target.value),
-      onkeydown: (e) => {
-        if (e.key === "Escape") ctx.actions.cancel();
-        if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-          e.preventDefault();
-          ctx.actions.save(note.id);
-        }
-      },
-    });
-    field.value = ctx.editing.text;
-    article.append(
-      field,
-      el(
-        "div",
-        { class: "note-actions" },
-        button(ctx.t("note.save"), `save:${note.id}`, () => ctx.actions.save(note.id)),
-        button(ctx.t("note.cancel"), `cancel:${note.id}`, () => ctx.actions.cancel()),
-      ),
-    );
+    article.append(editor(note, ctx));
     return article;
   }
-  const hidden = note.private && !note.text; // someone else's, until the reveal
-  if (hidden) article.classList.add("note--hidden");
+  const votes = voteCount(state, note.id);
   article.append(
-    el("p", { class: "note-text", text: hidden ? ctx.t("note.hidden") : note.text }),
-    author ? el("p", { class: "note-author", text: ctx.t("note.by", { name: author }) }) : null,
+    ...[
+    el("p", { class: "note-text", text: hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text }),
+    author ? el("p", { class: "note-author", text: t("by {name}", { name: author }) }) : null,
+    note.owner ? el("p", { class: "note-owner", text: t("Owner: {name}", { name: note.owner }) }) : null,
+    note.source ? el("p", { class: "note-source", text: note.source }) : null,
+    votes ? el("p", { class: "note-votes", text: t("{n} votes", { n: votes }) }) : null,
+    ].filter(Boolean),
   );
-  if (writer) {
-    const actions = el("div", { class: "note-actions" });
-    if (mine && !hidden) {
-      actions.append(button(ctx.t("note.edit"), `edit:${note.id}`, () => ctx.actions.edit(note)));
-    }
-    if (mine) {
-      actions.append(
-        button(ctx.t("note.delete"), `delete:${note.id}`, () => ctx.actions.remove(note)),
-      );
-    }
-    if (state.areas.length > 1 && !hidden) actions.append(moveSelect(note, state, area, ctx));
-    article.append(actions);
-  }
+  if (!writer || state.closed) return article;
+  const actions = el("div", { class: "note-actions" });
+  if (canVote(state, note, ctx)) actions.append(...voteButtons(state, note, ctx));
+  if (mine && !hidden) actions.append(button(t("Edit"), `edit:${note.id}`, () => ctx.actions.edit(note)));
+  if (mine) actions.append(button(t("Delete"), `delete:${note.id}`, () => ctx.actions.remove(note)));
+  if (state.areas.length > 1 && !hidden) actions.append(moveSelect(note, state, area, ctx));
+  article.append(actions);
   return article;
 }
 
-function pendingView(note, ctx) {
+function canVote(state, note, ctx) {
+  const voting = state.voting;
+  const hidden = note.private && note.author !== ctx.me;
+  return voting && !voting.closed && !hidden && (voting.area == null || voting.area === note.area);
+}
+
+function voteButtons(state, note, ctx) {
+  const mine = state.voting.votes[ctx.me] ?? [];
+  const onThis = mine.filter((id) => id === note.id).length;
+  const left = state.voting.per_person - mine.length;
+  const buttons = [
+    button(t("Vote"), `vote:${note.id}`, () => ctx.actions.vote(note), {
+      disabled: left <= 0,
+      "aria-label": t("Vote for this note ({n} of your votes on it)", { n: onThis }),
+    }),
+  ];
+  if (onThis) {
+    buttons.push(button(t("Remove vote"), `unvote:${note.id}`, () => ctx.actions.unvote(note)));
+  }
+  return buttons;
+}
+
+function editor(note, ctx) {
+  const field = el("textarea", {
+    class: "note-edit",
+    "aria-label": t("Edit"),
+    "data-focus": `edit:${note.id}`,
+    maxlength: 1000,
+    oninput: (e) => (ctx.editing.text = e.target.value),
+    onkeydown: (e) => {
+      if (e.key === "Escape") ctx.actions.cancel();
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        ctx.actions.save(note.id);
+      }
+    },
+  });
+  field.value = ctx.editing.text;
+  return el(
+    "div",
+    {},
+    field,
+    el(
+      "div",
+      { class: "note-actions" },
+      button(t("Save"), `save:${note.id}`, () => ctx.actions.save(note.id)),
+      button(t("Cancel"), `cancel:${note.id}`, () => ctx.actions.cancel()),
+    ),
+  );
+}
+
+function pendingView(note) {
   return el(
     "article",
     { class: "note note--pending", "data-pending": "true" },
     el("p", { class: "note-text", text: note.text }),
-    el("p", { class: "note-author", text: ctx.t("note.pending") }),
+    el("p", { class: "note-author", text: t("waiting to be sent") }),
   );
-}
-
-function button(label, key, onclick) {
-  return el("button", { type: "button", "data-focus": key, text: label, onclick });
 }
 
 function moveSelect(note, state, area, ctx) {
   const select = el(
     "select",
-    {
-      "data-focus": `move:${note.id}`,
-      onchange: (e) => ctx.actions.move(note, e.target.value),
-    },
+    { "data-focus": `move:${note.id}`, onchange: (e) => ctx.actions.move(note, e.target.value) },
     ...state.areas.map((a) => el("option", { value: a.id, text: a.title, selected: a.id === area.id })),
   );
-  return el("label", { class: "note-move" }, el("span", { text: ctx.t("note.move") }), select);
+  return el("label", { class: "note-move" }, el("span", { text: t("Move to") }), select);
+}
+
+// The whole board as nested lists: for screen readers, and for anyone who prefers it.
+export function renderList(container, state) {
+  const sections = state.areas.map((area) => {
+    const notes = notesOf(state, area.id);
+    return el(
+      "section",
+      { "aria-labelledby": `list-${area.id}` },
+      el("h2", { id: `list-${area.id}`, text: t("{area} ({n} notes)", { area: area.title, n: notes.length }) }),
+      notes.length
+        ? el(
+            "ol",
+            {},
+            ...notes.map((n) => {
+              const author = state.participants[n.author]?.name ?? "";
+              const votes = voteCount(state, n.id);
+              const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
+              return el(
+                "li",
+                {},
+                el("span", { text }),
+                author ? el("span", { class: "list-meta", text: " – " + t("by {name}", { name: author }) }) : null,
+                votes ? el("span", { class: "list-meta", text: " – " + t("{n} votes", { n: votes }) }) : null,
+              );
+            }),
+          )
+        : el("p", { text: t("No notes yet.") }),
+    );
+  });
+  container.replaceChildren(...sections);
 }
 
 function focusKey(element) {
@@ -128,14 +201,11 @@ function focusKey(element) {
 
 function restoreFocus(container, key) {
   if (!key) return;
-  const target = [...container.querySelectorAll("[data-focus]")].find(
-    (node) => node.dataset.focus === key,
-  );
+  const target = [...container.querySelectorAll("[data-focus]")].find((n) => n.dataset.focus === key);
   target?.focus();
 }
 
-export function fillAreaSelect(select, state) {
-  const current = select.value;
-  select.replaceChildren(...state.areas.map((a) => el("option", { value: a.id, text: a.title })));
-  if (state.areas.some((a) => a.id === current)) select.value = current;
+export function fillSelect(select, options, current = select.value) {
+  select.replaceChildren(...options.map(([value, label]) => el("option", { value, text: label })));
+  if (options.some(([value]) => value === current)) select.value = current;
 }

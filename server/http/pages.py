@@ -1,31 +1,100 @@
-"""Server-rendered pages: the start page and the board page."""
+"""Server-rendered pages, in the page's language: start, board, projector, accessibility.
+
+The language is the user's switch (`?lang=`, remembered in a cookie), then the board's, then
+the browser's Accept-Language. Every text comes from the gettext catalogues (`server.i18n`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import segno
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
+from server import i18n
 from server.services import Services
+from server.store.base import BoardRow
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+_LANG_COOKIE = "planche_lang"
+_LANGUAGE_NAMES = {"da": "Dansk", "sv": "Svenska", "en": "English"}
+
+
+def _render(
+    request: Request, template: str, context: dict[str, Any], board: BoardRow | None = None
+) -> Response:
+    switch = request.query_params.get("lang")
+    lang = i18n.pick(
+        switch=switch or request.cookies.get(_LANG_COOKIE),
+        board=board.language if board else None,
+        accept_language=request.headers.get("accept-language"),
+    )
+    translations = i18n.translations(lang)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            **context,
+            "lang": lang,
+            "languages": _LANGUAGE_NAMES,
+            "_": translations.gettext,
+            "path": request.url.path,
+        },
+        status_code=context.get("status_code", 200),
+    )
+    if switch in i18n.LANGUAGES:
+        response.set_cookie(_LANG_COOKIE, switch, max_age=365 * 86400, samesite="lax")
+    return response
 
 
 async def start_page(request: Request) -> Response:
     code = request.query_params.get("code", "")[:40]
-    return TEMPLATES.TemplateResponse(request, "start.html", {"code": code})
+    services: Services = request.app.state.services
+    return _render(request, "start.html", {"code": code, "methods": services.methods})
+
+
+async def accessibility_page(request: Request) -> Response:
+    return _render(request, "accessibility.html", {})
 
 
 async def board_page(request: Request) -> Response:
-    services: Services = request.app.state.services
-    board_id = request.path_params["board_id"]
-    board = await services.store.get_board(board_id)
+    board = await _board(request)
     if board is None:
-        return HTMLResponse(
-            "<!doctype html><title>Not found</title><h1>There is no board here.</h1>"
-            '<p><a href="/">Create a board or join one with a code</a></p>',
-            status_code=404,
+        return _render(request, "not_found.html", {"status_code": 404})
+    return _render(request, "board.html", {"board_id": board.id, "view": "board"}, board)
+
+
+async def projector_page(request: Request) -> Response:
+    board = await _board(request)
+    if board is None:
+        return _render(request, "not_found.html", {"status_code": 404})
+    return _render(request, "board.html", {"board_id": board.id, "view": "projector"}, board)
+
+
+async def join_qr(request: Request) -> Response:
+    """The QR code shown on the projector: the start page with the board's code filled in."""
+    board = await _board(request)
+    if board is None:
+        return JSONResponse({"error": {"code": "not_found", "message": "No such board."}}, 404)
+    url = f"{request.url.scheme}://{request.url.netloc}/?code={board.join_code}"
+    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1d1d1f")
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+async def messages(request: Request) -> Response:
+    """The browser client's texts in one language, from the same catalogues."""
+    lang = request.path_params["lang"]
+    if lang not in i18n.LANGUAGES:
+        known = ", ".join(i18n.LANGUAGES)
+        return JSONResponse(
+            {"error": {"code": "not_found", "message": f"Languages: {known}."}}, 404
         )
-    return TEMPLATES.TemplateResponse(request, "board.html", {"board_id": board.id})
+    return JSONResponse(i18n.catalogue(lang), headers={"Cache-Control": "max-age=300"})
+
+
+async def _board(request: Request) -> BoardRow | None:
+    services: Services = request.app.state.services
+    return await services.store.get_board(request.path_params["board_id"])

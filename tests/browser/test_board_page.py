@@ -52,7 +52,7 @@ def test_a_note_typed_in_one_page_appears_in_another(
     facilitator = browser.new_context().new_page()
     facilitator.goto(server.url + "/")
     facilitator.get_by_label("Board title").fill("Learning network, meeting 2")
-    facilitator.get_by_label("Language").select_option("en")
+    facilitator.get_by_label("Language of the board").select_option("en")
     facilitator.get_by_label("Your name (optional)").fill("Mette")
     facilitator.get_by_role("button", name="Create board").click()
     expect(facilitator.locator("#status")).to_have_attribute("data-state", "online")

@@ -1,0 +1,97 @@
+// The facilitator's controls: phase, timer, reveal, voting, lock and closing. Built once;
+// `update` keeps them in step with the board without losing focus or typed values.
+
+import { t } from "./i18n.js";
+import { phaseOptions } from "./meeting.js";
+import { el, fillSelect } from "./views.js";
+
+export class Controls {
+  constructor(section, send) {
+    this.section = section;
+    this.send = send; // (op) => op id
+    this.phase = el("select", { id: "control-phase" });
+    this.focus = el("select", { id: "control-focus" });
+    this.perPerson = el("input", { id: "control-votes", type: "number", min: 1, max: 20, value: 3 });
+    this.lock = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleLock() });
+    this.voteButton = el("button", { type: "button", onclick: () => this.toggleVoting() });
+    this.closeWarning = el("p", { class: "alert", role: "alert" });
+    this.build();
+  }
+
+  build() {
+    const group = (title, ...children) =>
+      el("fieldset", { class: "control-group" }, el("legend", { text: title }), ...children);
+    const act = (label, op) => el("button", { type: "button", text: label, onclick: () => this.send(op()) });
+    this.section.append(
+      group(
+        t("Phase"),
+        el("label", { for: "control-phase", text: t("Phase") }),
+        this.phase,
+        el("label", { for: "control-focus", text: t("Focus on") }),
+        this.focus,
+        act(t("Start this phase"), () => ({
+          kind: "phase.set",
+          phase: this.phase.value,
+          focus: this.focus.value ? [this.focus.value] : [],
+        })),
+      ),
+      group(
+        t("Timer"),
+        act(t("Start timer"), () => ({ kind: "timer.start" })),
+        act(t("Pause timer"), () => ({ kind: "timer.pause" })),
+        act(t("+1 minute"), () => ({ kind: "timer.add", minutes: 1 })),
+        act(t("+5 minutes"), () => ({ kind: "timer.add", minutes: 5 })),
+      ),
+      group(
+        t("Notes and votes"),
+        act(t("Reveal notes"), () => ({ kind: "notes.reveal" })),
+        el("label", { for: "control-votes", text: t("Votes per person") }),
+        this.perPerson,
+        this.voteButton,
+      ),
+      group(
+        t("Board"),
+        this.lock,
+        el("button", { type: "button", text: t("Close the meeting"), onclick: () => this.close(false) }),
+        this.closeWarning,
+      ),
+    );
+  }
+
+  update(state) {
+    const focusOptions = [["", t("All areas")], ...state.areas.map((a) => [a.id, a.title])];
+    if (this.phase.options.length !== (state.phases ?? []).length) fillSelect(this.phase, phaseOptions(state));
+    fillSelect(this.focus, focusOptions);
+    this.state = state;
+    const open = state.voting && !state.voting.closed;
+    this.voteButton.textContent = open ? t("Close voting and show results") : t("Open voting");
+    this.lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
+    this.lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
+    this.section.querySelectorAll("button, input, select").forEach((c) => (c.disabled = state.closed));
+  }
+
+  toggleVoting() {
+    const open = this.state?.voting && !this.state.voting.closed;
+    const perPerson = Math.max(1, Math.min(20, Number(this.perPerson.value) || 3));
+    this.send(open ? { kind: "vote.close" } : { kind: "vote.open", per_person: perPerson });
+  }
+
+  toggleLock() {
+    this.send({ kind: "board.lock", locked: !this.state?.locked });
+  }
+
+  close(force) {
+    this.closing = this.send({ kind: "meeting.close", force });
+    this.closeWarning.replaceChildren();
+  }
+
+  // the server's answer to a close: a warning while parked ideas have no owner
+  acked(message) {
+    if (message.id !== this.closing || message.noop !== "ideas_without_owner") return;
+    this.closeWarning.replaceChildren(
+      t("Some parked ideas have no owner yet."),
+      " ",
+      el("button", { type: "button", text: t("Close anyway"), onclick: () => this.close(true) }),
+    );
+  }
+}
