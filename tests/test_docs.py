@@ -43,3 +43,9 @@ def test_every_message_type_is_in_the_protocol_doc() -> None:
         }
         for message_type in types:
             assert f'"type": "{message_type}"' in text, f"{message_type} missing"
+
+
+def test_the_browser_replica_handles_every_op_kind() -> None:
+    store_js = (DOCS.parent / "board_client" / "web" / "store.js").read_text()
+    handled = set(re.findall(r'^  "([a-z]+\.[a-z]+)":', store_js, re.M))
+    assert handled == set(KINDS), f"store.js differs: {sorted(handled ^ set(KINDS))}"
