@@ -24,8 +24,10 @@ def _ids(path: Path) -> set[str]:
 def test_the_template_holds_exactly_what_the_code_marks_for_translation(tmp_path: Path) -> None:
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "t"]
-        + ["-o", str(fresh), "--no-location", "--omit-header", "."],
+        [
+            *[sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg"],
+            *["-k", "t", "-o", str(fresh), "--no-location", "--omit-header", "."],
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -19,6 +19,8 @@ export class Connection {
 
   start() {
     window.addEventListener("online", () => this.reconnectNow());
+    // the system says the network is gone: show it now, not when a ping times out
+    window.addEventListener("offline", () => this.ws?.close(4001, "offline"));
     this.connect();
   }
 

@@ -6,6 +6,7 @@ the browser's Accept-Language. Every text comes from the gettext catalogues (`se
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,10 @@ async def join_qr(request: Request) -> Response:
     if board is None:
         return JSONResponse({"error": {"code": "not_found", "message": "No such board."}}, 404)
     url = f"{request.url.scheme}://{request.url.netloc}/?code={board.join_code}"
-    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1d1d1f")
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+    svg = io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", scale=8, border=2, dark="#1d1d1f")
+    headers = {"Cache-Control": "no-store"}
+    return Response(svg.getvalue(), media_type="image/svg+xml", headers=headers)
 
 
 async def messages(request: Request) -> Response:

@@ -1,0 +1,110 @@
+"""What the browser tests share: pages that record every request, screenshots, axe."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from server import i18n
+from tests.conftest import ROOT, RunningServer, timeout
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+PROJECTOR = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+
+
+class Browsing:
+    """Contexts for one test; every request any page makes is recorded."""
+
+    def __init__(self, browser: Browser, server: RunningServer) -> None:
+        self.browser = browser
+        self.server = server
+        self.requests: list[str] = []
+        self.contexts: list[BrowserContext] = []
+
+    def page(self, viewport: dict[str, int] | None = None, lang: str = "en-GB") -> Page:
+        context = self.browser.new_context(viewport=viewport, locale=lang)
+        context.on("request", lambda request: self.requests.append(request.url))
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(timeout(10) * 1000)
+        return page
+
+    def foreign_requests(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith((self.server.url, "data:", "blob:"))]
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+def api(server: RunningServer, path: str, body: Any = None, token: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(server.url + path, data, headers)
+    with urllib.request.urlopen(request, timeout=timeout(10)) as response:
+        return json.load(response)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
+
+
+def assert_no_text_fits_badly(page: Page) -> None:
+    """Nothing spills out of its box sideways: no horizontal scrolling, no clipped note."""
+    overflow = page.evaluate(
+        """() => [document.documentElement.scrollWidth - document.documentElement.clientWidth,
+              [...document.querySelectorAll('.note, .area, .phase')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1).length]"""
+    )
+    assert overflow == [0, 0], f"horizontal overflow: {overflow}"
+
+
+def assert_all_in(page: Page, lang: str) -> None:
+    """No English text of the catalogue is left on a page in Danish or Swedish."""
+    if lang == "en":
+        return
+    text = page.locator("body").inner_text()
+    english = [
+        msgid
+        for msgid, translated in i18n.catalogue(lang).items()
+        if translated != msgid and len(msgid) > 6 and "{" not in msgid and msgid in text
+    ]
+    assert not english, f"untranslated on the {lang} page: {english}"
+
+
+def post_note(page: Page, text: str) -> None:
+    field = page.locator("#note-text")
+    field.fill(text)
+    field.press("Enter")
+    expect(field).to_have_value("")
+
+
+def join(page: Page, server: RunningServer, code: str, name: str) -> None:
+    page.goto(f"{server.url}/?code={code}")
+    page.locator("#join-name").fill(name)
+    page.locator("#join button[type=submit]").click()
+    expect(page.locator("#status")).to_have_attribute("data-state", "online")
+
+
+def join_code(page: Page) -> str:
+    expect(page.locator("#join-code")).not_to_be_empty()
+    found = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", page.locator("#join-code").inner_text())
+    assert found
+    return found.group()
