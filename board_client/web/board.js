@@ -257,5 +257,8 @@ function actions(connection) {
     vote: (note) => connection.send({ kind: "vote.cast", note_id: note.id }),
     unvote: (note) => connection.send({ kind: "vote.retract", note_id: note.id }),
     own: (idea, owner) => connection.send({ kind: "idea.own", idea_id: idea.id, owner }),
+    group: (note, groupId) => connection.send({ kind: "note.group", note_id: note.id, group_id: groupId }),
+    newGroup: (area, name) =>
+      connection.send({ kind: "group.add", group: { id: crypto.randomUUID(), area: area.id, name } }),
   };
 }

@@ -15,6 +15,9 @@ export class Controls {
     this.lock = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleLock() });
     this.voteButton = el("button", { type: "button", onclick: () => this.toggleVoting() });
     this.closeWarning = el("p", { class: "alert", role: "alert" });
+    this.groupCount = el("input", { id: "control-groups", type: "number", min: 2, max: 12, value: 3 });
+    this.split = el("button", { type: "button", text: t("Split into groups"), onclick: () => this.splitGroups() });
+    this.plenary = el("button", { type: "button", text: t("Back to plenary"), onclick: () => this.send({ kind: "breakout.end" }) });
     this.build();
   }
 
@@ -50,6 +53,13 @@ export class Controls {
         this.voteButton,
       ),
       group(
+        t("Small groups"),
+        el("label", { for: "control-groups", text: t("Number of groups") }),
+        this.groupCount,
+        this.split,
+        this.plenary,
+      ),
+      group(
         t("Board"),
         this.lock,
         el("button", { type: "button", text: t("Close the meeting"), onclick: () => this.close(false) }),
@@ -68,6 +78,21 @@ export class Controls {
     this.lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
     this.lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
     this.section.querySelectorAll("button, input, select").forEach((c) => (c.disabled = state.closed));
+    this.split.disabled = state.closed || state.in_breakout;
+    this.plenary.disabled = state.closed || !state.in_breakout;
+  }
+
+  // everyone who has joined, dealt round-robin into groups; each group gets its own area
+  splitGroups() {
+    const people = Object.values(this.state.participants).filter((p) => p.role === "participant");
+    const count = Math.max(2, Math.min(12, Number(this.groupCount.value) || 3));
+    const run = Date.now().toString(36); // new area ids for each round of groups
+    const groups = Array.from({ length: count }, (_, i) => ({
+      id: `${run}-${i + 1}`,
+      name: t("Group {n}", { n: i + 1 }),
+      members: people.filter((_, j) => j % count === i).map((p) => p.id),
+    }));
+    this.send({ kind: "breakout.start", groups });
   }
 
   toggleVoting() {

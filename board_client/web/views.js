@@ -33,12 +33,16 @@ function inFocus(state, area) {
 export function renderAreas(container, state, ctx) {
   const focus = focusKey(document.activeElement);
   const areas = ctx.projector ? state.areas.filter((a) => inFocus(state, a)) : state.areas;
+  const writer = !ctx.projector && (ctx.role === "facilitator" || ctx.role === "participant") && !state.closed;
   const columns = areas.map((area) => {
-    const items = [
-      ...notesOf(state, area.id).map((n) => noteView(n, state, area, ctx)),
+    const notes = notesOf(state, area.id);
+    const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
+    const loose = [
+      ...notes.filter((n) => !n.group).map((n) => noteView(n, state, area, ctx)),
       ...ctx.pending.filter((n) => n.area === area.id).map((n) => pendingView(n)),
     ];
-    return el(
+    const list = (items) => el("ul", { class: "notes" }, ...items.map((item) => el("li", {}, item)));
+    const section = el(
       "section",
       {
         class: `area${inFocus(state, area) ? "" : " area--muted"}`,
@@ -46,10 +50,28 @@ export function renderAreas(container, state, ctx) {
       },
       el("h2", { id: `area-${area.id}`, text: area.title }),
       area.prompt ? el("p", { class: "area-prompt", text: area.prompt }) : null,
-      items.length
-        ? el("ul", { class: "notes" }, ...items.map((item) => el("li", {}, item)))
-        : el("p", { class: "empty", text: t("No notes yet.") }),
+      loose.length || groups.length ? list(loose) : el("p", { class: "empty", text: t("No notes yet.") }),
+      ...groups.map((g) =>
+        el(
+          "section",
+          { class: "group", "aria-label": t("Group: {name}", { name: g.name || t("Unnamed group") }) },
+          el("h3", { text: g.name || t("Unnamed group") }),
+          list(notes.filter((n) => n.group === g.id).map((n) => noteView(n, state, area, ctx))),
+        ),
+      ),
+      writer ? groupForm(area, ctx) : null,
     );
+    if (writer) {
+      // dragging is a shortcut; "Move to" on every note does the same from the keyboard
+      section.addEventListener("dragover", (e) => e.preventDefault());
+      section.addEventListener("drop", (e) => {
+        e.preventDefault();
+        const id = e.dataTransfer.getData("text/x-planche-note");
+        const note = state.notes[id];
+        if (note && note.area !== area.id) ctx.actions.move(note, area.id);
+      });
+    }
+    return section;
   });
   container.replaceChildren(...columns);
   restoreFocus(container, focus);
@@ -86,11 +108,17 @@ function noteView(note, state, area, ctx) {
     ].filter(Boolean),
   );
   if (!writer || state.closed) return article;
+  if (!hidden) {
+    article.draggable = true;
+    article.addEventListener("dragstart", (e) => e.dataTransfer.setData("text/x-planche-note", note.id));
+  }
   const actions = el("div", { class: "note-actions" });
   if (canVote(state, note, ctx)) actions.append(...voteButtons(state, note, ctx));
   if (mine && !hidden) actions.append(button(t("Edit"), `edit:${note.id}`, () => ctx.actions.edit(note)));
   if (mine) actions.append(button(t("Delete"), `delete:${note.id}`, () => ctx.actions.remove(note)));
   if (state.areas.length > 1 && !hidden) actions.append(moveSelect(note, state, area, ctx));
+  const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
+  if (groups.length && !hidden) actions.append(groupSelect(note, groups, ctx));
   article.append(actions);
   return article;
 }
@@ -162,6 +190,35 @@ function moveSelect(note, state, area, ctx) {
     ...state.areas.map((a) => el("option", { value: a.id, text: a.title, selected: a.id === area.id })),
   );
   return el("label", { class: "note-move" }, el("span", { text: t("Move to") }), select);
+}
+
+function groupSelect(note, groups, ctx) {
+  const select = el(
+    "select",
+    { "data-focus": `group:${note.id}`, onchange: (e) => ctx.actions.group(note, e.target.value || null) },
+    el("option", { value: "", text: t("No group") }),
+    ...groups.map((g) => el("option", { value: g.id, text: g.name || t("Unnamed group"), selected: g.id === note.group })),
+  );
+  return el("label", { class: "note-move" }, el("span", { text: t("Group") }), select);
+}
+
+function groupForm(area, ctx) {
+  const id = `new-group-${area.id}`;
+  const input = el("input", { id, maxlength: 200, autocomplete: "off", "data-focus": id });
+  return el(
+    "form",
+    {
+      class: "group-form",
+      onsubmit: (e) => {
+        e.preventDefault();
+        ctx.actions.newGroup(area, input.value.trim());
+        input.value = "";
+      },
+    },
+    el("label", { for: id, text: t("New group") }),
+    input,
+    el("button", { type: "submit", text: t("Create group") }),
+  );
 }
 
 // The whole board as nested lists: for screen readers, and for anyone who prefers it.

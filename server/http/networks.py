@@ -12,6 +12,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from babel.dates import format_date
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -144,7 +145,9 @@ def _date(board: BoardRow) -> str:
 
 
 def _source(board: BoardRow, language: str) -> str:
-    return f"{_MEETING[language]} {board.meeting_no} · {_date(board)} · {board.title}"
+    when = datetime.fromtimestamp(board.created_at, UTC).date()
+    date = format_date(when, format="medium", locale=language)  # 24. nov. 2026 / 24 Nov 2026
+    return f"{_MEETING[language]} {board.meeting_no} · {date} · {board.title}"
 
 
 def _seed(

@@ -245,3 +245,42 @@ def test_notes_written_with_the_network_cut_arrive_once(
     live = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])
     texts = sorted(n["text"] for n in live["state"]["notes"].values())
     assert texts == ["first, offline", "second, offline"]
+
+
+def test_notes_are_dragged_grouped_and_written_in_small_groups(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Sharing", "method": "knowledge-sharing", "language": "en"}
+    board = api(server, "/api/boards", body)
+    facilitator = browsing.page(lang="en")
+    facilitator.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
+    participant = browsing.page(lang="en")
+    join(participant, server, board["join_code"], "Noor")
+    post_note(participant, "A weekly open hour")
+    post_note(participant, "Shared drive for minutes")
+
+    organisational = "section[aria-labelledby=area-organisational]"
+    cultural = "section[aria-labelledby=area-cultural]"
+    participant.locator(".note", has_text="weekly").drag_to(participant.locator(cultural))
+    expect(facilitator.locator(f"{cultural} .note-text")).to_have_text(["A weekly open hour"])
+
+    facilitator.locator(f"{organisational} .group-form input").fill("Tools")
+    facilitator.locator(f"{organisational} .group-form button").click()
+    note = facilitator.locator(".note", has_text="Shared drive")
+    note.get_by_label("Group").select_option(label="Tools")
+    group = participant.locator(".group", has_text="Tools")
+    expect(group.locator(".note-text")).to_have_text(["Shared drive for minutes"])
+    assert_accessible(participant, "participant view with groups")
+
+    facilitator.locator("#control-groups").fill("2")
+    facilitator.get_by_role("button", name="Split into groups").click()
+    expect(participant.locator("#note-area option", has_text="Group 1")).to_have_count(1)
+    participant.locator("#note-area").select_option(label="Group 1")
+    post_note(participant, "Noted by group 1")
+    group_1 = facilitator.locator(
+        "section.area", has=facilitator.get_by_role("heading", name="Group 1", exact=True)
+    )
+    expect(group_1.locator(".note-text")).to_have_text(["Noted by group 1"])
+    facilitator.get_by_role("button", name="Back to plenary").click()
+    expect(facilitator.get_by_role("button", name="Split into groups")).to_be_enabled()
+    screenshot(facilitator, "facilitator-groups")
