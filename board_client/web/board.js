@@ -88,6 +88,9 @@ if (!creds?.token) {
   store.subscribe((state, records) => {
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);
+    if (records.some((r) => !r.noop && (r.op.kind === "focus.set" || r.op.kind === "phase.set"))) {
+      follow(state);
+    }
   });
   if (!projector) setUpForms(connection);
   setUpViews();
@@ -96,6 +99,16 @@ if (!creds?.token) {
   if (store.state) await showBoard(); // from the cache, until the server answers
   showStatus();
   setInterval(tick, 1000);
+}
+
+// "Follow me": turn to the areas the facilitator shows, without taking the keyboard focus
+function follow(state) {
+  const [first] = state.focus ?? [];
+  if (!first) return;
+  const area = root.querySelector(`section[aria-labelledby="area-${first}"]`);
+  area?.scrollIntoView({ block: "start" });
+  const select = $("#note-area");
+  if (select && document.activeElement !== select) select.value = first;
 }
 
 function showNotice(text) {
@@ -146,7 +159,7 @@ function render() {
   const form = $("#new-note");
   if (form) {
     form.hidden = !writer || state.closed || (state.locked && view.role !== "facilitator");
-    fillSelect($("#note-area"), state.areas.map((a) => [a.id, a.title]), $("#note-area").value || state.phase?.focus?.[0]);
+    fillSelect($("#note-area"), state.areas.map((a) => [a.id, a.title]), $("#note-area").value || state.focus?.[0]);
   }
   const park = $("#park-form");
   if (park) park.hidden = !writer || state.closed;

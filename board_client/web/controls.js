@@ -37,6 +37,10 @@ export class Controls {
           phase: this.phase.value,
           focus: this.focus.value ? [this.focus.value] : [],
         })),
+        act(t("Show everyone this area"), () => ({
+          kind: "focus.set",
+          areas: this.focus.value ? [this.focus.value] : [],
+        })),
       ),
       group(
         t("Timer"),

@@ -42,6 +42,10 @@ export function describe(records, state, me) {
     if (r.noop) continue;
     if (r.op.kind === "phase.set") said.push(t("New phase: {phase}.", { phase: phaseTitle(state) }));
     if (r.op.kind === "notes.reveal") said.push(t("The notes are revealed."));
+    if (r.op.kind === "focus.set" && state.focus.length) {
+      const names = state.focus.map((id) => state.areas.find((a) => a.id === id)?.title);
+      said.push(t("The facilitator shows: {areas}.", { areas: names.join(", ") }));
+    }
     if (r.op.kind === "vote.open") said.push(t("Voting is open."));
     if (r.op.kind === "vote.close") said.push(t("Voting is closed. The results are shown."));
     if (r.op.kind === "meeting.close") said.push(t("The meeting is closed."));
@@ -76,7 +80,7 @@ export function renderPhase(section, state) {
   section.hidden = !state.phase && !state.timer?.duration_ms;
   section.querySelector("#phase-title").textContent = state.phase ? phaseTitle(state) : t("Timer");
   const spec = methodTexts?.phases?.find((p) => p.id === state.phase?.id);
-  const focus = (state.phase?.focus ?? []).map((id) => state.areas.find((a) => a.id === id)?.title);
+  const focus = (state.focus ?? []).map((id) => state.areas.find((a) => a.id === id)?.title);
   const prompt = [spec?.prompt?.[state.language], focus.length ? t("Now: {areas}", { areas: focus.join(", ") }) : null];
   section.querySelector("#phase-prompt").textContent = prompt.filter(Boolean).join(" ");
   if (state.phase?.kind === "individual") {

@@ -125,9 +125,11 @@ const HANDLERS = {
   "phase.set": (state, op) => {
     const spec = state.phases.find((p) => p.id === op.phase);
     state.phase = { id: spec.id, kind: spec.kind, focus: op.focus ?? [] };
+    state.focus = op.focus ?? [];
     const duration = spec.minutes * MINUTE_MS;
     state.timer = { duration_ms: duration, remaining_ms: duration, ends_at: null };
   },
+  "focus.set": (state, op) => (state.focus = op.areas ?? []),
   "timer.set": (state, op) => {
     const duration = Math.round(op.minutes * MINUTE_MS);
     state.timer = { duration_ms: duration, remaining_ms: duration, ends_at: null };

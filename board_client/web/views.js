@@ -25,7 +25,7 @@ function notesOf(state, areaId) {
 }
 
 function inFocus(state, area) {
-  const focus = state.phase?.focus ?? [];
+  const focus = state.focus ?? [];
   return focus.length === 0 || focus.includes(area.id);
 }
 

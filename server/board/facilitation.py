@@ -32,6 +32,10 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
     match op:
         case o.PhaseSet():
             return _phase(state, op)
+        case o.FocusSet(areas=areas):
+            for area in areas:
+                need_area(state, area)
+            return replace(state, focus=areas)
         case o.TimerSet() | o.TimerStart() | o.TimerPause() | o.TimerAdd():
             return replace(state, timer=_timer(state.timer, op))
         case o.NotesReveal(area=area, texts=texts):
@@ -136,6 +140,7 @@ def _phase(state: BoardState, op: o.PhaseSet) -> BoardState:
     return replace(
         state,
         phase=Phase(spec.id, spec.kind, op.focus),
+        focus=op.focus,
         timer=Timer(duration_ms=duration, remaining_ms=duration),
     )
 

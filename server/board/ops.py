@@ -188,6 +188,13 @@ class PhaseSet(_Op):
     focus: tuple[Id, ...] = Field(default=(), max_length=20)
 
 
+class FocusSet(_Op):
+    """ "Follow me": every screen turns to these areas (none: the whole board)."""
+
+    kind: Literal["focus.set"]
+    areas: tuple[Id, ...] = Field(default=(), max_length=20)
+
+
 class TimerSet(_Op):
     kind: Literal["timer.set"]
     minutes: Minutes
@@ -412,6 +419,7 @@ Op = Annotated[
     | BoardRename
     | ParticipantJoin
     | PhaseSet
+    | FocusSet
     | TimerSet
     | TimerStart
     | TimerPause
@@ -461,6 +469,7 @@ SENDERS: dict[str, frozenset[Role]] = {
     "area.delete": _FACILITATOR,
     "board.rename": _FACILITATOR,
     "phase.set": _FACILITATOR,
+    "focus.set": _FACILITATOR,
     "timer.set": _FACILITATOR,
     "timer.start": _FACILITATOR,
     "timer.pause": _FACILITATOR,

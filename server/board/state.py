@@ -172,6 +172,7 @@ class BoardState:
     grid: GridSpec | None = None
     breakouts: dict[str, Breakout] = field(default_factory=dict)
     in_breakout: bool = False  # groups are working now; False: back in plenary
+    focus: tuple[str, ...] = ()  # the areas the facilitator shows everyone; empty: all
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -224,6 +225,7 @@ class BoardState:
                 k: {**asdict(b), "members": list(b.members)} for k, b in self.breakouts.items()
             },
             "in_breakout": self.in_breakout,
+            "focus": list(self.focus),
         }
 
     @classmethod
@@ -269,6 +271,7 @@ class BoardState:
                 for k, b in data.get("breakouts", {}).items()
             },
             in_breakout=data.get("in_breakout", False),
+            focus=tuple(data.get("focus", ())),
         )
 
 

@@ -98,6 +98,15 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
         ["Pedellerne kender alle familier", "Pensionerede sygeplejersker vil gerne hjælpe"]
     )
 
+    # follow me: every screen turns to the area the facilitator shows
+    facilitator.locator("#control-focus").select_option(label="Paradokser")
+    facilitator.get_by_role("button", name="Vis alle dette område").click()
+    expect(projector.locator("section.area h2")).to_have_text(["Paradokser"])
+    expect(per.locator("#note-area")).to_have_value("paradoxes")
+    facilitator.locator("#control-focus").select_option(label="Alle områder")
+    facilitator.get_by_role("button", name="Vis alle dette område").click()
+    expect(projector.locator("section.area h2")).to_have_count(6)
+
     # dot voting: hidden until closed, then the projector shows the count
     start_phase(facilitator, "Prioritering")
     facilitator.locator("#control-votes").fill("2")

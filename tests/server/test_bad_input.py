@@ -234,6 +234,7 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "area.delete": {"kind": "area.delete", "area_id": "main"},
     "board.rename": {"kind": "board.rename", "title": "x"},
     "phase.set": {"kind": "phase.set", "phase": "silent"},
+    "focus.set": {"kind": "focus.set", "areas": ["main"]},
     "timer.set": {"kind": "timer.set", "minutes": 5},
     "timer.add": {"kind": "timer.add", "minutes": 5},
     "notes.reveal": {"kind": "notes.reveal"},
