@@ -16,7 +16,7 @@ import {
   renderVoting,
 } from "./meeting.js";
 import { BoardStore } from "./store.js";
-import { fillSelect, renderAreas, renderList } from "./views.js";
+import { fillSelect, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
 const root = document.querySelector("main[data-board-id]");
 const boardId = root.dataset.boardId;
@@ -267,6 +267,19 @@ function actions(connection) {
     },
     remove: (note) => connection.send({ kind: "note.delete", note_id: note.id }),
     move: (note, area) => connection.send({ kind: "note.move", note_id: note.id, area }),
+    // keyboard reordering: one step earlier (-1) or later (+1) within the area
+    reorder: (note, step) => {
+      const next = neighbour(store.state, note, step);
+      if (!next) return;
+      const target = step < 0 ? next : neighbour(store.state, next, 1);
+      const y = placeBefore(store.state, note, target);
+      connection.send({ kind: "note.move", note_id: note.id, y });
+    },
+    placeBefore: (note, target) => {
+      if (!note) return;
+      const y = placeBefore(store.state, note, target);
+      connection.send({ kind: "note.move", note_id: note.id, area: target.area, y });
+    },
     vote: (note) => connection.send({ kind: "vote.cast", note_id: note.id }),
     unvote: (note) => connection.send({ kind: "vote.retract", note_id: note.id }),
     own: (idea, owner) => connection.send({ kind: "idea.own", idea_id: idea.id, owner }),

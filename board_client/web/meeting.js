@@ -42,6 +42,8 @@ export function describe(records, state, me) {
     if (r.noop) continue;
     if (r.op.kind === "phase.set") said.push(t("New phase: {phase}.", { phase: phaseTitle(state) }));
     if (r.op.kind === "notes.reveal") said.push(t("The notes are revealed."));
+    if (r.op.kind === "timer.start") said.push(t("The timer runs: {time} left.", { time: formatTime(state.timer.remaining_ms) }));
+    if (r.op.kind === "timer.pause") said.push(t("The timer is paused."));
     if (r.op.kind === "focus.set" && state.focus.length) {
       const names = state.focus.map((id) => state.areas.find((a) => a.id === id)?.title);
       said.push(t("The facilitator shows: {areas}.", { areas: names.join(", ") }));

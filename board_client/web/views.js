@@ -18,10 +18,22 @@ export function button(label, key, onclick, attrs = {}) {
   return el("button", { type: "button", "data-focus": key, text: label, onclick, ...attrs });
 }
 
+// A note's place in its area: its y when someone placed it, else the order it came in.
+const placeOf = (note) => note.y ?? note.created_seq;
+
 function notesOf(state, areaId) {
   return Object.values(state.notes)
     .filter((n) => n.area === areaId)
-    .sort((a, b) => a.created_seq - b.created_seq);
+    .sort((a, b) => placeOf(a) - placeOf(b) || a.created_seq - b.created_seq);
+}
+
+// The y that puts a note just before `target` (or at the end of the list when null).
+export function placeBefore(state, note, target) {
+  const others = notesOf(state, target?.area ?? note.area).filter((n) => n.id !== note.id);
+  if (!target) return others.length ? placeOf(others[others.length - 1]) + 1 : placeOf(note);
+  const i = others.findIndex((n) => n.id === target.id);
+  const before = i > 0 ? placeOf(others[i - 1]) : placeOf(target) - 1;
+  return Math.max(0, (before + placeOf(target)) / 2);
 }
 
 function inFocus(state, area) {
@@ -111,6 +123,13 @@ function noteView(note, state, area, ctx) {
   if (!hidden) {
     article.draggable = true;
     article.addEventListener("dragstart", (e) => e.dataTransfer.setData("text/x-planche-note", note.id));
+    article.addEventListener("drop", (e) => {
+      const id = e.dataTransfer.getData("text/x-planche-note");
+      if (!id || id === note.id) return;
+      e.preventDefault();
+      e.stopPropagation();
+      ctx.actions.placeBefore(state.notes[id], note);
+    });
   }
   const actions = el("div", { class: "note-actions" });
   if (canVote(state, note, ctx)) actions.append(...voteButtons(state, note, ctx));
@@ -119,6 +138,12 @@ function noteView(note, state, area, ctx) {
   if (state.areas.length > 1 && !hidden) actions.append(moveSelect(note, state, area, ctx));
   const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
   if (groups.length && !hidden) actions.append(groupSelect(note, groups, ctx));
+  if (!hidden) {
+    actions.append(
+      button("↑", `up:${note.id}`, () => ctx.actions.reorder(note, -1), { "aria-label": t("Move earlier") }),
+      button("↓", `down:${note.id}`, () => ctx.actions.reorder(note, 1), { "aria-label": t("Move later") }),
+    );
+  }
   article.append(actions);
   return article;
 }
@@ -222,6 +247,11 @@ function groupForm(area, ctx) {
 }
 
 // The whole board as nested lists: for screen readers, and for anyone who prefers it.
+export function neighbour(state, note, step) {
+  const list = notesOf(state, note.area);
+  return list[list.findIndex((n) => n.id === note.id) + step] ?? null;
+}
+
 export function renderList(container, state) {
   const sections = state.areas.map((area) => {
     const notes = notesOf(state, area.id);

@@ -207,9 +207,21 @@ def test_a_keyboard_only_participant_adds_moves_and_votes(
     page.keyboard.type("Clear goals, but who decides them?")
     page.keyboard.press("Enter")
     expect(page.locator(".note-text")).to_have_text(["Clear goals, but who decides them?"])
+    page.keyboard.type("Second thought")
+    page.keyboard.press("Enter")
+    expect(page.locator(".note-text")).to_have_text(
+        ["Clear goals, but who decides them?", "Second thought"]
+    )
+    tab_to(".note button[data-focus^='down:']")  # the first note, one place later
+    page.keyboard.press("Enter")
+    expect(page.locator(".note-text")).to_have_text(
+        ["Second thought", "Clear goals, but who decides them?"]
+    )
     tab_to(".note select")
     page.keyboard.press("End")  # to the last area, "Suggestions"
-    expect(page.locator("section[aria-labelledby=area-suggestions] .note-text")).to_have_count(1)
+    expect(page.locator("section[aria-labelledby=area-suggestions] .note-text")).to_have_text(
+        ["Second thought"]
+    )
 
     api_facilitator_opens_voting(server, board)
     expect(page.locator("#voting")).to_be_visible()
