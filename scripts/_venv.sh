@@ -3,6 +3,9 @@
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
+# WeasyPrint (PDF records) draws with Pango; the fonts cover Danish, Swedish and emoji
+PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji"
+
 apt_install() {  # installs the Debian packages given that are not installed yet
   local missing=()
   for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done

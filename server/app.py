@@ -18,7 +18,7 @@ from server.board.protocol import json_schema
 from server.broker.memory import MemoryBroker
 from server.config import Config
 from server.exceptions import StoreUnavailable
-from server.http import boards, methods, networks, pages
+from server.http import boards, methods, networks, pages, records
 from server.http.errors import HANDLERS, error_response
 from server.http.headers import SecurityHeaders
 from server.http.ratelimit import FailureLimiter
@@ -100,7 +100,13 @@ def create_app(config: Config) -> Starlette:
         Route("/api/networks", networks.create_network, methods=["POST"]),
         Route("/api/networks/{network_id}", networks.get_network),
         Route("/api/networks/{network_id}/meetings", networks.add_meeting, methods=["POST"]),
+        Route("/api/boards/import", records.import_board, methods=["POST"]),
         Route("/api/boards/{board_id}", boards.get_board),
+        Route("/api/boards/{board_id}/records", records.save_record, methods=["POST"]),
+        Route("/api/boards/{board_id}/records", records.list_records),
+        Route("/api/boards/{board_id}/history", records.history),
+        Route("/api/boards/{board_id}/export", records.export_board),
+        Route("/s/{share_id}", records.shared_record),
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from facilitation_methods import MethodFileError, load_catalogue
 from server import config as settings
 from server.board.protocol import MAX_MESSAGE_BYTES
 from server.exceptions import ConfigError
+from server.exports import FORMATS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,6 +21,18 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the server")
     settings.add_arguments(serve)
+    export = commands.add_parser("export", help="write a board's record to a file")
+    export.add_argument("board", help="the board id")
+    export.add_argument("--format", choices=sorted(FORMATS), default="pdf")
+    export.add_argument("--snapshot", type=int, help="the seq of a saved record")
+    export.add_argument("--seq", type=int, help="the board as it stood after this change")
+    export.add_argument("--named", action="store_true", help="name the authors")
+    export.add_argument("-o", "--output", type=Path, required=True)
+    export.add_argument("--database-url", default=None, help="[PLANCHE_DATABASE_URL]")
+    export.add_argument("--methods-dir", default=None, help="[PLANCHE_METHODS_DIR]")
+    imp = commands.add_parser("import", help="add a board from a JSON archive")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--database-url", default=None, help="[PLANCHE_DATABASE_URL]")
     methods = commands.add_parser("methods", help="work with method files")
     method_commands = methods.add_subparsers(dest="methods_command", required=True)
     check = method_commands.add_parser("check", help="validate the method files of a directory")
@@ -77,6 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"planche: {e}", file=sys.stderr)
         return 2
+    if args.command in ("export", "import"):
+        from server.records_cli import export_command, import_command
+
+        run = export_command if args.command == "export" else import_command
+        return asyncio.run(run(args, config))
     try:
         serve(config)
     except MethodFileError as e:

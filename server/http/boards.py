@@ -34,7 +34,8 @@ from server.ids import (
     normalize_join_code,
 )
 from server.services import Services
-from server.store.base import BoardRow, NewParticipant
+from server.store.base import BoardRow, Credential, NewParticipant
+from server.sync.rooms import Room
 
 NAME_MAX = 60
 _FACILITATOR_NAME = {"da": "Facilitator", "sv": "Samtalsledare", "en": "Facilitator"}
@@ -240,8 +241,10 @@ async def join_board(request: Request) -> JSONResponse:
     return JSONResponse({"board_id": board.id, "token": token, "participant_id": participant.id})
 
 
-async def get_board(request: Request) -> JSONResponse:
-    services = _services(request)
+async def board_credential(
+    request: Request, services: Services, *, facilitator: bool = False
+) -> tuple[Credential, Room]:
+    """The bearer token's credential for the board in the path, and the board's room."""
     board_id = request.path_params["board_id"]
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -254,6 +257,14 @@ async def get_board(request: Request) -> JSONResponse:
         raise ApiError(404, "not_found", "There is no board with this id.")
     if credential.board_id != board_id:
         raise ApiError(403, "forbidden", "This token belongs to another board.")
+    if facilitator and credential.role != "facilitator":
+        raise ApiError(403, "forbidden", "Only the board's facilitator may do this.")
+    return credential, room
+
+
+async def get_board(request: Request) -> JSONResponse:
+    credential, room = await board_credential(request, _services(request))
+    board_id = room.board.id
     state = view_state(room.state, credential.participant_id)
     return JSONResponse(
         {"id": board_id, "seq": state.seq, "epoch": room.epoch, "state": state.to_json()}

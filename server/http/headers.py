@@ -26,7 +26,10 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *_HEADERS]
+                own = {name.lower() for name, _ in message.get("headers", [])}
+                # a response that set its own policy (a shared record) keeps it
+                extra = [(n, v) for n, v in _HEADERS if n not in own]
+                message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

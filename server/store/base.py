@@ -71,8 +71,9 @@ class Snapshot:
     board_id: str
     seq: int
     state: dict[str, Any]  # BoardState.to_json()
-    name: str | None
+    name: str | None  # a named snapshot is a record of the meeting
     created_at: float
+    share_id: str | None = None  # opens the read-only shared view
 
 
 class Store(abc.ABC):
@@ -142,5 +143,27 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     async def save_snapshot(
-        self, board_id: str, seq: int, state: dict[str, Any], name: str | None = None
+        self,
+        board_id: str,
+        seq: int,
+        state: dict[str, Any],
+        name: str | None = None,
+        share_id: str | None = None,
     ) -> None: ...
+
+    @abc.abstractmethod
+    async def snapshots(self, board_id: str) -> list[Snapshot]:
+        """The board's records (named snapshots), oldest first."""
+
+    @abc.abstractmethod
+    async def snapshot_before(self, board_id: str, seq: int) -> Snapshot | None:
+        """The latest snapshot at or before `seq` (named or not), to rebuild the board there."""
+
+    @abc.abstractmethod
+    async def shared_snapshot(self, share_id: str) -> Snapshot | None: ...
+
+    @abc.abstractmethod
+    async def import_board(
+        self, board: BoardRow, snapshots: list[Snapshot], ops: list[StoredOp]
+    ) -> None:
+        """A whole board from an archive, in one transaction; DuplicateOp if its id is taken."""

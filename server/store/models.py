@@ -67,6 +67,7 @@ class SnapshotTable(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     board_id: str = Field(foreign_key="boards.id", max_length=64)
     seq: int
-    name: str | None = None
+    name: str | None = None  # named snapshots are the board's records
     state: str = Field(sa_type=Text)  # JSON of BoardState.to_json()
     created_at: float
+    share_id: str | None = Field(default=None, unique=True, max_length=64)

@@ -295,39 +295,90 @@ class SqlStore(Store):
     # snapshots
 
     async def latest_snapshot(self, board_id: str) -> Snapshot | None:
+        return await self.snapshot_before(board_id, 2**62)
+
+    async def snapshot_before(self, board_id: str, seq: int) -> Snapshot | None:
         def read() -> Snapshot | None:
             query = (
                 select(SnapshotTable)
-                .where(col(SnapshotTable.board_id) == board_id)
-                .order_by(col(SnapshotTable.seq).desc())
+                .where(col(SnapshotTable.board_id) == board_id, col(SnapshotTable.seq) <= seq)
+                .order_by(col(SnapshotTable.seq).desc(), col(SnapshotTable.id).desc())
                 .limit(1)
             )
             with self.engine.connect() as c:
                 row = c.execute(query).mappings().first()
-            if row is None:
-                return None
-            return Snapshot(
-                row["board_id"],
-                row["seq"],
-                json.loads(row["state"]),
-                row["name"],
-                row["created_at"],
+            return None if row is None else _snapshot(row)
+
+        return await self._read(read)
+
+    async def snapshots(self, board_id: str) -> list[Snapshot]:
+        def read() -> list[Snapshot]:
+            query = (
+                select(SnapshotTable)
+                .where(
+                    col(SnapshotTable.board_id) == board_id, col(SnapshotTable.name).is_not(None)
+                )
+                .order_by(col(SnapshotTable.id))
             )
+            with self.engine.connect() as c:
+                return [_snapshot(r) for r in c.execute(query).mappings()]
+
+        return await self._read(read)
+
+    async def shared_snapshot(self, share_id: str) -> Snapshot | None:
+        def read() -> Snapshot | None:
+            query = select(SnapshotTable).where(col(SnapshotTable.share_id) == share_id)
+            with self.engine.connect() as c:
+                row = c.execute(query).mappings().first()
+            return None if row is None else _snapshot(row)
 
         return await self._read(read)
 
     async def save_snapshot(
-        self, board_id: str, seq: int, state: dict[str, Any], name: str | None = None
+        self,
+        board_id: str,
+        seq: int,
+        state: dict[str, Any],
+        name: str | None = None,
+        share_id: str | None = None,
     ) -> None:
         def write() -> None:
+            values = _snapshot_values(board_id, seq, state, name, time.time(), share_id)
             with self.engine.begin() as c:
-                c.execute(
-                    insert(SnapshotTable),
-                    [_snapshot_values(board_id, seq, state, name, time.time())],
-                )
+                c.execute(insert(SnapshotTable), [values])
             self.commits += 1
 
         await self._write(write)
+
+    async def import_board(
+        self, board: BoardRow, snapshots: list[Snapshot], ops: list[StoredOp]
+    ) -> None:
+        def write() -> None:
+            with self.engine.begin() as c:
+                c.execute(insert(BoardTable), [_board_values(board)])
+                c.execute(
+                    insert(SnapshotTable),
+                    [
+                        _snapshot_values(board.id, s.seq, s.state, s.name, s.created_at, s.share_id)
+                        for s in snapshots
+                    ],
+                )
+                if ops:
+                    c.execute(insert(OpTable), [_op_values(board.id, op) for op in ops])
+            self.commits += 1
+
+        await self._write(write)  # a taken board id or join code: DuplicateOp
+
+
+def _snapshot(row: Any) -> Snapshot:
+    return Snapshot(
+        row["board_id"],
+        row["seq"],
+        json.loads(row["state"]),
+        row["name"],
+        row["created_at"],
+        row["share_id"],
+    )
 
 
 def _settle(batch: list[_Append], error: Exception | None) -> None:
@@ -372,7 +423,12 @@ def _participant_values(board_id: str, p: NewParticipant, at: float) -> dict[str
 
 
 def _snapshot_values(
-    board_id: str, seq: int, state: dict[str, Any], name: str | None, at: float
+    board_id: str,
+    seq: int,
+    state: dict[str, Any],
+    name: str | None,
+    at: float,
+    share_id: str | None = None,
 ) -> dict[str, Any]:
     return {
         "board_id": board_id,
@@ -380,6 +436,7 @@ def _snapshot_values(
         "name": name,
         "state": json.dumps(state, ensure_ascii=False),
         "created_at": at,
+        "share_id": share_id,
     }
 
 

@@ -37,6 +37,8 @@ from server.board.views import hidden_from_others, redact, view_state
 from server.broker.base import Broker, Subscription
 from server.config import Config
 from server.exceptions import DuplicateOp, StoreUnavailable
+from server.i18n import translations
+from server.ids import new_board_id
 from server.store.base import BoardRow, Store, StoredOp
 
 log = logging.getLogger("planche.rooms")
@@ -281,6 +283,22 @@ class Room:
         await self._broker.publish(self.board.id, [_wire(s) for s in stored])
         if self.state.seq - self._last_snapshot_seq >= self._config.snapshot_every:
             self._snapshot()
+        if any(s.record.op.kind == "meeting.close" and s.noop is None for s in stored):
+            # closing a meeting keeps its record
+            name = translations(self.state.language).gettext("Meeting closed")
+            self._in_background(self.save_record(name))
+
+    async def save_record(self, name: str) -> dict[str, Any]:
+        """A named snapshot of the board as it is now: a record, with a link to share it."""
+        state = self.state
+        share_id = new_board_id()  # 128 random bits
+        await self._store.save_snapshot(self.board.id, state.seq, state.to_json(), name, share_id)
+        return {"seq": state.seq, "name": name, "share_url": f"/s/{share_id}"}
+
+    def _in_background(self, work: Any) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def _snapshot(self) -> None:
         state = self.state

@@ -1,0 +1,46 @@
+"""One row per note: area, text, author (or not), votes, cluster, owner.
+
+A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is neutralised
+with a leading apostrophe, as OWASP advises against CSV injection.
+"""
+
+from __future__ import annotations
+
+import csv as stdlib_csv
+import io
+
+from server.board.state import BoardState
+from server.i18n import translations
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def render(state: BoardState, *, named: bool = False) -> bytes:
+    _ = translations(state.language).gettext
+    votes = state.voting.results() if state.voting and state.voting.closed else {}
+    areas = {a.id: a.title for a in state.areas}
+    order = {a.id: i for i, a in enumerate(state.areas)}
+    out = io.StringIO()
+    writer = stdlib_csv.writer(out)
+    writer.writerow([_("Area"), _("Text"), _("Author"), _("Votes"), _("Group"), _("Owner")])
+    notes = sorted(
+        (n for n in state.notes.values() if not n.private),
+        key=lambda n: (order.get(n.area, 0), n.y if n.y is not None else n.created_seq),
+    )
+    for n in notes:
+        author = state.participants.get(n.author)
+        group = state.groups.get(n.group) if n.group else None
+        row = [
+            areas.get(n.area, n.area),
+            n.text,
+            author.name if named and author else "",
+            str(votes.get(n.id, 0)),
+            group.name if group else "",
+            n.owner or "",
+        ]
+        writer.writerow([neutralise(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode()  # the BOM makes Excel read UTF-8

@@ -1,0 +1,67 @@
+"""A record as one standalone, printable HTML file: inline CSS, an SVG picture of the board,
+no script and nothing fetched from anywhere. Jinja2 escapes every user text."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
+
+from server.exports.picture import svg
+from server.exports.records import Record
+
+_ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+_TEMPLATE = _ENV.from_string(
+    """<!doctype html>
+<html lang="{{ record.language }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ record.title }}</title>
+<style>
+  body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1d1d1f;
+         max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+  h1 { margin-bottom: 0.2rem; }
+  .facts { color: #4a4a52; margin: 0 0 1.5rem; padding: 0; list-style: none; }
+  .intro { color: #4a4a52; font-style: italic; }
+  ul.entries { padding-left: 1.2rem; }
+  ul.entries li { margin: 0.3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .meta { color: #4a4a52; font-size: 0.9em; }
+  table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
+  th, td { border: 1px solid #c9c6bf; padding: 0.3rem 0.5rem; text-align: left;
+           vertical-align: top; overflow-wrap: anywhere; }
+  figure { margin: 1rem 0 2rem; }
+  section section { margin-left: 1rem; }
+  @media print { body { margin: 0; max-width: none; } figure { break-inside: avoid; } }
+</style>
+</head>
+<body>
+<h1>{{ record.title }}</h1>
+<ul class="facts">{% for fact in record.facts %}<li>{{ fact }}</li>{% endfor %}</ul>
+<figure>{{ picture }}</figure>
+{% macro block(b, level) %}
+<section>
+<h{{ level }}>{{ b.heading }}</h{{ level }}>
+{% if b.intro %}<p class="intro">{{ b.intro }}</p>{% endif %}
+{% if b.entries %}<ul class="entries">
+{% for e in b.entries %}<li>{{ e.text }}{% if e.meta %}
+ <span class="meta">— {{ e.meta | join(" · ") }}</span>{% endif %}</li>
+{% endfor %}</ul>{% endif %}
+{% if b.grid %}<table>
+<thead><tr>{% for c in b.grid.columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in b.grid.rows %}
+<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</tbody>
+</table>{% endif %}
+{% for child in b.children %}{{ block(child, [level + 1, 6] | min) }}{% endfor %}
+</section>
+{% endmacro %}
+{% for b in record.blocks %}{{ block(b, 2) }}{% endfor %}
+</body>
+</html>
+"""
+)
+
+
+def render(record: Record) -> bytes:
+    # the picture's user text is escaped where it is built (xml.sax.saxutils.escape)
+    picture = Markup(svg(record.state))
+    return _TEMPLATE.render(record=record, picture=picture).encode()

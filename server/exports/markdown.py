@@ -1,0 +1,43 @@
+"""A record as Markdown. User text is escaped so that no viewer runs it as HTML or links."""
+
+from __future__ import annotations
+
+import re
+
+from server.exports.records import Block, Record
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~])")
+
+
+def escape(text: str) -> str:
+    """Every Markdown and HTML sign as a literal; line breaks kept as hard breaks."""
+    lines = [_SPECIAL.sub(r"\\\1", line) for line in text.splitlines() or [""]]
+    return "  \n".join(lines)
+
+
+def render(record: Record) -> bytes:
+    out = [f"# {escape(record.title)}", ""]
+    out += [f"*{escape(fact)}*  " for fact in record.facts]
+    out.append("")
+    for block in record.blocks:
+        _block(block, 2, out)
+    return "\n".join(out).rstrip().encode() + b"\n"
+
+
+def _block(block: Block, level: int, out: list[str]) -> None:
+    out += [f"{'#' * min(level, 6)} {escape(block.heading)}", ""]
+    if block.intro:
+        out += [f"> {escape(block.intro)}", ""]
+    for entry in block.entries:
+        meta = f" — *{escape(' · '.join(entry.meta))}*" if entry.meta else ""
+        out.append(f"- {escape(entry.text)}{meta}".replace("  \n", "  \n  "))
+    if block.entries:
+        out.append("")
+    if block.grid is not None:
+        out.append("| " + " | ".join(escape(c) for c in block.grid.columns) + " |")
+        out.append("|" + "---|" * len(block.grid.columns))
+        for row in block.grid.rows:
+            out.append("| " + " | ".join(escape(c).replace("  \n", " ") for c in row) + " |")
+        out.append("")
+    for child in block.children:
+        _block(child, level + 1, out)

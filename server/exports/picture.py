@@ -1,0 +1,68 @@
+"""A picture of the board as SVG: one column per area, a sticky note per note."""
+
+from __future__ import annotations
+
+import textwrap
+from xml.sax.saxutils import escape
+
+from server.board.state import BoardState
+
+_COLORS = {
+    "yellow": "#fff3a6",
+    "pink": "#ffd3e2",
+    "blue": "#cfe6ff",
+    "green": "#d4f5cf",
+    "orange": "#ffdcb8",
+    "purple": "#e6d9ff",
+}
+_NOTE_W, _NOTE_H, _GAP, _HEAD = 170, 96, 12, 40
+_LINES, _CHARS = 5, 24
+
+
+def svg(state: BoardState) -> str:
+    areas = list(state.areas)
+    width = max(1, len(areas)) * (_NOTE_W + 2 * _GAP)
+    columns = []
+    tallest = 0
+    for i, area in enumerate(areas):
+        x = i * (_NOTE_W + 2 * _GAP) + _GAP
+        notes = sorted(
+            (n for n in state.notes.values() if n.area == area.id and not n.private),
+            key=lambda n: (n.y if n.y is not None else n.created_seq, n.id),
+        )
+        parts = [
+            f'<text x="{x}" y="24" font-size="15" font-weight="bold">'
+            f"{escape(_clip(area.title, _CHARS))}</text>"
+        ]
+        for j, note in enumerate(notes):
+            y = _HEAD + j * (_NOTE_H + _GAP)
+            fill = _COLORS.get(note.color or "yellow", _COLORS["yellow"])
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{_NOTE_W}" height="{_NOTE_H}" rx="4" '
+                f'fill="{fill}" stroke="#c9c6bf"/>'
+            )
+            for k, line in enumerate(_wrap(note.text)):
+                parts.append(
+                    f'<text x="{x + 8}" y="{y + 20 + k * 15}" font-size="12">{escape(line)}</text>'
+                )
+        tallest = max(tallest, _HEAD + len(notes) * (_NOTE_H + _GAP))
+        columns.append("".join(parts))
+    height = max(tallest, _HEAD + _NOTE_H)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{escape(state.title, {chr(34): "&quot;"})}" '
+        f'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif">'
+        + "".join(columns)
+        + "</svg>"
+    )
+
+
+def _wrap(text: str) -> list[str]:
+    lines = textwrap.wrap(" ".join(text.split()), _CHARS, break_long_words=True) or [""]
+    if len(lines) > _LINES:
+        lines = [*lines[: _LINES - 1], _clip(lines[_LINES - 1] + " …", _CHARS)]
+    return lines
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

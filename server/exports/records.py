@@ -1,0 +1,233 @@
+"""A board laid out as a meeting record, by its method, in the board's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from facilitation_methods import Method
+from server.board.state import BoardState, Note
+from server.i18n import translations
+
+
+@dataclass
+class Entry:
+    text: str
+    meta: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Grid:
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Block:
+    heading: str
+    intro: str = ""
+    entries: list[Entry] = field(default_factory=list)
+    grid: Grid | None = None
+    children: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Record:
+    title: str
+    facts: list[str]  # method, date, seq, authorship
+    language: str
+    blocks: list[Block]
+    state: BoardState  # for the picture of the board
+
+
+class _Layout:
+    def __init__(self, state: BoardState, method: Method | None, named: bool) -> None:
+        self.state = state
+        self.method = method
+        self.named = named
+        self._ = translations(state.language).gettext
+        self.votes = state.voting.results() if state.voting and state.voting.closed else {}
+
+    def entry(self, note: Note) -> Entry:
+        _ = self._
+        meta = []
+        author = self.state.participants.get(note.author)
+        if self.named and author is not None:
+            meta.append(_("by {name}").format(name=author.name))
+        if votes := self.votes.get(note.id):
+            meta.append(_("{n} votes").format(n=votes))
+        if note.owner:
+            meta.append(_("Owner: {name}").format(name=note.owner))
+        if note.source:
+            meta.append(note.source)
+        return Entry(note.text, meta)
+
+    def notes(self, area: str) -> list[Note]:
+        notes = [n for n in self.state.notes.values() if n.area == area and not n.private]
+        return sorted(notes, key=lambda n: (n.y if n.y is not None else n.created_seq, n.id))
+
+    def area(self, area_id: str) -> Block | None:
+        area = self.state.area(area_id)
+        if area is None:
+            return None
+        notes = self.notes(area_id)
+        groups = [g for g in self.state.groups.values() if g.area == area_id]
+        block = Block(area.title, area.prompt, [self.entry(n) for n in notes if not n.group])
+        for g in groups:
+            members = [self.entry(n) for n in notes if n.group == g.id]
+            block.children.append(Block(g.name or self._("Unnamed group"), entries=members))
+        return block
+
+    def areas(self, ids: list[str]) -> list[Block]:
+        return [b for a in ids if (b := self.area(a)) is not None]
+
+    def fields(self) -> Block | None:
+        if not self.method or not any(self.state.fields.values()):
+            return None
+        lang = self.state.language
+        entries = [
+            Entry(self.state.fields[f.id], [f.label[lang]])
+            for f in self.method.fields
+            if self.state.fields.get(f.id)
+        ]
+        return Block(self._("Summary"), entries=entries)
+
+    def tables(self) -> list[Block]:
+        if not self.method:
+            return []
+        lang = self.state.language
+        blocks = []
+        for spec in self.method.tables:
+            table = self.state.tables.get(spec.id)
+            if table is None:
+                continue
+            titles = {r.id: r.title[lang] for r in spec.rows}
+            columns = ["", *(c.title[lang] for c in spec.columns)] if spec.rows else []
+            columns = columns or [c.title[lang] for c in spec.columns]
+            rows = []
+            for row in table.rows:
+                cells = [table.cells.get(f"{row}/{c.id}", "") for c in spec.columns]
+                rows.append([titles.get(row, row), *cells] if spec.rows else cells)
+            blocks.append(Block(spec.title[lang], grid=Grid(columns, rows)))
+        return blocks
+
+    def grid(self) -> Block | None:
+        if not self.method or not self.method.grid or not self.state.scores:
+            return None
+        lang = self.state.language
+        rows = []
+        for c in self.method.grid.criteria:
+            scores = [s[c.id] for s in self.state.scores.values() if c.id in s]
+            average = f"{sum(scores) / len(scores):.1f}" if scores else "-"
+            rows.append([c.label[lang], str(len(scores)), average])
+        return Block(
+            self._("Scores"),
+            grid=Grid([self._("Criterion"), self._("Answers"), self._("Average")], rows),
+        )
+
+    def parked(self) -> Block | None:
+        ideas = sorted(self.state.parked.values(), key=lambda i: i.created_seq)
+        if not ideas:
+            return None
+        _ = self._
+        entries = [
+            Entry(
+                i.text,
+                [_("Owner: {name}").format(name=i.owner) if i.owner else _("No owner yet")]
+                + ([i.source] if i.source else []),
+            )
+            for i in ideas
+        ]
+        return Block(_("Parked ideas"), entries=entries)
+
+    def links(self) -> list[Entry]:
+        notes = self.state.notes
+        out = []
+        for link in self.state.links.values():
+            a, b = notes.get(link.a), notes.get(link.b)
+            if a and b and not a.private and not b.private:
+                kind = self._("contradiction") if link.contradiction else self._("connection")
+                out.append(Entry(f"{a.text} ↔ {b.text}", [kind]))
+        return out
+
+    def priorities(self) -> list[Entry]:
+        chosen = [self.state.notes[i] for i in self.state.priorities if i in self.state.notes]
+        if not chosen and self.votes:
+            ranked = sorted(self.votes.items(), key=lambda kv: -kv[1])
+            chosen = [self.state.notes[i] for i, _ in ranked if i in self.state.notes]
+        return [self.entry(n) for n in chosen]
+
+
+def _generic(lay: _Layout) -> list[Block]:
+    blocks = [b for b in [lay.fields()] if b]
+    blocks += lay.areas([a.id for a in lay.state.areas])
+    blocks += lay.tables()
+    blocks += [b for b in (lay.grid(), lay.parked()) if b]
+    return blocks
+
+
+_CAPTURE_JOINT = ["knowledge", "learning", "actions"]
+_CAPTURE_OWN = ["take-away", "tell-colleagues", "use"]
+
+
+def _meeting_capture(lay: _Layout) -> list[Block]:
+    _ = lay._
+    joint = Block(_("Joint capture"))
+    if fields := lay.fields():
+        joint.entries = fields.entries
+    joint.children = lay.areas(_CAPTURE_JOINT)
+    own = Block(_("Individual reflections"), children=lay.areas(_CAPTURE_OWN))
+    known = {"recap", *_CAPTURE_JOINT, *_CAPTURE_OWN}
+    rest = lay.areas([a.id for a in lay.state.areas if a.id not in known])
+    recap = lay.areas(["recap"])
+    return [b for b in [*recap, joint, own, *rest, lay.parked()] if b]
+
+
+_ANALYSIS_STEPS = ("patterns", "priorities", "into-play")
+
+
+def _category_analysis(lay: _Layout) -> list[Block]:
+    _ = lay._
+    categories = [
+        a.id for a in lay.state.areas if a.id not in (*_ANALYSIS_STEPS, "recap", "material")
+    ]
+    blocks = [Block(_("Categories"), children=lay.areas(categories))]
+    patterns = lay.area("patterns") or Block(_("Patterns across categories"))
+    patterns.entries = lay.links() + patterns.entries
+    priorities = lay.area("priorities") or Block(_("Priorities"))
+    priorities.entries = lay.priorities() + priorities.entries
+    actions = lay.area("into-play") or Block(_("Actions"))
+    blocks += [patterns, priorities, actions]
+    blocks += lay.areas(["material", "recap"])
+    return [b for b in [*blocks, lay.parked()] if b]
+
+
+_LAYOUTS: dict[str, Callable[[_Layout], list[Block]]] = {
+    "meeting-capture": _meeting_capture,
+    "category-analysis": _category_analysis,
+}
+
+
+def build(
+    state: BoardState,
+    method: Method | None,
+    *,
+    named: bool = False,
+    taken: str = "",
+    record_name: str | None = None,
+) -> Record:
+    """The board as its record. `named`: show authors (anonymous by default)."""
+    lay = _Layout(state, method, named)
+    _ = lay._
+    facts = []
+    if method is not None:
+        facts.append(_("Method: {name}").format(name=method.name[state.language]))
+    if record_name:
+        facts.append(record_name)
+    if taken:
+        facts.append(taken)
+    facts.append(_("As at change {seq}").format(seq=state.seq))
+    if not named:
+        facts.append(_("Authors are not named."))
+    blocks = _LAYOUTS.get(state.method, _generic)(lay)
+    return Record(state.title, facts, state.language, blocks, state)

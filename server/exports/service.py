@@ -1,0 +1,125 @@
+"""Records of stored boards: the board at any seq, and a record in any format.
+
+Used by the HTTP handlers and the CLI alike; talks to the `Store` interface only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from babel.dates import format_datetime
+
+from facilitation_methods import Method
+from server.board.apply import replay
+from server.board.state import BoardState
+from server.exceptions import DuplicateOp
+from server.exports import archive, csv, docx, html, markdown, pdf
+from server.exports.records import build
+from server.i18n import translations
+from server.ids import hash_token, new_join_code, new_participant_id, new_token
+from server.store.base import BoardRow, NewParticipant, Snapshot, Store
+
+
+class NotFound(LookupError):
+    pass
+
+
+async def state_at(store: Store, board_id: str, seq: int | None = None) -> BoardState:
+    """The board after op `seq` (now, when None), rebuilt from a snapshot and the log."""
+    target = seq if seq is not None else 2**62
+    snapshot = await store.snapshot_before(board_id, target)
+    if snapshot is None:
+        raise NotFound(f"There is no board {board_id}.")
+    state = BoardState.from_json(snapshot.state)
+    ops = [
+        o.record for o in await store.ops_after(board_id, snapshot.seq) if o.record.seq <= target
+    ]
+    state = replay(state, ops)
+    if seq is not None and state.seq != seq:
+        raise NotFound(f"The board has no change {seq}; its last is {state.seq}.")
+    return state
+
+
+async def export(
+    store: Store,
+    methods: dict[str, Method],
+    board: BoardRow,
+    fmt: str,
+    *,
+    seq: int | None = None,
+    named: bool = False,
+    record: Snapshot | None = None,
+) -> bytes:
+    """The board (now, at `seq`, or as the named `record`) in `fmt`."""
+    if record is not None:
+        state = BoardState.from_json(record.state)
+    else:
+        state = await state_at(store, board.id, seq)
+    if fmt == "json":
+        snapshots = [s for s in [await store.snapshot_before(board.id, 0)] if s]
+        snapshots += await store.snapshots(board.id)
+        ops = [o for o in await store.ops_after(board.id, 0) if o.record.seq <= state.seq]
+        return archive.dump(board, state, snapshots, ops)
+    if fmt == "csv":
+        return csv.render(state, named=named)
+    _ = translations(state.language).gettext
+    when = datetime.fromtimestamp(record.created_at if record else _now(), UTC)
+    taken = _("Taken {date}").format(
+        date=format_datetime(when, format="medium", tzinfo=UTC, locale=state.language)
+    )
+    laid_out = build(
+        state,
+        methods.get(state.method),
+        named=named,
+        taken=taken,
+        record_name=record.name if record else None,
+    )
+    renderers = {"md": markdown.render, "html": html.render, "pdf": pdf.render, "docx": docx.render}
+    return renderers[fmt](laid_out)
+
+
+class Conflict(Exception):
+    pass
+
+
+async def import_archive(store: Store, methods: dict[str, Method], data: bytes) -> dict[str, Any]:
+    """A board from a JSON archive, with new facilitator and viewer tokens (credentials are
+    never exported). ArchiveError for a bad archive, Conflict when the board is here."""
+    board, state, snapshots, ops = archive.load(data)
+    if board.method not in methods:
+        raise archive.ArchiveError(f"This server has no method {board.method!r}.")
+    if await store.get_board(board.id) is not None:
+        raise Conflict("A board with this id is here already.")
+    if await store.find_board_by_code(board.join_code) is not None:
+        board = replace(board, join_code=new_join_code())
+    try:
+        await store.import_board(board, snapshots, ops)
+    except DuplicateOp as e:
+        raise Conflict(str(e)) from None
+    facilitator_token, viewer_token = new_token(), new_token()
+    # the facilitator keeps their participant id, so their notes stay theirs
+    facilitator = next(
+        (p.id for p in state.participants.values() if p.role == "facilitator"),
+        new_participant_id(),
+    )
+    await store.add_participant(
+        board.id, NewParticipant(facilitator, "", "facilitator", hash_token(facilitator_token))
+    )
+    await store.add_participant(
+        board.id, NewParticipant(new_participant_id(), "", "viewer", hash_token(viewer_token))
+    )
+    return {
+        "id": board.id,
+        "join_code": board.join_code,
+        "facilitator_token": facilitator_token,
+        "viewer_token": viewer_token,
+        "participant_id": facilitator,
+        "seq": state.seq,
+        "urls": {"board": f"/b/{board.id}", "viewer": f"/b/{board.id}#token={viewer_token}"},
+    }
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()

@@ -1,0 +1,143 @@
+"""Records over HTTP: named snapshots, shared read-only links, the board's history, exports
+in every format, and the import of a JSON archive."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.board.ops import TITLE_MAX
+from server.board.views import view_state
+from server.exports import FORMATS
+from server.exports.archive import ArchiveError
+from server.exports.service import Conflict, NotFound, export, import_archive, state_at
+from server.http.boards import board_credential
+from server.http.errors import ApiError, read_json
+from server.services import Services
+
+IMPORT_MAX_BYTES = 50 * 1024 * 1024
+# a shared record is a standalone page with inline CSS and no script at all
+_SHARED_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
+class NewRecord(BaseModel):
+    name: str = Field(min_length=1, max_length=TITLE_MAX)
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def save_record(request: Request) -> JSONResponse:
+    services = _services(request)
+    _, room = await board_credential(request, services, facilitator=True)
+    body = await read_json(request, NewRecord)
+    answer = await room.save_record(body.name.strip())
+    return JSONResponse(answer, status_code=201)
+
+
+async def list_records(request: Request) -> JSONResponse:
+    services = _services(request)
+    credential, room = await board_credential(request, services)
+    records = await services.store.snapshots(room.board.id)
+    facilitator = credential.role == "facilitator"
+    return JSONResponse(
+        [
+            {
+                "seq": r.seq,
+                "name": r.name,
+                "created_at": r.created_at,
+                **({"share_url": f"/s/{r.share_id}"} if facilitator and r.share_id else {}),
+            }
+            for r in records
+        ]
+    )
+
+
+async def history(request: Request) -> JSONResponse:
+    """The board as it stood after change `seq`, as the token's holder may see it."""
+    services = _services(request)
+    credential, room = await board_credential(request, services)
+    seq = _int(request, "seq")
+    if seq is None or not 0 <= seq <= room.state.seq:
+        raise ApiError(422, "invalid", f"Query 'seq': a change from 0 to {room.state.seq}.")
+    state = await state_at(services.store, room.board.id, seq)
+    return JSONResponse(
+        {"seq": seq, "state": view_state(state, credential.participant_id).to_json()}
+    )
+
+
+async def export_board(request: Request) -> Response:
+    services = _services(request)
+    _, room = await board_credential(request, services, facilitator=True)
+    fmt = request.query_params.get("format", "html")
+    if fmt not in FORMATS:
+        raise ApiError(422, "invalid", f"Query 'format': one of {', '.join(FORMATS)}.")
+    authors = request.query_params.get("authors", "anonymous")
+    if authors not in ("named", "anonymous"):
+        raise ApiError(422, "invalid", "Query 'authors': named or anonymous.")
+    seq, record_seq = _int(request, "seq"), _int(request, "snapshot")
+    record = None
+    if record_seq is not None:
+        records = await services.store.snapshots(room.board.id)
+        record = next((r for r in reversed(records) if r.seq == record_seq), None)
+        if record is None:
+            raise ApiError(404, "not_found", f"The board has no record at change {record_seq}.")
+    try:
+        body = await export(
+            services.store,
+            services.methods,
+            room.board,
+            fmt,
+            seq=seq,
+            named=authors == "named",
+            record=record,
+        )
+    except NotFound as e:
+        raise ApiError(404, "not_found", str(e)) from None
+    name = f"planche-{room.board.id[:8]}-{record_seq if record_seq is not None else seq or 'now'}"
+    return Response(
+        body,
+        media_type=FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+async def shared_record(request: Request) -> Response:
+    services = _services(request)
+    record = await services.store.shared_snapshot(request.path_params["share_id"])
+    board = await services.store.get_board(record.board_id) if record else None
+    if record is None or board is None:
+        raise ApiError(404, "not_found", "This link does not open any record.")
+    page = await export(services.store, services.methods, board, "html", record=record)
+    return Response(
+        page, media_type=FORMATS["html"], headers={"Content-Security-Policy": _SHARED_CSP}
+    )
+
+
+async def import_board(request: Request) -> JSONResponse:
+    services = _services(request)
+    data = await request.body()
+    if len(data) > IMPORT_MAX_BYTES:
+        raise ApiError(413, "too_large", f"An archive may be at most {IMPORT_MAX_BYTES} bytes.")
+    try:
+        answer = await import_archive(services.store, services.methods, data)
+    except ArchiveError as e:
+        raise ApiError(422, "invalid", str(e)) from None
+    except Conflict as e:
+        raise ApiError(409, "conflict", str(e)) from None
+    return JSONResponse(answer, status_code=201)
+
+
+def _int(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(
+            422, "invalid", f"Query '{name}': a whole number, not {raw[:20]!r}."
+        ) from None
