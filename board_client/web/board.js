@@ -163,6 +163,11 @@ function render() {
   }
   const park = $("#park-form");
   if (park) park.hidden = !writer || state.closed;
+  const consent = $("#consent");
+  if (consent) {
+    consent.hidden = !writer || state.method !== "idea-book";
+    $("#consent-box").checked = Boolean(state.participants[view.me]?.consent);
+  }
   $("#viewer-note").hidden = view.role !== "viewer" || projector;
   $("#closed-note").hidden = !state.closed;
   const pending = view.outbox
@@ -233,6 +238,9 @@ function setUpForms(connection) {
     field.value = "";
     localStorage.removeItem(draftKey);
     field.focus();
+  });
+  $("#consent-box").addEventListener("change", (event) => {
+    connection.send({ kind: "consent.set", consent: event.target.checked });
   });
   const park = $("#park-form");
   park.addEventListener("submit", (event) => {

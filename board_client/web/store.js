@@ -209,6 +209,7 @@ const HANDLERS = {
     table.cells = Object.fromEntries(Object.entries(table.cells).filter(([k]) => !k.startsWith(`${op.row}/`)));
   },
   "score.set": (state, op, by) => (state.scores[by] = { ...(state.scores[by] ?? {}), [op.criterion]: op.score }),
+  "consent.set": (state, op, by) => (state.participants[by].consent = op.consent),
   "breakout.start": (state, op) => {
     state.breakouts = {};
     for (const g of op.groups) {

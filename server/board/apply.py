@@ -18,6 +18,7 @@ from server.board.ops import (
     AreaDelete,
     AreaRename,
     BoardRename,
+    ConsentSet,
     NoteAdd,
     NoteDelete,
     NoteEdit,
@@ -93,7 +94,7 @@ def replay(state: BoardState, records: list[Record]) -> BoardState:
 
 def _apply_op(state: BoardState, rec: Record) -> BoardState:
     op = rec.op
-    if not isinstance(op, ParticipantJoin):
+    if not isinstance(op, ParticipantJoin | ConsentSet):  # consent stays anyone's to give
         need(not state.closed, NoopReason.MEETING_CLOSED)
         need(not state.locked or state.role_of(rec.by) == "facilitator", NoopReason.LOCKED)
     match op:
@@ -155,6 +156,13 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             return replace(state, areas=tuple(a for a in state.areas if a.id != area_id))
         case BoardRename(title=title):
             return replace(state, title=title)
+        case ConsentSet(consent=consent):
+            me = state.participants.get(rec.by)
+            need(me is not None, NoopReason.PARTICIPANT_NOT_FOUND)
+            assert me is not None
+            return replace(
+                state, participants={**state.participants, me.id: replace(me, consent=consent)}
+            )
         case ParticipantJoin(participant=p):
             need(p.id not in state.participants, NoopReason.PARTICIPANT_EXISTS)
             joined = Participant(id=p.id, name=p.name, role=p.role)

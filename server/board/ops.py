@@ -383,6 +383,13 @@ class ScoreSet(_Op):
     score: int = Field(ge=0, le=10)
 
 
+class ConsentSet(_Op):
+    """A participant agrees (or no longer agrees) to be named in published records."""
+
+    kind: Literal["consent.set"]
+    consent: bool
+
+
 # small groups
 
 
@@ -448,6 +455,7 @@ Op = Annotated[
     | RowAdd
     | RowDelete
     | ScoreSet
+    | ConsentSet
     | BreakoutStart
     | BreakoutAssign
     | BreakoutEnd,
@@ -498,6 +506,7 @@ SENDERS: dict[str, frozenset[Role]] = {
     "row.add": _EVERYONE_WRITING,
     "row.delete": _EVERYONE_WRITING,
     "score.set": _EVERYONE_WRITING,
+    "consent.set": _EVERYONE_WRITING,
     "breakout.start": _FACILITATOR,
     "breakout.assign": _FACILITATOR,
     "breakout.end": _FACILITATOR,

@@ -45,6 +45,7 @@ class Participant:
     id: str
     name: str
     role: Role
+    consent: bool = False  # may be named in published records (the idea book)
 
 
 @dataclass(frozen=True, slots=True)

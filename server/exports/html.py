@@ -30,6 +30,7 @@ _TEMPLATE = _ENV.from_string(
   th, td { border: 1px solid #c9c6bf; padding: 0.3rem 0.5rem; text-align: left;
            vertical-align: top; overflow-wrap: anywhere; }
   figure { margin: 1rem 0 2rem; }
+  figure svg { max-width: 100%; height: auto; }
   section section { margin-left: 1rem; }
   @media print { body { margin: 0; max-width: none; } figure { break-inside: avoid; } }
 </style>

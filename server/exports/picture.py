@@ -31,8 +31,8 @@ def svg(state: BoardState) -> str:
             key=lambda n: (n.y if n.y is not None else n.created_seq, n.id),
         )
         parts = [
-            f'<text x="{x}" y="24" font-size="15" font-weight="bold">'
-            f"{escape(_clip(area.title, _CHARS))}</text>"
+            f'<text x="{x}" y="24" font-size="12" font-weight="bold">'
+            f"{escape(_clip(area.title, _CHARS - 4))}</text>"
         ]
         for j, note in enumerate(notes):
             y = _HEAD + j * (_NOTE_H + _GAP)
@@ -48,9 +48,10 @@ def svg(state: BoardState) -> str:
         tallest = max(tallest, _HEAD + len(notes) * (_NOTE_H + _GAP))
         columns.append("".join(parts))
     height = max(tallest, _HEAD + _NOTE_H)
+    label = escape(state.title, {'"': "&quot;"})
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{escape(state.title, {chr(34): "&quot;"})}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{label}" '
         f'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif">'
         + "".join(columns)
         + "</svg>"

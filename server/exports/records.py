@@ -86,7 +86,7 @@ class _Layout:
             return None
         lang = self.state.language
         entries = [
-            Entry(self.state.fields[f.id], [f.label[lang]])
+            Entry(f"{f.label[lang]}: {self.state.fields[f.id]}")
             for f in self.method.fields
             if self.state.fields.get(f.id)
         ]
@@ -202,9 +202,39 @@ def _category_analysis(lay: _Layout) -> list[Block]:
     return [b for b in [*blocks, lay.parked()] if b]
 
 
+def _deliverable(lay: _Layout) -> list[Block]:
+    """The leadership forum's deliverable: one section per heading of the template."""
+    blocks = []
+    if lay.method is not None:
+        for f in lay.method.fields:
+            text = lay.state.fields.get(f.id, "")
+            lines = [line.removeprefix("- ").strip() for line in text.splitlines()]
+            entries = [Entry(line) for line in lines if line]
+            blocks.append(Block(f.label[lay.state.language], entries=entries))
+    blocks += lay.areas([a.id for a in lay.state.areas])
+    return [b for b in [*blocks, lay.parked()] if b]
+
+
+def _idea_book(lay: _Layout) -> list[Block]:
+    """Insights, quotes, ideas; and the participants who agreed to be named."""
+    blocks = []
+    for area in lay.state.areas:
+        block = lay.area(area.id)
+        if block is not None and area.id == "quotes":
+            block.entries = [Entry(f"“{e.text}”", e.meta) for e in block.entries]
+        blocks += [block] if block else []
+    people = sorted(
+        p.name for p in lay.state.participants.values() if p.consent and p.role != "viewer"
+    )
+    blocks.append(Block(lay._("Participants"), entries=[Entry(n) for n in people]))
+    return [b for b in [*blocks, lay.parked()] if b]
+
+
 _LAYOUTS: dict[str, Callable[[_Layout], list[Block]]] = {
     "meeting-capture": _meeting_capture,
     "category-analysis": _category_analysis,
+    "leadership-deliverable": _deliverable,
+    "idea-book": _idea_book,
 }
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.board.ops import NOTE_TEXT_MAX, TITLE_MAX
+from server.board.ops import FIELD_TEXT_MAX, NOTE_TEXT_MAX, TITLE_MAX
 from server.board.state import Area, BoardState, Note, ParkedIdea
 from server.http.boards import NAME_MAX, Categories, CreateBoard, Language, open_board
 from server.http.errors import ApiError, read_json
@@ -114,7 +114,10 @@ async def add_meeting(request: Request) -> JSONResponse:
             states.append((board, room.state))
 
     def seed(state: BoardState, facilitator: str) -> BoardState:
-        return _seed(state, facilitator, states, closing=body.closing)
+        seeded = _seed(state, facilitator, states, closing=body.closing)
+        if seeded.method == "leadership-deliverable":
+            seeded = draft_deliverable(seeded, network.theme, states)
+        return seeded
 
     create = CreateBoard(
         title=body.title,
@@ -148,6 +151,46 @@ def _source(board: BoardRow, language: str) -> str:
     when = datetime.fromtimestamp(board.created_at, UTC).date()
     date = format_date(when, format="medium", locale=language)  # 24. nov. 2026 / 24 Nov 2026
     return f"{_MEETING[language]} {board.meeting_no} · {date} · {board.title}"
+
+
+def draft_deliverable(
+    state: BoardState, theme: str, earlier: list[tuple[BoardRow, BoardState]]
+) -> BoardState:
+    """The deliverable's fields drafted from the meetings: their key learning points, their
+    actions with owners, their priorities. The facilitator edits them on the board."""
+    lang = state.language
+
+    def lines(wanted: tuple[str, ...], with_owner: bool = False) -> str:
+        out = []
+        for board, meeting in earlier:
+            for n in sorted(meeting.notes.values(), key=lambda n: n.created_seq):
+                if n.private or n.source is not None or n.area not in wanted:
+                    continue
+                owner = f" ({n.owner})" if with_owner and n.owner else ""
+                out.append(f"- {n.text}{owner} [{_MEETING[lang]} {board.meeting_no}]")
+        return "\n".join(out)[:FIELD_TEXT_MAX]
+
+    def priorities() -> str:
+        out: list[str] = []
+        for board, meeting in earlier:
+            chosen = [meeting.notes[i] for i in meeting.priorities if i in meeting.notes]
+            if not chosen and meeting.voting and meeting.voting.closed:
+                ranked = sorted(meeting.voting.results().items(), key=lambda kv: -kv[1])
+                chosen = [meeting.notes[i] for i, _ in ranked[:5] if i in meeting.notes]
+            chosen += [n for n in meeting.notes.values() if n.area == "priorities"]
+            out += [
+                f"{len(out) + 1}. {n.text} [{_MEETING[lang]} {board.meeting_no}]" for n in chosen
+            ]
+        return "\n".join(out)[:FIELD_TEXT_MAX]
+
+    drafted = {
+        "theme": theme[:FIELD_TEXT_MAX],
+        "knowledge": lines(("learning", "knowledge")),
+        "practice": lines(("actions", "into-play"), with_owner=True),
+        "recommendations": priorities(),
+    }
+    fields = {k: drafted.get(k) or v for k, v in state.fields.items()}
+    return replace(state, fields=fields)
 
 
 def _seed(

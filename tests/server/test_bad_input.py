@@ -259,6 +259,7 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "row.add": {"kind": "row.add", "table": "t", "row": "r"},
     "row.delete": {"kind": "row.delete", "table": "t", "row": "r"},
     "score.set": {"kind": "score.set", "criterion": "c", "score": 1},
+    "consent.set": {"kind": "consent.set", "consent": True},
     "breakout.start": {"kind": "breakout.start", "groups": [{"id": "g1", "name": "One"}]},
     "breakout.assign": {"kind": "breakout.assign", "participant": "p-1", "group": "g1"},
 }
