@@ -1,6 +1,6 @@
 """Durability cost: acked ops per second, next to bare SQLite baselines in the same run.
 
-    python bench/commit.py [--ops 2000] [--writers 20]
+    python -m bench.commit [--ops 2000] [--writers 20]
 
 Baselines: a bare sqlite3 WAL writer with synchronous=FULL committing every row (one fsync
 per note), and the same writer committing 50 rows at a time. Planche: `writers` concurrent

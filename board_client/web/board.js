@@ -15,6 +15,7 @@ import {
   renderTimer,
   renderVoting,
 } from "./meeting.js";
+import { Records } from "./records.js";
 import { BoardStore } from "./store.js";
 import { fillSelect, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
@@ -49,6 +50,7 @@ const view = {
   listView: false,
 };
 let controls = null;
+let records = null;
 let connection = null;
 
 if (!creds?.token) {
@@ -141,6 +143,8 @@ async function showBoard() {
   if (view.role === "facilitator" && !projector && !controls) {
     controls = new Controls($("#controls"), (op) => connection.send(op));
     $("#controls").hidden = false;
+    records = new Records($("#records"), boardId, creds.token);
+    $("#records").hidden = false;
     const link = $("#projector-link");
     if (creds.viewer_token) {
       link.href = `/b/${boardId}/projector#token=${creds.viewer_token}`;
@@ -180,6 +184,7 @@ function render() {
   if (view.listView) renderList($("#list"), state);
   renderParked($("#parked"), state, view);
   controls?.update(state);
+  records?.update(state);
 }
 
 let lastMinuteAnnounced = false;

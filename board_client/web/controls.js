@@ -28,15 +28,15 @@ export class Controls {
     this.section.append(
       group(
         t("Phase"),
-        el("label", { for: "control-phase", text: t("Phase") }),
+        (this.phaseLabel = el("label", { for: "control-phase", text: t("Phase") })),
         this.phase,
         el("label", { for: "control-focus", text: t("Focus on") }),
         this.focus,
-        act(t("Start this phase"), () => ({
+        (this.startPhase = act(t("Start this phase"), () => ({
           kind: "phase.set",
           phase: this.phase.value,
           focus: this.focus.value ? [this.focus.value] : [],
-        })),
+        }))),
         act(t("Show everyone this area"), () => ({
           kind: "focus.set",
           areas: this.focus.value ? [this.focus.value] : [],
@@ -82,6 +82,9 @@ export class Controls {
     this.lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
     this.lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
     this.section.querySelectorAll("button, input, select").forEach((c) => (c.disabled = state.closed));
+    // a method without phases (the free board) shows only the focus
+    const phased = (state.phases ?? []).length > 0;
+    for (const part of [this.phaseLabel, this.phase, this.startPhase]) part.hidden = !phased;
     this.split.disabled = state.closed || state.in_breakout;
     this.plenary.disabled = state.closed || !state.in_breakout;
   }

@@ -252,13 +252,14 @@ export function neighbour(state, note, step) {
   return list[list.findIndex((n) => n.id === note.id) + step] ?? null;
 }
 
-export function renderList(container, state) {
+// `prefix` keeps the headings' ids apart when two lists are on the page
+export function renderList(container, state, prefix = "list") {
   const sections = state.areas.map((area) => {
     const notes = notesOf(state, area.id);
     return el(
       "section",
-      { "aria-labelledby": `list-${area.id}` },
-      el("h2", { id: `list-${area.id}`, text: t("{area} ({n} notes)", { area: area.title, n: notes.length }) }),
+      { "aria-labelledby": `${prefix}-${area.id}` },
+      el("h2", { id: `${prefix}-${area.id}`, text: t("{area} ({n} notes)", { area: area.title, n: notes.length }) }),
       notes.length
         ? el(
             "ol",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any, NoReturn
 
 from server.exports import html
@@ -12,8 +13,15 @@ def _no_fetching(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise ValueError(f"a record fetches nothing ({url[:60]})")
 
 
+# one PDF at a time per process: WeasyPrint's font machinery is not made for threads, and a
+# queue of large PDFs should not take every core from the live boards
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def render(record: Record) -> bytes:
     from weasyprint import HTML  # loads Pango; only when a PDF is asked for
 
-    pdf: bytes = HTML(string=html.render(record).decode(), url_fetcher=_no_fetching).write_pdf()
+    page = html.render(record).decode()
+    with _ONE_AT_A_TIME:
+        pdf: bytes = HTML(string=page, url_fetcher=_no_fetching).write_pdf()
     return pdf

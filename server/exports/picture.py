@@ -1,4 +1,9 @@
-"""A picture of the board as SVG: one column per area, a sticky note per note."""
+"""A picture of the board as SVG: one column per area, a sticky note per note.
+
+The picture is an overview: an area shows its first notes and then how many more there
+are, which the record lists in full. (WeasyPrint draws SVG text glyph by glyph, so a
+2,000-note picture alone took most of a minute to lay out as PDF.)
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import textwrap
 from xml.sax.saxutils import escape
 
 from server.board.state import BoardState
+from server.i18n import translations
 
 _COLORS = {
     "yellow": "#fff3a6",
@@ -17,6 +23,7 @@ _COLORS = {
 }
 _NOTE_W, _NOTE_H, _GAP, _HEAD = 170, 96, 12, 40
 _LINES, _CHARS = 5, 24
+_SHOWN = 30  # notes drawn per area
 
 
 def svg(state: BoardState) -> str:
@@ -24,6 +31,7 @@ def svg(state: BoardState) -> str:
     width = max(1, len(areas)) * (_NOTE_W + 2 * _GAP)
     columns = []
     tallest = 0
+    _ = translations(state.language).gettext
     for i, area in enumerate(areas):
         x = i * (_NOTE_W + 2 * _GAP) + _GAP
         notes = sorted(
@@ -34,7 +42,7 @@ def svg(state: BoardState) -> str:
             f'<text x="{x}" y="24" font-size="12" font-weight="bold">'
             f"{escape(_clip(area.title, _CHARS - 4))}</text>"
         ]
-        for j, note in enumerate(notes):
+        for j, note in enumerate(notes[:_SHOWN]):
             y = _HEAD + j * (_NOTE_H + _GAP)
             fill = _COLORS.get(note.color or "yellow", _COLORS["yellow"])
             parts.append(
@@ -45,7 +53,12 @@ def svg(state: BoardState) -> str:
                 parts.append(
                     f'<text x="{x + 8}" y="{y + 20 + k * 15}" font-size="12">{escape(line)}</text>'
                 )
-        tallest = max(tallest, _HEAD + len(notes) * (_NOTE_H + _GAP))
+        bottom = _HEAD + min(len(notes), _SHOWN) * (_NOTE_H + _GAP)
+        if len(notes) > _SHOWN:
+            more = _("+ {n} more").format(n=len(notes) - _SHOWN)
+            parts.append(f'<text x="{x}" y="{bottom + 14}" font-size="12">{escape(more)}</text>')
+            bottom += 24
+        tallest = max(tallest, bottom)
         columns.append("".join(parts))
     height = max(tallest, _HEAD + _NOTE_H)
     label = escape(state.title, {'"': "&quot;"})

@@ -5,6 +5,7 @@ Used by the HTTP handlers and the CLI alike; talks to the `Store` interface only
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -63,7 +64,7 @@ async def export(
         ops = [o for o in await store.ops_after(board.id, 0) if o.record.seq <= state.seq]
         return archive.dump(board, state, snapshots, ops)
     if fmt == "csv":
-        return csv.render(state, named=named)
+        return await asyncio.to_thread(csv.render, state, named=named)
     _ = translations(state.language).gettext
     when = datetime.fromtimestamp(record.created_at if record else _now(), UTC)
     taken = _("Taken {date}").format(
@@ -77,7 +78,8 @@ async def export(
         record_name=record.name if record else None,
     )
     renderers = {"md": markdown.render, "html": html.render, "pdf": pdf.render, "docx": docx.render}
-    return renderers[fmt](laid_out)
+    # off the event loop: a large board's PDF takes seconds, and the room's sockets wait for none
+    return await asyncio.to_thread(renderers[fmt], laid_out)
 
 
 class Conflict(Exception):

@@ -1,0 +1,191 @@
+// The facilitator's records: save a named snapshot, list the records with their read-only
+// links, export a record or the live board in any format, and look back at the board as it
+// stood after any earlier change. Everything here goes through the HTTP API with the
+// facilitator's token (docs/records.md).
+
+import { t } from "./i18n.js";
+import { el, fillSelect, renderList } from "./views.js";
+
+const formats = () => [
+  ["docx", t("Word (DOCX)")],
+  ["pdf", "PDF"],
+  ["html", t("Web page (HTML)")],
+  ["md", "Markdown"],
+  ["csv", t("Spreadsheet (CSV)")],
+  ["json", t("Planche archive (JSON)")],
+];
+
+export class Records {
+  constructor(section, boardId, token) {
+    this.section = section;
+    this.base = `/api/boards/${boardId}`;
+    this.token = token;
+    this.seq = 0;
+    this.closed = false;
+    this.name = el("input", { id: "record-name", maxlength: 200, autocomplete: "off" });
+    this.list = el("ul", { id: "record-list", class: "record-list" });
+    this.message = el("p", { class: "records-message", role: "status" });
+    this.source = el("select", { id: "export-source" });
+    this.format = el("select", { id: "export-format" });
+    this.named = el("input", { id: "export-named", type: "checkbox" });
+    this.historySeq = el("input", { id: "history-seq", type: "range", min: 0, max: 0, value: 0, step: 1 });
+    this.historyLabel = el("output", { for: "history-seq", id: "history-label" });
+    this.historyView = el("div", { id: "history-view", class: "list-view history-view" });
+    this.build();
+  }
+
+  build() {
+    const group = (title, ...children) =>
+      el("fieldset", { class: "control-group" }, el("legend", { text: title }), ...children);
+    fillSelect(this.format, formats());
+    let pending = null;
+    this.historySeq.addEventListener("input", () => {
+      this.historyLabel.textContent = this.describeSeq(Number(this.historySeq.value));
+      clearTimeout(pending);
+      pending = setTimeout(() => this.showHistory(), 250);
+    });
+    this.section.append(
+      el(
+        "form",
+        { class: "control-group", onsubmit: (event) => this.save(event) },
+        el("label", { for: "record-name", text: t("Name of the record") }),
+        this.name,
+        el("button", { type: "submit", text: t("Save a record") }),
+      ),
+      this.message,
+      this.list,
+      group(
+        t("Export"),
+        el("label", { for: "export-source", text: t("What to export") }),
+        this.source,
+        el("label", { for: "export-format", text: t("Format") }),
+        this.format,
+        el("span", { class: "check" }, this.named, el("label", { for: "export-named", text: t("Name the authors") })),
+        el("button", { type: "button", text: t("Download"), onclick: () => this.download() }),
+      ),
+      group(
+        t("History"),
+        el("label", { for: "history-seq", text: t("The board after change") }),
+        this.historySeq,
+        this.historyLabel,
+        this.historyView,
+      ),
+    );
+    this.refresh();
+  }
+
+  // keeps the history slider's end at the board's last change; the record saved by closing
+  // the meeting appears in the list as soon as the board says it is closed
+  update(state) {
+    const atEnd = Number(this.historySeq.value) === this.seq;
+    this.seq = state.seq;
+    this.historySeq.max = String(state.seq);
+    if (atEnd) this.historySeq.value = String(state.seq);
+    this.historyLabel.textContent = this.describeSeq(Number(this.historySeq.value));
+    if (state.closed && !this.closed) this.refresh();
+    this.closed = state.closed;
+  }
+
+  describeSeq(seq) {
+    return t("Change {n} of {total}", { n: seq, total: this.seq });
+  }
+
+  async request(path, options = {}) {
+    const response = await fetch(this.base + path, {
+      ...options,
+      headers: { authorization: `Bearer ${this.token}`, ...(options.headers ?? {}) },
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(body.message || t("The server did not answer. Try again."));
+    }
+    return response;
+  }
+
+  async refresh() {
+    try {
+      this.records = await (await this.request("/records")).json();
+    } catch (error) {
+      this.message.textContent = error.message;
+      return;
+    }
+    const when = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" });
+    this.list.replaceChildren(
+      ...this.records.map((r) =>
+        el(
+          "li",
+          {},
+          el("strong", { text: r.name }),
+          el("span", {
+            class: "list-meta",
+            text: " – " + when.format(new Date(r.created_at * 1000)) + " – " + t("change {n}", { n: r.seq }),
+          }),
+          r.share_url ? el("a", { href: r.share_url, target: "_blank", rel: "noopener", text: t("Read-only link") }) : null,
+        ),
+      ),
+    );
+    if (!this.records.length) this.list.replaceChildren(el("li", { text: t("No records yet.") }));
+    const current = this.source.value;
+    fillSelect(
+      this.source,
+      [["", t("The board as it is now")], ...this.records.map((r) => [String(r.seq), r.name])],
+      current,
+    );
+  }
+
+  async save(event) {
+    event.preventDefault();
+    const name = this.name.value.trim();
+    if (!name) {
+      this.message.textContent = t("Give the record a name.");
+      this.name.focus();
+      return;
+    }
+    try {
+      await this.request("/records", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name }),
+      });
+    } catch (error) {
+      this.message.textContent = error.message;
+      return;
+    }
+    this.name.value = "";
+    this.message.textContent = t("Saved: {name}", { name });
+    await this.refresh();
+  }
+
+  async download() {
+    const query = new URLSearchParams({ format: this.format.value });
+    if (this.source.value) query.set("snapshot", this.source.value);
+    if (this.named.checked) query.set("authors", "named");
+    this.message.textContent = t("Preparing the file…");
+    let response;
+    try {
+      response = await this.request(`/export?${query}`);
+    } catch (error) {
+      this.message.textContent = error.message;
+      return;
+    }
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `planche.${this.format.value}`;
+    const url = URL.createObjectURL(await response.blob());
+    const link = el("a", { href: url, download: name, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    this.message.textContent = t("Downloaded: {name}", { name });
+  }
+
+  async showHistory() {
+    const seq = Number(this.historySeq.value);
+    try {
+      const answer = await (await this.request(`/history?seq=${seq}`)).json();
+      if (Number(this.historySeq.value) === seq) renderList(this.historyView, answer.state, "history");
+    } catch (error) {
+      this.message.textContent = error.message;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+"""The facilitator's records in the browser: save a named record, open its read-only link,
+download a record as Word, look back at the board after an earlier change."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import docx
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser.helpers import (
+    Browsing,
+    assert_accessible,
+    assert_all_in,
+    post_note,
+    screenshot,
+)
+from tests.browser.test_meeting import create_board
+from tests.conftest import RunningServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browsing(browser: Browser, server: RunningServer) -> Iterator[Browsing]:
+    opened = Browsing(browser, server)
+    yield opened
+    opened.close()
+
+
+def test_records_share_download_and_history(browsing: Browsing, server: RunningServer) -> None:
+    page = browsing.page(lang="da-DK")
+    create_board(page, server, "da", "Fri tavle")
+    records = page.locator("#records")
+    expect(records).to_be_visible()
+    expect(page.locator("#record-list")).to_contain_text("Ingen referater endnu.")
+
+    post_note(page, "Første iagttagelse")
+    post_note(page, "Anden iagttagelse: æøå")
+    expect(page.locator(".note")).to_have_count(2)
+
+    # a record without a name is refused with a message, and nothing is saved
+    page.get_by_role("button", name="Gem et referat").click()
+    expect(records).to_contain_text("Giv referatet et navn.")
+    page.locator("#record-name").fill("Efter runden")
+    page.get_by_role("button", name="Gem et referat").click()
+    expect(page.locator("#record-list li")).to_have_count(1)
+    expect(page.locator("#record-list")).to_contain_text("Efter runden")
+    expect(page.locator("#record-list")).to_contain_text("ændring")
+
+    # the read-only link shows the record to someone without any token
+    href = page.locator("#record-list a").get_attribute("href")
+    assert href and href.startswith("/s/")
+    reader = browsing.page()
+    reader.goto(server.url + href)
+    expect(reader.locator("h1")).to_have_text("Netværksmøde 4")
+    expect(reader.locator("body")).to_contain_text("Anden iagttagelse: æøå")
+
+    post_note(page, "Tredje, efter referatet")
+
+    # the record, not the live board, downloaded as Word
+    page.locator("#export-source").select_option(label="Efter runden")
+    page.locator("#export-format").select_option("docx")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Hent").click()
+    path = download.value.path()
+    assert download.value.suggested_filename.endswith(".docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(path.read_bytes())).paragraphs)
+    assert "Anden iagttagelse: æøå" in text
+    assert "Tredje, efter referatet" not in text
+
+    # history: the slider ends at the last change; one step back per note
+    slider = page.locator("#history-seq")
+    last = int(slider.get_attribute("max") or 0)
+    assert last >= 3
+    expect(page.locator("#history-label")).to_have_text(f"Ændring {last} af {last}")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    history = page.locator("#history-view")
+    expect(history).to_contain_text("Anden iagttagelse: æøå")
+    expect(history).not_to_contain_text("Tredje, efter referatet")
+    page.keyboard.press("Home")
+    expect(page.locator("#history-label")).to_have_text(f"Ændring 0 af {last}")
+    expect(history).not_to_contain_text("Første iagttagelse")
+
+    assert_accessible(page, "facilitator view with records")
+    assert_all_in(page, "da")
+    screenshot(page, "records-da")
+    assert browsing.foreign_requests() == []
