@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -15,9 +15,9 @@ from starlette.websockets import WebSocket
 
 from facilitation_methods import load_catalogue
 from server.board.protocol import json_schema
-from server.broker.memory import MemoryBroker
+from server.broker import open_broker
 from server.config import Config
-from server.exceptions import StoreUnavailable
+from server.exceptions import BrokerUnavailable, StoreUnavailable
 from server.http import boards, methods, networks, pages, records
 from server.http.errors import HANDLERS, error_response
 from server.http.headers import SecurityHeaders
@@ -28,6 +28,8 @@ from server.sync.connection import serve_board_socket
 from server.sync.rooms import Rooms
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "board_client" / "web"
+# called when the process is told to stop (SIGTERM), before uvicorn closes connections
+DRAIN_HOOKS: list[Callable[[], None]] = []
 
 
 def _services(request: Request | WebSocket) -> Services:
@@ -41,11 +43,26 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """Ready for traffic: the store and the broker answer, and the server is not draining."""
+    services = _services(request)
+    checks: dict[str, str] = {}
     try:
-        await _services(request).store.ping()
+        await services.store.ping()
+        checks["store"] = "ok"
     except StoreUnavailable as e:
-        return error_response(503, "unavailable", f"The store does not answer: {e}")
-    return JSONResponse({"status": "ok", "store": "ok", "broker": "ok"})
+        checks["store"] = f"The store does not answer: {e}"
+    try:
+        await services.broker.ping()
+        checks["broker"] = "ok"
+    except BrokerUnavailable as e:
+        checks["broker"] = f"The broker does not answer: {e}"
+    if services.rooms.draining:
+        checks["server"] = "The server is shutting down."
+    if any(v != "ok" for v in checks.values()):
+        message = " ".join(v for v in checks.values() if v != "ok")
+        response = error_response(503, "unavailable", message)
+        return response
+    return JSONResponse({"status": "ok", **checks})
 
 
 async def protocol_schema(request: Request) -> Response:
@@ -63,6 +80,13 @@ async def board_socket(websocket: WebSocket) -> None:
     )
 
 
+def app_from_environment() -> Starlette:
+    """The app from the PLANCHE_* variables: what each worker process builds."""
+    from server.config import load
+
+    return create_app(load({}))
+
+
 def create_app(config: Config) -> Starlette:
     """The app; raises MethodFileError at once if a method file is broken."""
     catalogue = load_catalogue(*([Path(config.methods_dir)] if config.methods_dir else []))
@@ -71,15 +95,17 @@ def create_app(config: Config) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = open_store(config.database_url)
         await store.open()
-        broker = MemoryBroker()
+        broker = open_broker(config.redis_url)
         await broker.start()
         rooms = Rooms(store, broker, config)
+        DRAIN_HOOKS.append(rooms.drain)
         app.state.services = Services(
             config, store, broker, rooms, FailureLimiter(config.join_attempts_per_minute), catalogue
         )
         try:
             yield
         finally:
+            DRAIN_HOOKS.remove(rooms.drain)
             await rooms.close()
             await broker.stop()
             await store.close()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from facilitation_methods import MethodFileError, load_catalogue
 from server import config as settings
-from server.board.protocol import MAX_MESSAGE_BYTES
 from server.exceptions import ConfigError
 from server.exports import FORMATS
 
@@ -61,25 +59,11 @@ def check_methods(directory: Path) -> int:
 
 
 def serve(config: settings.Config) -> None:
-    import uvicorn
-
     from server.app import create_app
+    from server.serve import serve as run
 
-    logging.basicConfig(
-        level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    uvicorn.run(
-        create_app(config),
-        host=config.host,
-        port=config.port,
-        log_level=config.log_level,
-        ws="websockets-sansio",
-        ws_max_size=MAX_MESSAGE_BYTES,  # a bigger frame closes the connection with 1009
-        ws_per_message_deflate=False,  # compression costs CPU per client and invites bombs
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
-        proxy_headers=False,
-    )
+    create_app(config)  # a broken method file stops here, before any worker starts
+    run(config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -44,6 +44,18 @@ def _database_url(value: str) -> str:
     return value
 
 
+def _redis_url(value: str) -> str:
+    if value and value.partition(":")[0] not in ("redis", "rediss", "unix"):
+        raise ValueError("use redis://HOST:PORT/DB (or rediss:// with TLS)")
+    return value
+
+
+def _log_format(value: str) -> str:
+    if value not in ("text", "json"):
+        raise ValueError("text or json")
+    return value
+
+
 def _directory(value: str) -> str:
     if value and not Path(value).is_dir():
         raise ValueError("there is no directory by that name")
@@ -71,7 +83,21 @@ SETTINGS: tuple[Setting, ...] = (
         "database_url",
         "sqlite:///planche.db",
         _database_url,
-        "Where boards are stored: sqlite:///PATH (the embedded default).",
+        "Where boards are stored: sqlite:///PATH (the embedded default) or "
+        "postgresql://USER:PASSWORD@HOST:PORT/DB.",
+    ),
+    Setting(
+        "redis_url",
+        "",
+        _redis_url,
+        "Redis that carries ops between workers: redis://HOST:PORT/DB. Empty: the in-process "
+        "broker, one worker only.",
+    ),
+    Setting(
+        "workers",
+        1,
+        _positive_int,
+        "Server processes sharing the port; more than one needs --redis-url.",
     ),
     Setting(
         "allowed_origins",
@@ -81,6 +107,7 @@ SETTINGS: tuple[Setting, ...] = (
         "besides the server's own; same origin only when empty.",
     ),
     Setting("log_level", "info", str, "Logging level: debug, info, warning or error."),
+    Setting("log_format", "text", _log_format, "Logs as plain text lines or as JSON lines."),
     Setting(
         "resume_max_ops",
         1000,
@@ -126,8 +153,11 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = "sqlite:///planche.db"
+    redis_url: str = ""
+    workers: int = 1
     allowed_origins: tuple[str, ...] = ()
     log_level: str = "info"
+    log_format: str = "text"
     resume_max_ops: int = 1000
     snapshot_every: int = 500
     send_queue_max: int = 1000
@@ -158,4 +188,10 @@ def load(args: Mapping[str, str | None], environ: Mapping[str, str] = os.environ
             values[s.name] = s.parse(raw)
         except ValueError as e:
             raise ConfigError(f"{source}={raw!r} is not usable: {e}") from None
-    return Config(**values)
+    config = Config(**values)
+    if config.workers > 1 and not config.redis_url:
+        raise ConfigError(
+            f"--workers {config.workers} needs --redis-url: without Redis each worker would only "
+            "see the ops of its own clients."
+        )
+    return config

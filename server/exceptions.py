@@ -17,3 +17,7 @@ class DuplicateOp(PlancheError):
 
 class ConfigError(PlancheError):
     """A setting has a value the server cannot use."""
+
+
+class BrokerUnavailable(PlancheError):
+    """The broker (Redis) could not be reached; ops are stored and acked all the same."""

@@ -36,9 +36,12 @@ def free_port() -> int:
 class RunningServer:
     """`python -m server serve` in its own process, so it can be killed for real."""
 
-    def __init__(self, workdir: Path, extra_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, workdir: Path, extra_args: tuple[str, ...] = (), database_url: str | None = None
+    ) -> None:
         self.workdir = workdir
         self.db_path = workdir / "planche.db"
+        self.database_url = database_url or f"sqlite:///{self.db_path}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -60,7 +63,7 @@ class RunningServer:
                     "--port",
                     str(self.port),
                     "--database-url",
-                    f"sqlite:///{self.db_path}",
+                    self.database_url,
                     *self.extra_args,
                 ],
                 cwd=self.workdir,
@@ -129,3 +132,32 @@ def own_server(tmp_path: Path) -> Iterator[RunningServer]:
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Any]:
+    """A real redis-server on a free port for the whole run (tests may stop and start it)."""
+    from tests.services import RedisServer
+
+    running = RedisServer()
+    running.start()
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A real Postgres cluster (initdb, pg_ctl) on a free port for the whole run."""
+    from tests.services import PostgresServer
+
+    running = PostgresServer()
+    running.init()
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Any) -> str:
+    """A fresh database of the test's own in the shared cluster."""
+    url: str = postgres_server.new_database()
+    return url

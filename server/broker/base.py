@@ -1,8 +1,10 @@
 """How committed ops reach every process that serves a board.
 
-The room that sequenced an op publishes it once; each process's room for that board
-receives it and forwards it to its own connections. Delivery may be at-most-once (Redis
-pub/sub), so receivers check seq continuity and fill gaps from the store.
+The room that sequenced an op delivers it to its own connections and publishes it once;
+every other process's room for that board receives it, applies it to its replica and
+forwards it to its connections. Delivery may be at-most-once (Redis pub/sub), so receivers
+check seq continuity and fill gaps from the store; after a broker outage `on_reconnect` tells
+every room to catch up from the store, since anything published meanwhile is gone.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import abc
 from collections.abc import Callable
 from typing import Any
 
-Handler = Callable[[list[dict[str, Any]]], None]
+# (origin, records): who published (a room's id) and the committed records in seq order
+Handler = Callable[[str, list[dict[str, Any]]], None]
 
 
 class Subscription(abc.ABC):
@@ -20,6 +23,10 @@ class Subscription(abc.ABC):
 
 
 class Broker(abc.ABC):
+    def __init__(self) -> None:
+        # set by Rooms: called after the broker lost its connection and got it back
+        self.on_reconnect: Callable[[], None] = lambda: None
+
     async def start(self) -> None:
         """Connect; the in-process broker has nothing to do."""
         return None
@@ -28,10 +35,15 @@ class Broker(abc.ABC):
         """Disconnect."""
         return None
 
-    @abc.abstractmethod
-    async def publish(self, board_id: str, records: list[dict[str, Any]]) -> None:
-        """Send committed op records (wire form, seq order) to every subscriber of the board."""
+    async def ping(self) -> None:
+        """Return when the broker answers; raise BrokerUnavailable otherwise."""
+        return None
 
     @abc.abstractmethod
-    def subscribe(self, board_id: str, handler: Handler) -> Subscription:
-        """Call `handler` with each published batch of the board, in publish order."""
+    async def publish(self, board_id: str, origin: str, records: list[dict[str, Any]]) -> None:
+        """Send committed op records (wire form, seq order) to every subscriber of the board.
+        Raises BrokerUnavailable when they could not be sent (they are stored all the same)."""
+
+    @abc.abstractmethod
+    async def subscribe(self, board_id: str, handler: Handler) -> Subscription:
+        """Call `handler` with each batch published for the board from now on, in order."""

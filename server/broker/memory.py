@@ -20,12 +20,13 @@ class _MemorySubscription(Subscription):
 
 class MemoryBroker(Broker):
     def __init__(self) -> None:
+        super().__init__()
         self._handlers: defaultdict[str, list[Handler]] = defaultdict(list)
 
-    async def publish(self, board_id: str, records: list[dict[str, Any]]) -> None:
+    async def publish(self, board_id: str, origin: str, records: list[dict[str, Any]]) -> None:
         for handler in list(self._handlers.get(board_id, ())):
-            handler(records)
+            handler(origin, records)
 
-    def subscribe(self, board_id: str, handler: Handler) -> Subscription:
+    async def subscribe(self, board_id: str, handler: Handler) -> Subscription:
         self._handlers[board_id].append(handler)
         return _MemorySubscription(self._handlers[board_id], handler)

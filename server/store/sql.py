@@ -63,7 +63,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 
 class SqlStore(Store):
     def __init__(self, database_url: str) -> None:
-        self.url = make_url(database_url)
+        url = make_url(database_url)
+        if url.drivername == "postgresql":  # psycopg 3, not SQLAlchemy's default psycopg2
+            url = url.set(drivername="postgresql+psycopg")
+        self.url = url
         self.commits = 0  # write transactions committed; group commit keeps it low
         self._engine: Engine | None = None
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="planche-store-writer")

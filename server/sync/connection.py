@@ -118,6 +118,9 @@ async def serve_board_socket(
         await websocket.close(CLOSE_POLICY)  # before accept: the client sees HTTP 403
         return
     await websocket.accept()
+    if rooms.draining:  # shutting down: the client goes to another worker
+        await websocket.close(CLOSE_GOING_AWAY, "server going away")
+        return
     try:
         hello = await _await_hello(websocket, config.hello_timeout)
     except (WebSocketDisconnect, TimeoutError):

@@ -1,11 +1,17 @@
-"""A room per open board: the one place that orders its ops.
+"""A room per open board and process: where its ops are ordered, applied and fanned out.
 
 An op's path through a room: `submit` puts it on the queue; the room's task takes everything
 queued, gives each op the next seq, applies it to a working copy of the state, and hands the
 batch to the store (one commit). Only when the commit returns does the working copy become
-the committed state, the senders get their acks, and the batch is published to the broker,
-from which every connection of the board gets it. A failed commit leaves the committed state
-as it was and acks nothing.
+the committed state, the senders get their acks, the room's own connections get the batch,
+and it is published once to the broker for the other processes. A failed commit leaves the
+committed state as it was and acks nothing.
+
+With several processes (workers) each has its own room for a board. The store's unique
+(board, seq) is what orders them: a commit whose seq another worker took first is refused,
+the room catches up from the store and sequences its ops again after the other's
+(docs/topics/ordering.md). Records published by other workers come in through the same queue,
+so the room's replica changes in one task only, in seq order; a gap is filled from the store.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Any, Protocol
 
 from server.board.apply import NoopReason, Record, apply, replay
 from server.board.complete import complete
-from server.board.ops import Op, dump_op
+from server.board.ops import Op, dump_op, parse_op
 from server.board.protocol import (
     PROTOCOL_VERSION,
     ErrorCode,
@@ -36,7 +42,7 @@ from server.board.state import BoardState, Role
 from server.board.views import hidden_from_others, redact, view_state
 from server.broker.base import Broker, Subscription
 from server.config import Config
-from server.exceptions import DuplicateOp, StoreUnavailable
+from server.exceptions import BrokerUnavailable, DuplicateOp, StoreUnavailable
 from server.i18n import translations
 from server.ids import new_board_id
 from server.store.base import BoardRow, Store, StoredOp
@@ -60,6 +66,9 @@ class Peer(Protocol):
     def send(self, frame: str) -> None:
         """Queue any other frame (presence); never blocks."""
 
+    def close(self, code: int, reason: str) -> None:
+        """Close once the queued frames are sent."""
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -73,6 +82,17 @@ class _Submission:
     op: Op
     by: str
     done: asyncio.Future[Outcome]
+
+
+@dataclass(slots=True)
+class _Remote:
+    """Records another worker committed (None: catch up from the store, e.g. after the
+    broker was gone)."""
+
+    records: list[dict[str, Any]] | None
+
+
+_RETRIES = 20  # a batch outrun by other workers this often is refused (then resent)
 
 
 class Room:
@@ -94,7 +114,8 @@ class Room:
         self.state: BoardState  # committed; set by load()
         self._index: dict[str, Outcome] = {}
         self._inflight: dict[str, asyncio.Future[Outcome]] = {}
-        self._queue: asyncio.Queue[_Submission] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Submission | _Remote] = asyncio.Queue()
+        self.origin = new_board_id()  # tells this room's own broker messages from others'
         # the last ops in wire form, enough to resume any client within resume_max_ops
         self._recent: deque[dict[str, Any]] = deque(maxlen=config.resume_max_ops)
         self.peers: set[Peer] = set()
@@ -110,6 +131,8 @@ class Room:
         return self.board.epoch
 
     async def load(self) -> None:
+        # subscribe first: what is published while the store is read waits in the queue
+        self._subscription = await self._broker.subscribe(self.board.id, self._on_published)
         snapshot = await self._store.latest_snapshot(self.board.id)
         if snapshot is None:
             raise StoreUnavailable(f"board {self.board.id} has no snapshot at seq 0")
@@ -125,7 +148,6 @@ class Room:
             stored if floor >= snapshot.seq else await self._store.ops_after(self.board.id, floor)
         )
         self._recent.extend(_wire(s) for s in recent if s.record.seq > floor)
-        self._subscription = self._broker.subscribe(self.board.id, self._on_published)
         self._task = asyncio.create_task(self._run(), name=f"room-{self.board.id}")
         self._schedule_idle_check()
 
@@ -248,45 +270,122 @@ class Room:
 
     async def _run(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < _BATCH_MAX and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                await self._commit(batch)
-            except Exception:  # a bug must not stop the board: refuse the batch, keep going
-                log.exception("room %s failed a batch", self.board.id)
-                self._fail(batch, ErrorCode.UNAVAILABLE, "The server failed to store this op.")
+            batch: list[_Submission] = []
+            item = await self._queue.get()
+            while True:
+                if isinstance(item, _Remote):
+                    if batch:  # what came in before stays before
+                        await self._commit_safely(batch)
+                        batch = []
+                    await self._absorb(item.records)
+                else:
+                    batch.append(item)
+                if len(batch) >= _BATCH_MAX or self._queue.empty():
+                    break
+                item = self._queue.get_nowait()
+            if batch:
+                await self._commit_safely(batch)
+
+    async def _commit_safely(self, batch: list[_Submission]) -> None:
+        try:
+            await self._commit(batch)
+        except Exception:  # a bug must not stop the board: refuse the batch, keep going
+            log.exception("room %s failed a batch", self.board.id)
+            self._fail(batch, ErrorCode.UNAVAILABLE, "The server failed to store this op.")
 
     async def _commit(self, batch: list[_Submission]) -> None:
-        working = self.state
-        stored: list[StoredOp] = []
-        now = time.time()
-        for sub in batch:
-            op = complete(working, sub.op, sub.by, round(now * 1000))
-            record = Record(seq=working.seq + 1, id=sub.op_id, by=sub.by, op=op)
-            working, noop = apply(working, record)
-            stored.append(StoredOp(record=record, noop=noop, at=now))
-        try:
-            await self._store.append(self.board.id, stored)
-        except (StoreUnavailable, DuplicateOp) as e:
-            log.error("board %s: commit of %d ops failed: %s", self.board.id, len(batch), e)
-            message = "The board could not be saved just now; the op was not stored. Send it again."
-            self._fail(batch, ErrorCode.UNAVAILABLE, message)
+        for _attempt in range(_RETRIES):
+            # an op another worker stored meanwhile (a resend) has its answer already
+            batch = [sub for sub in batch if not self._settled(sub)]
+            if not batch:
+                return
+            working = self.state
+            stored: list[StoredOp] = []
+            now = time.time()
+            for sub in batch:
+                op = complete(working, sub.op, sub.by, round(now * 1000))
+                record = Record(seq=working.seq + 1, id=sub.op_id, by=sub.by, op=op)
+                working, noop = apply(working, record)
+                stored.append(StoredOp(record=record, noop=noop, at=now))
+            try:
+                await self._store.append(self.board.id, stored)
+            except DuplicateOp:
+                # another worker took these seqs (or stored one of these op ids) first
+                await self._catch_up()
+                continue
+            except StoreUnavailable as e:
+                log.error("board %s: commit of %d ops failed: %s", self.board.id, len(batch), e)
+                message = (
+                    "The board could not be saved just now; the op was not stored. Send it again."
+                )
+                self._fail(batch, ErrorCode.UNAVAILABLE, message)
+                return
+            self.state = working
+            for sub, entry in zip(batch, stored, strict=True):
+                self._index[sub.op_id] = Outcome(entry.record.seq, entry.noop)
+                self._settled(sub)
+            records = [_wire(s) for s in stored]
+            self._fan_out(records)
+            await self._publish(records)
+            if self.state.seq - self._last_snapshot_seq >= self._config.snapshot_every:
+                self._snapshot()
+            if any(s.record.op.kind == "meeting.close" and s.noop is None for s in stored):
+                # closing a meeting keeps its record
+                name = translations(self.state.language).gettext("Meeting closed")
+                self._in_background(self.save_record(name))
             return
-        self.state = working
-        for sub, entry in zip(batch, stored, strict=True):
-            outcome = Outcome(entry.record.seq, entry.noop)
-            self._index[sub.op_id] = outcome
-            self._inflight.pop(sub.op_id, None)
-            if not sub.done.done():
-                sub.done.set_result(outcome)
-        await self._broker.publish(self.board.id, [_wire(s) for s in stored])
-        if self.state.seq - self._last_snapshot_seq >= self._config.snapshot_every:
-            self._snapshot()
-        if any(s.record.op.kind == "meeting.close" and s.noop is None for s in stored):
-            # closing a meeting keeps its record
-            name = translations(self.state.language).gettext("Meeting closed")
-            self._in_background(self.save_record(name))
+        log.error("board %s: outrun by other workers %d times", self.board.id, _RETRIES)
+        self._fail(batch, ErrorCode.UNAVAILABLE, "The board is very busy; send the op again.")
+
+    def _settled(self, sub: _Submission) -> bool:
+        """Answers `sub` if its op id is in the log; True if it was."""
+        outcome = self._index.get(sub.op_id)
+        if outcome is None:
+            return False
+        self._inflight.pop(sub.op_id, None)
+        if not sub.done.done():
+            sub.done.set_result(outcome)
+        return True
+
+    async def _publish(self, records: list[dict[str, Any]]) -> None:
+        try:
+            await self._broker.publish(self.board.id, self.origin, records)
+        except BrokerUnavailable as e:
+            # stored and acked; the other workers catch up from the store when it is back
+            log.warning("board %s: seq %d not published: %s", self.board.id, records[-1]["seq"], e)
+
+    async def _absorb(self, records: list[dict[str, Any]] | None) -> None:
+        """Apply what another worker committed; a gap (or None) is filled from the store."""
+        if records is None or records[0]["seq"] > self.state.seq + 1:
+            await self._catch_up()
+            return
+        fresh = [r for r in records if r["seq"] > self.state.seq]
+        if fresh:
+            self._apply_committed([(_record(r), _noop(r)) for r in fresh])
+
+    async def _catch_up(self) -> None:
+        try:
+            stored = await self._store.ops_after(self.board.id, self.state.seq)
+        except StoreUnavailable as e:
+            log.warning("board %s: catching up failed: %s", self.board.id, e)
+            return
+        if stored:
+            self._apply_committed([(s.record, s.noop) for s in stored])
+
+    def _apply_committed(self, entries: list[tuple[Record, NoopReason | None]]) -> None:
+        """Records from the log, contiguous after the replica's seq: apply, index, fan out."""
+        state = self.state
+        for record, noop in entries:
+            state, _ = apply(state, record)
+            self._index[record.id] = Outcome(record.seq, noop)
+            if (waiting := self._inflight.get(record.id)) is not None and not waiting.done():
+                waiting.set_result(self._index[record.id])  # a resend another worker stored
+        self.state = state
+        self._fan_out([_wire(StoredOp(record, noop, 0.0)) for record, noop in entries])
+
+    def catch_up_soon(self) -> None:
+        """After a broker outage: fill from the store whatever was published meanwhile."""
+        self._queue.put_nowait(_Remote(None))
 
     async def save_record(self, name: str) -> dict[str, Any]:
         """A named snapshot of the board as it is now: a record, with a link to share it."""
@@ -307,15 +406,19 @@ class Room:
         async def save() -> None:
             try:
                 await self._store.save_snapshot(self.board.id, state.seq, state.to_json())
-            except StoreUnavailable as e:  # a later snapshot will do; the log holds everything
+            except (StoreUnavailable, DuplicateOp) as e:  # a later one will do; the log has all
                 log.warning("board %s: snapshot at %d not saved: %s", self.board.id, state.seq, e)
 
         task = asyncio.create_task(save())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    def _on_published(self, records: list[dict[str, Any]]) -> None:
-        """Fan-out: one encoded frame for every peer of the board."""
+    def _on_published(self, origin: str, records: list[dict[str, Any]]) -> None:
+        if origin != self.origin and records:
+            self._queue.put_nowait(_Remote(records))
+
+    def _fan_out(self, records: list[dict[str, Any]]) -> None:
+        """One encoded frame for every peer of the board (per sender when some is hidden)."""
         if not records:
             return
         for r in records:
@@ -352,6 +455,14 @@ def ops_frame(records: list[dict[str, Any]]) -> str:
     return json.dumps({"type": "ops", "ops": records}, separators=(",", ":"), ensure_ascii=False)
 
 
+def _record(wire: dict[str, Any]) -> Record:
+    return Record(seq=wire["seq"], id=wire["id"], by=wire["by"], op=parse_op(wire["op"]))
+
+
+def _noop(wire: dict[str, Any]) -> NoopReason | None:
+    return NoopReason(wire["noop"]) if wire.get("noop") else None
+
+
 def _wire(entry: StoredOp) -> dict[str, Any]:
     r = entry.record
     out: dict[str, Any] = {"seq": r.seq, "id": r.id, "by": r.by, "op": dump_op(r.op)}
@@ -370,6 +481,21 @@ class Rooms:
         self._rooms: dict[str, Room] = {}
         self._loading: dict[str, asyncio.Lock] = {}
         self._closing: set[asyncio.Task[None]] = set()
+        broker.on_reconnect = self.catch_up
+        self.draining = False
+
+    def drain(self) -> None:
+        """Shutting down: every connection is closed with 1001, so its client reconnects,
+        to another worker if there is one; nothing unacked is lost (the outbox resends)."""
+        self.draining = True
+        for room in self._rooms.values():
+            for peer in list(room.peers):
+                peer.close(1001, "server going away")
+
+    def catch_up(self) -> None:
+        """Every open room fills from the store what the broker may have lost."""
+        for room in self._rooms.values():
+            room.catch_up_soon()
 
     async def get(self, board_id: str) -> Room | None:
         """The board's room, or None if there is no such board."""

@@ -104,7 +104,8 @@ def join(page: Page, server: RunningServer, code: str, name: str) -> None:
 
 
 def join_code(page: Page) -> str:
-    expect(page.locator("#join-code")).not_to_be_empty()
+    # the code is filled in a moment after the page says it is online
+    expect(page.locator("#join-code")).to_have_text(re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}"))
     found = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", page.locator("#join-code").inner_text())
     assert found
     return found.group()

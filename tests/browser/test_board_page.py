@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from board_client import BoardClient
+from tests.browser.helpers import join_code
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
@@ -56,13 +57,11 @@ def test_a_note_typed_in_one_page_appears_in_another(
     facilitator.get_by_label("Your name (optional)").fill("Mette")
     facilitator.get_by_role("button", name="Create board").click()
     expect(facilitator.locator("#status")).to_have_attribute("data-state", "online")
-    code_text = facilitator.locator("#join-code").inner_text()
-    code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code_text)
-    assert code, code_text
+    code = join_code(facilitator)
 
     participant = browser.new_context().new_page()
     fired = watch_dialogs(facilitator) + watch_dialogs(participant)
-    participant.goto(f"{server.url}/?code={code.group()}")
+    participant.goto(f"{server.url}/?code={code}")
     participant.get_by_label("Your name", exact=True).fill("Ole")
     participant.get_by_role("button", name="Join").click()
     expect(participant.locator("#board-title")).to_have_text("Learning network, meeting 2")

@@ -15,3 +15,16 @@ async def store(tmp_path: Path) -> AsyncIterator[FlakyStore]:
     await opened.open()
     yield opened
     await opened.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[FlakyStore]:
+    """The store contract holds on every backend: SQLite, and a real Postgres."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    opened = FlakyStore(url)
+    await opened.open()
+    yield opened
+    await opened.close()

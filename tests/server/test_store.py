@@ -28,47 +28,47 @@ PART = "p-part"
 
 
 @pytest.mark.anyio
-async def test_migrations_build_exactly_the_tables_the_models_describe(store: SqlStore) -> None:
-    with store.engine.connect() as connection:
+async def test_migrations_build_exactly_the_tables_the_models_describe(any_store: SqlStore) -> None:
+    with any_store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert diff == []
 
 
 @pytest.mark.anyio
 async def test_a_seq_or_op_id_is_stored_once_and_a_refused_append_stores_nothing(
-    store: SqlStore,
+    any_store: SqlStore,
 ) -> None:
-    board_id = await make_board(store)
+    board_id = await make_board(any_store)
 
     def stored(seq: int, op_id: str) -> StoredOp:
         return StoredOp(Record(seq, op_id, FAC, note(seq)), None, 0.0)
 
-    await store.append(board_id, [stored(1, "a"), stored(2, "b")])
+    await any_store.append(board_id, [stored(1, "a"), stored(2, "b")])
     with pytest.raises(DuplicateOp):
-        await store.append(board_id, [stored(3, "c"), stored(2, "d")])  # seq 2 is taken
+        await any_store.append(board_id, [stored(3, "c"), stored(2, "d")])  # seq 2 is taken
     with pytest.raises(DuplicateOp):
-        await store.append(board_id, [stored(3, "a")])  # op id a is taken
-    assert await store.head(board_id) == 2
-    assert [s.record.id for s in await store.ops_after(board_id, 0)] == ["a", "b"]
-    assert [s.record.seq for s in await store.ops_after(board_id, 1, limit=5)] == [2]
-    assert (await store.op_index(board_id))["b"] == (2, None)
+        await any_store.append(board_id, [stored(3, "a")])  # op id a is taken
+    assert await any_store.head(board_id) == 2
+    assert [s.record.id for s in await any_store.ops_after(board_id, 0)] == ["a", "b"]
+    assert [s.record.seq for s in await any_store.ops_after(board_id, 1, limit=5)] == [2]
+    assert (await any_store.op_index(board_id))["b"] == (2, None)
 
 
 @pytest.mark.anyio
-async def test_tokens_are_found_by_hash_only_and_codes_find_boards(store: SqlStore) -> None:
-    board_id = await make_board(store)
-    await store.add_participant(board_id, NewParticipant(PART, "Ida", "participant", "h" * 64))
-    credential = await store.authenticate("h" * 64)
+async def test_tokens_are_found_by_hash_only_and_codes_find_boards(any_store: SqlStore) -> None:
+    board_id = await make_board(any_store)
+    await any_store.add_participant(board_id, NewParticipant(PART, "Ida", "participant", "h" * 64))
+    credential = await any_store.authenticate("h" * 64)
     assert credential is not None
     assert (credential.board_id, credential.participant_id, credential.role) == (
         board_id,
         PART,
         "participant",
     )
-    assert await store.authenticate("x" * 64) is None
-    found = await store.find_board_by_code(f"CODE-{board_id[:4].upper()}")
+    assert await any_store.authenticate("x" * 64) is None
+    found = await any_store.find_board_by_code(f"CODE-{board_id[:4].upper()}")
     assert found is not None and found.id == board_id
-    assert await store.find_board_by_code("NONE-NONE") is None
+    assert await any_store.find_board_by_code("NONE-NONE") is None
 
 
 # Ops drawn from a small world of note and area ids, so that many of them collide and

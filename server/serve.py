@@ -1,0 +1,141 @@
+"""Running the server: one uvicorn process, or several workers sharing one listening socket.
+
+On SIGTERM (or Ctrl-C) a worker first closes every WebSocket with 1001, so its clients
+reconnect at once (to another worker when there is one; their outboxes resend what was not
+acked), then uvicorn stops as usual. With `--workers N` a small supervisor binds the port,
+starts N worker processes on it, forwards SIGTERM to them and starts again any worker that
+died; the workers share nothing but the port, Redis and the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import time
+from typing import Any
+
+import uvicorn
+
+from server.board.protocol import MAX_MESSAGE_BYTES
+from server.config import Config
+
+log = logging.getLogger("planche.serve")
+
+_DRAIN_SECONDS = 0.5  # for the close frames to go out before uvicorn closes the sockets
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(config: Config) -> None:
+    handler = logging.StreamHandler()
+    if config.log_format == "json":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(config.log_level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+
+
+class DrainingServer(uvicorn.Server):
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        from server.app import DRAIN_HOOKS
+
+        for drain in list(DRAIN_HOOKS):
+            drain()
+        if DRAIN_HOOKS:
+            await asyncio.sleep(_DRAIN_SECONDS)
+        await super().shutdown(sockets)
+
+
+def _uvicorn_config(config: Config) -> uvicorn.Config:
+    return uvicorn.Config(
+        "server.app:app_from_environment",
+        factory=True,
+        host=config.host,
+        port=config.port,
+        log_level=config.log_level,
+        log_config=None,  # ours (setup_logging), text or JSON
+        ws="websockets-sansio",
+        ws_max_size=MAX_MESSAGE_BYTES,  # a bigger frame closes the connection with 1009
+        ws_per_message_deflate=False,  # compression costs CPU per client and invites bombs
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        proxy_headers=False,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def _export_settings(config: Config) -> None:
+    """Every setting into PLANCHE_* variables, which the app factory (and every worker) reads."""
+    from server.config import SETTINGS
+
+    for s in SETTINGS:
+        value = getattr(config, s.name)
+        os.environ[s.env] = ",".join(value) if isinstance(value, tuple) else str(value)
+
+
+def serve(config: Config) -> None:
+    _export_settings(config)
+    setup_logging(config)
+    if config.workers == 1:
+        DrainingServer(_uvicorn_config(config)).run()
+        return
+    _supervise(config)
+
+
+def _worker(config: Config, sock: socket.socket) -> None:
+    setup_logging(config)
+    DrainingServer(_uvicorn_config(config)).run(sockets=[sock])
+
+
+def _supervise(config: Config) -> None:
+    sock = _uvicorn_config(config).bind_socket()
+    spawn = multiprocessing.get_context("spawn")
+    stopping = False
+
+    def start() -> multiprocessing.process.BaseProcess:
+        process = spawn.Process(target=_worker, args=(config, sock), daemon=False)
+        process.start()
+        return process
+
+    def stop(signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for p in workers:
+            if p.pid and p.is_alive():
+                os.kill(p.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    workers = [start() for _ in range(config.workers)]
+    log.info("supervising %d workers on port %d", config.workers, config.port)
+    while not stopping:
+        time.sleep(0.2)
+        for i, p in enumerate(workers):
+            if not p.is_alive() and not stopping:
+                log.warning("worker %s exited with %s; starting another", p.pid, p.exitcode)
+                workers[i] = start()
+    for p in workers:
+        p.join(timeout=15)
+    sock.close()
