@@ -15,7 +15,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -32,16 +32,24 @@ log = logging.getLogger("board_client")
 OnOps = Callable[[list[Record]], None]
 
 
+def _ws_url(base_url: str, board_id: str) -> str:
+    scheme, _, rest = base_url.rstrip("/").partition("://")
+    return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/ws/boards/{board_id}"
+
+
 class _Resume(Exception):
     """The stream has a gap or the server asked us to come back: reconnect and resume."""
 
 
 class BoardClient:
-    """Use as `async with BoardClient(url, board_id, token) as client: ...`."""
+    """Use as `async with BoardClient(url, board_id, token) as client: ...`.
+
+    `url` may be a list of servers (workers of one deployment): each reconnect tries the next.
+    """
 
     def __init__(
         self,
-        base_url: str,
+        base_url: str | Sequence[str],
         board_id: str,
         token: str,
         *,
@@ -49,8 +57,9 @@ class BoardClient:
         backoff: tuple[float, float] = (0.1, 10.0),
         rng: random.Random | None = None,
     ) -> None:
-        scheme, _, rest = base_url.rstrip("/").partition("://")
-        self.ws_url = f"{'wss' if scheme == 'https' else 'ws'}://{rest}/ws/boards/{board_id}"
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        self._ws_urls = [_ws_url(url, board_id) for url in urls]
+        self._url_index = 0
         self.board_id = board_id
         self._token = token
         self._on_ops = on_ops
@@ -65,6 +74,7 @@ class BoardClient:
         self._fatal: PlancheClientError | None = None
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._resends: set[asyncio.Task[None]] = set()
         self.role: str | None = None
         self.participant_id: str | None = None
         self.join_code: str | None = None
@@ -90,6 +100,11 @@ class BoardClient:
 
     def timer_remaining_ms(self) -> int:
         return self.state.timer.remaining(self.server_now_ms())
+
+    @property
+    def ws_url(self) -> str:
+        """The server this client talks to now (or will try next)."""
+        return self._ws_urls[self._url_index]
 
     @property
     def connected(self) -> bool:
@@ -130,6 +145,8 @@ class BoardClient:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        for task in list(self._resends):
+            task.cancel()
         if self._ws is not None:
             await self._ws.close()
         self._outbox.fail_all(ClientClosed("the client was closed before the server acked"))
@@ -204,6 +221,9 @@ class BoardClient:
                 if self._welcomed.is_set():
                     attempt = 0  # the last connection worked; start the backoff again
                 self._welcomed.clear()
+            self._url_index = (self._url_index + 1) % len(self._ws_urls)
+            if self._url_index and attempt == 0:
+                continue  # another server right away; back off once all were tried
             low, high = self._backoff
             delay = min(high, low * 2**attempt)
             attempt += 1
@@ -231,6 +251,18 @@ class BoardClient:
                 self._on_error(message)
             elif kind == "presence":
                 self.peers = message.get("peers", [])
+
+    def _resend_later(self, op_id: str) -> None:
+        async def resend() -> None:
+            await asyncio.sleep(self._backoff[0] * 10 * self._rng.uniform(0.5, 1.0))
+            frame, ws = self._outbox.frame(op_id), self._ws
+            if frame is not None and ws is not None and self._welcomed.is_set():
+                with contextlib.suppress(ConnectionClosed):
+                    await ws.send(frame)
+
+        task = asyncio.create_task(resend())
+        self._resends.add(task)
+        task.add_done_callback(self._resends.discard)
 
     def _on_welcome(self, message: dict[str, Any]) -> None:
         self.role = message["role"]
@@ -290,7 +322,11 @@ class BoardClient:
         if code == "unauthorized":
             raise Unauthorized(text)
         if code == "unavailable":
-            return  # the server could not store it; the outbox sends it again on reconnect
+            # the server could not store it (its database is away): the op stays in the
+            # outbox and goes again in a moment, and at every reconnect
+            if op_id is not None:
+                self._resend_later(op_id)
+            return
         if op_id is not None:
             self._outbox.refused(op_id, OpRefused(op_id, code, text))
         else:

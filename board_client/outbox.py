@@ -46,6 +46,11 @@ class Outbox:
     def frames(self) -> Iterator[str]:
         return (p.frame for p in list(self._pending.values()))
 
+    def frame(self, op_id: str) -> str | None:
+        """The op's frame while it waits for its ack."""
+        pending = self._pending.get(op_id)
+        return pending.frame if pending else None
+
     def acked(self, op_id: str, seq: int, noop: str | None) -> None:
         if (p := self._pending.pop(op_id, None)) is not None and not p.done.done():
             p.done.set_result(Ack(op_id, seq, noop, p.note_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -11,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from server.exceptions import StoreUnavailable
 
+log = logging.getLogger("planche.http")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -59,6 +61,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def store_error(request: Request, exc: Exception) -> Response:
+    log.error("%s %s: the store failed: %s", request.method, request.url.path, exc)
     message = "The board store cannot be reached just now; nothing was changed. Try again."
     return error_response(503, "unavailable", message)
 

@@ -298,16 +298,19 @@ class SqlStore(Store):
     # snapshots
 
     async def latest_snapshot(self, board_id: str) -> Snapshot | None:
-        return await self.snapshot_before(board_id, 2**62)
+        return await self._snapshot_at_most(board_id, None)
 
     async def snapshot_before(self, board_id: str, seq: int) -> Snapshot | None:
+        return await self._snapshot_at_most(board_id, seq)
+
+    async def _snapshot_at_most(self, board_id: str, seq: int | None) -> Snapshot | None:
         def read() -> Snapshot | None:
-            query = (
-                select(SnapshotTable)
-                .where(col(SnapshotTable.board_id) == board_id, col(SnapshotTable.seq) <= seq)
-                .order_by(col(SnapshotTable.seq).desc(), col(SnapshotTable.id).desc())
-                .limit(1)
-            )
+            query = select(SnapshotTable).where(col(SnapshotTable.board_id) == board_id)
+            if seq is not None:
+                query = query.where(col(SnapshotTable.seq) <= seq)
+            query = query.order_by(
+                col(SnapshotTable.seq).desc(), col(SnapshotTable.id).desc()
+            ).limit(1)
             with self.engine.connect() as c:
                 row = c.execute(query).mappings().first()
             return None if row is None else _snapshot(row)

@@ -103,10 +103,7 @@ async def test_two_workers_rooms_of_one_board_keep_one_order_and_one_state(
             )
 
         outcomes = await asyncio.gather(
-            *(
-                (room_one if i % 2 else room_two).submit(f"op-{i}", note(i), FAC)
-                for i in range(60)
-            )
+            *((room_one if i % 2 else room_two).submit(f"op-{i}", note(i), FAC) for i in range(60))
         )
         seqs = sorted(o.seq for o in outcomes)
         assert seqs == list(range(1, 61))  # gap-free, each seq once, across both

@@ -1,0 +1,236 @@
+"""Two real worker processes on one Redis and one Postgres, and what happens when any of the
+three fails: a worker killed with SIGKILL, Redis restarted, Postgres stopped for seconds.
+Clients are `BoardClient`s given both workers' addresses, as a load balancer would give."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from board_client import BoardClient, create_board, fetch_board, join_board
+from board_client.exceptions import PlancheClientError
+from tests.conftest import RunningServer, timeout
+
+pytestmark = pytest.mark.anyio
+
+
+class Cluster:
+    def __init__(self, workdir: Path, database_url: str, redis_url: str) -> None:
+        self.workers = []
+        for name in ("w1", "w2"):
+            (workdir / name).mkdir()
+            self.workers.append(
+                RunningServer(workdir / name, ("--redis-url", redis_url), database_url=database_url)
+            )
+        for w in self.workers:
+            w.start()
+
+    @property
+    def urls(self) -> list[str]:
+        return [w.url for w in self.workers]
+
+    def stop(self) -> None:
+        for w in self.workers:
+            w.stop()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, postgres_url: str, redis_server: Any) -> Iterator[Cluster]:
+    running = Cluster(tmp_path, postgres_url, redis_server.url)
+    yield running
+    running.stop()
+
+
+async def settle(clients: list[BoardClient], url: str, board_id: str, token: str) -> Any:
+    """Waits until every client holds the server's last seq; the server's state."""
+    async with asyncio.timeout(timeout(30)):
+        while True:
+            live = await fetch_board(url, board_id, token)
+            if all(c.connected and c.seq == live["seq"] and not c.unacked for c in clients):
+                return live
+            await asyncio.sleep(0.05)
+
+
+def replayed(url: str, board_id: str, token: str, seq: int) -> Any:
+    """The board rebuilt from the stored log (the history endpoint replays it)."""
+    request = urllib.request.Request(
+        f"{url}/api/boards/{board_id}/history?seq={seq}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=timeout(10)) as response:
+        return json.load(response)["state"]
+
+
+async def test_clients_on_two_workers_see_one_board(cluster: Cluster) -> None:
+    one, two = cluster.urls
+    board = await create_board(one, "Two workers")
+    joined = await join_board(two, board.join_code, "Ida")
+    async with (
+        BoardClient(one, board.id, board.facilitator_token) as fac,
+        BoardClient(two, board.id, joined.token) as ida,
+    ):
+        acks = await asyncio.gather(
+            *(fac.add_note("main", f"fac {i}") for i in range(10)),
+            *(ida.add_note("main", f"ida {i}: æøå") for i in range(10)),
+        )
+        seqs = sorted(a.seq for a in acks)
+        assert seqs == list(range(seqs[0], seqs[0] + 20))  # one order: no gap, no seq twice
+        live = await settle([fac, ida], two, board.id, board.facilitator_token)
+        assert fac.state.to_json() == ida.state.to_json() == live["state"]
+        assert len(fac.state.notes) == 20
+
+
+async def test_a_worker_killed_mid_write_loses_no_acked_op(cluster: Cluster) -> None:
+    one, two = cluster.urls
+    board = await create_board(one, "Kill a worker")
+    joined = await join_board(one, board.join_code, "Ida")
+    # both start on worker one; after the kill their next try is worker two
+    async with (
+        BoardClient([one, two], board.id, board.facilitator_token) as fac,
+        BoardClient([one, two], board.id, joined.token) as ida,
+    ):
+        acked: list[str] = []
+
+        async def write(client: BoardClient, who: str) -> None:
+            for i in range(40):
+                ack = await client.add_note("main", f"{who} {i}")
+                assert ack.note_id is not None
+                acked.append(ack.note_id)
+
+        writers = [asyncio.create_task(write(fac, "fac")), asyncio.create_task(write(ida, "ida"))]
+        async with asyncio.timeout(timeout(20)):
+            while len(acked) < 15:
+                await asyncio.sleep(0.005)
+        cluster.workers[0].kill()  # SIGKILL while both write
+        await asyncio.wait_for(asyncio.gather(*writers), timeout(60))
+
+        assert fac.ws_url.startswith(two.replace("http", "ws"))
+        assert fac.connects >= 2 and ida.connects >= 2
+        live = await settle([fac, ida], two, board.id, board.facilitator_token)
+        notes = live["state"]["notes"]
+        assert set(acked) <= set(notes)  # every acked note is there
+        assert len(notes) == 80  # and the ones re-sent after the kill are there once
+        assert fac.state.to_json() == ida.state.to_json() == live["state"]
+
+
+async def test_redis_restarted_during_writes_loses_nothing(
+    cluster: Cluster, redis_server: Any
+) -> None:
+    one, two = cluster.urls
+    board = await create_board(one, "Restart Redis")
+    joined = await join_board(two, board.join_code, "Ida")
+    async with (
+        BoardClient(one, board.id, board.facilitator_token) as fac,
+        BoardClient(two, board.id, joined.token) as ida,
+    ):
+        acked = []
+
+        async def both(numbers: range) -> None:
+            for i in numbers:
+                acked.append(await fac.add_note("main", f"fac {i}"))
+                acked.append(await ida.add_note("main", f"ida {i}"))
+
+        await both(range(10))
+        redis_server.stop()
+        # the store still takes writes while Redis is away: acked, not yet fanned out
+        await both(range(10, 15))
+        redis_server.start()
+        await asyncio.sleep(0.5)
+        await both(range(15, 20))
+        live = await settle([fac, ida], one, board.id, board.facilitator_token)
+        assert {a.note_id for a in acked} == set(live["state"]["notes"])
+        assert fac.state.to_json() == ida.state.to_json() == live["state"]
+
+
+async def test_postgres_stopped_for_seconds_acks_nothing_unstored_and_recovers(
+    cluster: Cluster, postgres_server: Any
+) -> None:
+    one, two = cluster.urls
+    board = await create_board(one, "Stop Postgres")
+    async with BoardClient(one, board.id, board.facilitator_token) as fac:
+        before = await fac.add_note("main", "before")
+        postgres_server.stop("immediate")  # as a crash: no clean shutdown
+        try:
+            waiting = asyncio.create_task(fac.add_note("main", "while the database is away"))
+            await asyncio.sleep(2)
+            assert not waiting.done()  # not acked: it could not be stored
+            assert fac.unacked == 1
+            health = urllib.request.Request(f"{one}/readyz")
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(health, timeout=timeout(10))
+            assert refused.value.code == 503
+        finally:
+            postgres_server.start()
+        during = await asyncio.wait_for(waiting, timeout(30))  # resent by itself, then stored
+        after = await fac.add_note("main", "after")
+        assert before.seq < during.seq < after.seq
+        live = await settle([fac], two, board.id, board.facilitator_token)
+        texts = {n["text"] for n in live["state"]["notes"].values()}
+        assert texts == {"before", "while the database is away", "after"}
+
+
+FUZZ_SEEDS = 50
+FUZZ_OPS = 100
+
+
+async def test_convergence_fuzz_over_two_workers(cluster: Cluster) -> None:
+    """Seeds x ops with 2-4 clients spread over both workers and random dropped connections:
+    every replica equals the server's state and a replay of the stored log."""
+    for seed in range(FUZZ_SEEDS):
+        await _fuzz_one(cluster, random.Random(seed), seed)
+
+
+async def _fuzz_one(cluster: Cluster, rng: random.Random, seed: int) -> None:
+    one, two = cluster.urls
+    board = await create_board(rng.choice(cluster.urls), f"Fuzz {seed}")
+    tokens = [board.facilitator_token]
+    for i in range(rng.randint(1, 3)):
+        tokens.append((await join_board(rng.choice(cluster.urls), board.join_code, f"P{i}")).token)
+    clients = [
+        BoardClient(rng.sample([one, two], 2), board.id, token, backoff=(0.05, 0.2), rng=rng)
+        for token in tokens
+    ]
+    for c in clients:
+        await c.start(timeout(10))
+    try:
+        sends = []
+        for _ in range(FUZZ_OPS):
+            client = rng.choice(clients)
+            sends.append(asyncio.create_task(client.send_op(_random_op(rng, client))))
+            if rng.random() < 0.04 and client._ws is not None:
+                client._ws.transport.abort()  # a dropped connection, no goodbye
+            if rng.random() < 0.3:
+                await asyncio.sleep(rng.random() * 0.01)
+        results = await asyncio.gather(*sends, return_exceptions=True)
+        refused = [r for r in results if isinstance(r, BaseException)]
+        assert all(isinstance(r, PlancheClientError) for r in refused), refused
+        live = await settle(clients, two, board.id, board.facilitator_token)
+        for c in clients:
+            assert c.state.to_json() == live["state"], f"seed {seed}: a replica differs"
+        log = replayed(one, board.id, board.facilitator_token, live["seq"])
+        assert log == live["state"], f"seed {seed}: the log replays differently"
+    finally:
+        for c in clients:
+            await c.close()
+
+
+def _random_op(rng: random.Random, client: BoardClient) -> dict[str, Any]:
+    notes = sorted(client.state.notes) if client.connected else []
+    kind = rng.choice(["add", "add", "add", "edit", "move", "delete"]) if notes else "add"
+    if kind == "add":
+        text = rng.choice(["idé", "æøå", "Tvärs över", "=1+1", "🙂"]) + str(rng.random())
+        note_id = f"n{rng.getrandbits(32):08x}"
+        return {"kind": "note.add", "note": {"id": note_id, "area": "main", "text": text}}
+    target = rng.choice(notes)
+    if kind == "edit":
+        return {"kind": "note.edit", "note_id": target, "text": f"edited {rng.random()}"}
+    if kind == "move":
+        return {"kind": "note.move", "note_id": target, "y": rng.random() * 1000}
+    return {"kind": "note.delete", "note_id": target}
