@@ -134,7 +134,9 @@ class BoardClient:
                 if self._fatal is not None:
                     raise self._fatal
                 waiter = asyncio.ensure_future(self._welcomed.wait())
-                await asyncio.wait({waiter, self._task} if self._task else {waiter}, timeout=0.5)
+                watched = {waiter, self._task} if self._task else {waiter}
+                # the welcome, or the connection task ending (unauthorized), whichever first
+                await asyncio.wait(watched, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
                 waiter.cancel()
         if self._fatal is not None:
             raise self._fatal

@@ -14,12 +14,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
 from facilitation_methods import load_catalogue
+from server import metrics
 from server.board.protocol import json_schema
 from server.broker import open_broker
 from server.config import Config
 from server.exceptions import BrokerUnavailable, StoreUnavailable
 from server.http import boards, methods, networks, pages, records
-from server.http.errors import HANDLERS, error_response
+from server.http.errors import HANDLERS
 from server.http.headers import SecurityHeaders
 from server.http.ratelimit import FailureLimiter
 from server.services import Services
@@ -60,9 +61,14 @@ async def readyz(request: Request) -> Response:
         checks["server"] = "The server is shutting down."
     if any(v != "ok" for v in checks.values()):
         message = " ".join(v for v in checks.values() if v != "ok")
-        response = error_response(503, "unavailable", message)
-        return response
+        error = {"code": "unavailable", "message": message}
+        return JSONResponse({"status": "unavailable", **checks, "error": error}, status_code=503)
     return JSONResponse({"status": "ok", **checks})
+
+
+async def metrics_page(request: Request) -> Response:
+    body, content_type = metrics.render()
+    return Response(body, media_type=content_type)
 
 
 async def protocol_schema(request: Request) -> Response:
@@ -119,6 +125,7 @@ def create_app(config: Config) -> Starlette:
         Route("/api/i18n/{lang}.json", pages.messages),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_page),
         Route("/api/protocol.schema.json", protocol_schema),
         Route("/api/methods", methods.list_methods),
         Route("/api/boards", boards.create_board, methods=["POST"]),

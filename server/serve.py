@@ -14,12 +14,15 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
+import tempfile
 import time
 from typing import Any
 
 import uvicorn
+from prometheus_client import multiprocess
 
 from server.board.protocol import MAX_MESSAGE_BYTES
 from server.config import Config
@@ -110,6 +113,9 @@ def _worker(config: Config, sock: socket.socket) -> None:
 
 
 def _supervise(config: Config) -> None:
+    # the workers' metrics, added up by whichever worker answers /metrics (server/metrics.py)
+    metrics_dir = tempfile.mkdtemp(prefix="planche-metrics-")
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
     sock = _uvicorn_config(config).bind_socket()
     spawn = multiprocessing.get_context("spawn")
     stopping = False
@@ -135,7 +141,10 @@ def _supervise(config: Config) -> None:
         for i, p in enumerate(workers):
             if not p.is_alive() and not stopping:
                 log.warning("worker %s exited with %s; starting another", p.pid, p.exitcode)
+                if p.pid is not None:  # its connections are gone: not counted any more
+                    multiprocess.mark_process_dead(p.pid)  # type: ignore[no-untyped-call]
                 workers[i] = start()
     for p in workers:
         p.join(timeout=15)
     sock.close()
+    shutil.rmtree(metrics_dir, ignore_errors=True)

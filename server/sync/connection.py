@@ -29,6 +29,7 @@ from server.board.protocol import (
 from server.board.state import Role
 from server.config import Config
 from server.ids import hash_token
+from server.metrics import CONNECTIONS, ERRORS
 from server.store.base import Store
 from server.sync.rooms import Room, Rooms, ops_frame
 
@@ -96,6 +97,7 @@ class Connection:
 
 
 def error_frame(error: ProtocolError) -> str:
+    ERRORS.labels(error.code.value).inc()
     # not encode(): the contract wants `"id": null` present when there is no op id
     return ErrorMessage(id=error.op_id, code=error.code, message=error.message).model_dump_json()
 
@@ -139,11 +141,13 @@ async def serve_board_socket(
     conn.room = room
     welcome = room.attach(conn, hello.since, hello.epoch)
     conn.last_seq = welcome.seq
-    conn.send(encode(welcome))
+    conn.send(room.encode_welcome(welcome))
     writer = asyncio.create_task(conn.write_loop())
+    CONNECTIONS.inc()
     try:
         await _read_loop(websocket, conn, room)
     finally:
+        CONNECTIONS.dec()
         room.detach(conn)
         conn.close(CLOSE_GOING_AWAY, "bye")
         with contextlib.suppress(Exception):

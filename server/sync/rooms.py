@@ -45,6 +45,7 @@ from server.config import Config
 from server.exceptions import BrokerUnavailable, DuplicateOp, StoreUnavailable
 from server.i18n import translations
 from server.ids import new_board_id
+from server.metrics import ACK_SECONDS, BOARDS, BROKER_FAILURES, FANOUT_SECONDS, OPS, STORE_FAILURES
 from server.store.base import BoardRow, Store, StoredOp
 
 log = logging.getLogger("planche.rooms")
@@ -125,6 +126,7 @@ class Room:
         self._subscription: Subscription | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._presence_flush: asyncio.TimerHandle | None = None
+        self._shared: tuple[BoardState, dict[str, Any], str] | None = None
 
     @property
     def epoch(self) -> str:
@@ -202,11 +204,29 @@ class Room:
         )
         ops = self._ops_since(since) if epoch in (None, self.epoch) else None
         if ops is None:
-            welcome.state = view_state(self.state, peer.participant_id).to_json()
+            viewed = view_state(self.state, peer.participant_id)
+            # nothing hidden from this viewer: the state everyone gets, encoded once per seq
+            welcome.state = self._shared_state()[0] if viewed is self.state else viewed.to_json()
         else:
             mine = [redact(r, peer.participant_id) for r in ops]
             welcome.ops = mine  # type: ignore[assignment]  # validated wire dicts
         return welcome
+
+    def _shared_state(self) -> tuple[dict[str, Any], str]:
+        """The committed state as JSON, made once per seq and shared by every welcome that
+        carries it (a 70-person join herd encodes a 4,000-note board once, not 70 times)."""
+        if self._shared is None or self._shared[0] is not self.state:
+            data = self.state.to_json()
+            text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+            self._shared = (self.state, data, text)
+        return self._shared[1], self._shared[2]
+
+    def encode_welcome(self, welcome: Welcome) -> str:
+        shared = self._shared
+        if shared is None or welcome.state is not shared[1]:
+            return encode(welcome)
+        head = encode(welcome.model_copy(update={"state": None}))
+        return f'{head[:-1]},"state":{shared[2]}}}'
 
     def detach(self, peer: Peer) -> None:
         self.peers.discard(peer)
@@ -266,7 +286,10 @@ class Room:
         done: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._inflight[op_id] = done
         self._queue.put_nowait(_Submission(op_id, op, by, done))
-        return await asyncio.shield(done)
+        started = time.perf_counter()
+        outcome = await asyncio.shield(done)
+        ACK_SECONDS.observe(time.perf_counter() - started)
+        return outcome
 
     async def _run(self) -> None:
         while True:
@@ -314,6 +337,7 @@ class Room:
                 await self._catch_up()
                 continue
             except StoreUnavailable as e:
+                STORE_FAILURES.inc()
                 log.error("board %s: commit of %d ops failed: %s", self.board.id, len(batch), e)
                 message = (
                     "The board could not be saved just now; the op was not stored. Send it again."
@@ -324,8 +348,12 @@ class Room:
             for sub, entry in zip(batch, stored, strict=True):
                 self._index[sub.op_id] = Outcome(entry.record.seq, entry.noop)
                 self._settled(sub)
+            noops = sum(1 for s in stored if s.noop is not None)
+            OPS.labels("applied").inc(len(stored) - noops)
+            OPS.labels("noop").inc(noops)
             records = [_wire(s) for s in stored]
-            self._fan_out(records)
+            with FANOUT_SECONDS.time():
+                self._fan_out(records)
             await self._publish(records)
             if self.state.seq - self._last_snapshot_seq >= self._config.snapshot_every:
                 self._snapshot()
@@ -351,6 +379,7 @@ class Room:
         try:
             await self._broker.publish(self.board.id, self.origin, records)
         except BrokerUnavailable as e:
+            BROKER_FAILURES.inc()
             # stored and acked; the other workers catch up from the store when it is back
             log.warning("board %s: seq %d not published: %s", self.board.id, records[-1]["seq"], e)
 
@@ -511,11 +540,13 @@ class Rooms:
             room = Room(board, self._store, self._broker, self._config, self._evict)
             await room.load()
             self._rooms[board_id] = room
+            BOARDS.inc()
             return room
 
     def _evict(self, room: Room) -> None:
         if self._rooms.get(room.board.id) is room:
             del self._rooms[room.board.id]
+            BOARDS.dec()
             self._loading.pop(room.board.id, None)
             task = asyncio.create_task(room.close())
             self._closing.add(task)
@@ -527,6 +558,7 @@ class Rooms:
     async def close(self) -> None:
         for room in self._rooms.values():
             await room.close()
+        BOARDS.dec(len(self._rooms))
         self._rooms.clear()
         for task in list(self._closing):
             await task

@@ -166,6 +166,7 @@ async def test_postgres_stopped_for_seconds_acks_nothing_unstored_and_recovers(
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(health, timeout=timeout(10))
             assert refused.value.code == 503
+            refused.value.close()
         finally:
             postgres_server.start()
         during = await asyncio.wait_for(waiting, timeout(30))  # resent by itself, then stored

@@ -1,0 +1,130 @@
+"""`python -m bench [--quick]`: the load benchmark (bench/load.py), with a report of every
+figure next to its baseline and target. `--quick` is a small version that runs in under a
+minute; one test runs it to keep the harness working (tests/test_bench.py)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import load, processes
+from bench.commit import bare_sqlite
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, float, float | None, str]] = []
+        self.notes: list[str] = []
+
+        self.started = time.perf_counter()
+
+    def add(
+        self, scenario: str, what: str, value: float, baseline: float | None, target: str = ""
+    ) -> None:
+        if not self.rows or self.rows[-1][0] != scenario:
+            print(f"[{time.perf_counter() - self.started:6.1f} s] {scenario}", file=sys.stderr)
+        self.rows.append((scenario, what, value, baseline, target))
+
+    def run(self, scenario: str, run: load.Run, base: load.Run | None, target: str = "") -> None:
+        p, b = load.percentiles(run.fanout), load.percentiles(base.fanout) if base else None
+        a = load.percentiles(run.acks)
+        self.add(scenario, "fan-out p50 ms", p["p50"], b and b["p50"])
+        self.add(scenario, "fan-out p95 ms", p["p95"], b and b["p95"])
+        self.add(scenario, "fan-out p99 ms", p["p99"], b and b["p99"], target)
+        self.add(scenario, "fan-out max ms", p["max"], b and b["max"])
+        if run.acks:
+            self.add(scenario, "durable ack p99 ms", a["p99"], None, "<= 100")
+        self.add(scenario, "reach", run.reach, None, "1.0")
+        lost = run.expected - run.delivered
+        self.add(scenario, "lost / duplicated / out of order", lost, None, "0")
+        self.rows[-1] = (*self.rows[-1][:2], lost, None, f"0 ({run.duplicated} dup, "
+                         f"{run.out_of_order} ooo)")  # fmt: skip
+        self.add(scenario, "generator CPU %", run.generator_cpu * 100, None, "<= 70")
+        self.add(scenario, "server CPU %", run.server_cpu * 100, None)
+        self.add(scenario, "server RSS MiB", run.server_rss_kib / 1024, None)
+        if not run.valid:
+            self.notes.append(f"{scenario}: INVALID, the generator used {run.generator_cpu:.0%}")
+        self.notes += [f"{scenario}: {n}" for n in run.notes]
+
+    def print(self) -> None:
+        print(f"{'scenario':<28}{'figure':<34}{'value':>10}{'baseline':>10}{'x':>7}  target")
+        for scenario, what, value, baseline, target in self.rows:
+            ratio = f"{value / baseline:.2f}" if baseline else ""
+            base = f"{baseline:.2f}" if baseline is not None else ""
+            print(f"{scenario:<28}{what:<34}{value:>10.2f}{base:>10}{ratio:>7}  {target}")
+        for note in self.notes:
+            print("note:", note)
+
+
+async def main(quick: bool) -> Report:
+    report = Report()
+    sizes = [5, 20] if quick else [5, 20, 70]
+    rate, seconds = (20.0, 2.0) if quick else (20.0, 15.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+
+        # S0: the floors of this machine
+        relay = processes.relay()
+        relays = {n: await load.relay_fanout(relay, n, rate, seconds) for n in sizes}
+        relay_idle = await load.idle_connections(relay, 100 if quick else 1000, None)
+        relay.stop()
+        per_commit = bare_sqlite(base / "s0a.db", 200 if quick else 2000, 1)
+        grouped = bare_sqlite(base / "s0b.db", 200 if quick else 2000, 50)
+        report.add("S0 bare sqlite", "ops/s, commit per op", per_commit, None)
+        report.add("S0 bare sqlite", "ops/s, group commit (50)", grouped, per_commit)
+
+        # S1: one room; S3 idle memory; S5 join herd; S7 trouble-makers
+        server = processes.planche(f"sqlite:///{base / 's1.db'}")
+        s1 = {}
+        for n in sizes:
+            s1[n] = await load.planche_fanout(server, [server.url], n, rate, seconds, f"S1 {n}")
+            report.run(f"S1 one room, {n} clients", s1[n], relays[n], "<= relay + 10, <= 50")
+        board = await load.create_board(server.url, "Idle")
+        idle = await load.idle_connections(server, 100 if quick else 1000, board)
+        report.add("S3 idle connections", "KiB per connection", idle, relay_idle, "<= relay + 8")
+        notes, herd = (500, 20) if quick else (4000, 70)
+        joins, fetches = await load.join_herd(server, notes, herd, 1.0 if quick else 10.0)
+        p, f = load.percentiles(joins), load.percentiles(fetches)
+        report.add(f"S5 join herd {notes} notes", f"join-to-live p99 ms ({herd})", p["p99"],
+                   f["p99"], "<= 1000")  # fmt: skip
+        n7 = 20
+        s7 = await load.planche_fanout(
+            server, [server.url], n7, rate, seconds, "S7", extra=_trouble(server, rate, seconds)
+        )
+        report.run(f"S7 slow + flood, {n7} clients", s7, s1[n7], "<= S1 p99 x 1.1")
+        server.stop()
+
+        # S6: two workers over Redis
+        from tests.services import RedisServer
+
+        redis = RedisServer()
+        redis.start()
+        try:
+            workers = processes.planche(
+                f"sqlite:///{base / 's6.db'}", "--workers", "2", "--redis-url", redis.url
+            )
+            n6 = 20
+            s6 = await load.planche_fanout(workers, [workers.url], n6, rate, seconds, "S6")
+            report.run(f"S6 2 workers + Redis, {n6}", s6, s1[n6], "<= S1 p99 + 5")
+            workers.stop()
+        finally:
+            redis.close()
+    return report
+
+
+def _trouble(server: processes.Process, rate: float, seconds: float):  # type: ignore[no-untyped-def]
+    async def start(board_id: str, board: object) -> object:
+        return await load.slow_and_flood(server, board, rate * 10, seconds)
+
+    return start
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small run, under a minute")
+    args = parser.parse_args()
+    asyncio.run(main(args.quick)).print()

@@ -1,0 +1,297 @@
+"""The load benchmark: scenarios S0-S7 of docs/performance.md, each figure next to a
+baseline measured in the same run.
+
+The generator is open-loop: op k is due at t0 + k/rate and is sent then, whether or not
+earlier ops were answered, and every latency is measured from when the op was due, so a
+server that falls behind shows it as queueing. Percentiles are exact, over every sample.
+A run whose generator used more than 70% of a core is marked invalid: then the generator,
+not the server, set the pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.client import connect
+
+from bench.processes import Process, own_cpu_seconds
+from board_client import BoardClient, create_board, fetch_board, join_board
+from server.board.apply import Record
+
+_PAD = "x" * 160  # a ~200-byte note op on the wire
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """p50, p95, p99 and max in milliseconds (exact: every sample is kept)."""
+    if not samples:
+        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan"), "max": float("nan")}
+    ordered = sorted(samples)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": ordered[-1] * 1000}
+
+
+@dataclass
+class Run:
+    """What one fan-out run measured."""
+
+    name: str
+    clients: int
+    ops: int
+    fanout: list[float] = field(default_factory=list)  # seconds, due → applied at a client
+    acks: list[float] = field(default_factory=list)  # seconds, due → durable ack
+    delivered: int = 0
+    duplicated: int = 0
+    out_of_order: int = 0
+    seconds: float = 0.0
+    generator_cpu: float = 0.0  # share of one core
+    server_cpu: float = 0.0
+    server_rss_kib: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def expected(self) -> int:
+        return self.ops * self.clients
+
+    @property
+    def reach(self) -> float:
+        return self.delivered / self.expected if self.expected else 0.0
+
+    @property
+    def valid(self) -> bool:
+        return self.generator_cpu <= 0.70
+
+
+class _Meter:
+    """Generator and server CPU over a stretch of wall time."""
+
+    def __init__(self, server: Process) -> None:
+        self.server = server
+        self.wall, self.own, self.theirs = time.perf_counter(), own_cpu_seconds(), 0.0
+        self.theirs = server.cpu_seconds()
+
+    def finish(self, run: Run) -> None:
+        wall = time.perf_counter() - self.wall
+        run.seconds = wall
+        run.generator_cpu = (own_cpu_seconds() - self.own) / wall
+        run.server_cpu = (self.server.cpu_seconds() - self.theirs) / wall
+        run.server_rss_kib = self.server.rss_kib()
+
+
+async def _schedule(rate: float, count: int, send: Callable[[int, float], None]) -> None:
+    """Calls send(k, due) at t0 + k/rate: open loop, never waiting for answers."""
+    t0 = time.perf_counter() + 0.1
+    for k in range(count):
+        due = t0 + k / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        send(k, due)
+
+
+async def planche_fanout(
+    server: Process,
+    urls: list[str],
+    clients: int,
+    rate: float,
+    seconds: float,
+    name: str,
+    extra: Callable[[str, Any], Any] | None = None,
+) -> Run:
+    """`clients` BoardClients on one board (spread over `urls`), each writing in turn."""
+    board = await create_board(urls[0], name)
+    tokens = [board.facilitator_token]
+    for i in range(1, clients):
+        tokens.append((await join_board(urls[i % len(urls)], board.join_code, f"P{i}")).token)
+    run = Run(name, clients, int(rate * seconds))
+    due: dict[str, float] = {}
+    seen: list[set[str]] = [set() for _ in range(clients)]
+    last_seq = [0] * clients
+
+    def listener(i: int) -> Callable[[list[Record]], None]:
+        def on_ops(records: list[Record]) -> None:
+            now = time.perf_counter()
+            for r in records:
+                if r.seq < last_seq[i]:
+                    run.out_of_order += 1
+                last_seq[i] = max(last_seq[i], r.seq)
+                if r.op.kind != "note.add" or (sent := due.get(r.op.note.id)) is None:
+                    continue
+                if r.op.note.id in seen[i]:
+                    run.duplicated += 1
+                    continue
+                seen[i].add(r.op.note.id)
+                run.delivered += 1
+                run.fanout.append(now - sent)
+
+        return on_ops
+
+    opened = [
+        BoardClient(urls[i % len(urls)], board.id, token, on_ops=listener(i))
+        for i, token in enumerate(tokens)
+    ]
+    for c in opened:
+        await c.start()
+    background = await extra(board.id, board) if extra else None
+    pending: set[asyncio.Task[Any]] = set()
+
+    def send(k: int, at: float) -> None:
+        note_id = f"b{k}"
+        due[note_id] = at
+        op = {"kind": "note.add", "note": {"id": note_id, "area": "main", "text": f"{k} {_PAD}"}}
+        task = asyncio.create_task(opened[k % clients].send_op(op))
+        task.add_done_callback(lambda t: run.acks.append(time.perf_counter() - at))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    meter = _Meter(server)
+    await _schedule(rate, run.ops, send)
+    try:
+        async with asyncio.timeout(30):
+            while pending or run.delivered < run.expected:
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        run.notes.append("some ops were not delivered within 30 s")
+    meter.finish(run)
+    if background is not None:
+        run.notes.extend(await background())
+    for c in opened:
+        await c.close()
+    return run
+
+
+async def relay_fanout(server: Process, clients: int, rate: float, seconds: float) -> Run:
+    """The same schedule through the bare relay: the fan-out floor of this machine."""
+    run = Run("raw websockets relay", clients, int(rate * seconds))
+    sockets = [await connect(server.ws_url, compression=None) for _ in range(clients)]
+    received: list[set[int]] = [set() for _ in range(clients)]
+
+    async def reader(i: int) -> None:
+        async for message in sockets[i]:
+            now = time.perf_counter()
+            body = json.loads(message)
+            if body["k"] in received[i]:
+                run.duplicated += 1
+                continue
+            received[i].add(body["k"])
+            run.delivered += 1
+            run.fanout.append(now - body["t"])
+
+    readers = [asyncio.create_task(reader(i)) for i in range(clients)]
+    sends: set[asyncio.Task[None]] = set()
+
+    def send(k: int, at: float) -> None:
+        frame = json.dumps({"k": k, "t": at, "text": _PAD})
+        task = asyncio.create_task(sockets[k % clients].send(frame))
+        sends.add(task)
+        task.add_done_callback(sends.discard)
+
+    meter = _Meter(server)
+    await _schedule(rate, run.ops, send)
+    try:
+        async with asyncio.timeout(30):
+            while run.delivered < run.expected:
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        run.notes.append("some messages were not delivered within 30 s")
+    meter.finish(run)
+    for ws in sockets:
+        await ws.close()
+    for r in readers:
+        r.cancel()
+    return run
+
+
+async def idle_connections(server: Process, count: int, board: Any | None) -> float:
+    """KiB of server memory per idle connection (a hello and a welcome for Planche)."""
+    before = server.rss_kib()
+    sockets = []
+    for _ in range(count):
+        url = f"{server.ws_url}/ws/boards/{board.id}" if board else server.ws_url
+        ws = await connect(url, compression=None, open_timeout=30)
+        if board is not None:
+            await ws.send(json.dumps({"type": "hello", "token": board.viewer_token}))
+            await ws.recv()
+        sockets.append(ws)
+    await asyncio.sleep(1.0)
+    per = (server.rss_kib() - before) / count
+    for ws in sockets:
+        await ws.close()
+    return per
+
+
+async def join_herd(
+    server: Process, notes: int, clients: int, within: float
+) -> tuple[list[float], list[float]]:
+    """A board of `notes` notes; `clients` join at random moments within `within` seconds.
+    Join-to-live times, and (baseline) the times to fetch the same board once over HTTP."""
+    board = await create_board(server.url, "Join herd")
+    async with BoardClient(server.url, board.id, board.facilitator_token) as fac:
+        for first in range(0, notes, 250):
+            await asyncio.gather(
+                *(
+                    fac.add_note("main", f"{k} {_PAD}")
+                    for k in range(first, min(notes, first + 250))
+                )
+            )
+    baseline = []
+    for _ in range(5):
+        started = time.perf_counter()
+        await fetch_board(server.url, board.id, board.facilitator_token)
+        baseline.append(time.perf_counter() - started)
+    times: list[float] = []
+    rng = random.Random(5)
+
+    async def one() -> None:
+        await asyncio.sleep(rng.random() * within)
+        started = time.perf_counter()
+        client = BoardClient(server.url, board.id, board.viewer_token)
+        await client.start()
+        times.append(time.perf_counter() - started)
+        await client.close()
+
+    await asyncio.gather(*(one() for _ in range(clients)))
+    return times, baseline
+
+
+async def slow_and_flood(
+    server: Process, board: Any, rate: float, seconds: float
+) -> Callable[[], Any]:
+    """S7's trouble-makers: one connection that stops reading, and a flooder process
+    sending ops at `rate` (ten times the meeting's) while the meeting goes on."""
+    url = f"{server.ws_url}/ws/boards/{board.id}"
+    slow = await connect(url, compression=None, max_queue=1, max_size=2**16)
+    await slow.send(json.dumps({"type": "hello", "token": board.viewer_token}))
+    flooder = subprocess.Popen(
+        [sys.executable, "-m", "bench.flood", url, board.facilitator_token, str(rate), str(seconds)]
+    )
+
+    async def finish() -> list[str]:
+        peak = server.rss_kib()
+        await asyncio.to_thread(flooder.wait)
+        try:  # what the slow reader was sent, and whether the server cut it off
+            async with asyncio.timeout(2):
+                async for _ in slow:
+                    pass
+        except TimeoutError:
+            pass
+        closed = f"closed with {slow.close_code}" if slow.close_code else "not cut off"
+        async with connect(url, max_size=None) as again:
+            await again.send(json.dumps({"type": "hello", "token": board.viewer_token}))
+            welcome = json.loads(await again.recv())
+        return [
+            f"slow reader {closed}; it came back with a {welcome['type']} at seq {welcome['seq']}",
+            f"flooder sent {rate:.0f} ops/s for {seconds:.0f} s; server RSS {peak / 1024:.0f} MiB",
+        ]
+
+    return finish

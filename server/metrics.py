@@ -1,0 +1,48 @@
+"""Prometheus metrics (prometheus-client), served at /metrics.
+
+With several workers the supervisor sets PROMETHEUS_MULTIPROC_DIR before any worker starts,
+every worker writes its figures there, and whichever worker answers /metrics adds them all
+up: a scrape through the load balancer sees the whole server, not one worker at random.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+CONNECTIONS = Gauge("planche_connections", "Open board WebSockets.", multiprocess_mode="livesum")
+BOARDS = Gauge("planche_boards_open", "Boards loaded in memory.", multiprocess_mode="livesum")
+OPS = Counter("planche_ops", "Ops stored, by outcome (applied or no-op).", ["outcome"])
+ACK_SECONDS = Histogram(
+    "planche_ack_seconds",
+    "From an op's arrival to its ack: ordering, applying and the durable commit.",
+    buckets=_LATENCY_BUCKETS,
+)
+FANOUT_SECONDS = Histogram(
+    "planche_fanout_seconds",
+    "Queueing a committed batch for every connection of its board (this worker's).",
+    buckets=_LATENCY_BUCKETS,
+)
+ERRORS = Counter("planche_errors", "Errors sent to clients, by code.", ["code"])
+STORE_FAILURES = Counter("planche_store_failures", "Commits the store refused or failed.")
+BROKER_FAILURES = Counter("planche_broker_failures", "Publishes that did not reach the broker.")
+
+
+def render() -> tuple[bytes, str]:
+    """The metrics page and its content type."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(), CONTENT_TYPE_LATEST

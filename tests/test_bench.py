@@ -1,0 +1,29 @@
+"""The load benchmark's harness keeps working: `python -m bench --quick` runs every scenario
+against real servers and reports them. No timing is asserted here (docs/performance.md has
+the figures); what is asserted is what a broken harness or server would change: every
+scenario reports, and every op reached every client."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT, timeout
+
+
+def test_quick_benchmark_runs_every_scenario() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout(180),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = done.stdout.splitlines()
+    for scenario in ("S0", "S1 one room, 5", "S1 one room, 20", "S3", "S5", "S6", "S7"):
+        assert any(r.startswith(scenario) for r in rows), f"{scenario} missing:\n{done.stdout}"
+    reach = [r.split()[-2] for r in rows if " reach " in f" {r} "]
+    assert reach and all(v == "1.00" for v in reach), done.stdout
