@@ -99,6 +99,16 @@ async def _schedule(rate: float, count: int, send: Callable[[int, float], None])
         send(k, due)
 
 
+async def _until_delivered(run: Run, pending: set[asyncio.Task[Any]]) -> None:
+    """Until every send is answered and every client has every op (30 s at most)."""
+    try:
+        async with asyncio.timeout(30):
+            while pending or run.delivered < run.expected:
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        run.notes.append("some ops were not delivered within 30 s")
+
+
 async def planche_fanout(
     server: Process,
     urls: list[str],
@@ -156,12 +166,7 @@ async def planche_fanout(
 
     meter = _Meter(server)
     await _schedule(rate, run.ops, send)
-    try:
-        async with asyncio.timeout(30):
-            while pending or run.delivered < run.expected:
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        run.notes.append("some ops were not delivered within 30 s")
+    await _until_delivered(run, pending)
     meter.finish(run)
     if background is not None:
         run.notes.extend(await background())
@@ -188,7 +193,7 @@ async def relay_fanout(server: Process, clients: int, rate: float, seconds: floa
             run.fanout.append(now - body["t"])
 
     readers = [asyncio.create_task(reader(i)) for i in range(clients)]
-    sends: set[asyncio.Task[None]] = set()
+    sends: set[asyncio.Task[Any]] = set()
 
     def send(k: int, at: float) -> None:
         frame = json.dumps({"k": k, "t": at, "text": _PAD})
@@ -198,12 +203,7 @@ async def relay_fanout(server: Process, clients: int, rate: float, seconds: floa
 
     meter = _Meter(server)
     await _schedule(rate, run.ops, send)
-    try:
-        async with asyncio.timeout(30):
-            while run.delivered < run.expected:
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        run.notes.append("some messages were not delivered within 30 s")
+    await _until_delivered(run, sends)
     meter.finish(run)
     for ws in sockets:
         await ws.close()

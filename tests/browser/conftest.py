@@ -8,6 +8,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.browser.helpers import Browsing
+from tests.conftest import RunningServer
+
 CHROMIUM = os.environ.get("PLANCHE_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium tries to reach Google's services at start, which this closed
 # network refuses; --no-sandbox because CI runs as root.
@@ -28,3 +31,11 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def browsing(browser: Browser, server: RunningServer) -> Iterator[Browsing]:
+    """Browser contexts for one test, every request recorded; closed after it."""
+    opened = Browsing(browser, server)
+    yield opened
+    opened.close()

@@ -5,10 +5,9 @@ writing, and axe-core on every view."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
     PHONE,
@@ -26,13 +25,6 @@ from tests.browser.helpers import (
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browsing(browser: Browser, server: RunningServer) -> Iterator[Browsing]:
-    opened = Browsing(browser, server)
-    yield opened
-    opened.close()
 
 
 def create_board(page: Page, server: RunningServer, lang: str, method_label: str) -> None:

@@ -4,11 +4,10 @@ download a record as Word, look back at the board after an earlier change."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import docx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     Browsing,
@@ -21,13 +20,6 @@ from tests.browser.test_meeting import create_board
 from tests.conftest import RunningServer
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browsing(browser: Browser, server: RunningServer) -> Iterator[Browsing]:
-    opened = Browsing(browser, server)
-    yield opened
-    opened.close()
 
 
 def test_records_share_download_and_history(browsing: Browsing, server: RunningServer) -> None:
