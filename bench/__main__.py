@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import load, processes
+from bench import load, processes, scale
 from bench.commit import bare_sqlite
 
 
@@ -96,6 +96,33 @@ async def main(quick: bool) -> Report:
             server, [server.url], n7, rate, seconds, "S7", extra=_trouble(server, rate, seconds)
         )
         report.run(f"S7 slow + flood, {n7} clients", s7, s1[n7], "<= S1 p99 x 1.1")
+        server.stop()
+
+        # S2: many rooms, ramped to the knee; S4: a reconnect storm
+        server = processes.planche(f"sqlite:///{base / 's2.db'}")
+        steps = await scale.many_rooms(
+            server, [2, 4] if quick else [5, 10, 20, 40, 60, 80], 20.0, 5 if quick else 20
+        )
+        for step in steps:
+            acks = load.percentiles(step.acks)
+            name = f"S2 {step.rooms} rooms x {5 if quick else 20}"
+            # the ceiling: bare SQLite committing 50 rows at a time
+            report.add(name, "durable ops/s", step.durable, grouped, ">= 1200, >= 0.5 x")
+            report.add(name, "ack p99 ms", acks["p99"], None, "<= 100 (else: the knee)")
+            report.add(name, "generator / server CPU %", step.generator_cpu * 100,
+                       None, f"server {step.server_cpu * 100:.0f}%")  # fmt: skip
+        server.stop()
+        server = processes.planche(f"sqlite:///{base / 's4.db'}")
+        boards_n, per_board = (10, 10) if quick else (100, 20)
+        storm = await scale.reconnect_storm(server, server.restart, boards_n, per_board, 5)
+        times = load.percentiles(storm.times)
+        name = f"S4 storm {storm.connections} conns"
+        report.add(name, "resynced", storm.resynced, storm.connections, "all")
+        report.add(name, "lost", storm.lost, None, "0")
+        report.add(name, "all resynced s", times["max"] / 1000, None, "<= 10")
+        report.add(name, "resync p99 s", times["p99"] / 1000, None, "<= 5")
+        report.add(name, "store reads per reconnect", storm.store_reads / storm.connections,
+                   None, "O(1)")  # fmt: skip
         server.stop()
 
         # S6: two workers over Redis

@@ -30,6 +30,17 @@ class Process:
         self.ws_url = f"ws://127.0.0.1:{port}"
         # the log lives as long as the process; stop() closes it
         self.log = tempfile.NamedTemporaryFile(prefix="planche-bench-", suffix=".log")  # noqa: SIM115
+        self._args, self._ready = args, ready
+        self._start()
+
+    def restart(self) -> None:
+        """SIGKILL, as a crash, and the same server again on the same port and data."""
+        self.popen.kill()
+        self.popen.wait()
+        self._start()
+
+    def _start(self) -> None:
+        args, ready, port = self._args, self._ready, self.port
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.popen = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 30

@@ -35,6 +35,7 @@ FANOUT_SECONDS = Histogram(
     buckets=_LATENCY_BUCKETS,
 )
 ERRORS = Counter("planche_errors", "Errors sent to clients, by code.", ["code"])
+STORE_READS = Counter("planche_store_reads", "Reads from the store (each one query).")
 STORE_FAILURES = Counter("planche_store_failures", "Commits the store refused or failed.")
 BROKER_FAILURES = Counter("planche_broker_failures", "Publishes that did not reach the broker.")
 

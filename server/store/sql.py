@@ -28,6 +28,7 @@ from sqlmodel import col
 from server.board.apply import NoopReason, Record
 from server.board.ops import dump_op, parse_op
 from server.exceptions import DuplicateOp, StoreUnavailable
+from server.metrics import STORE_READS
 from server.store.base import (
     BoardRow,
     Credential,
@@ -123,6 +124,7 @@ class SqlStore(Store):
     # running blocking calls
 
     async def _read(self, fn: Callable[[], T]) -> T:
+        STORE_READS.inc()
         try:
             return await asyncio.to_thread(fn)
         except SQLAlchemyError as e:
