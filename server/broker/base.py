@@ -13,8 +13,9 @@ import abc
 from collections.abc import Callable
 from typing import Any
 
-# (origin, records): who published (a room's id) and the committed records in seq order
-Handler = Callable[[str, list[dict[str, Any]]], None]
+# (origin, message): who published (a room's id) and what: {"ops": committed records in seq
+# order} or {"presence": who is connected to that room, for the other workers' lists}
+Handler = Callable[[str, dict[str, Any]], None]
 
 
 class Subscription(abc.ABC):
@@ -40,9 +41,9 @@ class Broker(abc.ABC):
         return None
 
     @abc.abstractmethod
-    async def publish(self, board_id: str, origin: str, records: list[dict[str, Any]]) -> None:
-        """Send committed op records (wire form, seq order) to every subscriber of the board.
-        Raises BrokerUnavailable when they could not be sent (they are stored all the same)."""
+    async def publish(self, board_id: str, origin: str, message: dict[str, Any]) -> None:
+        """Send a message to every subscriber of the board. Raises BrokerUnavailable when it
+        could not be sent (ops are stored all the same)."""
 
     @abc.abstractmethod
     async def subscribe(self, board_id: str, handler: Handler) -> Subscription:

@@ -23,9 +23,9 @@ class MemoryBroker(Broker):
         super().__init__()
         self._handlers: defaultdict[str, list[Handler]] = defaultdict(list)
 
-    async def publish(self, board_id: str, origin: str, records: list[dict[str, Any]]) -> None:
+    async def publish(self, board_id: str, origin: str, message: dict[str, Any]) -> None:
         for handler in list(self._handlers.get(board_id, ())):
-            handler(origin, records)
+            handler(origin, message)
 
     async def subscribe(self, board_id: str, handler: Handler) -> Subscription:
         self._handlers[board_id].append(handler)

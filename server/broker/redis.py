@@ -87,8 +87,8 @@ class RedisBroker(Broker):
         if self._pubsub is None:
             raise BrokerUnavailable("the subscription to Redis is being restored")
 
-    async def publish(self, board_id: str, origin: str, records: list[dict[str, Any]]) -> None:
-        payload = json.dumps({"o": origin, "r": records}, separators=(",", ":"), ensure_ascii=False)
+    async def publish(self, board_id: str, origin: str, message: dict[str, Any]) -> None:
+        payload = json.dumps({"o": origin, "m": message}, separators=(",", ":"), ensure_ascii=False)
         try:
             await self.client.publish(_channel(board_id), payload)
         except (RedisError, OSError) as e:
@@ -154,9 +154,9 @@ class RedisBroker(Broker):
             return
         try:
             body = json.loads(message["data"])
-            origin, records = body["o"], body["r"]
+            origin, message_body = body["o"], body["m"]
         except (ValueError, KeyError, TypeError):
             log.error("ignored a malformed message on %s", channel)
             return
         for handler in list(self._handlers.get(channel[len(_CHANNEL) :], ())):
-            handler(origin, records)
+            handler(origin, message_body)

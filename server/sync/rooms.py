@@ -53,6 +53,8 @@ log = logging.getLogger("planche.rooms")
 _BATCH_MAX = 500
 IDLE_SECONDS = 600.0  # a room with no connection for this long is closed to free memory
 _PRESENCE_BATCH_SECONDS = 0.2  # presence changes within this window go out as one message
+_PRESENCE_HEARTBEAT = 10.0  # a room with connections tells the other workers this often
+_PRESENCE_EXPIRES = 25.0  # another worker's list unheard of this long is dropped (it died)
 
 
 class Peer(Protocol):
@@ -126,6 +128,10 @@ class Room:
         self._subscription: Subscription | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._presence_flush: asyncio.TimerHandle | None = None
+        self._heartbeat: asyncio.TimerHandle | None = None
+        # other workers' connections to this board: origin → (when heard, their peers)
+        self._remote_presence: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+        self._told: list[dict[str, Any]] | None = None  # what the other workers last heard
         self._shared: tuple[BoardState, dict[str, Any], str] | None = None
 
     @property
@@ -172,6 +178,11 @@ class Room:
             self._idle_check.cancel()
         if self._presence_flush is not None:
             self._presence_flush.cancel()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        if self._told:  # the other workers drop this worker's people at once
+            with contextlib.suppress(Exception):
+                await self._broker.publish(self.board.id, self.origin, {"presence": []})
         if self._subscription is not None:
             self._subscription.cancel()
         if self._task is not None:
@@ -258,6 +269,27 @@ class Room:
 
     def _send_presence(self) -> None:
         self._presence_flush = None
+        local = self._local_presence()
+        if local != self._told:
+            self._tell_presence(local)
+        now = time.monotonic()
+        for origin, (heard, _) in list(self._remote_presence.items()):
+            if now - heard > _PRESENCE_EXPIRES:
+                del self._remote_presence[origin]
+        peers: dict[str, PeerPresence] = {}
+        everyone = [p for _, remote in self._remote_presence.values() for p in remote]
+        for info in [*local, *everyone]:
+            entry = peers.get(info["participant_id"])
+            if entry is None:
+                entry = peers[info["participant_id"]] = PeerPresence(**info)
+            entry.typing = entry.typing or bool(info.get("typing"))
+            entry.area = entry.area or info.get("area")
+        frame = encode(Presence(peers=sorted(peers.values(), key=lambda p: p.name)))
+        for peer in list(self.peers):
+            peer.send(frame)
+
+    def _local_presence(self) -> list[dict[str, Any]]:
+        """Who is connected to this room, once per participant."""
         peers: dict[str, PeerPresence] = {}
         for peer, info in self.presence.items():
             known = self.state.participants.get(peer.participant_id)
@@ -269,9 +301,28 @@ class Room:
             entry.typing = entry.typing or bool(info.get("typing"))
             entry.area = entry.area or info.get("area")
             peers[peer.participant_id] = entry
-        frame = encode(Presence(peers=sorted(peers.values(), key=lambda p: p.name)))
-        for peer in list(self.peers):
-            peer.send(frame)
+        return [p.model_dump() for p in sorted(peers.values(), key=lambda p: p.participant_id)]
+
+    def _tell_presence(self, local: list[dict[str, Any]]) -> None:
+        """Publishes this room's people for the other workers, and again every heartbeat
+        while there are any, so that a worker that died drops out of everyone's list."""
+        self._told = local
+
+        async def publish() -> None:
+            with contextlib.suppress(BrokerUnavailable):
+                await self._broker.publish(self.board.id, self.origin, {"presence": local})
+
+        self._in_background(publish())
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
+        if local:
+            loop = asyncio.get_running_loop()
+            self._heartbeat = loop.call_later(_PRESENCE_HEARTBEAT, self._beat)
+
+    def _beat(self) -> None:
+        self._heartbeat = None
+        self._tell_presence(self._local_presence())
 
     # ops
 
@@ -377,7 +428,7 @@ class Room:
 
     async def _publish(self, records: list[dict[str, Any]]) -> None:
         try:
-            await self._broker.publish(self.board.id, self.origin, records)
+            await self._broker.publish(self.board.id, self.origin, {"ops": records})
         except BrokerUnavailable as e:
             BROKER_FAILURES.inc()
             # stored and acked; the other workers catch up from the store when it is back
@@ -442,9 +493,14 @@ class Room:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    def _on_published(self, origin: str, records: list[dict[str, Any]]) -> None:
-        if origin != self.origin and records:
+    def _on_published(self, origin: str, message: dict[str, Any]) -> None:
+        if origin == self.origin:
+            return
+        if records := message.get("ops"):
             self._queue.put_nowait(_Remote(records))
+        if (presence := message.get("presence")) is not None:
+            self._remote_presence[origin] = (time.monotonic(), presence)
+            self._presence_changed()
 
     def _fan_out(self, records: list[dict[str, Any]]) -> None:
         """One encoded frame for every peer of the board (per sender when some is hidden)."""

@@ -44,19 +44,19 @@ async def until(check: Any, what: str) -> None:
 
 
 async def test_batches_reach_every_subscriber_of_their_board_in_order(broker: Broker) -> None:
-    got: dict[str, list[tuple[str, list[dict[str, Any]]]]] = {"a": [], "b": [], "other": []}
+    got: dict[str, list[tuple[str, dict[str, Any]]]] = {"a": [], "b": [], "other": []}
     first = await broker.subscribe("board-1", lambda o, r: got["a"].append((o, r)))
     await broker.subscribe("board-1", lambda o, r: got["b"].append((o, r)))
     await broker.subscribe("board-2", lambda o, r: got["other"].append((o, r)))
-    sent = [[{"seq": i, "text": f"æøå {i}"}] for i in range(1, 21)]
-    for batch in sent:
-        await broker.publish("board-1", "worker-x", batch)
+    sent = [{"ops": [{"seq": i, "text": f"æøå {i}"}]} for i in range(1, 21)]
+    for message in sent:
+        await broker.publish("board-1", "worker-x", message)
     await until(lambda: len(got["a"]) == 20 and len(got["b"]) == 20, "all 20 batches")
-    assert got["a"] == got["b"] == [("worker-x", batch) for batch in sent]
+    assert got["a"] == got["b"] == [("worker-x", message) for message in sent]
     assert got["other"] == []
 
     first.cancel()
-    await broker.publish("board-1", "worker-x", [{"seq": 21}])
+    await broker.publish("board-1", "worker-x", {"ops": [{"seq": 21}]})
     await until(lambda: len(got["b"]) == 21, "the last batch")
     assert len(got["a"]) == 20  # a cancelled subscription hears nothing more
 
@@ -68,7 +68,7 @@ async def test_after_redis_restarts_the_broker_reconnects_and_asks_rooms_to_catc
     reconnected = asyncio.Event()
     broker.on_reconnect = reconnected.set
     await broker.start()
-    got: list[list[dict[str, Any]]] = []
+    got: list[dict[str, Any]] = []
     await broker.subscribe("board-1", lambda o, r: got.append(r))
     try:
         redis_server.stop()
@@ -78,8 +78,8 @@ async def test_after_redis_restarts_the_broker_reconnects_and_asks_rooms_to_catc
         redis_server.start()
         async with asyncio.timeout(timeout(15)):
             await reconnected.wait()
-        await broker.publish("board-1", "w", [{"seq": 1}])  # subscribed again, by itself
-        await until(lambda: got == [[{"seq": 1}]], "a batch after the restart")
+        await broker.publish("board-1", "w", {"ops": [{"seq": 1}]})  # subscribed again
+        await until(lambda: got == [{"ops": [{"seq": 1}]}], "a batch after the restart")
         await broker.ping()
     finally:
         await broker.stop()

@@ -87,6 +87,26 @@ async def test_clients_on_two_workers_see_one_board(cluster: Cluster) -> None:
         assert len(fac.state.notes) == 20
 
 
+async def test_who_is_present_is_shared_across_workers(cluster: Cluster) -> None:
+    one, two = cluster.urls
+    board = await create_board(one, "Presence", name="Mette")
+    joined = await join_board(two, board.join_code, "Ida")
+
+    def names(client: BoardClient) -> set[str]:
+        return {p["name"] for p in client.peers}
+
+    async def until(check: Any) -> None:
+        async with asyncio.timeout(timeout(10)):
+            while not check():
+                await asyncio.sleep(0.02)
+
+    async with BoardClient(one, board.id, board.facilitator_token) as mette:
+        async with BoardClient(two, board.id, joined.token) as ida:
+            # each is on another worker; both lists hold both people
+            await until(lambda: names(mette) == names(ida) == {"Mette", "Ida"})
+        await until(lambda: names(mette) == {"Mette"})  # Ida left, on the other worker
+
+
 async def test_a_worker_killed_mid_write_loses_no_acked_op(cluster: Cluster) -> None:
     one, two = cluster.urls
     board = await create_board(one, "Kill a worker")
