@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from bench.load import _PAD, percentiles
 from bench.processes import Process, own_cpu_seconds
@@ -187,7 +187,7 @@ async def reconnect_storm(
                         storm.lost += 1
                     storm.times.append(time.perf_counter() - started)
                     return
-            except (OSError, ConnectionClosed, TimeoutError):
+            except (OSError, ConnectionClosed, InvalidHandshake, TimeoutError):
                 await asyncio.sleep(delay * random.uniform(0.5, 1.0))
                 delay = min(1.0, delay * 2)
         storm.lost += 1
