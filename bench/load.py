@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 
 from bench.processes import Process, own_cpu_seconds
 from board_client import BoardClient, create_board, fetch_board, join_board
@@ -109,6 +109,9 @@ async def _until_delivered(run: Run, pending: set[asyncio.Task[Any]]) -> None:
         run.notes.append("some ops were not delivered within 30 s")
 
 
+_WRITERS = 5  # BoardClients that write (with replicas); the other clients only listen
+
+
 async def planche_fanout(
     server: Process,
     urls: list[str],
@@ -118,7 +121,9 @@ async def planche_fanout(
     name: str,
     extra: Callable[[str, Any], Any] | None = None,
 ) -> Run:
-    """`clients` BoardClients on one board (spread over `urls`), each writing in turn."""
+    """`clients` clients on one board (spread over `urls`): up to five `BoardClient`s write
+    in turn, and the rest listen on the protocol without a replica, so that 70 clients do
+    not cost the generator 70 applies of every op."""
     board = await create_board(urls[0], name)
     tokens = [board.facilitator_token]
     for i in range(1, clients):
@@ -128,30 +133,50 @@ async def planche_fanout(
     seen: list[set[str]] = [set() for _ in range(clients)]
     last_seq = [0] * clients
 
-    def listener(i: int) -> Callable[[list[Record]], None]:
-        def on_ops(records: list[Record]) -> None:
+    def arrived(i: int, seq: int, kind: str, note_id: str | None, now: float) -> None:
+        if seq < last_seq[i]:
+            run.out_of_order += 1
+        last_seq[i] = max(last_seq[i], seq)
+        if kind != "note.add" or note_id is None or (sent := due.get(note_id)) is None:
+            return
+        if note_id in seen[i]:
+            run.duplicated += 1
+            return
+        seen[i].add(note_id)
+        run.delivered += 1
+        run.fanout.append(now - sent)
+
+    def on_ops(i: int) -> Callable[[list[Record]], None]:
+        def records(batch: list[Record]) -> None:
             now = time.perf_counter()
-            for r in records:
-                if r.seq < last_seq[i]:
-                    run.out_of_order += 1
-                last_seq[i] = max(last_seq[i], r.seq)
-                if r.op.kind != "note.add" or (sent := due.get(r.op.note.id)) is None:
-                    continue
-                if r.op.note.id in seen[i]:
-                    run.duplicated += 1
-                    continue
-                seen[i].add(r.op.note.id)
-                run.delivered += 1
-                run.fanout.append(now - sent)
+            for r in batch:
+                note_id = r.op.note.id if r.op.kind == "note.add" else None
+                arrived(i, r.seq, r.op.kind, note_id, now)
 
-        return on_ops
+        return records
 
+    async def listen(i: int, ws: ClientConnection) -> None:
+        async for frame in ws:
+            now = time.perf_counter()
+            message = json.loads(frame)
+            for r in message.get("ops") or []:
+                op = r["op"]
+                arrived(i, r["seq"], op["kind"], op.get("note", {}).get("id"), now)
+
+    writers = min(clients, _WRITERS)
     opened = [
-        BoardClient(urls[i % len(urls)], board.id, token, on_ops=listener(i))
-        for i, token in enumerate(tokens)
+        BoardClient(urls[i % len(urls)], board.id, tokens[i], on_ops=on_ops(i))
+        for i in range(writers)
     ]
     for c in opened:
         await c.start()
+    listeners: list[tuple[ClientConnection, asyncio.Task[None]]] = []
+    for i in range(writers, clients):
+        url = urls[i % len(urls)].replace("http", "ws", 1) + f"/ws/boards/{board.id}"
+        ws = await connect(url, compression=None, max_size=None)
+        await ws.send(json.dumps({"type": "hello", "token": tokens[i]}))
+        await ws.recv()  # the welcome
+        listeners.append((ws, asyncio.create_task(listen(i, ws))))
     background = await extra(board.id, board) if extra else None
     pending: set[asyncio.Task[Any]] = set()
 
@@ -159,7 +184,7 @@ async def planche_fanout(
         note_id = f"b{k}"
         due[note_id] = at
         op = {"kind": "note.add", "note": {"id": note_id, "area": "main", "text": f"{k} {_PAD}"}}
-        task = asyncio.create_task(opened[k % clients].send_op(op))
+        task = asyncio.create_task(opened[k % writers].send_op(op))
         task.add_done_callback(lambda t: run.acks.append(time.perf_counter() - at))
         pending.add(task)
         task.add_done_callback(pending.discard)
@@ -172,6 +197,9 @@ async def planche_fanout(
         run.notes.extend(await background())
     for c in opened:
         await c.close()
+    for ws, task in listeners:
+        await ws.close()
+        task.cancel()
     return run
 
 
