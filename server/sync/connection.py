@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -51,7 +52,10 @@ class Connection:
         self.last_seq = 0
         self.room: Room | None = None
         self._queue_max = queue_max  # enforced in send(); the queue itself must take the close
-        self._out: asyncio.Queue[str | None] = asyncio.Queue()
+        # frames waiting for the socket (None: close); a deque and one future for the waiting
+        # writer cost a fraction of an asyncio.Queue, and a server holds thousands of these
+        self._out: deque[str | None] = deque()
+        self._wakeup: asyncio.Future[None] | None = None
         self._closing = False
 
     def deliver(self, first_seq: int, last_seq: int, frame: str) -> None:
@@ -72,11 +76,16 @@ class Connection:
     def send(self, frame: str) -> None:
         if self._closing:
             return
-        if self._out.qsize() >= self._queue_max:
+        if len(self._out) >= self._queue_max:
             log.warning("closing slow connection of %s", self.participant_id)
             self.close(CLOSE_TRY_AGAIN, "too slow; resume", drop_backlog=True)
             return
-        self._out.put_nowait(frame)
+        self._push(frame)
+
+    def _push(self, item: str | None) -> None:
+        self._out.append(item)
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
 
     def close(self, code: int, reason: str, *, drop_backlog: bool = False) -> None:
         """Queue nothing more; close once the queued frames are sent (or dropped: a client
@@ -85,12 +94,19 @@ class Connection:
             return
         self._closing = True
         self._close_code, self._close_reason = code, reason
-        while drop_backlog and not self._out.empty():
-            self._out.get_nowait()
-        self._out.put_nowait(None)
+        if drop_backlog:
+            self._out.clear()
+        self._push(None)
 
     async def write_loop(self) -> None:
-        while (frame := await self._out.get()) is not None:
+        while True:
+            while not self._out:
+                self._wakeup = asyncio.get_running_loop().create_future()
+                await self._wakeup
+                self._wakeup = None
+            frame = self._out.popleft()
+            if frame is None:
+                break
             await self.websocket.send_text(frame)
         with contextlib.suppress(Exception):
             await self.websocket.close(self._close_code, self._close_reason)
