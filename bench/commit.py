@@ -26,17 +26,22 @@ from server.store.sql import SqlStore
 _TEXT = "x" * 200
 
 
-def bare_sqlite(path: Path, ops: int, per_commit: int) -> float:
+def bare_sqlite(path: Path, ops: int, per_commit: int, times: list[float] | None = None) -> float:
+    """Ops per second of a bare WAL writer with synchronous=FULL; each commit's duration is
+    appended to `times` when given (the floor under any durable ack)."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
     db.execute("CREATE TABLE ops (board TEXT, seq INTEGER, body TEXT, PRIMARY KEY (board, seq))")
     start = time.perf_counter()
     for first in range(0, ops, per_commit):
+        began = time.perf_counter()
         db.execute("BEGIN")
         for seq in range(first, min(ops, first + per_commit)):
             db.execute("INSERT INTO ops VALUES ('b', ?, ?)", (seq, _TEXT))
         db.execute("COMMIT")
+        if times is not None:
+            times.append(time.perf_counter() - began)
     elapsed = time.perf_counter() - start
     db.close()
     return ops / elapsed

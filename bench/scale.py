@@ -8,6 +8,7 @@ frames, a writer sends note ops on an open-loop schedule and times their acks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import re
@@ -204,3 +205,30 @@ def _metric(server: Process, name: str) -> float:
         page = response.read().decode()
     found = re.search(rf"^{name} ([0-9.e+]+)$", page, re.M)
     return float(found.group(1)) if found else 0.0
+
+
+async def relay_storm(server: Process, connections: int) -> list[float]:
+    """S4's baseline: as many bare connections to the relay, the relay killed and started
+    again, every client reconnecting with the same backoff: the times to be back."""
+    opened = [await connect(server.ws_url, compression=None) for _ in range(connections)]
+    started = time.perf_counter()
+    times: list[float] = []
+
+    async def back() -> None:
+        delay = 0.05
+        while time.perf_counter() - started < 30:
+            try:
+                async with connect(server.ws_url, compression=None, open_timeout=10) as ws:
+                    await ws.send("{}")
+                    await ws.recv()  # the relay echoes it: a round trip through the new server
+                    times.append(time.perf_counter() - started)
+                    return
+            except (OSError, ConnectionClosed, InvalidHandshake, TimeoutError):
+                await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+                delay = min(1.0, delay * 2)
+
+    await asyncio.gather(asyncio.to_thread(server.restart), *(back() for _ in opened))
+    for ws in opened:
+        with contextlib.suppress(Exception):
+            await ws.close()
+    return times
