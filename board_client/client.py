@@ -323,9 +323,10 @@ class BoardClient:
         code, text, op_id = message.get("code", ""), message.get("message", ""), message.get("id")
         if code == "unauthorized":
             raise Unauthorized(text)
-        if code == "unavailable":
-            # the server could not store it (its database is away): the op stays in the
-            # outbox and goes again in a moment, and at every reconnect
+        if code in ("unavailable", "rate_limited"):
+            # the server could not store it (its database is away) or this client sent too
+            # much at once: the op stays in the outbox and goes again in a moment, and at
+            # every reconnect
             if op_id is not None:
                 self._resend_later(op_id)
             return

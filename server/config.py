@@ -127,6 +127,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Messages waiting for one slow connection before it is closed (it then resumes).",
     ),
     Setting(
+        "op_rate",
+        50.0,
+        _positive_float,
+        "Ops per second one connection may send, sustained; more are refused with "
+        "rate_limited (the client sends them again a moment later).",
+    ),
+    Setting(
+        "op_burst",
+        200,
+        _positive_int,
+        "Ops one connection may send at once before op_rate applies.",
+    ),
+    Setting(
         "hello_timeout",
         10.0,
         _positive_float,
@@ -161,6 +174,8 @@ class Config:
     resume_max_ops: int = 1000
     snapshot_every: int = 500
     send_queue_max: int = 1000
+    op_rate: float = 50.0
+    op_burst: int = 200
     hello_timeout: float = 10.0
     join_attempts_per_minute: int = 10
     methods_dir: str = ""

@@ -90,8 +90,10 @@ export class Connection {
       case "error":
         if (message.code === "unauthorized") {
           this.stopped = true;
-        } else if (message.id && message.code !== "unavailable") {
-          this.drop(message.id); // refused for good; "unavailable" is sent again later
+        } else if (message.id && (message.code === "unavailable" || message.code === "rate_limited")) {
+          this.resendSoon(message.id); // not stored this time: kept, and sent again soon
+        } else if (message.id) {
+          this.drop(message.id); // refused for good
         }
         this.handlers.error(message);
         break;
@@ -120,6 +122,13 @@ export class Connection {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify({ type: "presence", ...update }));
     }
+  }
+
+  resendSoon(id) {
+    setTimeout(() => {
+      const entry = this.outbox.find((e) => e.id === id);
+      if (entry && this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(entry));
+    }, 1000 + Math.random() * 1000);
   }
 
   drop(id) {

@@ -32,6 +32,7 @@ from server.config import Config
 from server.ids import hash_token
 from server.metrics import CONNECTIONS, ERRORS
 from server.store.base import Store
+from server.sync.limits import TokenBucket
 from server.sync.rooms import Room, Rooms, ops_frame
 
 log = logging.getLogger("planche.connection")
@@ -161,7 +162,7 @@ async def serve_board_socket(
     writer = asyncio.create_task(conn.write_loop())
     CONNECTIONS.inc()
     try:
-        await _read_loop(websocket, conn, room)
+        await _read_loop(websocket, conn, room, TokenBucket(config.op_rate, config.op_burst))
     finally:
         CONNECTIONS.dec()
         room.detach(conn)
@@ -194,7 +195,9 @@ def _frame(message: Any) -> str | bytes:
     return text if text is not None else message.get("bytes") or b""
 
 
-async def _read_loop(websocket: WebSocket, conn: Connection, room: Room) -> None:
+async def _read_loop(
+    websocket: WebSocket, conn: Connection, room: Room, bucket: TokenBucket
+) -> None:
     slots = asyncio.Semaphore(_MAX_OPS_IN_FLIGHT)
     tasks: set[asyncio.Task[None]] = set()
     while True:
@@ -207,6 +210,13 @@ async def _read_loop(websocket: WebSocket, conn: Connection, room: Room) -> None
             conn.send(error_frame(e))
             continue
         if isinstance(decoded, OpMessage):
+            if not bucket.take():
+                text = (
+                    f"Too many changes at once (at most {bucket.rate:g} a second). This one was "
+                    "not applied; send it again in a moment."
+                )
+                conn.send(error_frame(ProtocolError(ErrorCode.RATE_LIMITED, text, decoded.id)))
+                continue
             await slots.acquire()
             task = asyncio.create_task(_submit(conn, room, decoded))
             tasks.add(task)

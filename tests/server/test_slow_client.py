@@ -24,7 +24,8 @@ pytestmark = pytest.mark.anyio
 async def test_client_that_stops_reading_is_cut_off_and_writers_go_on(
     tmp_path: Path, peers: Peers
 ) -> None:
-    running = RunningServer(tmp_path, ("--send-queue-max", "20"))
+    # the writer floods on purpose: no op limit here, the slow reader is what is tested
+    running = RunningServer(tmp_path, ("--send-queue-max", "20", "--op-burst", "1000000"))
     running.start()
     try:
         board = await new_board(running)
