@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -19,18 +21,21 @@ from server.board.protocol import json_schema
 from server.broker import open_broker
 from server.config import Config
 from server.exceptions import BrokerUnavailable, StoreUnavailable
-from server.http import boards, methods, networks, pages, records
+from server.http import boards, methods, networks, openapi, pages, privacy, records
 from server.http.errors import HANDLERS
 from server.http.headers import SecurityHeaders
-from server.http.ratelimit import FailureLimiter
+from server.http.ratelimit import JoinGuard
 from server.services import Services
 from server.store import open_store
 from server.sync.connection import serve_board_socket
+from server.sync.limits import AddressCounter
 from server.sync.rooms import Rooms
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "board_client" / "web"
 # called when the process is told to stop (SIGTERM), before uvicorn closes connections
 DRAIN_HOOKS: list[Callable[[], None]] = []
+_SWEEP_SECONDS = 3600.0
+log = logging.getLogger("planche.app")
 
 
 def _services(request: Request | WebSocket) -> Services:
@@ -83,7 +88,19 @@ async def board_socket(websocket: WebSocket) -> None:
         services.rooms,
         services.store,
         services.config,
+        services.connections,
     )
+
+
+async def _sweep_forever(services: Services) -> None:
+    """Boards past their retention time are deleted at start and then every hour."""
+    while True:
+        try:
+            if deleted := await privacy.sweep_expired(services):
+                log.info("deleted %d boards past their retention time", len(deleted))
+        except StoreUnavailable as e:
+            log.warning("retention sweep failed, tried again later: %s", e)
+        await asyncio.sleep(_SWEEP_SECONDS)
 
 
 def app_from_environment() -> Starlette:
@@ -106,11 +123,19 @@ def create_app(config: Config) -> Starlette:
         rooms = Rooms(store, broker, config)
         DRAIN_HOOKS.append(rooms.drain)
         app.state.services = Services(
-            config, store, broker, rooms, FailureLimiter(config.join_attempts_per_minute), catalogue
+            config,
+            store,
+            broker,
+            rooms,
+            JoinGuard(config),
+            catalogue,
+            AddressCounter(config.connections_per_address),
         )
+        sweeper = asyncio.create_task(_sweep_forever(app.state.services))
         try:
             yield
         finally:
+            sweeper.cancel()
             DRAIN_HOOKS.remove(rooms.drain)
             await rooms.close()
             await broker.stop()
@@ -125,6 +150,7 @@ def create_app(config: Config) -> Starlette:
         Route("/api/i18n/{lang}.json", pages.messages),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/openapi.json", openapi.openapi_json),
         Route("/metrics", metrics_page),
         Route("/api/protocol.schema.json", protocol_schema),
         Route("/api/methods", methods.list_methods),
@@ -134,7 +160,22 @@ def create_app(config: Config) -> Starlette:
         Route("/api/networks/{network_id}", networks.get_network),
         Route("/api/networks/{network_id}/meetings", networks.add_meeting, methods=["POST"]),
         Route("/api/boards/import", records.import_board, methods=["POST"]),
-        Route("/api/boards/{board_id}", boards.get_board),
+        Route("/api/boards/{board_id}", boards.get_board, methods=["GET"]),
+        Route("/api/boards/{board_id}", privacy.delete_board, methods=["DELETE"]),
+        Route("/api/boards/{board_id}", privacy.update_board, methods=["PATCH"]),
+        Route("/api/boards/{board_id}/join-code", boards.rotate_join_code, methods=["POST"]),
+        Route(
+            "/api/boards/{board_id}/participants/{participant_id}",
+            boards.remove_participant,
+            methods=["DELETE"],
+        ),
+        Route("/api/boards/{board_id}/anonymise", privacy.anonymise_board, methods=["POST"]),
+        Route("/api/boards/{board_id}/me", privacy.my_data, methods=["GET"]),
+        Route(
+            "/api/boards/{board_id}/me/authorship",
+            privacy.forget_my_authorship,
+            methods=["DELETE"],
+        ),
         Route("/api/boards/{board_id}/records", records.save_record, methods=["POST"]),
         Route("/api/boards/{board_id}/records", records.list_records),
         Route("/api/boards/{board_id}/history", records.history),

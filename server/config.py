@@ -152,6 +152,60 @@ SETTINGS: tuple[Setting, ...] = (
         "Wrong join codes one address may try per minute before it gets 429.",
     ),
     Setting(
+        "join_lockout_after",
+        30,
+        _positive_int,
+        "Wrong join codes one address may try within an hour before joining from it is locked "
+        "for join_lockout_minutes.",
+    ),
+    Setting(
+        "join_lockout_minutes",
+        60,
+        _positive_int,
+        "Minutes an address stays locked out after join_lockout_after wrong codes.",
+    ),
+    Setting(
+        "joins_per_code_per_minute",
+        120,
+        _positive_int,
+        "Joins one board's code takes per minute before further joins get 429 for a moment.",
+    ),
+    Setting(
+        "connections_per_address",
+        200,
+        _positive_int,
+        "Open WebSockets one client address may hold; more are refused with HTTP 429. A "
+        "meeting room behind one router shares an address, hence the generous default.",
+    ),
+    Setting(
+        "ping_interval",
+        15.0,
+        _positive_float,
+        "Seconds between the server's WebSocket pings.",
+    ),
+    Setting(
+        "ping_timeout",
+        15.0,
+        _positive_float,
+        "Seconds a client has to answer a ping before its connection is closed; with "
+        "ping_interval, a dead connection is dropped within 30 s.",
+    ),
+    Setting(
+        "forwarded_allow_ips",
+        "",
+        str,
+        "Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (127.0.0.1 for nginx on the same host). Empty: none; "
+        "then every client behind a proxy has the proxy's address.",
+    ),
+    Setting(
+        "retention_days",
+        180,
+        _positive_int,
+        "Days after a board's last change when it is deleted with everything it holds "
+        "(ops, snapshots, records, participants); a facilitator may set another time per board.",
+    ),
+    Setting(
         "methods_dir",
         "",
         _directory,
@@ -178,6 +232,14 @@ class Config:
     op_burst: int = 200
     hello_timeout: float = 10.0
     join_attempts_per_minute: int = 10
+    join_lockout_after: int = 30
+    join_lockout_minutes: int = 60
+    joins_per_code_per_minute: int = 120
+    connections_per_address: int = 200
+    ping_interval: float = 15.0
+    ping_timeout: float = 15.0
+    forwarded_allow_ips: str = ""
+    retention_days: int = 180
     methods_dir: str = ""
 
 

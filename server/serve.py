@@ -82,9 +82,12 @@ def _uvicorn_config(config: Config) -> uvicorn.Config:
         ws="websockets-sansio",
         ws_max_size=MAX_MESSAGE_BYTES,  # a bigger frame closes the connection with 1009
         ws_per_message_deflate=False,  # compression costs CPU per client and invites bombs
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
-        proxy_headers=False,
+        ws_ping_interval=config.ping_interval,
+        ws_ping_timeout=config.ping_timeout,
+        # the client's address and scheme from a trusted proxy only: a forged
+        # X-Forwarded-For would dodge the per-address limits
+        proxy_headers=bool(config.forwarded_allow_ips),
+        forwarded_allow_ips=config.forwarded_allow_ips or None,
         timeout_graceful_shutdown=5,
     )
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from facilitation_methods import Method
 from server.broker.base import Broker
 from server.config import Config
-from server.http.ratelimit import FailureLimiter
+from server.http.ratelimit import JoinGuard
 from server.store.base import Store
+from server.sync.limits import AddressCounter
 from server.sync.rooms import Rooms
 
 
@@ -18,5 +19,6 @@ class Services:
     store: Store
     broker: Broker
     rooms: Rooms
-    join_limiter: FailureLimiter
+    join_guard: JoinGuard
     methods: dict[str, Method]
+    connections: AddressCounter

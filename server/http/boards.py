@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from facilitation_methods import Method
 from server.board.ops import PROMPT_MAX, TITLE_MAX, JoiningParticipant, ParticipantJoin
@@ -24,6 +24,7 @@ from server.board.state import (
 )
 from server.board.views import view_state
 from server.http.errors import ApiError, read_json
+from server.http.ratelimit import Refused
 from server.ids import (
     hash_token,
     new_board_id,
@@ -211,21 +212,24 @@ def _areas(
 async def join_board(request: Request) -> JSONResponse:
     services = _services(request)
     address = request.client.host if request.client else "unknown"
-    if (wait := services.join_limiter.retry_after(address)) is not None:
+    guard = services.join_guard
+    try:
+        guard.check_address(address)
+        body = await read_json(request, Join)
+        name = body.name.strip()
+        if not name:
+            raise ApiError(422, "invalid", "Field 'name': write the name others will see.")
+        code = normalize_join_code(body.code)
+        guard.check_code(code)
+    except Refused as e:
         raise ApiError(
-            429,
-            "rate_limited",
-            f"Too many wrong codes from this address. Try again in {wait} seconds.",
-            {"Retry-After": str(wait)},
-        )
-    body = await read_json(request, Join)
-    name = body.name.strip()
-    if not name:
-        raise ApiError(422, "invalid", "Field 'name': write the name others will see.")
-    board = await services.store.find_board_by_code(normalize_join_code(body.code))
+            429, "rate_limited", e.message, {"Retry-After": str(e.retry_after)}
+        ) from None
+    board = await services.store.find_board_by_code(code)
     if board is None:
-        services.join_limiter.failed(address)
+        guard.failed(address)
         raise ApiError(404, "not_found", "No board has that code. Check it and try again.")
+    guard.joined(code)
     room = await services.rooms.get(board.id)
     if room is None:
         raise ApiError(404, "not_found", "That board no longer exists.")
@@ -269,3 +273,32 @@ async def get_board(request: Request) -> JSONResponse:
     return JSONResponse(
         {"id": board_id, "seq": state.seq, "epoch": room.epoch, "state": state.to_json()}
     )
+
+
+async def rotate_join_code(request: Request) -> JSONResponse:
+    """The facilitator gives the board a new code; the old one opens nothing any more
+    (tokens already handed out keep working: remove a participant to end theirs)."""
+    services = _services(request)
+    _, room = await board_credential(request, services, facilitator=True)
+    code = new_join_code()
+    board_id = room.board.id
+    # every screen reloads the board and so shows the new code
+    await services.rooms.reset(
+        board_id, lambda: services.store.set_join_code(board_id, code), "new join code"
+    )
+    return JSONResponse({"join_code": code, "urls": {"join": f"/?code={code}"}})
+
+
+async def remove_participant(request: Request) -> Response:
+    """The facilitator removes a participant: their token is revoked and their connections
+    closed. Their notes stay (anonymise the board to take their name off them)."""
+    services = _services(request)
+    _, room = await board_credential(request, services, facilitator=True)
+    participant_id = request.path_params["participant_id"]
+    who = room.state.participants.get(participant_id)
+    if who is not None and who.role == "facilitator":
+        raise ApiError(422, "invalid", "The facilitator cannot be removed from their own board.")
+    if not await services.store.remove_participant(room.board.id, participant_id):
+        raise ApiError(404, "not_found", f"This board has no participant {participant_id!r}.")
+    await services.rooms.revoke(room.board.id, participant_id)
+    return Response(status_code=204)

@@ -34,8 +34,16 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+# what an HTML form on another site can send without the browser asking first (CORS): a
+# JSON API that refuses them cannot be driven by cross-site requests
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+
+
 async def read_json(request: Request, model: type[M]) -> M:
     """The request body as `model`, or an ApiError naming the bad field."""
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind in _FORM_TYPES:
+        raise ApiError(415, "invalid", f"Send the body as application/json, not {kind}.")
     try:
         data: Any = await request.json()
     except ValueError:

@@ -47,7 +47,14 @@ def _render(
         status_code=context.get("status_code", 200),
     )
     if switch in i18n.LANGUAGES:
-        response.set_cookie(_LANG_COOKIE, switch, max_age=365 * 86400, samesite="lax")
+        response.set_cookie(
+            _LANG_COOKIE,
+            switch,
+            max_age=365 * 86400,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            httponly=True,
+        )
     return response
 
 

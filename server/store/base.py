@@ -8,6 +8,7 @@ acknowledged; ops appended at the same moment, from any board, share one commit.
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ class BoardRow:
     created_at: float  # seconds since the epoch, UTC
     network_id: str | None = None  # the learning network this board is a meeting of
     meeting_no: int | None = None  # its place in the network's series, from 1
+    retention_days: int | None = None  # None: the server's retention_days setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,11 @@ class Credential:
     board_id: str
     participant_id: str
     role: Role
+
+
+# Rewrites one JSON value of the board's history (an op record or a state) into another;
+# see server/board/privacy.py
+Rewrite = Callable[[Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,3 +174,35 @@ class Store(abc.ABC):
         self, board: BoardRow, snapshots: list[Snapshot], ops: list[StoredOp]
     ) -> None:
         """A whole board from an archive, in one transaction; DuplicateOp if its id is taken."""
+
+    # board life cycle: privacy, revocation, retention
+
+    @abc.abstractmethod
+    async def delete_board(self, board_id: str) -> bool:
+        """Remove the board and everything it holds (ops, snapshots and records, credentials)
+        in one transaction, leaving no readable copy in the store's files; False if there was
+        no such board."""
+
+    @abc.abstractmethod
+    async def set_join_code(self, board_id: str, join_code: str) -> None:
+        """The board's new join code; the old one opens nothing any more."""
+
+    @abc.abstractmethod
+    async def set_retention(self, board_id: str, days: int | None) -> None: ...
+
+    @abc.abstractmethod
+    async def remove_participant(self, board_id: str, participant_id: str) -> bool:
+        """Revoke the participant's token; False if the board has no such participant."""
+
+    @abc.abstractmethod
+    async def expired_boards(self, now: float, default_days: int) -> list[str]:
+        """Boards whose last change (or creation) is older than their retention time."""
+
+    @abc.abstractmethod
+    async def rewrite_board(
+        self, board_id: str, rewrite: Rewrite, epoch: str, names: dict[str, str]
+    ) -> None:
+        """Rewrite the board's whole history in one transaction: every op record (as
+        `{"id", "by", "op"}`) and every snapshot's state goes through `rewrite`; the board
+        gets the new `epoch` (its clients load it afresh); `names` sets stored participant
+        names by id (the credentials' copy)."""

@@ -20,6 +20,7 @@ class BoardTable(SQLModel, table=True):
         default=None, foreign_key="networks.id", index=True, max_length=64
     )
     meeting_no: int | None = None
+    retention_days: int | None = None  # None: the server's retention_days
 
 
 class NetworkTable(SQLModel, table=True):

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, func, insert, select, text
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -34,6 +34,7 @@ from server.store.base import (
     Credential,
     NetworkRow,
     NewParticipant,
+    Rewrite,
     Snapshot,
     Store,
     StoredOp,
@@ -59,6 +60,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA synchronous=FULL")  # the WAL is fsynced at every commit
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # a deleted board is overwritten with zeros, not left readable in free pages
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -377,6 +380,123 @@ class SqlStore(Store):
 
         await self._write(write)  # a taken board id or join code: DuplicateOp
 
+    # board life cycle
+
+    async def delete_board(self, board_id: str) -> bool:
+        def write() -> bool:
+            with self.engine.begin() as c:
+                for table in (OpTable, SnapshotTable, ParticipantTable):
+                    c.execute(delete(table).where(col(table.board_id) == board_id))
+                gone = c.execute(delete(BoardTable).where(col(BoardTable.id) == board_id))
+            self.commits += 1
+            if self.url.get_backend_name() == "sqlite":
+                # the WAL still holds the deleted pages until they are checkpointed
+                with self.engine.connect() as c:
+                    c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            return bool(gone.rowcount)
+
+        return await self._write(write)
+
+    async def set_join_code(self, board_id: str, join_code: str) -> None:
+        await self._update_board(board_id, join_code=join_code)
+
+    async def set_retention(self, board_id: str, days: int | None) -> None:
+        await self._update_board(board_id, retention_days=days)
+
+    async def _update_board(self, board_id: str, **values: Any) -> None:
+        def write() -> None:
+            with self.engine.begin() as c:
+                c.execute(update(BoardTable).where(col(BoardTable.id) == board_id).values(values))
+            self.commits += 1
+
+        await self._write(write)
+
+    async def remove_participant(self, board_id: str, participant_id: str) -> bool:
+        def write() -> bool:
+            where = (
+                col(ParticipantTable.board_id) == board_id,
+                col(ParticipantTable.id) == participant_id,
+            )
+            with self.engine.begin() as c:
+                gone = c.execute(delete(ParticipantTable).where(*where))
+            self.commits += 1
+            return bool(gone.rowcount)
+
+        return await self._write(write)
+
+    async def expired_boards(self, now: float, default_days: int) -> list[str]:
+        def read() -> list[str]:
+            last_op = (
+                select(col(OpTable.board_id), func.max(col(OpTable.at)).label("at"))
+                .group_by(col(OpTable.board_id))
+                .subquery()
+            )
+            query = select(
+                col(BoardTable.id),
+                col(BoardTable.created_at),
+                col(BoardTable.retention_days),
+                last_op.c.at,
+            ).outerjoin(last_op, last_op.c.board_id == col(BoardTable.id))
+            with self.engine.connect() as c:
+                rows = c.execute(query).all()
+            return [
+                board_id
+                for board_id, created, days, last in rows
+                if max(created, last or 0) + (days or default_days) * 86400 < now
+            ]
+
+        return await self._read(read)
+
+    async def rewrite_board(
+        self, board_id: str, rewrite: Rewrite, epoch: str, names: dict[str, str]
+    ) -> None:
+        def write() -> None:
+            with self.engine.begin() as c:
+                ops = c.execute(
+                    select(col(OpTable.seq), col(OpTable.op_id), col(OpTable.by), col(OpTable.op))
+                    .where(col(OpTable.board_id) == board_id)
+                    .order_by(col(OpTable.seq))
+                ).all()
+                for seq, op_id, by, op in ops:
+                    new = rewrite({"id": op_id, "by": by, "op": json.loads(op)})
+                    c.execute(
+                        update(OpTable)
+                        .where(col(OpTable.board_id) == board_id, col(OpTable.seq) == seq)
+                        .values(
+                            op_id=new["id"],
+                            by=new["by"],
+                            op=json.dumps(new["op"], ensure_ascii=False),
+                        )
+                    )
+                where = col(SnapshotTable.board_id) == board_id
+                for snapshot_id, state in c.execute(
+                    select(col(SnapshotTable.id), col(SnapshotTable.state)).where(where)
+                ).all():
+                    new_state = json.dumps(rewrite(json.loads(state)), ensure_ascii=False)
+                    c.execute(
+                        update(SnapshotTable)
+                        .where(col(SnapshotTable.id) == snapshot_id)
+                        .values(state=new_state)
+                    )
+                for participant_id, name in names.items():
+                    c.execute(
+                        update(ParticipantTable)
+                        .where(
+                            col(ParticipantTable.board_id) == board_id,
+                            col(ParticipantTable.id) == participant_id,
+                        )
+                        .values(name=name)
+                    )
+                c.execute(
+                    update(BoardTable).where(col(BoardTable.id) == board_id).values(epoch=epoch)
+                )
+            self.commits += 1
+            if self.url.get_backend_name() == "sqlite":
+                with self.engine.connect() as c:
+                    c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        await self._write(write)
+
 
 def _snapshot(row: Any) -> Snapshot:
     return Snapshot(
@@ -416,6 +536,7 @@ def _board_values(board: BoardRow) -> dict[str, Any]:
         "created_at": board.created_at,
         "network_id": board.network_id,
         "meeting_no": board.meeting_no,
+        "retention_days": board.retention_days,
     }
 
 

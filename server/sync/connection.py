@@ -29,10 +29,11 @@ from server.board.protocol import (
 )
 from server.board.state import Role
 from server.config import Config
+from server.http.errors import error_response
 from server.ids import hash_token
 from server.metrics import CONNECTIONS, ERRORS
 from server.store.base import Store
-from server.sync.limits import TokenBucket
+from server.sync.limits import AddressCounter, TokenBucket
 from server.sync.rooms import Room, Rooms, ops_frame
 
 log = logging.getLogger("planche.connection")
@@ -130,12 +131,37 @@ def origin_allowed(websocket: WebSocket, allowed: tuple[str, ...]) -> bool:
 
 
 async def serve_board_socket(
-    websocket: WebSocket, board_id: str, rooms: Rooms, store: Store, config: Config
+    websocket: WebSocket,
+    board_id: str,
+    rooms: Rooms,
+    store: Store,
+    config: Config,
+    connections: AddressCounter,
 ) -> None:
     if not origin_allowed(websocket, config.allowed_origins):
         log.warning("refused WebSocket from origin %s", websocket.headers.get("origin"))
         await websocket.close(CLOSE_POLICY)  # before accept: the client sees HTTP 403
         return
+    address = websocket.client.host if websocket.client else "unknown"
+    if not connections.acquire(address):
+        log.warning("refused WebSocket: %s has %d open", address, connections.limit)
+        message = (
+            f"Too many open connections from this address (at most {connections.limit}). "
+            "Close some boards, then try again."
+        )
+        await websocket.send_denial_response(
+            error_response(429, "rate_limited", message, {"Retry-After": "10"})
+        )
+        return
+    try:
+        await _serve(websocket, board_id, rooms, store, config)
+    finally:
+        connections.release(address)
+
+
+async def _serve(
+    websocket: WebSocket, board_id: str, rooms: Rooms, store: Store, config: Config
+) -> None:
     await websocket.accept()
     if rooms.draining:  # shutting down: the client goes to another worker
         await websocket.close(CLOSE_GOING_AWAY, "server going away")

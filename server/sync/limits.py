@@ -1,4 +1,4 @@
-"""A token bucket per connection: how many ops one client may send, in bursts and over time."""
+"""Limits of the sync path: ops per connection (a token bucket), connections per address."""
 
 from __future__ import annotations
 
@@ -27,3 +27,26 @@ class TokenBucket:
             return False
         self._tokens -= 1
         return True
+
+
+class AddressCounter:
+    """Open connections per client address, at most `limit` each."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._open: dict[str, int] = {}
+
+    def acquire(self, address: str) -> bool:
+        """True if `address` may open one more (and counts it)."""
+        count = self._open.get(address, 0)
+        if count >= self.limit:
+            return False
+        self._open[address] = count + 1
+        return True
+
+    def release(self, address: str) -> None:
+        count = self._open.get(address, 0) - 1
+        if count > 0:
+            self._open[address] = count
+        else:
+            self._open.pop(address, None)

@@ -22,9 +22,9 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from server.board.apply import NoopReason, Record, apply, replay
 from server.board.complete import complete
@@ -49,6 +49,7 @@ from server.metrics import ACK_SECONDS, BOARDS, BROKER_FAILURES, FANOUT_SECONDS,
 from server.store.base import BoardRow, Store, StoredOp
 
 log = logging.getLogger("planche.rooms")
+T = TypeVar("T")
 
 _BATCH_MAX = 500
 IDLE_SECONDS = 600.0  # a room with no connection for this long is closed to free memory
@@ -95,6 +96,16 @@ class _Remote:
     records: list[dict[str, Any]] | None
 
 
+@dataclass(slots=True)
+class _Barrier:
+    """Resolved when the room has handled everything queued before it."""
+
+    done: asyncio.Future[None]
+
+
+CLOSE_RELOAD = 1012  # the stored board changed (rewritten, deleted): reconnect and load it
+CLOSE_REMOVED = 1008  # the facilitator removed this participant; their token opens nothing
+
 _RETRIES = 20  # a batch outrun by other workers this often is refused (then resent)
 
 
@@ -106,9 +117,11 @@ class Room:
         broker: Broker,
         config: Config,
         on_idle: Callable[[Room], None] = lambda room: None,
+        on_reset: Callable[[Room], None] = lambda room: None,
     ) -> None:
         self.board = board
         self._on_idle = on_idle
+        self._on_reset = on_reset
         self.closed = False
         self._idle_check: asyncio.TimerHandle | None = None
         self._store = store
@@ -117,7 +130,7 @@ class Room:
         self.state: BoardState  # committed; set by load()
         self._index: dict[str, Outcome] = {}
         self._inflight: dict[str, asyncio.Future[Outcome]] = {}
-        self._queue: asyncio.Queue[_Submission | _Remote] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Submission | _Remote | _Barrier] = asyncio.Queue()
         self.origin = new_board_id()  # tells this room's own broker messages from others'
         # the last ops in wire form, enough to resume any client within resume_max_ops
         self._recent: deque[dict[str, Any]] = deque(maxlen=config.resume_max_ops)
@@ -192,6 +205,31 @@ class Room:
         for task in list(self._background):
             with contextlib.suppress(Exception):
                 await task
+
+    async def retire(self, reason: str) -> None:
+        """The stored board is about to change under this room (deleted, rewritten): take no
+        more ops, let the queued ones commit, send every client away to load the board
+        afresh, and close."""
+        self.closed = True
+        if self._task is not None and not self._task.done():
+            barrier: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._queue.put_nowait(_Barrier(barrier))
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(barrier), 10)
+        for peer in list(self.peers):
+            peer.close(CLOSE_RELOAD, reason)
+        for op_id, waiting in list(self._inflight.items()):
+            if not waiting.done():
+                message = "The board changed while this op waited; send it again."
+                waiting.set_exception(ProtocolError(ErrorCode.UNAVAILABLE, message, op_id))
+        self._inflight.clear()
+        await self.close()
+
+    def revoke(self, participant_id: str) -> None:
+        """Close the participant's connections; their token no longer opens the board."""
+        for peer in list(self.peers):
+            if peer.participant_id == participant_id:
+                peer.close(CLOSE_REMOVED, "removed by the facilitator")
 
     # connections
 
@@ -347,11 +385,14 @@ class Room:
             batch: list[_Submission] = []
             item = await self._queue.get()
             while True:
-                if isinstance(item, _Remote):
+                if isinstance(item, _Remote | _Barrier):
                     if batch:  # what came in before stays before
                         await self._commit_safely(batch)
                         batch = []
-                    await self._absorb(item.records)
+                    if isinstance(item, _Barrier):
+                        item.done.set_result(None)
+                    else:
+                        await self._absorb(item.records)
                 else:
                     batch.append(item)
                 if len(batch) >= _BATCH_MAX or self._queue.empty():
@@ -498,6 +539,10 @@ class Room:
             return
         if records := message.get("ops"):
             self._queue.put_nowait(_Remote(records))
+        if message.get("reset"):  # another worker is changing the stored board
+            self._on_reset(self)
+        if (revoked := message.get("revoke")) is not None:
+            self.revoke(revoked)
         if (presence := message.get("presence")) is not None:
             self._remote_presence[origin] = (time.monotonic(), presence)
             self._presence_changed()
@@ -593,7 +638,7 @@ class Rooms:
             board = await self._store.get_board(board_id)
             if board is None:
                 return None
-            room = Room(board, self._store, self._broker, self._config, self._evict)
+            room = Room(board, self._store, self._broker, self._config, self._evict, self._retire)
             await room.load()
             self._rooms[board_id] = room
             BOARDS.inc()
@@ -607,6 +652,41 @@ class Rooms:
             task = asyncio.create_task(room.close())
             self._closing.add(task)
             task.add_done_callback(self._closing.discard)
+
+    def _retire(self, room: Room) -> None:
+        if self._rooms.get(room.board.id) is room:
+            del self._rooms[room.board.id]
+            BOARDS.dec()
+            task = asyncio.create_task(room.retire("board changed; reload"))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    async def reset(self, board_id: str, change: Callable[[], Awaitable[T]], reason: str) -> T:
+        """Run `change` on the stored board while no room holds it, in any worker; every
+        client of the board is sent away (close 1012) and, if the board is still there,
+        loads it afresh on reconnect (the change gave it a new epoch)."""
+        lock = self._loading.setdefault(board_id, asyncio.Lock())
+        async with lock:  # a client reconnecting meanwhile waits here for the new board
+            if (room := self._rooms.pop(board_id, None)) is not None:
+                BOARDS.dec()
+                await room.retire(reason)
+            await self._tell(board_id, {"reset": reason})  # before: the others stop taking ops
+            result = await change()
+            await self._tell(board_id, {"reset": reason})  # after: one that loaded meanwhile
+        return result
+
+    async def revoke(self, board_id: str, participant_id: str) -> None:
+        """Close the participant's connections in every worker."""
+        if (room := self._rooms.get(board_id)) is not None:
+            room.revoke(participant_id)
+        await self._tell(board_id, {"revoke": participant_id})
+
+    async def _tell(self, board_id: str, message: dict[str, Any]) -> None:
+        try:
+            await self._broker.publish(board_id, "rooms", message)
+        except BrokerUnavailable as e:  # their rooms load the board afresh once idle
+            BROKER_FAILURES.inc()
+            log.warning("board %s: other workers not told %s: %s", board_id, message, e)
 
     def __len__(self) -> int:
         return len(self._rooms)

@@ -1,0 +1,446 @@
+"""The OpenAPI 3.1 document of the REST API, served at `GET /openapi.json`.
+
+It is built from OPERATIONS, one row per endpoint: adding an endpoint to the API is adding
+a row here (tests/server/test_api_fuzz.py fails while an `/api` route of the app has none).
+Request bodies are the handlers' own pydantic models; every error answer is the one shape
+of server/http/errors.py, the component `Error`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from server.exports import FORMATS
+from server.exports.archive import _Archive
+from server.http.boards import CreateBoard, Join
+from server.http.networks import CreateMeeting, CreateNetwork
+from server.http.records import IMPORT_MAX_BYTES, NewRecord
+
+Schema = dict[str, Any]
+Auth = Literal["board", "facilitator", "network"]
+
+_REF = "#/components/schemas/{model}"
+_ERROR_REF: Schema = {"$ref": "#/components/schemas/Error"}
+ERROR_SCHEMA: Schema = {
+    "type": "object",
+    "description": "Every HTTP error of the API: a code and a message in plain words.",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "examples": ["invalid", "unauthorized", "forbidden", "not_found"],
+                },
+                "message": {"type": "string"},
+            },
+        }
+    },
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A success answer: what it is and, for a JSON body, its schema."""
+
+    description: str
+    schema: Schema | None = None
+    media_types: tuple[str, ...] = ("application/json",)
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    schema: Schema
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One endpoint. `answers` maps each status to its Answer, or for an error (4xx, 5xx)
+    to the description of the case; the body of an error is always the Error shape."""
+
+    method: Literal["get", "post"]
+    path: str
+    summary: str
+    answers: Mapping[int, Answer | str]
+    body: type[BaseModel] | None = None
+    auth: Auth | None = None
+    query: tuple[Query, ...] = ()
+    tag: str = "boards"
+
+
+def _object(*required: str, **properties: Schema) -> Schema:
+    return {
+        "type": "object",
+        "required": list(required),
+        "properties": {name: properties.get(name, {}) for name in (*required, *properties)},
+    }
+
+
+_STR: Schema = {"type": "string"}
+_INT: Schema = {"type": "integer"}
+_STATUS = _object("status", status={"const": "ok"})
+_NEW_BOARD = _object(
+    "id",
+    "join_code",
+    "facilitator_token",
+    "viewer_token",
+    "participant_id",
+    "epoch",
+    "urls",
+    id=_STR,
+    join_code=_STR,
+    facilitator_token=_STR,
+    viewer_token=_STR,
+    participant_id=_STR,
+    epoch=_STR,
+    urls=_object("board", "join", "viewer"),
+)
+_BOARD = _object("id", "seq", "epoch", "state", id=_STR, seq=_INT, epoch=_STR, state={})
+_RECORD = _object("seq", "name", "created_at", seq=_INT, name=_STR, share_url=_STR)
+_SEQ = Query("seq", {"type": "integer", "minimum": 0}, "A change of the board's log.")
+
+_BAD_BODY = "The body is not JSON (400) or a field is wrong (422)."
+_NO_TOKEN = "No bearer token, or one that is not valid."
+_OTHER_BOARD = "A token of another board."
+_NO_BOARD = "There is no board with this id."
+_STORE = "The store does not answer; nothing was changed."
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "get",
+        "/healthz",
+        "The server accepts connections and its store answers.",
+        {200: Answer("Healthy.", _STATUS), 503: _STORE},
+        tag="operations",
+    ),
+    Operation(
+        "get",
+        "/readyz",
+        "Ready for traffic: the store and the broker answer, and the server is not draining.",
+        {
+            200: Answer("Ready.", _object("status", "store", "broker", status={"const": "ok"})),
+            503: "Not ready: the error shape, next to the state of each check.",
+        },
+        tag="operations",
+    ),
+    Operation(
+        "get",
+        "/api/protocol.schema.json",
+        "The JSON Schema of every WebSocket message.",
+        {200: Answer("A JSON Schema.", {"type": "object"})},
+        tag="meta",
+    ),
+    Operation(
+        "get",
+        "/api/i18n/{lang}.json",
+        "The browser client's texts in one language (da, sv, en).",
+        {200: Answer("Message id to text.", {"type": "object"}), 404: "No such language."},
+        tag="meta",
+    ),
+    Operation(
+        "get",
+        "/api/methods",
+        "Every method a board can be created with, with its texts in da, sv and en.",
+        {200: Answer("The catalogue.", {"type": "array", "items": _object("id", "name")})},
+        tag="meta",
+    ),
+    Operation(
+        "post",
+        "/api/boards",
+        "Create a board: its join code and the facilitator's and viewer's tokens.",
+        {201: Answer("The new board.", _NEW_BOARD), 400: _BAD_BODY, 422: _BAD_BODY, 503: _STORE},
+        body=CreateBoard,
+    ),
+    Operation(
+        "post",
+        "/api/join",
+        "Join a board with its code, under a name.",
+        {
+            200: Answer(
+                "A participant's token.",
+                _object("board_id", "token", "participant_id", board_id=_STR, token=_STR),
+            ),
+            400: _BAD_BODY,
+            404: "No board has that code.",
+            422: _BAD_BODY,
+            429: "Too many wrong codes from this address; see Retry-After.",
+            503: _STORE,
+        },
+        body=Join,
+    ),
+    Operation(
+        "post",
+        "/api/boards/import",
+        "Import a board from its JSON archive (GET .../export?format=json).",
+        {
+            201: Answer(
+                "The imported board with new tokens.",
+                _object("id", "join_code", "facilitator_token", "viewer_token", "seq", "urls"),
+            ),
+            409: "A board with this id is here already.",
+            413: f"The archive is over {IMPORT_MAX_BYTES} bytes.",
+            422: "Not a Planche board archive, or its log does not replay to its state.",
+            503: _STORE,
+        },
+        body=_Archive,
+        tag="records",
+    ),
+    Operation(
+        "get",
+        "/api/boards/{board_id}",
+        "The board's state as the token's holder may see it.",
+        {
+            200: Answer("The board.", _BOARD),
+            401: _NO_TOKEN,
+            403: _OTHER_BOARD,
+            404: _NO_BOARD,
+            503: _STORE,
+        },
+        auth="board",
+    ),
+    Operation(
+        "post",
+        "/api/boards/{board_id}/records",
+        "Save a named record (snapshot) of the board, with a link to share it.",
+        {
+            201: Answer("The record.", _object("seq", "name", "share_url")),
+            400: _BAD_BODY,
+            401: _NO_TOKEN,
+            403: "A token of another board, or not the facilitator's.",
+            404: _NO_BOARD,
+            422: _BAD_BODY,
+            503: _STORE,
+        },
+        body=NewRecord,
+        auth="facilitator",
+        tag="records",
+    ),
+    Operation(
+        "get",
+        "/api/boards/{board_id}/records",
+        "The board's records; their links only for the facilitator.",
+        {
+            200: Answer("The records.", {"type": "array", "items": _RECORD}),
+            401: _NO_TOKEN,
+            403: _OTHER_BOARD,
+            404: _NO_BOARD,
+            503: _STORE,
+        },
+        auth="board",
+        tag="records",
+    ),
+    Operation(
+        "get",
+        "/api/boards/{board_id}/history",
+        "The board as it stood after change `seq`, as the token's holder may see it.",
+        {
+            200: Answer("The board then.", _object("seq", "state", seq=_INT, state={})),
+            401: _NO_TOKEN,
+            403: _OTHER_BOARD,
+            404: _NO_BOARD,
+            422: "`seq` is not a change of the board.",
+            503: _STORE,
+        },
+        auth="board",
+        query=(Query("seq", _SEQ.schema, _SEQ.description, required=True),),
+        tag="records",
+    ),
+    Operation(
+        "get",
+        "/api/boards/{board_id}/export",
+        "The board, a record of it or an earlier state of it, in one format.",
+        {
+            200: Answer(
+                "The file (Content-Disposition: attachment).",
+                media_types=tuple(dict.fromkeys(t.split(";")[0] for t in FORMATS.values())),
+            ),
+            401: _NO_TOKEN,
+            403: "A token of another board, or not the facilitator's.",
+            404: "No such board, record or change.",
+            422: "A query parameter is wrong.",
+            503: _STORE,
+        },
+        auth="facilitator",
+        query=(
+            Query("format", {"enum": list(FORMATS), "default": "html"}, "The file format."),
+            Query(
+                "authors",
+                {"enum": ["anonymous", "named"], "default": "anonymous"},
+                "Whether the notes' authors are named.",
+            ),
+            Query("seq", _SEQ.schema, "The board as it stood after this change."),
+            Query("snapshot", _SEQ.schema, "The record saved at this change."),
+        ),
+        tag="records",
+    ),
+    Operation(
+        "post",
+        "/api/networks",
+        "Create a learning network; the token is its facilitator's.",
+        {
+            201: Answer("The network.", _object("id", "token", "urls", id=_STR, token=_STR)),
+            400: _BAD_BODY,
+            422: _BAD_BODY,
+            503: _STORE,
+        },
+        body=CreateNetwork,
+        tag="networks",
+    ),
+    Operation(
+        "get",
+        "/api/networks/{network_id}",
+        "The learning network and its meetings.",
+        {
+            200: Answer(
+                "The network.",
+                _object("id", "title", "theme", "language", "meetings", meetings={"type": "array"}),
+            ),
+            401: "No bearer token.",
+            403: "The token does not open this network.",
+            404: "There is no learning network with this id.",
+            503: _STORE,
+        },
+        auth="network",
+        tag="networks",
+    ),
+    Operation(
+        "post",
+        "/api/networks/{network_id}/meetings",
+        "Open the network's next meeting board, with a recap of the previous meeting.",
+        {
+            201: Answer("The new board, as POST /api/boards answers, plus its number.", _NEW_BOARD),
+            400: _BAD_BODY,
+            401: "No bearer token.",
+            403: "The token does not open this network.",
+            404: "There is no learning network with this id.",
+            422: _BAD_BODY,
+            503: _STORE,
+        },
+        body=CreateMeeting,
+        auth="network",
+        tag="networks",
+    ),
+)
+
+_SECURITY_SCHEMES: Schema = {
+    "boardToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token of the board: the facilitator's, the viewer's or a participant's.",
+    },
+    "networkToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The token POST /api/networks answered with.",
+    },
+}
+
+
+class _PublicNames(GenerateJsonSchema):
+    """Component names without the leading underscore of a module's private model."""
+
+    @staticmethod
+    def public(name: str) -> str:
+        return name.lstrip("_")
+
+    def normalize_name(self, name: str) -> str:
+        return self.public(super().normalize_name(name))
+
+
+@dataclass
+class _Builder:
+    schemas: dict[str, Schema] = field(default_factory=lambda: {"Error": ERROR_SCHEMA})
+
+    def model(self, model: type[BaseModel]) -> Schema:
+        schema = model.model_json_schema(ref_template=_REF, schema_generator=_PublicNames)
+        name = _PublicNames.public(model.__name__)
+        for key, value in [*schema.pop("$defs", {}).items(), (name, schema)]:
+            if "title" in value:
+                value["title"] = _PublicNames.public(value["title"])
+            assert self.schemas.setdefault(key, value) == value, f"two schemas named {key}"
+        return {"$ref": _REF.format(model=name)}
+
+    def operation(self, op: Operation) -> Schema:
+        out: Schema = {
+            "operationId": _operation_id(op),
+            "summary": op.summary,
+            "tags": [op.tag],
+            "responses": {str(status): _answer(a) for status, a in sorted(op.answers.items())},
+        }
+        parameters = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in re.findall(r"{(\w+)}", op.path)
+        ]
+        parameters += [
+            {
+                "name": q.name,
+                "in": "query",
+                "required": q.required,
+                "description": q.description,
+                "schema": q.schema,
+            }
+            for q in op.query
+        ]
+        if parameters:
+            out["parameters"] = parameters
+        if op.body is not None:
+            out["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": self.model(op.body)}},
+            }
+        if op.auth is not None:
+            out["security"] = [{"networkToken" if op.auth == "network" else "boardToken": []}]
+            if op.auth == "facilitator":
+                out["description"] = "Only with the board's facilitator token."
+        return out
+
+
+def _operation_id(op: Operation) -> str:
+    words = re.findall(r"[a-z0-9]+", op.path.replace("{", "by_").lower())
+    return "_".join([op.method, *words])
+
+
+def _answer(answer: Answer | str) -> Schema:
+    if isinstance(answer, str):
+        return {"description": answer, "content": {"application/json": {"schema": _ERROR_REF}}}
+    content: Schema = {
+        t: {"schema": answer.schema} if answer.schema else {} for t in answer.media_types
+    }
+    return {"description": answer.description, "content": content}
+
+
+@cache
+def document() -> Schema:
+    builder = _Builder()
+    paths: dict[str, Schema] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = builder.operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Planche",
+            "version": "1",
+            "description": "The REST API of Planche; see docs/protocol.md and docs/records.md.",
+        },
+        "paths": paths,
+        "components": {"schemas": builder.schemas, "securitySchemes": _SECURITY_SCHEMES},
+    }
+
+
+async def openapi_json(request: Request) -> JSONResponse:
+    return JSONResponse(document())
