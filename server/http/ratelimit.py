@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -35,7 +36,7 @@ class SlidingWindow:
         window = self._prune(key)
         if window is None or len(window) < limit:
             return None
-        return max(1, int(window[-limit] + self.seconds - self._clock()) + 1)
+        return max(1, math.ceil(window[-limit] + self.seconds - self._clock()))
 
     def _prune(self, key: str) -> deque[float] | None:
         window = self._events.get(key)
@@ -78,7 +79,7 @@ class JoinGuard:
                     "Joining from this address is locked because of too many wrong codes. "
                     f"Try again in {minutes} minutes, or ask the facilitator to read the code "
                     "out again.",
-                    int(until - self._clock()) + 1,
+                    max(1, math.ceil(until - self._clock())),
                 )
             del self._locked[address]
         if wait := self._minute.retry_after(address, self._config.join_attempts_per_minute):
