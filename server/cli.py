@@ -10,7 +10,7 @@ from pathlib import Path
 
 from facilitation_methods import MethodFileError, load_catalogue
 from server import config as settings
-from server.exceptions import ConfigError
+from server.exceptions import BackupError, ConfigError
 from server.exports import FORMATS
 
 
@@ -31,6 +31,19 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="add a board from a JSON archive")
     imp.add_argument("file", type=Path)
     imp.add_argument("--database-url", default=None, help="[PLANCHE_DATABASE_URL]")
+    backup = commands.add_parser("backup", help="copy the SQLite store while the server runs")
+    backup.add_argument("file", type=Path, help="the new backup file")
+    backup.add_argument("--database-url", default=None, help="[PLANCHE_DATABASE_URL]")
+    restore = commands.add_parser(
+        "restore", help="put the store back from a backup (stop the server first)"
+    )
+    restore.add_argument("file", type=Path, nargs="?", help="a file made by `planche backup`")
+    restore.add_argument(
+        "--new-epochs",
+        action="store_true",
+        help="only give every board a new epoch (after restoring Postgres with pg_restore)",
+    )
+    restore.add_argument("--database-url", default=None, help="[PLANCHE_DATABASE_URL]")
     methods = commands.add_parser("methods", help="work with method files")
     method_commands = methods.add_subparsers(dest="methods_command", required=True)
     check = method_commands.add_parser("check", help="validate the method files of a directory")
@@ -58,6 +71,25 @@ def check_methods(directory: Path) -> int:
     return 0
 
 
+def _backup_command(args: argparse.Namespace, config: settings.Config) -> int:
+    from server.store import backup
+
+    try:
+        if args.command == "backup":
+            print(backup.backup(config.database_url, args.file))
+        elif args.new_epochs:
+            print(backup.new_epochs(config.database_url))
+        elif args.file is None:
+            print("planche: name the backup file to restore from", file=sys.stderr)
+            return 2
+        else:
+            print(backup.restore(config.database_url, args.file))
+    except BackupError as e:
+        print(f"planche: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def serve(config: settings.Config) -> None:
     from server.app import create_app
     from server.serve import serve as run
@@ -75,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"planche: {e}", file=sys.stderr)
         return 2
+    if args.command in ("backup", "restore"):
+        return _backup_command(args, config)
     if args.command in ("export", "import"):
         from server.records_cli import export_command, import_command
 

@@ -21,3 +21,8 @@ class ConfigError(PlancheError):
 
 class BrokerUnavailable(PlancheError):
     """The broker (Redis) could not be reached; ops are stored and acked all the same."""
+
+
+class BackupError(PlancheError):
+    """A backup or restore cannot go ahead (a bad file, a store of another kind); nothing
+    was changed."""
