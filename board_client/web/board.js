@@ -15,6 +15,7 @@ import {
   renderTimer,
   renderVoting,
 } from "./meeting.js";
+import { Privacy } from "./privacy.js";
 import { Records } from "./records.js";
 import { BoardStore } from "./store.js";
 import { fillSelect, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
@@ -51,6 +52,7 @@ const view = {
 };
 let controls = null;
 let records = null;
+let privacy = null;
 let connection = null;
 
 if (!creds?.token) {
@@ -75,7 +77,12 @@ if (!creds?.token) {
         ? t("Your access to this board is no longer valid. Join again with the code.")
         : message.message;
       $("#alert").textContent = text;
-      if (message.code === "unauthorized") showNotice(text);
+      if (message.code === "unauthorized") {
+        // removed, or the board deleted: nothing of it stays in this browser
+        localStorage.removeItem(projector ? projectorKey : credKey);
+        localStorage.removeItem(draftKey);
+        showNotice(text);
+      }
     },
     outbox: (entries) => {
       view.outbox = entries;
@@ -151,6 +158,16 @@ async function showBoard() {
       link.hidden = false;
     }
   }
+  if (!projector && !privacy && (view.role === "facilitator" || view.role === "participant")) {
+    const deleted = () => {
+      connection.forgetAll();
+      localStorage.removeItem(credKey);
+      localStorage.removeItem(draftKey);
+      showNotice(t("The board and everything on it were deleted."));
+    };
+    privacy = new Privacy($("#privacy"), boardId, creds.token, view.role, deleted);
+    $("#privacy").hidden = false;
+  }
   render();
 }
 
@@ -185,6 +202,7 @@ function render() {
   renderParked($("#parked"), state, view);
   controls?.update(state);
   records?.update(state);
+  privacy?.update(state);
 }
 
 let lastMinuteAnnounced = false;

@@ -89,7 +89,7 @@ export class Connection {
         break;
       case "error":
         if (message.code === "unauthorized") {
-          this.stopped = true;
+          this.forgetAll();
         } else if (message.id && (message.code === "unavailable" || message.code === "rate_limited")) {
           this.resendSoon(message.id); // not stored this time: kept, and sent again soon
         } else if (message.id) {
@@ -101,6 +101,17 @@ export class Connection {
         this.handlers.presence?.(message.peers ?? []);
         break;
     }
+  }
+
+  // access ended (removed, the board deleted): stop, and keep no copy of the board here
+  forgetAll() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.ws?.close(1000, "access ended");
+    this.store.forget();
+    this.outbox = [];
+    localStorage.removeItem(this.outboxKey);
+    this.handlers.outbox?.(this.outbox);
   }
 
   forgetState() {

@@ -214,8 +214,8 @@ class BoardState:
             "parked": {k: asdict(i) for k, i in self.parked.items()},
             "fields": dict(self.fields),
             "tables": {
-                k: {"columns": list(t.columns), "rows": list(t.rows), "cells": dict(t.cells)}
-                for k, t in self.tables.items()
+                k: {"columns": list(tb.columns), "rows": list(tb.rows), "cells": dict(tb.cells)}
+                for k, tb in self.tables.items()
             },
             "scores": {k: dict(v) for k, v in self.scores.items()},
             "phases": [asdict(p) for p in self.phases],
@@ -259,8 +259,8 @@ class BoardState:
             parked={k: ParkedIdea(**i) for k, i in data.get("parked", {}).items()},
             fields=dict(data.get("fields", {})),
             tables={
-                k: Table(tuple(t["columns"]), tuple(t["rows"]), dict(t["cells"]))
-                for k, t in data.get("tables", {}).items()
+                k: Table(tuple(tb["columns"]), tuple(tb["rows"]), dict(tb["cells"]))
+                for k, tb in data.get("tables", {}).items()
             },
             scores={k: dict(v) for k, v in data.get("scores", {}).items()},
             phases=tuple(PhaseSpec(**p) for p in data.get("phases", ())),

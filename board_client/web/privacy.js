@@ -1,0 +1,191 @@
+// Access and people's data on the board page (docs/privacy.md). The facilitator gives the
+// board a new join code, removes a participant, sets how long the board is kept, takes every
+// participant's name off the board, or deletes it now. A participant sees what the board
+// holds about them and can take their name off their notes. Everything goes through the
+// HTTP API with the page's token; a change that rewrites the board makes every screen load
+// it afresh (close 1012), so nothing here edits the local replica.
+
+import { t } from "./i18n.js";
+import { el, fillSelect } from "./views.js";
+
+export class Privacy {
+  constructor(section, boardId, token, role, onDeleted) {
+    this.section = section;
+    this.base = `/api/boards/${boardId}`;
+    this.token = token;
+    this.onDeleted = onDeleted;
+    this.message = el("p", { id: "privacy-message", class: "records-message", role: "status" });
+    if (role === "facilitator") this.buildFacilitator();
+    else this.buildParticipant();
+    this.section.append(this.message);
+  }
+
+  // a button that asks once more before it acts: the second press does it
+  confirmed(id, label, confirm, act) {
+    const button = el("button", { id, type: "button", text: label });
+    button.addEventListener("click", async () => {
+      if (button.dataset.armed !== "yes") {
+        button.dataset.armed = "yes";
+        button.textContent = confirm;
+        button.classList.add("danger");
+        return;
+      }
+      button.dataset.armed = "";
+      button.textContent = label;
+      button.classList.remove("danger");
+      await act();
+    });
+    return button;
+  }
+
+  buildFacilitator() {
+    const group = (title, ...children) =>
+      el("fieldset", { class: "control-group" }, el("legend", { text: title }), ...children);
+    this.people = el("select", { id: "remove-participant" });
+    this.days = el("input", { id: "retention-days", type: "number", min: 1, max: 3650, step: 1, inputmode: "numeric" });
+    this.section.append(
+      group(
+        t("Access"),
+        el("button", { id: "new-join-code", type: "button", text: t("New join code"), onclick: () => this.newCode() }),
+        el("label", { for: "remove-participant", text: t("Participant") }),
+        this.people,
+        el("button", { id: "remove-button", type: "button", text: t("Remove from the board"), onclick: () => this.remove() }),
+      ),
+      group(
+        t("Keeping the board"),
+        el("label", { for: "retention-days", text: t("Delete the board after this many days without changes") }),
+        this.days,
+        el("button", { type: "button", text: t("Save"), onclick: () => this.keep() }),
+        this.confirmed(
+          "anonymise-board",
+          t("Take every participant's name off the board"),
+          t("Yes, remove the names for good"),
+          () => this.anonymise(),
+        ),
+        this.confirmed(
+          "delete-board",
+          t("Delete the board now"),
+          t("Yes, delete the board and everything on it"),
+          () => this.deleteBoard(),
+        ),
+      ),
+    );
+  }
+
+  buildParticipant() {
+    this.mine = el("ul", { id: "my-notes", class: "record-list" });
+    this.section.append(
+      el("button", { id: "show-my-data", type: "button", text: t("Show what the board holds about me"), onclick: () => this.showMine() }),
+      this.mine,
+      this.confirmed(
+        "forget-me",
+        t("Take my name off my notes"),
+        t("Yes, my notes stay without my name"),
+        () => this.forgetMe(),
+      ),
+    );
+  }
+
+  update(state) {
+    if (!this.people) return;
+    const people = Object.values(state.participants).filter((p) => p.role === "participant" && p.name);
+    fillSelect(this.people, people.map((p) => [p.id, p.name]), this.people.value);
+    this.names = Object.fromEntries(people.map((p) => [p.id, p.name]));
+  }
+
+  async request(path, options = {}) {
+    const response = await fetch(this.base + path, {
+      ...options,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(options.body ? { "content-type": "application/json" } : {}),
+      },
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(body.error?.message || t("The server did not answer. Try again."));
+    }
+    return response.status === 204 ? null : response.json();
+  }
+
+  async act(work, done) {
+    try {
+      this.message.textContent = done(await work());
+    } catch (error) {
+      this.message.textContent = error.message;
+    }
+  }
+
+  newCode() {
+    return this.act(
+      () => this.request("/join-code", { method: "POST" }),
+      (answer) => t("New code: {code}. The old code no longer works.", { code: answer.join_code }),
+    );
+  }
+
+  remove() {
+    const id = this.people.value;
+    if (!id) {
+      this.message.textContent = t("No participant to remove.");
+      return;
+    }
+    const name = this.names[id];
+    return this.act(
+      () => this.request(`/participants/${encodeURIComponent(id)}`, { method: "DELETE" }),
+      () => t("{name} was removed and can no longer open the board.", { name }),
+    );
+  }
+
+  keep() {
+    const days = Number(this.days.value);
+    if (!Number.isInteger(days) || days < 1 || days > 3650) {
+      this.message.textContent = t("Write a whole number of days from 1 to 3650.");
+      this.days.focus();
+      return;
+    }
+    return this.act(
+      () => this.request("", { method: "PATCH", body: JSON.stringify({ retention_days: days }) }),
+      () => t("The board is deleted {n} days after its last change.", { n: days }),
+    );
+  }
+
+  anonymise() {
+    return this.act(
+      () => this.request("/anonymise", { method: "POST" }),
+      (answer) => t("Names removed: {n}. The notes stay.", { n: answer.participants_anonymised }),
+    );
+  }
+
+  deleteBoard() {
+    return this.act(
+      () => this.request("", { method: "DELETE" }),
+      () => {
+        this.onDeleted();
+        return t("The board and everything on it were deleted.");
+      },
+    );
+  }
+
+  async showMine() {
+    try {
+      const me = await this.request("/me");
+      const notes = me.notes.map((n) => el("li", { text: n.text }));
+      this.mine.replaceChildren(
+        el("li", { text: t("Your name on this board: {name}", { name: me.name }) }),
+        ...(notes.length ? notes : [el("li", { text: t("No notes carry your name.") })]),
+      );
+    } catch (error) {
+      this.message.textContent = error.message;
+    }
+  }
+
+  forgetMe() {
+    return this.act(
+      () => this.request("/me/authorship", { method: "DELETE" }),
+      (answer) => {
+        this.mine.replaceChildren();
+        return t("Your name is off {n} notes. They stay on the board.", { n: answer.notes_anonymised });
+      },
+    );
+  }
+}
