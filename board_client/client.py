@@ -91,6 +91,12 @@ class BoardClient:
         return self._state
 
     @property
+    def epoch(self) -> str | None:
+        """The board's epoch as last welcomed; a new one means its stored history was
+        rewritten (anonymised) or restored, and the replica was loaded afresh."""
+        return self._epoch
+
+    @property
     def seq(self) -> int:
         return self.state.seq
 

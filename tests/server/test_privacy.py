@@ -3,6 +3,7 @@ a participant's own data, and the facilitator revoking access (docs/privacy.md).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import time
@@ -282,3 +283,29 @@ def test_the_rewrite_keeps_a_replay_equal_to_the_rewritten_state() -> None:
     ]
     assert replay(start, records).to_json() == rewrite(replay(start, ops).to_json())
     assert "Aase" not in json.dumps(new_ops)
+
+
+async def test_python_clients_follow_a_rewrite_and_keep_writing(server: RunningServer) -> None:
+    from board_client import BoardClient, create_board, fetch_board, join_board
+
+    board = await create_board(server.url, "Rewritten", language="en")
+    joined = await join_board(server.url, board.join_code, "Ingrid")
+    async with (
+        BoardClient(server.url, board.id, board.facilitator_token) as facilitator,
+        BoardClient(server.url, joined.board_id, joined.token) as ingrid,
+    ):
+        await ingrid.add_note("main", "before")
+        answer = await call(
+            server, "POST", f"/api/boards/{board.id}/anonymise", board.facilitator_token
+        )
+        epoch = answer.json()["epoch"]
+        # both reconnect by themselves into the new epoch and go on writing
+        after = await ingrid.add_note("main", "after")
+        last = await facilitator.add_note("main", "facilitator after")
+        async with asyncio.timeout(timeout(10)):
+            while ingrid.seq < last.seq or ingrid.epoch != epoch:
+                await asyncio.sleep(0.01)
+        live = await fetch_board(server.url, board.id, board.facilitator_token)
+        assert ingrid.state.to_json() == facilitator.state.to_json() == live["state"]
+        assert live["state"]["participants"][joined.participant_id]["name"] == ""
+        assert after.note_id in live["state"]["notes"]
