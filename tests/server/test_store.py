@@ -135,3 +135,56 @@ async def _replay_equals_live(steps: list[list[tuple[dict[str, Any], str]]]) -> 
             assert state.seq == counter
         finally:
             await store.close()
+
+
+@pytest.mark.anyio
+async def test_a_deleted_board_leaves_nothing_and_others_stay(any_store: SqlStore) -> None:
+    gone, kept = await make_board(any_store, "a" * 32), await make_board(any_store, "c" * 32)
+    await any_store.add_participant(gone, NewParticipant(PART, "Ida", "participant", "h" * 64))
+    await any_store.append(gone, [StoredOp(Record(1, "x", PART, note(1)), None, 0.0)])
+    await any_store.save_snapshot(gone, 1, {"any": "state"}, "Record", "s" * 32)
+    assert await any_store.delete_board(gone) is True
+    assert await any_store.get_board(gone) is None
+    assert await any_store.ops_after(gone, 0) == []
+    assert await any_store.latest_snapshot(gone) is None
+    assert await any_store.shared_snapshot("s" * 32) is None
+    assert await any_store.authenticate("h" * 64) is None
+    assert await any_store.delete_board(gone) is False
+    assert (await any_store.get_board(kept)) is not None
+
+
+@pytest.mark.anyio
+async def test_boards_expire_after_their_own_or_the_default_retention(
+    any_store: SqlStore,
+) -> None:
+    quiet, busy, short = [await make_board(any_store, c * 32) for c in "def"]
+    day = 86400.0
+    await any_store.append(busy, [StoredOp(Record(1, "x", FAC, note(1)), None, 100 * day)])
+    await any_store.set_retention(short, 10)
+    # created at 0; busy changed on day 100; short keeps 10 days
+    assert sorted(await any_store.expired_boards(50 * day, 180)) == [short]
+    assert sorted(await any_store.expired_boards(181 * day, 180)) == sorted([quiet, short])
+    assert sorted(await any_store.expired_boards(281 * day, 180)) == sorted([quiet, busy, short])
+
+
+@pytest.mark.anyio
+async def test_a_rewrite_changes_every_record_and_snapshot_and_the_epoch(
+    any_store: SqlStore,
+) -> None:
+    board_id = await make_board(any_store)
+    await any_store.add_participant(board_id, NewParticipant(PART, "Ida", "participant", "h" * 64))
+    await any_store.append(board_id, [StoredOp(Record(1, "join-p-part", PART, note(1)), None, 0.0)])
+
+    def rewrite(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("p-part", "p-new").replace("t1", "T1")
+        if isinstance(value, dict):
+            return {rewrite(k): rewrite(v) for k, v in value.items()}
+        return [rewrite(v) for v in value] if isinstance(value, list) else value
+
+    await any_store.rewrite_board(board_id, rewrite, "e2", {PART: ""})
+    [stored] = await any_store.ops_after(board_id, 0)
+    assert (stored.record.id, stored.record.by) == ("join-p-new", "p-new")
+    assert stored.record.op.note.text == "T1"  # type: ignore[union-attr]
+    assert (await any_store.get_board(board_id)).epoch == "e2"  # type: ignore[union-attr]
+    assert (await any_store.op_index(board_id)) == {"join-p-new": (1, None)}
