@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from board_client import BoardClient, create_board, fetch_board, join_board
@@ -85,6 +86,39 @@ async def test_clients_on_two_workers_see_one_board(cluster: Cluster) -> None:
         live = await settle([fac, ida], two, board.id, board.facilitator_token)
         assert fac.state.to_json() == ida.state.to_json() == live["state"]
         assert len(fac.state.notes) == 20
+
+
+async def test_a_rewrite_and_a_removal_on_one_worker_reach_the_clients_of_the_other(
+    cluster: Cluster,
+) -> None:
+    one, two = cluster.urls
+    board = await create_board(one, "Two workers")
+    ida_joined = await join_board(two, board.join_code, "Ida")
+    bo_joined = await join_board(two, board.join_code, "Bo")
+    async with (
+        BoardClient(two, board.id, board.facilitator_token) as fac,
+        BoardClient(two, board.id, ida_joined.token) as ida,
+        BoardClient(two, board.id, bo_joined.token) as bo,
+    ):
+        await ida.add_note("main", "written on worker two")
+        headers = {"Authorization": f"Bearer {board.facilitator_token}"}
+        async with httpx.AsyncClient(base_url=one, headers=headers, timeout=timeout(10)) as http:
+            answer = await http.post(f"/api/boards/{board.id}/anonymise")
+            epoch = answer.json()["epoch"]
+            async with asyncio.timeout(timeout(20)):
+                while not (fac.epoch == ida.epoch == epoch):  # worker two sent them to reload
+                    await asyncio.sleep(0.05)
+            removed = await http.delete(
+                f"/api/boards/{board.id}/participants/{bo_joined.participant_id}"
+            )
+            assert removed.status_code == 204
+        async with asyncio.timeout(timeout(20)):
+            while bo.connected:  # worker two closed Bo's socket at once
+                await asyncio.sleep(0.05)
+        await ida.add_note("main", "after the rewrite")
+        live = await settle([fac, ida], one, board.id, board.facilitator_token)
+        assert fac.state.to_json() == ida.state.to_json() == live["state"]
+        assert live["state"]["participants"][ida_joined.participant_id]["name"] == ""
 
 
 async def test_who_is_present_is_shared_across_workers(cluster: Cluster) -> None:
