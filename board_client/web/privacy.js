@@ -15,7 +15,10 @@ export class Privacy {
     this.token = token;
     this.onDeleted = onDeleted;
     this.message = el("p", { id: "privacy-message", class: "records-message", role: "status" });
-    if (role === "facilitator") this.buildFacilitator();
+    if (role === "facilitator") {
+      this.buildFacilitator();
+      this.request("").then((board) => { this.days.value = String(board.retention_days); }, () => {});
+    }
     else this.buildParticipant();
     this.section.append(this.message);
   }

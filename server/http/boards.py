@@ -267,11 +267,21 @@ async def board_credential(
 
 
 async def get_board(request: Request) -> JSONResponse:
-    credential, room = await board_credential(request, _services(request))
+    services = _services(request)
+    credential, room = await board_credential(request, services)
     board_id = room.board.id
     state = view_state(room.state, credential.participant_id)
+    # read from the store: another worker's facilitator may have changed it
+    stored = await services.store.get_board(board_id)
+    days = (stored.retention_days if stored else None) or services.config.retention_days
     return JSONResponse(
-        {"id": board_id, "seq": state.seq, "epoch": room.epoch, "state": state.to_json()}
+        {
+            "id": board_id,
+            "seq": state.seq,
+            "epoch": room.epoch,
+            "retention_days": days,
+            "state": state.to_json(),
+        }
     )
 
 

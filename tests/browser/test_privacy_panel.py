@@ -79,6 +79,7 @@ def test_the_facilitator_rotates_the_code_removes_someone_and_deletes_the_board(
     expect(facilitator.locator("#join-code")).not_to_contain_text(old_code)
     expect(phone.locator("#join-code")).not_to_contain_text(old_code)  # every screen reloads
 
+    expect(facilitator.locator("#retention-days")).to_have_value("180")  # the default
     facilitator.locator("#retention-days").fill("0")
     facilitator.get_by_role("button", name="Gem", exact=True).click()
     expect(panel).to_contain_text("Skriv et helt antal dage fra 1 til 3650.")

@@ -36,6 +36,7 @@ def strict_server(tmp_path: Path) -> Iterator[RunningServer]:
             "--connections-per-address", "3",
             "--ping-interval", "0.5",
             "--ping-timeout", "0.5",
+            "--hello-timeout", "1",
         ),
     )  # fmt: skip
     running.start()
@@ -144,6 +145,17 @@ async def test_a_connection_that_stops_answering_pings_is_dropped_and_leaves_the
         assert [p["name"] for p in gone["peers"]] == ["Facilitator"]
     finally:
         sleeper.close()
+
+
+async def test_a_connection_that_never_says_hello_is_closed_with_1008(
+    strict_server: RunningServer,
+) -> None:
+    board = await new_board(strict_server)
+    async with connect(f"{strict_server.ws_url}/ws/boards/{board['id']}") as silent:
+        async with asyncio.timeout(timeout(10)):
+            await silent.wait_closed()
+        assert silent.close_code == 1008
+        assert silent.close_reason == "no hello"
 
 
 async def test_a_cross_site_form_post_is_refused(server: RunningServer) -> None:
