@@ -8,6 +8,7 @@ text frame into a message or a `ProtocolError` carrying the contract's error cod
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -157,6 +158,25 @@ def encode(message: BaseModel) -> str:
     return message.model_dump_json(exclude_none=True)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _surrogate_in(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return any(_surrogate_in(k) or _surrogate_in(v) for k, v in value.items())
+    return isinstance(value, list) and any(_surrogate_in(v) for v in value)
+
+
+def holds_lone_surrogate(raw: str | bytes, data: Any) -> bool:
+    """True if JSON `data`, decoded from `raw`, holds half of a UTF-16 pair (`"\\ud800"`
+    alone): no store can keep that as UTF-8. Looks for the escape in `raw` first, so that
+    ordinary messages cost one scan."""
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    return bool(_SURROGATE_ESCAPE.search(text)) and _surrogate_in(data)
+
+
 def decode_client_message(frame: str | bytes) -> Hello | OpMessage | PresenceUpdate:
     """One client frame as a message; a `ProtocolError` says in plain words what is wrong."""
     if isinstance(frame, bytes):
@@ -169,6 +189,13 @@ def decode_client_message(frame: str | bytes) -> Hello | OpMessage | PresenceUpd
         raise ProtocolError(ErrorCode.INVALID, "A message must be a JSON object with a 'type'.")
     raw_id = data.get("id")
     op_id = raw_id if isinstance(raw_id, str) and data.get("type") == "op" else None
+    if holds_lone_surrogate(frame, data):
+        raise ProtocolError(
+            ErrorCode.INVALID,
+            "The message holds an invalid character (half of a UTF-16 surrogate pair); "
+            "send the text as proper Unicode.",
+            None if _surrogate_in(op_id) else op_id,
+        )
     if data.get("type") == "op":
         op = data.get("op")
         kind = op.get("kind") if isinstance(op, dict) else None

@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.board.protocol import holds_lone_surrogate
 from server.exceptions import StoreUnavailable
 
 log = logging.getLogger("planche.http")
@@ -48,6 +49,13 @@ async def read_json(request: Request, model: type[M]) -> M:
         data: Any = await request.json()
     except ValueError:
         raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
+    if holds_lone_surrogate(await request.body(), data):
+        raise ApiError(
+            422,
+            "invalid",
+            "The text holds an invalid character (half of a UTF-16 surrogate pair); "
+            "send it as proper Unicode.",
+        )
     try:
         return model.model_validate(data)
     except ValidationError as e:

@@ -246,15 +246,19 @@ class SqlStore(Store):
     async def _commit_group(self, batch: list[_Append]) -> None:
         try:
             await self._write(lambda: self._insert_ops(batch))
-        except DuplicateOp:
+        except StoreUnavailable as e:
+            _settle(batch, e)
+            return
+        except Exception as e:  # DuplicateOp, or a bug in one append: never stop every board
             if len(batch) > 1:  # find the one at fault; the others still commit
                 for one in batch:
                     await self._commit_group([one])
                 return
-            _settle(batch, DuplicateOp(f"board {batch[0].board_id}: op already stored"))
-            return
-        except StoreUnavailable as e:
-            _settle(batch, e)
+            if isinstance(e, DuplicateOp):
+                _settle(batch, DuplicateOp(f"board {batch[0].board_id}: op already stored"))
+            else:
+                log.exception("board %s: the store failed an append", batch[0].board_id)
+                _settle(batch, StoreUnavailable(f"the store failed: {e}"))
             return
         _settle(batch, None)
 

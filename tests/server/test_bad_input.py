@@ -6,11 +6,12 @@ import json
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
 from server.board.ops import SENDERS
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, timeout
 from tests.wire import Peer, Peers, add_note, get_state, join, new_board
 
 pytestmark = pytest.mark.anyio
@@ -263,3 +264,31 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "breakout.start": {"kind": "breakout.start", "groups": [{"id": "g1", "name": "One"}]},
     "breakout.assign": {"kind": "breakout.assign", "participant": "p-1", "group": "g1"},
 }
+
+
+async def test_half_a_surrogate_pair_is_refused_and_every_board_goes_on(
+    peers: Peers, server: RunningServer, board_with_note: Any
+) -> None:
+    board, writer, _ = board_with_note
+    other = await new_board(server)
+    elsewhere = await peers(server, other["id"], other["facilitator_token"])
+    frame = (
+        '{"type": "op", "id": "lone", "op": {"kind": "note.add", '
+        '"note": {"id": "s", "area": "main", "text": "x \\ud800"}}}'
+    )
+    await writer.send(frame)
+    error = await writer.ack("lone")
+    assert (error["type"], error["code"]) == ("error", "invalid")
+    assert "surrogate" in error["message"]
+    assert (await writer.ack(await writer.op(add_note("n9", "fine"))))["type"] == "ack"
+    assert (await elsewhere.ack(await elsewhere.op(add_note("n1", "fine"))))["type"] == "ack"
+    for path, body in (
+        ("/api/boards", '{"title": "T \\udfff"}'),
+        ("/api/join", '{"code": "' + board["join_code"] + '", "name": "\\ud83d"}'),
+    ):
+        async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
+            answer = await http.post(
+                path, content=body, headers={"content-type": "application/json"}
+            )
+        assert answer.status_code == 422, answer.text
+        assert "surrogate" in answer.json()["error"]["message"]

@@ -188,3 +188,22 @@ async def test_a_rewrite_changes_every_record_and_snapshot_and_the_epoch(
     assert stored.record.op.note.text == "T1"  # type: ignore[union-attr]
     assert (await any_store.get_board(board_id)).epoch == "e2"  # type: ignore[union-attr]
     assert (await any_store.op_index(board_id)) == {"join-p-new": (1, None)}
+
+
+@pytest.mark.anyio
+async def test_an_append_that_cannot_be_written_is_refused_and_later_ones_commit(
+    store: SqlStore,
+) -> None:
+    from server.exceptions import StoreUnavailable
+
+    board_id = await make_board(store)
+    # the protocol refuses such text before it gets here; the writer must survive it anyway
+    broken = parse_op({"kind": "note.add", "note": {"id": "n1", "area": "main", "text": "\ud800"}})
+    bad = StoredOp(Record(1, "bad", FAC, broken), None, 0.0)
+    good = StoredOp(Record(1, "good", FAC, note(1)), None, 0.0)
+    results = await asyncio.gather(
+        store.append(board_id, [bad]), store.append("c" * 32, []), return_exceptions=True
+    )
+    assert isinstance(results[0], StoreUnavailable)
+    await store.append(board_id, [good])  # the writer goes on
+    assert [s.record.id for s in await store.ops_after(board_id, 0)] == ["good"]
