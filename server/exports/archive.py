@@ -130,7 +130,7 @@ def load(data: bytes) -> tuple[BoardRow, BoardState, list[Snapshot], list[Stored
         ops = [
             StoredOp(Record.from_json(o.model_dump(mode="json")), o.noop, o.at) for o in archive.ops
         ]
-    except (KeyError, TypeError, ValueError) as e:
+    except (AttributeError, KeyError, TypeError, ValueError) as e:
         raise ArchiveError(f"The archive's board does not read: {e}.") from None
     _check(state, snapshots, ops)
     return board, state, snapshots, ops

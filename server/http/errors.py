@@ -82,4 +82,16 @@ async def store_error(request: Request, exc: Exception) -> Response:
     return error_response(503, "unavailable", message)
 
 
-HANDLERS = {ApiError: api_error, HTTPException: http_error, StoreUnavailable: store_error}
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """A bug: logged with its traceback, answered in the one error shape without details."""
+    log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    message = "Something went wrong on the server; nothing was changed. Try again later."
+    return error_response(500, "internal", message)
+
+
+HANDLERS = {
+    ApiError: api_error,
+    HTTPException: http_error,
+    StoreUnavailable: store_error,
+    Exception: internal_error,
+}

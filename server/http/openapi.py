@@ -23,6 +23,7 @@ from server.exports import FORMATS
 from server.exports.archive import _Archive
 from server.http.boards import CreateBoard, Join
 from server.http.networks import CreateMeeting, CreateNetwork
+from server.http.privacy import BoardSettings
 from server.http.records import IMPORT_MAX_BYTES, NewRecord
 
 Schema = dict[str, Any]
@@ -73,7 +74,7 @@ class Operation:
     """One endpoint. `answers` maps each status to its Answer, or for an error (4xx, 5xx)
     to the description of the case; the body of an error is always the Error shape."""
 
-    method: Literal["get", "post"]
+    method: Literal["get", "post", "patch", "delete"]
     path: str
     summary: str
     answers: Mapping[int, Answer | str]
@@ -110,15 +111,33 @@ _NEW_BOARD = _object(
     epoch=_STR,
     urls=_object("board", "join", "viewer"),
 )
-_BOARD = _object("id", "seq", "epoch", "state", id=_STR, seq=_INT, epoch=_STR, state={})
+_BOARD = _object(
+    "id", "seq", "epoch", "state", id=_STR, seq=_INT, epoch=_STR, state={}, retention_days=_INT
+)
+_EPOCH = {"epoch": _STR}
 _RECORD = _object("seq", "name", "created_at", seq=_INT, name=_STR, share_url=_STR)
-_SEQ = Query("seq", {"type": "integer", "minimum": 0}, "A change of the board's log.")
+_CHANGE: Schema = {"type": "integer", "minimum": 0}
 
-_BAD_BODY = "The body is not JSON (400) or a field is wrong (422)."
+# what every endpoint that reads a JSON body (server/http/errors.py read_json) may answer
+_BODY: dict[int, Answer | str] = {
+    400: "The body is not JSON.",
+    415: "The body is sent as a form (or text/plain), not as application/json.",
+    422: "A field of the body is wrong; the message names it.",
+}
 _NO_TOKEN = "No bearer token, or one that is not valid."
 _OTHER_BOARD = "A token of another board."
+_NOT_FACILITATOR = "A token of another board, or not the facilitator's."
 _NO_BOARD = "There is no board with this id."
 _STORE = "The store does not answer; nothing was changed."
+_DONE = Answer("Done.", media_types=())
+# what every endpoint with a board token may answer, and with the facilitator's token
+_BOARD_ERRORS: dict[int, Answer | str] = {
+    401: _NO_TOKEN,
+    403: _OTHER_BOARD,
+    404: _NO_BOARD,
+    503: _STORE,
+}
+_FACILITATOR_ERRORS = {**_BOARD_ERRORS, 403: _NOT_FACILITATOR}
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -163,7 +182,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "post",
         "/api/boards",
         "Create a board: its join code and the facilitator's and viewer's tokens.",
-        {201: Answer("The new board.", _NEW_BOARD), 400: _BAD_BODY, 422: _BAD_BODY, 503: _STORE},
+        {201: Answer("The new board.", _NEW_BOARD), **_BODY, 503: _STORE},
         body=CreateBoard,
     ),
     Operation(
@@ -175,10 +194,10 @@ OPERATIONS: tuple[Operation, ...] = (
                 "A participant's token.",
                 _object("board_id", "token", "participant_id", board_id=_STR, token=_STR),
             ),
-            400: _BAD_BODY,
+            **_BODY,
             404: "No board has that code.",
-            422: _BAD_BODY,
-            429: "Too many wrong codes from this address; see Retry-After.",
+            429: "Too many wrong codes from this address (or joins through this code): "
+            "see Retry-After.",
             503: _STORE,
         },
         body=Join,
@@ -206,12 +225,96 @@ OPERATIONS: tuple[Operation, ...] = (
         "The board's state as the token's holder may see it.",
         {
             200: Answer("The board.", _BOARD),
-            401: _NO_TOKEN,
-            403: _OTHER_BOARD,
-            404: _NO_BOARD,
-            503: _STORE,
+            **_BOARD_ERRORS,
         },
         auth="board",
+    ),
+    Operation(
+        "delete",
+        "/api/boards/{board_id}",
+        "Delete the board now, with its ops, snapshots, records and every token.",
+        {204: _DONE, **_FACILITATOR_ERRORS},
+        auth="facilitator",
+        tag="privacy",
+    ),
+    Operation(
+        "patch",
+        "/api/boards/{board_id}",
+        "Set how many days after its last change the board is deleted.",
+        {
+            200: Answer("The retention time.", _object("retention_days", retention_days=_INT)),
+            **_BODY,
+            **_FACILITATOR_ERRORS,
+        },
+        body=BoardSettings,
+        auth="facilitator",
+        tag="privacy",
+    ),
+    Operation(
+        "post",
+        "/api/boards/{board_id}/join-code",
+        "Give the board a new join code; the old one opens nothing any more.",
+        {
+            200: Answer("The new code.", _object("join_code", "urls", join_code=_STR)),
+            **_FACILITATOR_ERRORS,
+        },
+        auth="facilitator",
+    ),
+    Operation(
+        "delete",
+        "/api/boards/{board_id}/participants/{participant_id}",
+        "Remove a participant: their token is revoked and their connections closed.",
+        {
+            204: _DONE,
+            **_FACILITATOR_ERRORS,
+            404: "No such board, or the board has no such participant.",
+            422: "The facilitator cannot be removed.",
+        },
+        auth="facilitator",
+        tag="privacy",
+    ),
+    Operation(
+        "post",
+        "/api/boards/{board_id}/anonymise",
+        "Remove every participant's name from the board's whole history; the notes stay.",
+        {
+            200: Answer(
+                "The board's new epoch.",
+                _object("epoch", "participants_anonymised", **_EPOCH, participants_anonymised=_INT),
+            ),
+            **_FACILITATOR_ERRORS,
+        },
+        auth="facilitator",
+        tag="privacy",
+    ),
+    Operation(
+        "get",
+        "/api/boards/{board_id}/me",
+        "What the board holds about the token's holder: their name and their notes.",
+        {
+            200: Answer(
+                "The holder's data.",
+                _object("participant_id", "name", "role", "notes", notes={"type": "array"}),
+            ),
+            **_BOARD_ERRORS,
+        },
+        auth="board",
+        tag="privacy",
+    ),
+    Operation(
+        "delete",
+        "/api/boards/{board_id}/me/authorship",
+        "Take the participant's name off their notes (they go on as a fresh participant).",
+        {
+            200: Answer(
+                "The board's new epoch.",
+                _object("epoch", "notes_anonymised", **_EPOCH, notes_anonymised=_INT),
+            ),
+            **_BOARD_ERRORS,
+            403: "A token of another board, or not a participant's.",
+        },
+        auth="board",
+        tag="privacy",
     ),
     Operation(
         "post",
@@ -219,12 +322,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "Save a named record (snapshot) of the board, with a link to share it.",
         {
             201: Answer("The record.", _object("seq", "name", "share_url")),
-            400: _BAD_BODY,
-            401: _NO_TOKEN,
-            403: "A token of another board, or not the facilitator's.",
-            404: _NO_BOARD,
-            422: _BAD_BODY,
-            503: _STORE,
+            **_BODY,
+            **_FACILITATOR_ERRORS,
         },
         body=NewRecord,
         auth="facilitator",
@@ -236,10 +335,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "The board's records; their links only for the facilitator.",
         {
             200: Answer("The records.", {"type": "array", "items": _RECORD}),
-            401: _NO_TOKEN,
-            403: _OTHER_BOARD,
-            404: _NO_BOARD,
-            503: _STORE,
+            **_BOARD_ERRORS,
         },
         auth="board",
         tag="records",
@@ -250,14 +346,11 @@ OPERATIONS: tuple[Operation, ...] = (
         "The board as it stood after change `seq`, as the token's holder may see it.",
         {
             200: Answer("The board then.", _object("seq", "state", seq=_INT, state={})),
-            401: _NO_TOKEN,
-            403: _OTHER_BOARD,
-            404: _NO_BOARD,
+            **_BOARD_ERRORS,
             422: "`seq` is not a change of the board.",
-            503: _STORE,
         },
         auth="board",
-        query=(Query("seq", _SEQ.schema, _SEQ.description, required=True),),
+        query=(Query("seq", _CHANGE, "A change of the board's log.", required=True),),
         tag="records",
     ),
     Operation(
@@ -269,11 +362,9 @@ OPERATIONS: tuple[Operation, ...] = (
                 "The file (Content-Disposition: attachment).",
                 media_types=tuple(dict.fromkeys(t.split(";")[0] for t in FORMATS.values())),
             ),
-            401: _NO_TOKEN,
-            403: "A token of another board, or not the facilitator's.",
+            **_FACILITATOR_ERRORS,
             404: "No such board, record or change.",
             422: "A query parameter is wrong.",
-            503: _STORE,
         },
         auth="facilitator",
         query=(
@@ -283,8 +374,8 @@ OPERATIONS: tuple[Operation, ...] = (
                 {"enum": ["anonymous", "named"], "default": "anonymous"},
                 "Whether the notes' authors are named.",
             ),
-            Query("seq", _SEQ.schema, "The board as it stood after this change."),
-            Query("snapshot", _SEQ.schema, "The record saved at this change."),
+            Query("seq", _CHANGE, "The board as it stood after this change."),
+            Query("snapshot", _CHANGE, "The record saved at this change."),
         ),
         tag="records",
     ),
@@ -294,8 +385,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Create a learning network; the token is its facilitator's.",
         {
             201: Answer("The network.", _object("id", "token", "urls", id=_STR, token=_STR)),
-            400: _BAD_BODY,
-            422: _BAD_BODY,
+            **_BODY,
             503: _STORE,
         },
         body=CreateNetwork,
@@ -324,11 +414,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "Open the network's next meeting board, with a recap of the previous meeting.",
         {
             201: Answer("The new board, as POST /api/boards answers, plus its number.", _NEW_BOARD),
-            400: _BAD_BODY,
+            **_BODY,
             401: "No bearer token.",
             403: "The token does not open this network.",
             404: "There is no learning network with this id.",
-            422: _BAD_BODY,
             503: _STORE,
         },
         body=CreateMeeting,
@@ -418,10 +507,12 @@ def _operation_id(op: Operation) -> str:
 def _answer(answer: Answer | str) -> Schema:
     if isinstance(answer, str):
         return {"description": answer, "content": {"application/json": {"schema": _ERROR_REF}}}
-    content: Schema = {
-        t: {"schema": answer.schema} if answer.schema else {} for t in answer.media_types
-    }
-    return {"description": answer.description, "content": content}
+    out: Schema = {"description": answer.description}
+    if answer.media_types:  # none for a 204
+        out["content"] = {
+            t: {"schema": answer.schema} if answer.schema else {} for t in answer.media_types
+        }
+    return out
 
 
 @cache

@@ -220,3 +220,44 @@ async def test_records_are_kept_listed_shared_and_exported_by_the_cli(
     assert done.returncode == 0, done.stderr
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "Efter analysen" in text and "written after the record" not in text
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {
+            "id": "x",
+            "title": "t",
+            "method": "free",
+            "language": "da",
+            "seq": 0,
+            "areas": [],
+            "notes": [],
+            "participants": {},
+        },
+        {"id": "x"},
+        [],
+    ],
+    ids=["notes-a-list", "fields-missing", "state-a-list"],
+)
+def test_an_archive_of_the_wrong_shape_is_refused_with_its_reason(state: Any) -> None:
+    from server.exports.archive import ArchiveError, load
+
+    archive = {
+        "format": "planche-board",
+        "version": 1,
+        "board": {
+            "id": "b" * 32,
+            "title": "t",
+            "method": "free",
+            "language": "da",
+            "join_code": "AAAA-BBBB",
+            "epoch": "e",
+            "created_at": 0.0,
+        },
+        "state": state,
+        "snapshots": [],
+        "ops": [],
+    }
+    with pytest.raises(ArchiveError):
+        load(json.dumps(archive).encode())
