@@ -183,17 +183,17 @@ const HANDLERS = {
   },
   "note.group": (state, op) => {
     const note = state.notes[op.note_id];
-    note.group = op.group_id;
+    note.group = op.group_id ?? null; // a null is left out of the stored form
     if (op.group_id) note.area = state.groups[op.group_id].area;
   },
   "link.add": (state, { link: l }) => (state.links[l.id] = { id: l.id, a: l.a, b: l.b, contradiction: Boolean(l.contradiction) }),
   "link.mark": (state, op) => (state.links[op.link_id].contradiction = op.contradiction),
   "link.delete": (state, op) => (state.links = without(state.links, op.link_id)),
-  "note.own": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { owner: op.owner, updated_seq: seq }),
+  "note.own": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { owner: op.owner ?? null, updated_seq: seq }),
   "idea.park": (state, { idea }, by, seq) => {
     state.parked[idea.id] = { id: idea.id, text: idea.text, by, owner: null, created_seq: seq, source: null };
   },
-  "idea.own": (state, op) => (state.parked[op.idea_id].owner = op.owner),
+  "idea.own": (state, op) => (state.parked[op.idea_id].owner = op.owner ?? null),
   "idea.delete": (state, op) => (state.parked = without(state.parked, op.idea_id)),
   "field.set": (state, op) => (state.fields[op.field] = op.text),
   "cell.set": (state, op) => {

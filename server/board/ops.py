@@ -292,7 +292,7 @@ class GroupDelete(_Op):
 class NoteGroup(_Op):
     kind: Literal["note.group"]
     note_id: Id
-    group_id: Id | None
+    group_id: Id | None = None  # None: out of its group (dropped from the stored form)
 
 
 class NewLink(_Op):
@@ -321,7 +321,7 @@ class LinkDelete(_Op):
 class NoteOwn(_Op):
     kind: Literal["note.own"]
     note_id: Id
-    owner: OwnerName | None
+    owner: OwnerName | None = None  # None: nobody (dropped from the stored form)
 
 
 # the idea parking lot
@@ -340,7 +340,7 @@ class IdeaPark(_Op):
 class IdeaOwn(_Op):
     kind: Literal["idea.own"]
     idea_id: Id
-    owner: OwnerName | None
+    owner: OwnerName | None = None  # None: nobody (dropped from the stored form)
 
 
 class IdeaDelete(_Op):

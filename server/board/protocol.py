@@ -162,11 +162,18 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 
 def _surrogate_in(value: Any) -> bool:
-    if isinstance(value, str):
-        return any("\ud800" <= c <= "\udfff" for c in value)
-    if isinstance(value, dict):
-        return any(_surrogate_in(k) or _surrogate_in(v) for k, v in value.items())
-    return isinstance(value, list) and any(_surrogate_in(v) for v in value)
+    stack = [value]  # not recursive: a message may nest as deep as json.loads allows
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def holds_lone_surrogate(raw: str | bytes, data: Any) -> bool:
@@ -185,6 +192,8 @@ def decode_client_message(frame: str | bytes) -> Hello | OpMessage | PresenceUpd
         data = json.loads(frame)
     except ValueError:
         raise ProtocolError(ErrorCode.INVALID, "The message is not valid JSON.") from None
+    except RecursionError:
+        raise ProtocolError(ErrorCode.INVALID, "The message is nested too deeply.") from None
     if not isinstance(data, dict):
         raise ProtocolError(ErrorCode.INVALID, "A message must be a JSON object with a 'type'.")
     raw_id = data.get("id")

@@ -49,6 +49,8 @@ async def read_json(request: Request, model: type[M]) -> M:
         data: Any = await request.json()
     except ValueError:
         raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
+    except RecursionError:
+        raise ApiError(400, "invalid", "The request body is nested too deeply.") from None
     if holds_lone_surrogate(await request.body(), data):
         raise ApiError(
             422,

@@ -211,8 +211,9 @@ async def _await_hello(websocket: WebSocket, seconds: float) -> Hello:
                 continue
             if isinstance(decoded, Hello):
                 return decoded
+            op_id = decoded.id if isinstance(decoded, OpMessage) else None
             await websocket.send_text(
-                error_frame(ProtocolError(ErrorCode.INVALID, "Send a hello first.", None))
+                error_frame(ProtocolError(ErrorCode.INVALID, "Send a hello first.", op_id))
             )
 
 
