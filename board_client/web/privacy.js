@@ -187,7 +187,7 @@ export class Privacy {
       () => this.request("/me/authorship", { method: "DELETE" }),
       (answer) => {
         this.mine.replaceChildren();
-        return t("Your name is off {n} notes. They stay on the board.", { n: answer.notes_anonymised });
+        return t("Notes that no longer carry your name: {n}. They stay on the board; you can no longer change them.", { n: answer.notes_anonymised });
       },
     );
   }

@@ -46,7 +46,7 @@ def test_a_participant_sees_their_data_and_takes_their_name_off_their_notes(
     forget.click()
     expect(forget).to_have_text("Ja, mina lappar stannar utan mitt namn")  # asks once more
     forget.click()
-    expect(panel).to_contain_text("Ditt namn är borttaget från 1 lappar")
+    expect(panel).to_contain_text("Lappar som inte längre bär ditt namn: 1.")
     # both screens load the rewritten board; the note stays, without her name
     expect(phone.locator("#status")).to_have_attribute("data-state", "online")
     expect(facilitator.locator(".note")).to_have_count(1)
