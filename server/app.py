@@ -25,7 +25,7 @@ from server.http import boards, methods, networks, openapi, pages, privacy, reco
 from server.http.errors import HANDLERS
 from server.http.headers import SecurityHeaders
 from server.http.ratelimit import JoinGuard
-from server.services import Services
+from server.services import Services, services_of
 from server.store import open_store
 from server.sync.connection import serve_board_socket
 from server.sync.limits import AddressCounter
@@ -38,19 +38,14 @@ _SWEEP_SECONDS = 3600.0
 log = logging.getLogger("planche.app")
 
 
-def _services(request: Request | WebSocket) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def healthz(request: Request) -> Response:
-    await _services(request).store.ping()
+    await services_of(request).store.ping()
     return JSONResponse({"status": "ok"})
 
 
 async def readyz(request: Request) -> Response:
     """Ready for traffic: the store and the broker answer, and the server is not draining."""
-    services = _services(request)
+    services = services_of(request)
     checks: dict[str, str] = {}
     try:
         await services.store.ping()
@@ -81,7 +76,7 @@ async def protocol_schema(request: Request) -> Response:
 
 
 async def board_socket(websocket: WebSocket) -> None:
-    services = _services(websocket)
+    services = services_of(websocket)
     await serve_board_socket(
         websocket,
         websocket.path_params["board_id"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from starlette.requests import HTTPConnection
+
 from facilitation_methods import Method
 from server.broker.base import Broker
 from server.config import Config
@@ -22,3 +24,9 @@ class Services:
     join_guard: JoinGuard
     methods: dict[str, Method]
     connections: AddressCounter
+
+
+def services_of(connection: HTTPConnection) -> Services:
+    """The app's services, from a request or a WebSocket."""
+    services: Services = connection.app.state.services
+    return services

@@ -33,6 +33,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def planche(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m server ARGS` as a user runs it, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout(60),
+    )
+
+
 class RunningServer:
     """`python -m server serve` in its own process, so it can be killed for real."""
 

@@ -34,7 +34,7 @@ from server.ids import (
     new_token,
     normalize_join_code,
 )
-from server.services import Services
+from server.services import Services, services_of
 from server.store.base import BoardRow, Credential, NewParticipant
 from server.sync.rooms import Room
 
@@ -74,14 +74,9 @@ class Join(BaseModel):
     name: str = Field(min_length=1, max_length=NAME_MAX)
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def create_board(request: Request) -> JSONResponse:
     body = await read_json(request, CreateBoard)
-    return JSONResponse(await open_board(_services(request), body), status_code=201)
+    return JSONResponse(await open_board(services_of(request), body), status_code=201)
 
 
 Seed = Callable[[BoardState, str], BoardState]
@@ -210,7 +205,7 @@ def _areas(
 
 
 async def join_board(request: Request) -> JSONResponse:
-    services = _services(request)
+    services = services_of(request)
     address = request.client.host if request.client else "unknown"
     guard = services.join_guard
     try:
@@ -267,7 +262,7 @@ async def board_credential(
 
 
 async def get_board(request: Request) -> JSONResponse:
-    services = _services(request)
+    services = services_of(request)
     credential, room = await board_credential(request, services)
     board_id = room.board.id
     state = view_state(room.state, credential.participant_id)
@@ -288,7 +283,7 @@ async def get_board(request: Request) -> JSONResponse:
 async def rotate_join_code(request: Request) -> JSONResponse:
     """The facilitator gives the board a new code; the old one opens nothing any more
     (tokens already handed out keep working: remove a participant to end theirs)."""
-    services = _services(request)
+    services = services_of(request)
     _, room = await board_credential(request, services, facilitator=True)
     code = new_join_code()
     board_id = room.board.id
@@ -302,7 +297,7 @@ async def rotate_join_code(request: Request) -> JSONResponse:
 async def remove_participant(request: Request) -> Response:
     """The facilitator removes a participant: their token is revoked and their connections
     closed. Their notes stay (anonymise the board to take their name off them)."""
-    services = _services(request)
+    services = services_of(request)
     _, room = await board_credential(request, services, facilitator=True)
     participant_id = request.path_params["participant_id"]
     who = room.state.participants.get(participant_id)

@@ -22,7 +22,7 @@ from server.board.state import Area, BoardState, Note, ParkedIdea
 from server.http.boards import NAME_MAX, Categories, CreateBoard, Language, open_board
 from server.http.errors import ApiError, read_json
 from server.ids import hash_token, new_board_id, new_token
-from server.services import Services
+from server.services import Services, services_of
 from server.store.base import BoardRow, NetworkRow
 
 _MEETING = {"da": "Møde", "sv": "Möte", "en": "Meeting"}
@@ -54,11 +54,6 @@ class CreateMeeting(BaseModel):
     closing: bool = Field(default=False, description="Gather every earlier meeting's notes.")
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def create_network(request: Request) -> JSONResponse:
     body = await read_json(request, CreateNetwork)
     token = new_token()
@@ -70,7 +65,7 @@ async def create_network(request: Request) -> JSONResponse:
         token_hash=hash_token(token),
         created_at=time.time(),
     )
-    await _services(request).store.create_network(network)
+    await services_of(request).store.create_network(network)
     return JSONResponse(
         {"id": network.id, "token": token, "urls": {"network": f"/api/networks/{network.id}"}},
         status_code=201,
@@ -78,7 +73,7 @@ async def create_network(request: Request) -> JSONResponse:
 
 
 async def get_network(request: Request) -> JSONResponse:
-    services = _services(request)
+    services = services_of(request)
     network = await _authorized(request, services)
     meetings = await services.store.network_meetings(network.id)
     return JSONResponse(
@@ -103,7 +98,7 @@ async def get_network(request: Request) -> JSONResponse:
 
 
 async def add_meeting(request: Request) -> JSONResponse:
-    services = _services(request)
+    services = services_of(request)
     network = await _authorized(request, services)
     body = await read_json(request, CreateMeeting)
     earlier = await services.store.network_meetings(network.id)

@@ -18,7 +18,7 @@ from server.board.privacy import Pseudonyms
 from server.http.boards import board_credential
 from server.http.errors import ApiError, read_json
 from server.ids import new_epoch
-from server.services import Services
+from server.services import Services, services_of
 
 RETENTION_MAX_DAYS = 3650
 
@@ -27,14 +27,9 @@ class BoardSettings(BaseModel):
     retention_days: int = Field(ge=1, le=RETENTION_MAX_DAYS)
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def delete_board(request: Request) -> Response:
     """The facilitator deletes the board now, with its ops, snapshots, records and tokens."""
-    services = _services(request)
+    services = services_of(request)
     _, room = await board_credential(request, services, facilitator=True)
     board_id = room.board.id
     await services.rooms.reset(
@@ -45,7 +40,7 @@ async def delete_board(request: Request) -> Response:
 
 async def update_board(request: Request) -> JSONResponse:
     """The facilitator sets how long the board is kept after its last change."""
-    services = _services(request)
+    services = services_of(request)
     _, room = await board_credential(request, services, facilitator=True)
     body = await read_json(request, BoardSettings)
     await services.store.set_retention(room.board.id, body.retention_days)
@@ -54,7 +49,7 @@ async def update_board(request: Request) -> JSONResponse:
 
 async def anonymise_board(request: Request) -> JSONResponse:
     """Every participant's name goes from the board's whole history; the notes stay."""
-    services = _services(request)
+    services = services_of(request)
     _, room = await board_credential(request, services, facilitator=True)
     people = {p.id for p in room.state.participants.values() if p.role == "participant"}
     epoch = new_epoch()
@@ -70,7 +65,7 @@ async def anonymise_board(request: Request) -> JSONResponse:
 
 async def my_data(request: Request) -> JSONResponse:
     """What the board holds about the token's holder: their name and the notes they wrote."""
-    credential, room = await board_credential(request, _services(request))
+    credential, room = await board_credential(request, services_of(request))
     me = room.state.participants.get(credential.participant_id)
     notes = [
         {"id": n.id, "area": n.area, "text": n.text}
@@ -90,7 +85,7 @@ async def my_data(request: Request) -> JSONResponse:
 async def forget_my_authorship(request: Request) -> JSONResponse:
     """The participant's notes stay on the board without their name: everything they did
     passes to a new, nameless participant id, and they go on as a fresh participant."""
-    services = _services(request)
+    services = services_of(request)
     credential, room = await board_credential(request, services)
     if credential.role != "participant":
         raise ApiError(

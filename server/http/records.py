@@ -14,7 +14,7 @@ from server.exports.archive import ArchiveError
 from server.exports.service import Conflict, NotFound, export, import_archive, state_at
 from server.http.boards import board_credential
 from server.http.errors import ApiError, read_json
-from server.services import Services
+from server.services import services_of
 
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
 # a shared record is a standalone page with inline CSS and no script at all
@@ -25,13 +25,8 @@ class NewRecord(BaseModel):
     name: str = Field(min_length=1, max_length=TITLE_MAX)
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def save_record(request: Request) -> JSONResponse:
-    services = _services(request)
+    services = services_of(request)
     _, room = await board_credential(request, services, facilitator=True)
     body = await read_json(request, NewRecord)
     answer = await room.save_record(body.name.strip())
@@ -39,7 +34,7 @@ async def save_record(request: Request) -> JSONResponse:
 
 
 async def list_records(request: Request) -> JSONResponse:
-    services = _services(request)
+    services = services_of(request)
     credential, room = await board_credential(request, services)
     records = await services.store.snapshots(room.board.id)
     facilitator = credential.role == "facilitator"
@@ -58,7 +53,7 @@ async def list_records(request: Request) -> JSONResponse:
 
 async def history(request: Request) -> JSONResponse:
     """The board as it stood after change `seq`, as the token's holder may see it."""
-    services = _services(request)
+    services = services_of(request)
     credential, room = await board_credential(request, services)
     seq = _int(request, "seq")
     if seq is None or not 0 <= seq <= room.state.seq:
@@ -70,7 +65,7 @@ async def history(request: Request) -> JSONResponse:
 
 
 async def export_board(request: Request) -> Response:
-    services = _services(request)
+    services = services_of(request)
     _, room = await board_credential(request, services, facilitator=True)
     fmt = request.query_params.get("format", "html")
     if fmt not in FORMATS:
@@ -106,7 +101,7 @@ async def export_board(request: Request) -> Response:
 
 
 async def shared_record(request: Request) -> Response:
-    services = _services(request)
+    services = services_of(request)
     record = await services.store.shared_snapshot(request.path_params["share_id"])
     board = await services.store.get_board(record.board_id) if record else None
     if record is None or board is None:
@@ -118,7 +113,7 @@ async def shared_record(request: Request) -> Response:
 
 
 async def import_board(request: Request) -> JSONResponse:
-    services = _services(request)
+    services = services_of(request)
     data = await request.body()
     if len(data) > IMPORT_MAX_BYTES:
         raise ApiError(413, "too_large", f"An archive may be at most {IMPORT_MAX_BYTES} bytes.")

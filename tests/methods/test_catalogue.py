@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from facilitation_methods import BUILT_IN, LANGUAGES, MethodFileError, load_catalogue, load_method
-from tests.conftest import ROOT
+from tests.conftest import planche
 
 METHOD_IDS = {
     "free",
@@ -120,30 +118,20 @@ def test_an_own_method_may_not_reuse_a_built_in_id(tmp_path: Path) -> None:
         load_catalogue(tmp_path)
 
 
-def _planche(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_methods_check_says_ok_or_names_the_problem(tmp_path: Path) -> None:
     (tmp_path / "exit-ticket.toml").write_text(GOOD)
-    done = _planche("methods", "check", str(tmp_path))
+    done = planche("methods", "check", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "ok: exit-ticket (Exit ticket): 1 areas, 1 phases" in done.stdout
 
     (tmp_path / "exit-ticket.toml").write_text(GOOD.replace("minutes = 5", "minutes = -5"))
-    done = _planche("methods", "check", str(tmp_path))
+    done = planche("methods", "check", str(tmp_path))
     assert done.returncode == 1
     assert "exit-ticket.toml: phases.0.minutes:" in done.stderr
 
 
 def test_serve_refuses_a_broken_methods_dir_before_listening(tmp_path: Path) -> None:
     (tmp_path / "exit-ticket.toml").write_text(GOOD.replace('kind = "individual"', "kind = 3"))
-    done = _planche("serve", "--port", "1", "--methods-dir", str(tmp_path))
+    done = planche("serve", "--port", "1", "--methods-dir", str(tmp_path))
     assert done.returncode == 2
     assert "exit-ticket.toml: phases.0.kind:" in done.stderr

@@ -4,26 +4,14 @@ comes back as it was, and its clients load it afresh."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, RunningServer, timeout
+from tests.conftest import RunningServer, planche
 from tests.wire import Peers, add_note, get_state, new_board
 
 pytestmark = pytest.mark.anyio
-
-
-def planche(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=timeout(60),
-    )
 
 
 async def test_a_backup_taken_while_serving_restores_the_board_with_a_new_epoch(
