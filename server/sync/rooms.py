@@ -22,7 +22,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -645,21 +645,23 @@ class Rooms:
             return room
 
     def _evict(self, room: Room) -> None:
-        if self._rooms.get(room.board.id) is room:
-            del self._rooms[room.board.id]
-            BOARDS.dec()
+        """An idle room goes to free its memory."""
+        if self._let_go(room, room.close):
             self._loading.pop(room.board.id, None)
-            task = asyncio.create_task(room.close())
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
 
     def _retire(self, room: Room) -> None:
-        if self._rooms.get(room.board.id) is room:
-            del self._rooms[room.board.id]
-            BOARDS.dec()
-            task = asyncio.create_task(room.retire("board changed; reload"))
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
+        """Another worker is changing the stored board: this worker's clients reload it."""
+        self._let_go(room, lambda: room.retire("board changed; reload"))
+
+    def _let_go(self, room: Room, closing: Callable[[], Coroutine[Any, Any, None]]) -> bool:
+        if self._rooms.get(room.board.id) is not room:
+            return False
+        del self._rooms[room.board.id]
+        BOARDS.dec()
+        task = asyncio.create_task(closing())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+        return True
 
     async def reset(self, board_id: str, change: Callable[[], Awaitable[T]], reason: str) -> T:
         """Run `change` on the stored board while no room holds it, in any worker; every
