@@ -34,8 +34,8 @@ def strict_server(tmp_path: Path) -> Iterator[RunningServer]:
             "--join-lockout-after", "5",
             "--joins-per-code-per-minute", "2",
             "--connections-per-address", "3",
-            "--ping-interval", "0.5",
-            "--ping-timeout", "0.5",
+            "--ping-interval", "1",
+            "--ping-timeout", "1",
             "--hello-timeout", "1",
         ),
     )  # fmt: skip
