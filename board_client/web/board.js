@@ -146,7 +146,15 @@ async function showBoard() {
   await loadMethod(store.state.method);
   const code = creds.join_code;
   $("#join-code").textContent = code ? t("Code to join: {code}", { code }) : "";
-  if (projector && code) $("#qr-code").textContent = `${location.host} · ${code}`;
+  if (projector && code) {
+    $("#qr-code").textContent = `${location.host} · ${code}`;
+    const qr = $("#qr");
+    if (qr.dataset.code !== code) {
+      // a new join code: the picture is fetched again (the old one would still work on a phone)
+      qr.dataset.code = code;
+      qr.src = `/b/${boardId}/qr.svg?code=${encodeURIComponent(code)}`;
+    }
+  }
   if (view.role === "facilitator" && !projector && !controls) {
     controls = new Controls($("#controls"), (op) => connection.send(op));
     $("#controls").hidden = false;

@@ -5,10 +5,13 @@ lost its access."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    PROJECTOR,
     Browsing,
     assert_accessible,
     assert_all_in,
@@ -74,10 +77,18 @@ def test_the_facilitator_rotates_the_code_removes_someone_and_deletes_the_board(
     assert_accessible(facilitator, "the facilitator's privacy panel")
     screenshot(facilitator, "privacy-facilitator-da")
 
+    viewer_link = facilitator.locator("#projector-link").get_attribute("href")
+    projector = browsing.page(PROJECTOR, lang="da-DK")
+    projector.goto(server.url + str(viewer_link))
+    expect(projector.locator("#qr-code")).to_contain_text(old_code)
+
     facilitator.get_by_role("button", name="Ny deltagerkode").click()
     expect(panel).to_contain_text("Den gamle kode virker ikke længere.")
     expect(facilitator.locator("#join-code")).not_to_contain_text(old_code)
     expect(phone.locator("#join-code")).not_to_contain_text(old_code)  # every screen reloads
+    new_code = join_code(facilitator)
+    expect(projector.locator("#qr-code")).to_contain_text(new_code)
+    expect(projector.locator("#qr")).to_have_attribute("src", re.compile(new_code))
 
     expect(facilitator.locator("#retention-days")).to_have_value("180")  # the default
     facilitator.locator("#retention-days").fill("0")
