@@ -142,6 +142,7 @@ def create_app(config: Config) -> Starlette:
         Route("/b/{board_id}/projector", pages.projector_page),
         Route("/b/{board_id}/qr.svg", pages.join_qr),
         Route("/accessibility", pages.accessibility_page),
+        Route("/privacy", pages.privacy_page),
         Route("/api/i18n/{lang}.json", pages.messages),
         Route("/healthz", healthz),
         Route("/readyz", readyz),

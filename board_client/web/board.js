@@ -149,11 +149,12 @@ async function showBoard() {
   if (projector && code) {
     $("#qr-code").textContent = `${location.host} · ${code}`;
     const qr = $("#qr");
-    if (qr.dataset.code !== code) {
-      // a new join code: the picture is fetched again (the old one would still work on a phone)
-      qr.dataset.code = code;
+    // a new join code: the picture is fetched again (the page's first one shows the code
+    // the page was opened with)
+    if (qr.dataset.code && qr.dataset.code !== code) {
       qr.src = `/b/${boardId}/qr.svg?code=${encodeURIComponent(code)}`;
     }
+    qr.dataset.code = code;
   }
   if (view.role === "facilitator" && !projector && !controls) {
     controls = new Controls($("#controls"), (op) => connection.send(op));

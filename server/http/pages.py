@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
 from server import i18n
-from server.services import Services
+from server.services import services_of
 from server.store.base import BoardRow
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -60,12 +60,16 @@ def _render(
 
 async def start_page(request: Request) -> Response:
     code = request.query_params.get("code", "")[:40]
-    services: Services = request.app.state.services
-    return _render(request, "start.html", {"code": code, "methods": services.methods})
+    return _render(request, "start.html", {"code": code, "methods": services_of(request).methods})
 
 
 async def accessibility_page(request: Request) -> Response:
     return _render(request, "accessibility.html", {})
+
+
+async def privacy_page(request: Request) -> Response:
+    days = services_of(request).config.retention_days
+    return _render(request, "privacy.html", {"retention_days": days})
 
 
 async def board_page(request: Request) -> Response:
@@ -106,5 +110,4 @@ async def messages(request: Request) -> Response:
 
 
 async def _board(request: Request) -> BoardRow | None:
-    services: Services = request.app.state.services
-    return await services.store.get_board(request.path_params["board_id"])
+    return await services_of(request).store.get_board(request.path_params["board_id"])

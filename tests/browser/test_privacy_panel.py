@@ -11,10 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    PHONE,
     PROJECTOR,
     Browsing,
     assert_accessible,
     assert_all_in,
+    assert_no_text_fits_badly,
     join,
     join_code,
     post_note,
@@ -111,3 +113,20 @@ def test_the_facilitator_rotates_the_code_removes_someone_and_deletes_the_board(
     delete.click()
     expect(facilitator.locator("#notice")).to_contain_text("Tavlen og alt på den er slettet.")
     assert facilitator.evaluate("Object.keys(localStorage)") == []
+
+
+def test_the_privacy_notice_is_reached_from_the_join_form_and_is_accessible(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    page = browsing.page(PHONE, lang="da-DK")
+    page.goto(f"{server.url}/?code=ABCD-2345&lang=da")
+    page.locator("#join").get_by_role("link", name="Privatlivserklæring").click()
+    expect(page.locator("h1")).to_have_text("Privatlivserklæring")
+    expect(page.locator("main")).to_contain_text("180 dage efter sidste ændring")
+    assert_all_in(page, "da")
+    assert_accessible(page, "the privacy notice")
+    assert_no_text_fits_badly(page)
+    screenshot(page, "privacy-notice-da-phone")
+    page.goto(f"{server.url}/privacy?lang=sv")  # one long word for a title
+    expect(page.locator("h1")).to_have_text("Integritetsmeddelande")
+    assert_no_text_fits_badly(page)

@@ -309,3 +309,19 @@ async def test_python_clients_follow_a_rewrite_and_keep_writing(server: RunningS
         assert ingrid.state.to_json() == facilitator.state.to_json() == live["state"]
         assert live["state"]["participants"][joined.participant_id]["name"] == ""
         assert after.note_id in live["state"]["notes"]
+
+
+async def test_the_privacy_notice_says_how_long_boards_are_kept_in_each_language(
+    server: RunningServer,
+) -> None:
+    for lang, words in (
+        ("da", ("Privatlivserklæring", "slettes 180 dage")),
+        ("sv", ("Integritetsmeddelande", "raderas 180 dagar")),
+        ("en", ("Privacy notice", "deleted 180 days")),
+    ):
+        page = await call(server, "GET", f"/privacy?lang={lang}")
+        assert page.status_code == 200
+        for word in words:
+            assert word in page.text, (lang, word)
+    start = await call(server, "GET", "/?lang=da")
+    assert 'href="/privacy"' in start.text and "Kun dette navn gemmes" in start.text
