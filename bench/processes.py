@@ -103,6 +103,7 @@ def planche(database_url: str, *extra: str) -> Process:
     args += ["--database-url", database_url, "--log-level", "warning"]
     # every simulated client comes from 127.0.0.1: the per-address caps would refuse them
     args += ["--connections-per-address", "100000", "--joins-per-code-per-minute", "100000"]
+    args += ["--boards-per-address-per-hour", "100000"]
     return Process([*args, *extra], "/healthz", port)
 
 

@@ -24,7 +24,7 @@ from server.exceptions import BrokerUnavailable, StoreUnavailable
 from server.http import boards, methods, networks, openapi, pages, privacy, records
 from server.http.errors import HANDLERS
 from server.http.headers import SecurityHeaders
-from server.http.ratelimit import JoinGuard
+from server.http.ratelimit import CreationGuard, JoinGuard
 from server.services import Services, services_of
 from server.store import open_store
 from server.sync.connection import serve_board_socket
@@ -125,6 +125,7 @@ def create_app(config: Config) -> Starlette:
             JoinGuard(config),
             catalogue,
             AddressCounter(config.connections_per_address),
+            CreationGuard(config.boards_per_address_per_hour),
         )
         sweeper = asyncio.create_task(_sweep_forever(app.state.services))
         try:

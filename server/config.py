@@ -171,6 +171,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Joins one board's code takes per minute before further joins get 429 for a moment.",
     ),
     Setting(
+        "boards_per_address_per_hour",
+        1000,
+        _positive_int,
+        "Boards, imports and learning networks one address may create per hour; more get 429.",
+    ),
+    Setting(
         "connections_per_address",
         200,
         _positive_int,
@@ -235,6 +241,7 @@ class Config:
     join_lockout_after: int = 30
     join_lockout_minutes: int = 60
     joins_per_code_per_minute: int = 120
+    boards_per_address_per_hour: int = 1000
     connections_per_address: int = 200
     ping_interval: float = 15.0
     ping_timeout: float = 15.0

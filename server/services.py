@@ -9,7 +9,7 @@ from starlette.requests import HTTPConnection
 from facilitation_methods import Method
 from server.broker.base import Broker
 from server.config import Config
-from server.http.ratelimit import JoinGuard
+from server.http.ratelimit import CreationGuard, JoinGuard
 from server.store.base import Store
 from server.sync.limits import AddressCounter
 from server.sync.rooms import Rooms
@@ -24,6 +24,7 @@ class Services:
     join_guard: JoinGuard
     methods: dict[str, Method]
     connections: AddressCounter
+    creations: CreationGuard
 
 
 def services_of(connection: HTTPConnection) -> Services:

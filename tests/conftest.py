@@ -75,6 +75,8 @@ class RunningServer:
                     str(self.port),
                     "--database-url",
                     self.database_url,
+                    # the tests play many facilitators, all from 127.0.0.1
+                    *("--boards-per-address-per-hour", "100000"),
                     *self.extra_args,
                 ],
                 cwd=self.workdir,

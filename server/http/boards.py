@@ -24,7 +24,7 @@ from server.board.state import (
 )
 from server.board.views import view_state
 from server.http.errors import ApiError, read_json
-from server.http.ratelimit import Refused
+from server.http.ratelimit import Refused, client_address
 from server.ids import (
     hash_token,
     new_board_id,
@@ -74,9 +74,20 @@ class Join(BaseModel):
     name: str = Field(min_length=1, max_length=NAME_MAX)
 
 
+def count_creation(request: Request, services: Services) -> None:
+    """One more board (or import, or network) from this address; 429 over the limit."""
+    try:
+        services.creations.count(client_address(request))
+    except Refused as e:
+        retry = {"Retry-After": str(e.retry_after)}
+        raise ApiError(429, "rate_limited", e.message, retry) from None
+
+
 async def create_board(request: Request) -> JSONResponse:
+    services = services_of(request)
     body = await read_json(request, CreateBoard)
-    return JSONResponse(await open_board(services_of(request), body), status_code=201)
+    count_creation(request, services)
+    return JSONResponse(await open_board(services, body), status_code=201)
 
 
 Seed = Callable[[BoardState, str], BoardState]
@@ -206,7 +217,7 @@ def _areas(
 
 async def join_board(request: Request) -> JSONResponse:
     services = services_of(request)
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     guard = services.join_guard
     try:
         guard.check_address(address)

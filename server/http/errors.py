@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, TypeVar
 
@@ -40,18 +41,37 @@ def error_response(
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
 
 
+JSON_MAX_BYTES = 64 * 1024  # as a WebSocket frame; an archive import has its own limit
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, read no further than `limit` bytes (else 413): a huge upload
+    cannot fill the server's memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "too_large", f"The request body may be at most {limit} bytes.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "too_large", f"The request body may be at most {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def read_json(request: Request, model: type[M]) -> M:
     """The request body as `model`, or an ApiError naming the bad field."""
     kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if kind in _FORM_TYPES:
         raise ApiError(415, "invalid", f"Send the body as application/json, not {kind}.")
+    raw = await read_body(request, JSON_MAX_BYTES)
     try:
-        data: Any = await request.json()
+        data: Any = json.loads(raw)
     except ValueError:
         raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
     except RecursionError:
         raise ApiError(400, "invalid", "The request body is nested too deeply.") from None
-    if holds_lone_surrogate(await request.body(), data):
+    if holds_lone_surrogate(raw, data):
         raise ApiError(
             422,
             "invalid",

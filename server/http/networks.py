@@ -19,7 +19,14 @@ from starlette.responses import JSONResponse
 
 from server.board.ops import FIELD_TEXT_MAX, NOTE_TEXT_MAX, TITLE_MAX
 from server.board.state import Area, BoardState, Note, ParkedIdea
-from server.http.boards import NAME_MAX, Categories, CreateBoard, Language, open_board
+from server.http.boards import (
+    NAME_MAX,
+    Categories,
+    CreateBoard,
+    Language,
+    count_creation,
+    open_board,
+)
 from server.http.errors import ApiError, read_json
 from server.ids import hash_token, new_board_id, new_token
 from server.services import Services, services_of
@@ -56,6 +63,7 @@ class CreateMeeting(BaseModel):
 
 async def create_network(request: Request) -> JSONResponse:
     body = await read_json(request, CreateNetwork)
+    count_creation(request, services_of(request))
     token = new_token()
     network = NetworkRow(
         id=new_board_id(),

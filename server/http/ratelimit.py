@@ -7,6 +7,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from starlette.requests import HTTPConnection
+
 from server.config import Config
 
 _MAX_KEYS = 100_000  # beyond this, the oldest keys are forgotten: memory stays bounded
@@ -105,3 +107,27 @@ class JoinGuard:
             if len(self._locked) >= _MAX_KEYS:
                 del self._locked[next(iter(self._locked))]
             self._locked[address] = self._clock() + self._config.join_lockout_minutes * 60
+
+
+class CreationGuard:
+    """Boards, imports and networks per address per hour: a script cannot fill the store."""
+
+    def __init__(self, per_hour: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_hour = per_hour
+        self._window = SlidingWindow(3600, clock)
+
+    def count(self, address: str) -> None:
+        """Counts one creation by `address`; raises Refused if it is over the limit."""
+        if (wait := self._window.retry_after(address, self.per_hour)) is not None:
+            minutes = max(1, round(wait / 60))
+            raise Refused(
+                f"This address has created {self.per_hour} boards within the hour. Try again "
+                f"in {minutes} minutes, or ask whoever runs this server to raise the limit.",
+                wait,
+            )
+        self._window.add(address)
+
+
+def client_address(request: HTTPConnection) -> str:
+    """The address the limits count (the client's, through a trusted proxy)."""
+    return request.client.host if request.client else "unknown"

@@ -12,8 +12,8 @@ from server.board.views import view_state
 from server.exports import FORMATS
 from server.exports.archive import ArchiveError
 from server.exports.service import Conflict, NotFound, export, import_archive, state_at
-from server.http.boards import board_credential
-from server.http.errors import ApiError, read_json
+from server.http.boards import board_credential, count_creation
+from server.http.errors import ApiError, read_body, read_json
 from server.services import services_of
 
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -114,9 +114,8 @@ async def shared_record(request: Request) -> Response:
 
 async def import_board(request: Request) -> JSONResponse:
     services = services_of(request)
-    data = await request.body()
-    if len(data) > IMPORT_MAX_BYTES:
-        raise ApiError(413, "too_large", f"An archive may be at most {IMPORT_MAX_BYTES} bytes.")
+    count_creation(request, services)
+    data = await read_body(request, IMPORT_MAX_BYTES)
     try:
         answer = await import_archive(services.store, services.methods, data)
     except ArchiveError as e:

@@ -37,6 +37,7 @@ def strict_server(tmp_path: Path) -> Iterator[RunningServer]:
             "--ping-interval", "1",
             "--ping-timeout", "1",
             "--hello-timeout", "1",
+            "--boards-per-address-per-hour", "3",
         ),
     )  # fmt: skip
     running.start()
@@ -156,6 +157,32 @@ async def test_a_connection_that_never_says_hello_is_closed_with_1008(
             await silent.wait_closed()
         assert silent.close_code == 1008
         assert silent.close_reason == "no hello"
+
+
+async def test_one_address_creates_a_bounded_number_of_boards_an_hour(
+    strict_server: RunningServer,
+) -> None:
+    first = await new_board(strict_server)  # boards, networks and imports count together
+    network = await post(strict_server, "/api/networks", {"title": "N", "theme": "T"})
+    assert network.status_code == 201
+    async with httpx.AsyncClient(base_url=strict_server.url, timeout=timeout(10)) as http:
+        headers = {"Authorization": f"Bearer {first['facilitator_token']}"}
+        archive = await http.get(f"/api/boards/{first['id']}/export?format=json", headers=headers)
+        imported = await http.post("/api/boards/import", content=archive.content)
+        assert imported.status_code == 409  # counted, then refused: that board id exists
+    refused = await post(strict_server, "/api/boards", {"title": "One too many"})
+    assert refused.status_code == 429
+    assert "boards within the hour" in refused.json()["error"]["message"]
+    assert int(refused.headers["retry-after"]) > 0
+
+
+async def test_a_body_too_big_is_refused_before_it_is_read_whole(server: RunningServer) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
+        huge = await http.post("/api/boards", json={"title": "x" * 100_000})
+        assert huge.status_code == 413
+        assert huge.json()["error"]["code"] == "too_large"
+        archive = await http.post("/api/boards/import", content=b"{" + b" " * 60_000_000)
+        assert archive.status_code == 413
 
 
 async def test_a_cross_site_form_post_is_refused(server: RunningServer) -> None:
