@@ -121,9 +121,11 @@ _CHANGE: Schema = {"type": "integer", "minimum": 0}
 # what every endpoint that reads a JSON body (server/http/errors.py read_json) may answer
 _BODY: dict[int, Answer | str] = {
     400: "The body is not JSON.",
+    413: "The body is over 64 KiB.",
     415: "The body is sent as a form (or text/plain), not as application/json.",
     422: "A field of the body is wrong; the message names it.",
 }
+_CREATED_TOO_MANY = "This address created boards_per_address_per_hour boards: see Retry-After."
 _NO_TOKEN = "No bearer token, or one that is not valid."
 _OTHER_BOARD = "A token of another board."
 _NOT_FACILITATOR = "A token of another board, or not the facilitator's."
@@ -182,7 +184,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "post",
         "/api/boards",
         "Create a board: its join code and the facilitator's and viewer's tokens.",
-        {201: Answer("The new board.", _NEW_BOARD), **_BODY, 503: _STORE},
+        {201: Answer("The new board.", _NEW_BOARD), **_BODY, 429: _CREATED_TOO_MANY, 503: _STORE},
         body=CreateBoard,
     ),
     Operation(
@@ -213,6 +215,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
             409: "A board with this id is here already.",
             413: f"The archive is over {IMPORT_MAX_BYTES} bytes.",
+            429: _CREATED_TOO_MANY,
             422: "Not a Planche board archive, or its log does not replay to its state.",
             503: _STORE,
         },
@@ -386,6 +389,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {
             201: Answer("The network.", _object("id", "token", "urls", id=_STR, token=_STR)),
             **_BODY,
+            429: _CREATED_TOO_MANY,
             503: _STORE,
         },
         body=CreateNetwork,
