@@ -106,7 +106,7 @@ async def forget_my_authorship(request: Request) -> JSONResponse:
         "authorship removed",
     )
     fresh = await services.rooms.get(board_id)
-    if fresh is not None and name:
+    if fresh is not None:  # back in as themself (nameless if the board was anonymised)
         joined = JoiningParticipant(id=credential.participant_id, name=name, role="participant")
         await fresh.submit(
             f"join-{credential.participant_id}",

@@ -325,3 +325,18 @@ async def test_the_privacy_notice_says_how_long_boards_are_kept_in_each_language
             assert word in page.text, (lang, word)
     start = await call(server, "GET", "/?lang=da")
     assert 'href="/privacy"' in start.text and "Kun dette navn gemmes" in start.text
+
+
+async def test_after_the_board_was_anonymised_a_participant_can_still_take_back_her_notes(
+    peers: Peers, server: RunningServer
+) -> None:
+    board = await board_with_content(server, peers)
+    aase, path = board["aase"], f"/api/boards/{board['id']}"
+    await call(server, "POST", f"{path}/anonymise", board["facilitator_token"])
+    forget = await call(server, "DELETE", f"{path}/me/authorship", aase["token"])
+    assert forget.json()["notes_anonymised"] == 1
+    state = (await get_state(server, board["id"], board["facilitator_token"]))["state"]
+    assert state["participants"][aase["participant_id"]]["role"] == "participant"
+    peer = await peers(server, board["id"], aase["token"])
+    ack = await peer.ack(await peer.op(add_note("n3", "still here")))
+    assert (ack["type"], ack.get("noop")) == ("ack", None)
