@@ -158,30 +158,34 @@ def encode(message: BaseModel) -> str:
     return message.model_dump_json(exclude_none=True)
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+# the escapes of characters no store can keep: NUL (Postgres refuses it in text) and either
+# half of a UTF-16 surrogate pair on its own (not UTF-8 at all)
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89abcdefABCDEF])")
 
 
-def _surrogate_in(value: Any) -> bool:
+def _unstorable_in(value: Any) -> str | None:
     stack = [value]  # not recursive: a message may nest as deep as json.loads allows
     while stack:
         item = stack.pop()
         if isinstance(item, str):
+            if "\x00" in item:
+                return "a NUL character"
             if any("\ud800" <= c <= "\udfff" for c in item):
-                return True
+                return "half of a UTF-16 surrogate pair"
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    return False
+    return None
 
 
-def holds_lone_surrogate(raw: str | bytes, data: Any) -> bool:
-    """True if JSON `data`, decoded from `raw`, holds half of a UTF-16 pair (`"\\ud800"`
-    alone): no store can keep that as UTF-8. Looks for the escape in `raw` first, so that
-    ordinary messages cost one scan."""
+def unstorable_character(raw: str | bytes, data: Any) -> str | None:
+    """What JSON `data`, decoded from `raw`, holds that no store can keep (a NUL, or a lone
+    `"\\ud800"`), or None. JSON can only carry these as escapes, so `raw` is searched for
+    one first: an ordinary message costs one scan."""
     text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
-    return bool(_SURROGATE_ESCAPE.search(text)) and _surrogate_in(data)
+    return _unstorable_in(data) if _UNSTORABLE_ESCAPE.search(text) else None
 
 
 def decode_client_message(frame: str | bytes) -> Hello | OpMessage | PresenceUpdate:
@@ -198,12 +202,12 @@ def decode_client_message(frame: str | bytes) -> Hello | OpMessage | PresenceUpd
         raise ProtocolError(ErrorCode.INVALID, "A message must be a JSON object with a 'type'.")
     raw_id = data.get("id")
     op_id = raw_id if isinstance(raw_id, str) and data.get("type") == "op" else None
-    if holds_lone_surrogate(frame, data):
+    if (bad := unstorable_character(frame, data)) is not None:
         raise ProtocolError(
             ErrorCode.INVALID,
-            "The message holds an invalid character (half of a UTF-16 surrogate pair); "
-            "send the text as proper Unicode.",
-            None if _surrogate_in(op_id) else op_id,
+            f"The message holds a character that cannot be stored ({bad}); "
+            "send the text as proper Unicode without it.",
+            None if _unstorable_in(op_id) else op_id,
         )
     if data.get("type") == "op":
         op = data.get("op")

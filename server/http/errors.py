@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.board.protocol import holds_lone_surrogate
+from server.board.protocol import unstorable_character
 from server.exceptions import StoreUnavailable
 
 log = logging.getLogger("planche.http")
@@ -71,12 +71,12 @@ async def read_json(request: Request, model: type[M]) -> M:
         raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
     except RecursionError:
         raise ApiError(400, "invalid", "The request body is nested too deeply.") from None
-    if holds_lone_surrogate(raw, data):
+    if (bad := unstorable_character(raw, data)) is not None:
         raise ApiError(
             422,
             "invalid",
-            "The text holds an invalid character (half of a UTF-16 surrogate pair); "
-            "send it as proper Unicode.",
+            f"The text holds a character that cannot be stored ({bad}); "
+            "send it as proper Unicode without it.",
         )
     try:
         return model.model_validate(data)

@@ -12,7 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server.board.ops import SENDERS
 from tests.conftest import RunningServer, timeout
-from tests.wire import Peer, Peers, add_note, get_state, join, new_board
+from tests.wire import Peer, Peers, add_note, get_state, join, new_board, post
 
 pytestmark = pytest.mark.anyio
 
@@ -284,6 +284,7 @@ async def test_half_a_surrogate_pair_is_refused_and_every_board_goes_on(
     assert (await elsewhere.ack(await elsewhere.op(add_note("n1", "fine"))))["type"] == "ack"
     for path, body in (
         ("/api/boards", '{"title": "T \\udfff"}'),
+        ("/api/boards", '{"title": "T", "name": "nul \\u0000"}'),  # Postgres refuses NUL
         ("/api/join", '{"code": "' + board["join_code"] + '", "name": "\\ud83d"}'),
     ):
         async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
@@ -291,4 +292,24 @@ async def test_half_a_surrogate_pair_is_refused_and_every_board_goes_on(
                 path, content=body, headers={"content-type": "application/json"}
             )
         assert answer.status_code == 422, answer.text
-        assert "surrogate" in answer.json()["error"]["message"]
+        assert "cannot be stored" in answer.json()["error"]["message"]
+
+
+async def test_text_postgres_cannot_store_is_refused_by_name_not_as_an_outage(
+    tmp_path: Any, postgres_url: str, peers: Peers
+) -> None:
+    on_postgres = RunningServer(tmp_path, database_url=postgres_url)
+    on_postgres.start()
+    try:
+        board = await new_board(on_postgres)
+        for body in ({"code": board["join_code"], "name": "Bo\x00"}, {"title": "\x00", "x": 1}):
+            path = "/api/join" if "code" in body else "/api/boards"
+            answer = await post(on_postgres, path, body)
+            assert answer.status_code == 422, answer.text
+            assert "NUL" in answer.json()["error"]["message"]
+        peer = await peers(on_postgres, board["id"], board["facilitator_token"])
+        error = await peer.ack(await peer.op(add_note("n1", "nul \x00 here")))
+        assert (error["type"], error["code"]) == ("error", "invalid")
+        assert (await peer.ack(await peer.op(add_note("n2", "fine"))))["type"] == "ack"
+    finally:
+        on_postgres.stop()
