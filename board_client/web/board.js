@@ -149,12 +149,11 @@ async function showBoard() {
   if (projector && code) {
     $("#qr-code").textContent = `${location.host} · ${code}`;
     const qr = $("#qr");
-    // a new join code: the picture is fetched again (the page's first one shows the code
-    // the page was opened with)
-    if (qr.dataset.code && qr.dataset.code !== code) {
-      qr.src = `/b/${boardId}/qr.svg?code=${encodeURIComponent(code)}`;
+    // fetched again for a new join code
+    if (qr.dataset.code !== code) {
+      qr.dataset.code = code;
+      showQr(qr);
     }
-    qr.dataset.code = code;
   }
   if (view.role === "facilitator" && !projector && !controls) {
     controls = new Controls($("#controls"), (op) => connection.send(op));
@@ -178,6 +177,24 @@ async function showBoard() {
     $("#privacy").hidden = false;
   }
   render();
+}
+
+// The picture is only for the projector's (or facilitator's) token, which is sent as a
+// header and so stays out of URLs; the answer is shown from a blob: URL.
+async function showQr(qr) {
+  try {
+    const response = await fetch(`/b/${boardId}/qr.svg`, {
+      headers: { authorization: `Bearer ${creds.token}` },
+      cache: "no-store",
+    });
+    if (!response.ok) return;
+    const url = URL.createObjectURL(await response.blob());
+    if (qr.src.startsWith("blob:")) URL.revokeObjectURL(qr.src);
+    qr.src = url;
+    qr.hidden = false;
+  } catch {
+    // offline: the code is still written under the picture
+  }
 }
 
 function render() {

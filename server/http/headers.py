@@ -11,7 +11,7 @@ _POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self'",
+        "img-src 'self' blob:",  # blob: the projector's QR code, fetched with its token
         "connect-src 'self'",
         "object-src 'none'",
         "frame-ancestors 'none'",

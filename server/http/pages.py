@@ -16,12 +16,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
 from server import i18n
+from server.http.boards import board_credential
+from server.http.errors import ApiError
 from server.services import services_of
 from server.store.base import BoardRow
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 _LANG_COOKIE = "planche_lang"
 _LANGUAGE_NAMES = {"da": "Dansk", "sv": "Svenska", "en": "English"}
+_SHOWS_CODE = frozenset({"facilitator", "viewer"})  # who may read the join code
 
 
 def _render(
@@ -87,10 +90,18 @@ async def projector_page(request: Request) -> Response:
 
 
 async def join_qr(request: Request) -> Response:
-    """The QR code shown on the projector: the start page with the board's code filled in."""
-    board = await _board(request)
-    if board is None:
-        return JSONResponse({"error": {"code": "not_found", "message": "No such board."}}, 404)
+    """The QR code shown on the projector: the start page with the board's code filled in.
+
+    Only for the facilitator's and the projector's (viewer) token, sent as a header by the
+    page: a participant knows the board id, and a removed one must not read a new code here.
+    """
+    services = services_of(request)
+    credential, room = await board_credential(request, services)
+    if credential.role not in _SHOWS_CODE:
+        message = "Only the facilitator and the projector view may show the join code."
+        raise ApiError(403, "forbidden", message)
+    # from the store: a code rotated on another worker is the one to show
+    board = await services.store.get_board(room.board.id) or room.board
     url = f"{request.url.scheme}://{request.url.netloc}/?code={board.join_code}"
     svg = io.BytesIO()
     segno.make(url, error="m").save(svg, kind="svg", scale=8, border=2, dark="#1d1d1f")

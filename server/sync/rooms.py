@@ -249,7 +249,8 @@ class Room:
             server_time=round(time.time() * 1000),
             limits={"max_message_bytes": 64 * 1024, "note_text_max": 1000},
             protocol=PROTOCOL_VERSION,
-            join_code=self.board.join_code,
+            # only the screens that show it: a removed participant must not learn a new code
+            join_code=self.board.join_code if peer.role in ("facilitator", "viewer") else None,
         )
         ops = self._ops_since(since) if epoch in (None, self.epoch) else None
         if ops is None:

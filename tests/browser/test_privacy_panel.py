@@ -83,6 +83,8 @@ def test_the_facilitator_rotates_the_code_removes_someone_and_deletes_the_board(
     projector = browsing.page(PROJECTOR, lang="da-DK")
     projector.goto(server.url + str(viewer_link))
     expect(projector.locator("#qr-code")).to_contain_text(old_code)
+    expect(projector.locator("#qr")).to_have_attribute("src", re.compile("^blob:"))
+    first_picture = projector.locator("#qr").get_attribute("src")
 
     facilitator.get_by_role("button", name="Ny deltagerkode").click()
     expect(panel).to_contain_text("Den gamle kode virker ikke længere.")
@@ -90,7 +92,9 @@ def test_the_facilitator_rotates_the_code_removes_someone_and_deletes_the_board(
     expect(phone.locator("#join-code")).not_to_contain_text(old_code)  # every screen reloads
     new_code = join_code(facilitator)
     expect(projector.locator("#qr-code")).to_contain_text(new_code)
-    expect(projector.locator("#qr")).to_have_attribute("src", re.compile(new_code))
+    # the picture is fetched again with the projector's token in a header, never in a URL
+    expect(projector.locator("#qr")).not_to_have_attribute("src", str(first_picture))
+    assert not [u for u in browsing.requests if "qr.svg" in u and "token" in u]
 
     expect(facilitator.locator("#retention-days")).to_have_value("180")  # the default
     facilitator.locator("#retention-days").fill("0")
