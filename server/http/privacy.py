@@ -17,6 +17,7 @@ from server.board.ops import JoiningParticipant, ParticipantJoin
 from server.board.privacy import Pseudonyms
 from server.http.boards import board_credential
 from server.http.errors import ApiError, read_json
+from server.i18n import translations
 from server.ids import new_epoch
 from server.services import Services, services_of
 
@@ -51,9 +52,11 @@ async def anonymise_board(request: Request) -> JSONResponse:
     """Every participant's name goes from the board's whole history; the notes stay."""
     services = services_of(request)
     _, room = await board_credential(request, services, facilitator=True)
-    people = {p.id for p in room.state.participants.values() if p.role == "participant"}
+    people = {p.id: p.name for p in room.state.participants.values() if p.role == "participant"}
     epoch = new_epoch()
-    rewrite = Pseudonyms.nameless(people)
+    # an owner named by hand or by "I will take it on" stays an owner, as "Participant"
+    label = translations(room.state.language).gettext("Participant")
+    rewrite = Pseudonyms.nameless(people, owner_label=label)
     board_id = room.board.id
     await services.rooms.reset(
         board_id,

@@ -4,12 +4,15 @@ a participant's own data, and the facilitator revoking access (docs/privacy.md).
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
+import docx
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -340,3 +343,64 @@ async def test_after_the_board_was_anonymised_a_participant_can_still_take_back_
     peer = await peers(server, board["id"], aase["token"])
     ack = await peer.ack(await peer.op(add_note("n3", "still here")))
     assert (ack["type"], ack.get("noop")) == ("ack", None)
+
+
+def document_text(fmt: str, data: bytes, tmp_path: Path) -> str:
+    """An export's text as its reader shows it: PDF through pdftotext, DOCX through python-docx."""
+    if fmt == "pdf":
+        path = tmp_path / "record.pdf"
+        path.write_bytes(data)
+        done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True)
+        return done.stdout.decode()
+    if fmt == "docx":
+        document = docx.Document(io.BytesIO(data))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    return data.decode("utf-8-sig")
+
+
+async def test_anonymising_takes_a_participants_name_out_of_what_she_took_on(
+    peers: Peers, own_server: RunningServer, tmp_path: Path
+) -> None:
+    board = await new_board(own_server, title="Ejerskab", language="en")
+    token, path = board["facilitator_token"], f"/api/boards/{board['id']}"
+    bodil = await join(own_server, board["join_code"], "Bodil")
+    peer = await peers(own_server, board["id"], bodil["token"])
+    ops = [
+        add_note("n1", "Ring til kommunen"),
+        {"kind": "note.own", "note_id": "n1", "owner": "Bodil"},  # "I will take it on"
+        {"kind": "idea.park", "idea": {"id": "i1", "text": "Et fælles kaffemøde"}},
+        {"kind": "idea.own", "idea_id": "i1", "owner": " bodil"},  # typed by hand
+        add_note("n2", "Book lokalet"),
+        {"kind": "note.own", "note_id": "n2", "owner": "Facilitator"},  # not a participant
+    ]
+    for op in ops:
+        assert (await peer.ack(await peer.op(op)))["type"] == "ack"
+    saved = await call(own_server, "POST", f"{path}/records", token, {"name": "Referat"})
+    share_url = saved.json()["share_url"]
+    formats = ("md", "html", "pdf", "docx", "csv", "json")
+
+    async def exported(fmt: str) -> str:
+        answer = await call(own_server, "GET", f"{path}/export?format={fmt}&authors=named", token)
+        assert answer.status_code == 200, answer.text
+        return document_text(fmt, answer.content, tmp_path)
+
+    assert "Owner: Bodil" in await exported("md")  # the name is there to be taken out
+    assert "Bodil" in (await call(own_server, "GET", share_url)).text
+
+    done = await call(own_server, "POST", f"{path}/anonymise", token)
+    assert done.status_code == 200
+    served = await call(own_server, "GET", path, token)
+    assert "bodil" not in served.text.casefold()
+    state = served.json()["state"]
+    # the action and the idea stay taken, by a participant no longer named
+    assert state["notes"]["n1"]["owner"] == state["parked"]["i1"]["owner"] == "Participant"
+    assert state["notes"]["n2"]["owner"] == "Facilitator"
+    for fmt in formats:
+        text = await exported(fmt)
+        assert "bodil" not in text.casefold(), fmt
+        assert "Book lokalet" in text and "Facilitator" in text, fmt
+    assert "bodil" not in (await call(own_server, "GET", share_url)).text.casefold()
+    for spelling in ("Bodil", "bodil"):
+        assert rows_mentioning(own_server.db_path, spelling) == []
+        assert files_holding(own_server.workdir, spelling) == []
