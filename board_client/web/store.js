@@ -90,6 +90,14 @@ function without(map, key) {
   return rest;
 }
 
+// the scores of a round that ends become everyone's (`scores`: what the server sealed)
+function endRound(state, scores) {
+  for (const [person, given] of Object.entries(scores ?? {})) {
+    state.scores[person] = { ...(state.scores[person] ?? {}), ...given };
+  }
+  state.sealed_scores = {};
+}
+
 function timerOf(state) {
   return state.timer ?? { duration_ms: 0, remaining_ms: 0, ends_at: null };
 }
@@ -128,6 +136,7 @@ const HANDLERS = {
     state.focus = op.focus ?? [];
     const duration = spec.minutes * MINUTE_MS;
     state.timer = { duration_ms: duration, remaining_ms: duration, ends_at: null };
+    endRound(state, op.scores);
   },
   "focus.set": (state, op) => (state.focus = op.areas ?? []),
   "timer.set": (state, op) => {
@@ -155,13 +164,16 @@ const HANDLERS = {
       if (note.private && (op.area == null || note.area === op.area)) {
         note.private = false;
         note.text = op.texts?.[note.id] ?? note.text;
+        note.author = op.authors?.[note.id] ?? note.author;
+        note.owner = op.owners?.[note.id] ?? note.owner;
       }
     }
   },
   "board.lock": (state, op) => (state.locked = op.locked),
-  "meeting.close": (state) => {
+  "meeting.close": (state, op) => {
     state.closed = true;
     state.timer = { ...timerOf(state), ends_at: null };
+    endRound(state, op.scores);
   },
   "vote.open": (state, op) => (state.voting = { per_person: op.per_person, area: op.area ?? null, closed: false, votes: {} }),
   "vote.cast": (state, op, by) => {
@@ -208,7 +220,11 @@ const HANDLERS = {
     table.rows = table.rows.filter((r) => r !== op.row);
     table.cells = Object.fromEntries(Object.entries(table.cells).filter(([k]) => !k.startsWith(`${op.row}/`)));
   },
-  "score.set": (state, op, by) => (state.scores[by] = { ...(state.scores[by] ?? {}), [op.criterion]: op.score }),
+  "score.set": (state, op, by) => {
+    if (!op.criterion) return; // someone's score in a round still open
+    const scores = op.private ? (state.sealed_scores ??= {}) : state.scores;
+    scores[by] = { ...(scores[by] ?? {}), [op.criterion]: op.score };
+  },
   "consent.set": (state, op, by) => (state.participants[by].consent = op.consent),
   "breakout.start": (state, op) => {
     state.breakouts = {};

@@ -1,39 +1,82 @@
 """What the server writes into an op before it takes a seq.
 
 Some fields of an op are the server's to fill: the clock of a timer op, whether a note is
-private (it is, when written in private writing), the texts a reveal makes public, the
-votes a close makes public. Whatever a client put there is replaced. The completed op is
-what the log stores and every replica applies, so `apply` stays pure.
+private (it is, when written in private writing, unless the facilitator posts an example),
+whether an op touches its sender's own private note, the texts and authors a reveal makes
+public, the votes a close makes public, the scores a round's end makes public. Whatever a
+client put there is replaced. The completed op is what the log stores and every replica
+applies, so `apply` stays pure. A revealing op that will not apply carries nothing revealed:
+a recorded no-op reaches everyone too.
 """
 
 from __future__ import annotations
 
 from server.board import ops as o
+from server.board.apply import Record, apply
 from server.board.state import BoardState
 
 
 def complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
+    done = _complete(state, op, by, now_ms)
+    revealed = _REVEALED.get(done.kind)
+    if revealed:
+        _, noop = apply(state, Record(state.seq + 1, "", by, done))
+        if noop is not None:
+            return done.model_copy(update={name: {} for name in revealed})
+    return done
+
+
+# the server's fields of each kind that make hidden content public
+_REVEALED: dict[str, tuple[str, ...]] = {
+    "notes.reveal": ("texts", "authors", "owners"),
+    "vote.close": ("votes",),
+    "phase.set": ("scores",),
+    "meeting.close": ("scores",),
+}
+
+
+def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
     match op:
         case o.NoteAdd(note=note):
-            private = (
-                state.phase is not None
-                and state.phase.kind == "individual"
-                and state.role_of(by) != "facilitator"
-            )
-            return op.model_copy(update={"note": note.model_copy(update={"private": private})})
+            example = note.example and state.role_of(by) == "facilitator"
+            private = in_private_writing(state) and not example
+            update = {"private": private, "example": example}
+            return op.model_copy(update={"note": note.model_copy(update=update)})
         case o.NoteEdit(note_id=note_id):
             edited = state.notes.get(note_id)
             return op.model_copy(update={"private": bool(edited and edited.private)})
+        case o.NoteMove(note_id=n) | o.NoteDelete(note_id=n) | o.NoteGroup(note_id=n):
+            return op.model_copy(update={"private": _own_private(state, by, n)})
+        case o.NoteOwn(note_id=n):
+            return op.model_copy(update={"private": _own_private(state, by, n)})
+        case o.LinkAdd(link=link):
+            return op.model_copy(update={"private": _own_private(state, by, link.a, link.b)})
         case o.TimerSet() | o.TimerStart() | o.TimerPause() | o.TimerAdd():
             return op.model_copy(update={"at": now_ms})
         case o.NotesReveal(area=area):
-            texts = {
-                k: n.text
-                for k, n in state.notes.items()
-                if n.private and (area is None or n.area == area)
-            }
-            return op.model_copy(update={"texts": texts})
+            revealed = [
+                n for n in state.notes.values() if n.private and (area is None or n.area == area)
+            ]
+            texts = {n.id: n.text for n in revealed}
+            authors = {n.id: n.author for n in revealed}
+            owners = {n.id: n.owner for n in revealed if n.owner is not None}
+            return op.model_copy(update={"texts": texts, "authors": authors, "owners": owners})
         case o.VoteClose():
             votes = state.voting.votes if state.voting and not state.voting.closed else {}
             return op.model_copy(update={"votes": dict(votes)})
+        case o.ScoreSet():
+            return op.model_copy(update={"private": in_private_writing(state)})
+        case o.PhaseSet() | o.MeetingClose():
+            # the round ends: its scores become everyone's
+            return op.model_copy(update={"scores": dict(state.sealed_scores)})
     return op
+
+
+def in_private_writing(state: BoardState) -> bool:
+    return state.phase is not None and state.phase.kind == "individual"
+
+
+def _own_private(state: BoardState, by: str, *note_ids: str) -> bool:
+    """Whether the op touches a private note of its sender's, so its `by` tells who wrote it."""
+    notes = [state.notes.get(n) for n in note_ids]
+    return any(n is not None and n.private and n.author == by for n in notes)

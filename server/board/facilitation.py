@@ -11,7 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from server.board import ops as o
-from server.board.rules import NoopReason, found, need, need_area, put_note, visible_note
+from server.board.rules import (
+    HIDDEN_SENDER,
+    NoopReason,
+    found,
+    need,
+    need_area,
+    put_note,
+    visible_note,
+)
 from server.board.state import (
     Area,
     BoardState,
@@ -31,16 +39,22 @@ _MINUTE_MS = 60_000
 def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardState:
     match op:
         case o.PhaseSet():
-            return _phase(state, op)
+            return _end_round(_phase(state, op), op.scores)
         case o.FocusSet(areas=areas):
             for area in areas:
                 need_area(state, area)
             return replace(state, focus=areas)
         case o.TimerSet() | o.TimerStart() | o.TimerPause() | o.TimerAdd():
             return replace(state, timer=_timer(state.timer, op))
-        case o.NotesReveal(area=area, texts=texts):
+        case o.NotesReveal(area=area, texts=texts, authors=authors, owners=owners):
             notes = {
-                k: replace(n, private=False, text=texts.get(k, n.text))
+                k: replace(
+                    n,
+                    private=False,
+                    text=texts.get(k, n.text),
+                    author=authors.get(k, n.author),
+                    owner=owners.get(k, n.owner),
+                )
                 if n.private and (area is None or n.area == area)
                 else n
                 for k, n in state.notes.items()
@@ -48,10 +62,11 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             return replace(state, notes=notes)
         case o.BoardLock(locked=locked):
             return replace(state, locked=locked)
-        case o.MeetingClose(force=force):
+        case o.MeetingClose(force=force, scores=scores):
             unowned = any(i.owner is None for i in state.parked.values())
             need(force or not unowned, NoopReason.IDEAS_WITHOUT_OWNER)
-            return replace(state, closed=True, timer=replace(state.timer, ends_at=None))
+            closed = replace(state, closed=True, timer=replace(state.timer, ends_at=None))
+            return _end_round(closed, scores)
         case o.VoteOpen() | o.VoteCast() | o.VoteRetract() | o.VoteClose():
             return replace(state, voting=_voting(state, op, by))
         case o.PrioritiesSet(note_ids=note_ids):
@@ -72,11 +87,16 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             return replace(state, fields={**state.fields, field: text})
         case o.CellSet() | o.RowAdd() | o.RowDelete():
             return _tables(state, op)
-        case o.ScoreSet(criterion=criterion, score=score):
+        case o.ScoreSet(criterion=criterion, score=score, private=private):
+            if not criterion:  # someone else's sealed score, checked by the server already
+                return state
             grid = state.grid
             need(grid is not None and criterion in grid.criteria, NoopReason.CRITERION_NOT_FOUND)
             assert grid is not None
             need(grid.low <= score <= grid.high, NoopReason.SCORE_OUT_OF_RANGE)
+            if private:
+                mine = {**state.sealed_scores.get(by, {}), criterion: score}
+                return replace(state, sealed_scores={**state.sealed_scores, by: mine})
             mine = {**state.scores.get(by, {}), criterion: score}
             return replace(state, scores={**state.scores, by: mine})
         case o.BreakoutStart() | o.BreakoutAssign() | o.BreakoutEnd():
@@ -117,10 +137,20 @@ def _breakout(state: BoardState, op: o.Op) -> BoardState:
     raise AssertionError(op.kind)  # pragma: no cover
 
 
+def _end_round(state: BoardState, scores: dict[str, dict[str, int]]) -> BoardState:
+    """The scores of the round that ends join everyone's; the next round starts sealed.
+    `scores` is what the server sealed (a replica holds only its own sealed scores)."""
+    merged = {**state.scores}
+    for person, given in scores.items():
+        merged[person] = {**merged.get(person, {}), **given}
+    return replace(state, scores=merged, sealed_scores={})
+
+
 def may_write_in(state: BoardState, area: str, by: str) -> bool:
     """During breakouts, a group's area takes notes from its note-taker, or from its
-    members when it has none; the facilitator writes anywhere."""
-    if not state.in_breakout or state.role_of(by) == "facilitator":
+    members when it has none; the facilitator writes anywhere (and a hidden sender was
+    checked by the server)."""
+    if not state.in_breakout or by == HIDDEN_SENDER or state.role_of(by) == "facilitator":
         return True
     group = next((b for b in state.breakouts.values() if b.area == area), None)
     if group is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -32,19 +33,33 @@ PROMPT_MAX = 500
 COLORS = ("yellow", "pink", "blue", "green", "orange", "purple")
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
-Coordinate = Annotated[float, Field(ge=0, le=100_000)]
+# strict numbers: true is not 1 and "5" is not 5
+Coordinate = Annotated[float, Field(ge=0, le=100_000, strict=True)]
 Color = Literal["yellow", "pink", "blue", "green", "orange", "purple"]
 
 
 def _clean_text(value: str, limit: int, what: str) -> str:
     if "\x00" in value:
         raise ValueError(f"{what} contains a NUL character")
-    if not value.strip():
+    if all(_invisible(c) for c in value):
         raise ValueError(f"{what} is empty; write something first")
     if len(value) > limit:
         # the wording matters: the protocol layer turns this into a `too_large` error
         raise ValueError(f"{what} is too long: {len(value)} characters, the limit is {limit}")
     return value
+
+
+# letters and symbols that draw nothing: Hangul fillers, the blank braille cell, the
+# combining grapheme joiner and the variation selectors
+_BLANKS = frozenset(
+    "\u115f\u1160\u3164\uffa0\u2800\u034f" + "".join(map(chr, range(0xFE00, 0xFE10)))
+)
+
+
+def _invisible(c: str) -> bool:
+    """Whitespace, zero-width and other format characters: a text of only these looks
+    empty on every screen."""
+    return c in _BLANKS or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def _from_server(info: ValidationInfo) -> bool:
@@ -83,8 +98,14 @@ GroupName = Annotated[str, _checked_text(TITLE_MAX, "group name", optional=True)
 OwnerName = Annotated[str, _checked_text(NAME_MAX, "owner")]
 FieldText = Annotated[str, _checked_text(FIELD_TEXT_MAX, "field text", optional=True)]
 CellText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "cell text", optional=True)]
-ServerTime = Annotated[int, Field(ge=0, description="Set by the server: its clock, in ms.")]
-Minutes = Annotated[float, Field(ge=0, le=480)]
+ServerTime = Annotated[
+    int, Field(ge=0, strict=True, description="Set by the server: its clock, in ms.")
+]
+Minutes = Annotated[float, Field(ge=0, le=480, strict=True)]
+
+
+_OWN_PRIVATE = "Set by the server: the sender's own private note; others get it without `by`."
+_ROUND_ENDS = "Set by the server: the scores of the round that this ends, made public."
 
 
 class _Op(BaseModel):
@@ -99,6 +120,10 @@ class NewNote(_Op):
     x: Coordinate | None = None
     y: Coordinate | None = None
     private: bool = Field(default=False, description="Set by the server in private writing.")
+    example: bool = Field(
+        default=False,
+        description="A facilitator's note shown to everyone during private writing, on purpose.",
+    )
 
     @field_validator("x", "y")
     @classmethod
@@ -126,6 +151,7 @@ class NoteMove(_Op):
     area: Id | None = None
     x: Coordinate | None = None
     y: Coordinate | None = None
+    private: bool = Field(default=False, description=_OWN_PRIVATE)
 
     @model_validator(mode="after")
     def _somewhere(self) -> NoteMove:
@@ -137,6 +163,7 @@ class NoteMove(_Op):
 class NoteDelete(_Op):
     kind: Literal["note.delete"]
     note_id: Id
+    private: bool = Field(default=False, description=_OWN_PRIVATE)
 
 
 class NewArea(_Op):
@@ -186,6 +213,7 @@ class PhaseSet(_Op):
     kind: Literal["phase.set"]
     phase: Id
     focus: tuple[Id, ...] = Field(default=(), max_length=20)
+    scores: dict[str, dict[str, int]] = Field(default_factory=dict, description=_ROUND_ENDS)
 
 
 class FocusSet(_Op):
@@ -213,7 +241,7 @@ class TimerPause(_Op):
 
 class TimerAdd(_Op):
     kind: Literal["timer.add"]
-    minutes: Annotated[float, Field(ge=-480, le=480)]
+    minutes: Annotated[float, Field(ge=-480, le=480, strict=True)]
     at: ServerTime = 0
 
 
@@ -221,6 +249,12 @@ class NotesReveal(_Op):
     kind: Literal["notes.reveal"]
     area: Id | None = None
     texts: dict[str, str] = Field(default_factory=dict, description="Set by the server.")
+    authors: dict[str, str] = Field(
+        default_factory=dict, description="Set by the server: who wrote each revealed note."
+    )
+    owners: dict[str, str] = Field(
+        default_factory=dict, description="Set by the server: the owners its authors gave them."
+    )
 
 
 class BoardLock(_Op):
@@ -231,6 +265,7 @@ class BoardLock(_Op):
 class MeetingClose(_Op):
     kind: Literal["meeting.close"]
     force: bool = Field(default=False, description="Close even while parked ideas lack owners.")
+    scores: dict[str, dict[str, int]] = Field(default_factory=dict, description=_ROUND_ENDS)
 
 
 # dot voting
@@ -238,7 +273,7 @@ class MeetingClose(_Op):
 
 class VoteOpen(_Op):
     kind: Literal["vote.open"]
-    per_person: int = Field(ge=1, le=VOTES_MAX)
+    per_person: int = Field(ge=1, le=VOTES_MAX, strict=True)
     area: Id | None = None
 
 
@@ -293,6 +328,7 @@ class NoteGroup(_Op):
     kind: Literal["note.group"]
     note_id: Id
     group_id: Id | None = None  # None: out of its group (dropped from the stored form)
+    private: bool = Field(default=False, description=_OWN_PRIVATE)
 
 
 class NewLink(_Op):
@@ -305,6 +341,7 @@ class NewLink(_Op):
 class LinkAdd(_Op):
     kind: Literal["link.add"]
     link: NewLink
+    private: bool = Field(default=False, description=_OWN_PRIVATE)
 
 
 class LinkMark(_Op):
@@ -322,6 +359,7 @@ class NoteOwn(_Op):
     kind: Literal["note.own"]
     note_id: Id
     owner: OwnerName | None = None  # None: nobody (dropped from the stored form)
+    private: bool = Field(default=False, description=_OWN_PRIVATE)
 
 
 # the idea parking lot
@@ -379,8 +417,11 @@ class RowDelete(_Op):
 
 class ScoreSet(_Op):
     kind: Literal["score.set"]
-    criterion: Id
-    score: int = Field(ge=0, le=10)
+    criterion: HideableId
+    score: int = Field(ge=0, le=10, strict=True)
+    private: bool = Field(
+        default=False, description="Set by the server: given in a round still open."
+    )
 
 
 class ConsentSet(_Op):

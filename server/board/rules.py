@@ -58,6 +58,11 @@ class Noop(Exception):
         self.reason = reason
 
 
+# `by` of a record whose sender is hidden from this replica (`views.RULES`); the server,
+# which never hides a sender from itself, checked the sender's rights already
+HIDDEN_SENDER = ""
+
+
 def need(condition: bool, reason: NoopReason) -> None:
     if not condition:
         raise Noop(reason)

@@ -4,8 +4,8 @@ A `BoardState` is replaced, never changed: `apply` returns a new state that shar
 unchanged part with the old one, so a replica can keep the committed state while it tries
 a batch of ops on a copy.
 
-A client holds the board as its viewer sees it (`views.view_state`): the texts of other
-people's private notes and the choices of other people's open votes are blanked there.
+A client holds the board as its viewer sees it (`views.view_state`): what `views.RULES`
+hides from others (private notes with their authors, open votes, sealed scores) is blanked.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ class Participant:
     name: str
     role: Role
     consent: bool = False  # may be named in published records (the idea book)
+    # the author of notes carried from an earlier meeting of a network: no token, never present
+    carried: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,8 @@ class BoardState:
     fields: dict[str, str] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
     scores: dict[str, dict[str, int]] = field(default_factory=dict)  # by participant
+    # given in a round still open (an individual phase): public when the phase ends
+    sealed_scores: dict[str, dict[str, int]] = field(default_factory=dict)
     phases: tuple[PhaseSpec, ...] = ()
     grid: GridSpec | None = None
     breakouts: dict[str, Breakout] = field(default_factory=dict)
@@ -218,6 +222,7 @@ class BoardState:
                 for k, tb in self.tables.items()
             },
             "scores": {k: dict(v) for k, v in self.scores.items()},
+            "sealed_scores": {k: dict(v) for k, v in self.sealed_scores.items()},
             "phases": [asdict(p) for p in self.phases],
             "grid": {**asdict(self.grid), "criteria": list(self.grid.criteria)}
             if self.grid
@@ -263,6 +268,7 @@ class BoardState:
                 for k, tb in data.get("tables", {}).items()
             },
             scores={k: dict(v) for k, v in data.get("scores", {}).items()},
+            sealed_scores={k: dict(v) for k, v in data.get("sealed_scores", {}).items()},
             phases=tuple(PhaseSpec(**p) for p in data.get("phases", ())),
             grid=GridSpec(tuple(g["criteria"]), g["low"], g["high"])
             if (g := data.get("grid"))

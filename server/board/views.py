@@ -1,54 +1,164 @@
-"""The board as one participant may see it.
+"""The board as one person may see it: the one visibility rule, declared once.
 
-Until the facilitator reveals them, the texts of notes written in private writing reach
-only their author; everyone else (the facilitator too) sees that a note exists, where,
-and by whom, so counts show. Until voting closes, each voter's choices reach only the voter.
-Both rules apply to the state of a welcome and to every op delivered (`redact`), and a
-replica that applies redacted ops to a redacted state holds exactly `view_state`.
+`RULES` says, per op kind, what others may not see of an op and until when. Everything
+that leaves the server for a person goes through `redact` (an op, as the fan-out, the
+welcome, a resume and the archive's log deliver it) or `view_state` (a board, as the
+welcome, REST reads, history, records, the share page and every export show it). The
+server itself, the store and the operator's CLI hold the whole board.
+
+Private writing: a note reaches its author only, and everyone else (the facilitator and
+the projector too) sees an empty placeholder without its author, so neither what it says
+nor who has written how much shows; any op of the author's on it reaches others without
+`by`. `notes.reveal` carries the texts, authors and owners it makes public. An open vote reaches
+others without its choice until `vote.close` carries every vote. A score given in a round
+still open (an individual phase) reaches others without criterion and value until the
+phase ends, when `phase.set` or `meeting.close` carries the round's scores.
+
+A replica that applies redacted ops to a redacted state holds exactly `view_state` (the
+property test in tests/board/test_views.py). Redaction depends on the op alone: a redacted
+op stays redacted, and the op that makes its content public carries it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Set
+from dataclasses import dataclass, replace
 from typing import Any
 
-from server.board.state import BoardState
+from server.board.rules import HIDDEN_SENDER
+from server.board.state import BoardState, Note
 
-_BLANKED_KINDS = ("vote.cast", "vote.retract")
+
+@dataclass(frozen=True, slots=True)
+class Hidden:
+    """What others may not see of one op kind."""
+
+    when: Callable[[dict[str, Any]], bool]  # whether this op (completed) hides anything
+    blank: tuple[str, ...] = ()  # fields blanked for others ("note.text": a nested field)
+    sender: bool = False  # whether `by` is hidden too
+    until: str = ""  # what makes it public, for the docs and tests
+
+
+def _private(op: dict[str, Any]) -> bool:
+    return bool(op.get("private"))
+
+
+def _always(op: dict[str, Any]) -> bool:
+    return True
+
+
+_REVEAL = "notes.reveal"
+_AUTHOR_ONLY = Hidden(_private, sender=True, until="notes.reveal (the author only: never)")
+
+RULES: dict[str, Hidden] = {
+    "note.add": Hidden(
+        lambda op: bool(op["note"].get("private")), ("note.text",), sender=True, until=_REVEAL
+    ),
+    "note.edit": Hidden(_private, ("text",), sender=True, until=_REVEAL),
+    "note.move": _AUTHOR_ONLY,
+    "note.delete": _AUTHOR_ONLY,
+    "note.group": _AUTHOR_ONLY,
+    "note.own": Hidden(_private, ("owner",), sender=True, until=_REVEAL),
+    "link.add": _AUTHOR_ONLY,
+    "vote.cast": Hidden(_always, ("note_id",), until="vote.close"),
+    "vote.retract": Hidden(_always, ("note_id",), until="vote.close"),
+    "score.set": Hidden(_private, ("criterion", "score"), until="phase.set, meeting.close"),
+}
+_BLANK: dict[str, Any] = {"score": 0}  # what a blanked field holds when "" is not its type
+
+# the viewer of a share link or any page that is no one's: sees nothing hidden from anyone
+ANYONE = "*"  # never a participant id
 
 
 def hidden_from_others(record: dict[str, Any]) -> bool:
     """Whether anyone but the record's sender must get it redacted."""
-    op = record["op"]
-    kind = op["kind"]
-    if kind == "note.add":
-        return bool(op["note"].get("private"))
-    if kind == "note.edit":
-        return bool(op.get("private"))
-    return kind in _BLANKED_KINDS
+    rule = RULES.get(record["op"]["kind"])
+    return rule is not None and rule.when(record["op"])
 
 
-def redact(record: dict[str, Any], viewer: str) -> dict[str, Any]:
-    """The record as `viewer` may receive it (the same object when nothing is hidden)."""
-    if record["by"] == viewer or not hidden_from_others(record):
+def redact(record: dict[str, Any], viewer: str, released: Set[int] = frozenset()) -> dict[str, Any]:
+    """The record as `viewer` may receive it (the same object when nothing is hidden);
+    `released`: the seqs whose content a later op has made public (see `released`)."""
+    if record["by"] == viewer or record["seq"] in released or not hidden_from_others(record):
         return record
+    rule = RULES[record["op"]["kind"]]
     op = dict(record["op"])
+    for path in rule.blank:
+        head, _, leaf = path.partition(".")
+        if leaf:
+            op[head] = {**op[head], leaf: _BLANK.get(leaf, "")}
+        elif op.get(head) is not None:
+            op[head] = _BLANK.get(head, "")
+    by = HIDDEN_SENDER if rule.sender else record["by"]
+    return {**record, "by": by, "op": op}
+
+
+def released(log: Iterable[dict[str, Any]]) -> set[int]:
+    """The seqs of hidden ops in `log` (wire records, in order) whose content a later op
+    has made public: ops on a note that was revealed, votes of a vote that was closed,
+    scores of a round that ended. What was never made public (a private note deleted
+    before the reveal, a vote replaced before a new vote opened, a refused op) stays
+    hidden: a history read later shows no more than the meeting showed."""
+    log = list(log)
+    out: set[int] = set()
+    revealed: set[str] = set()  # notes revealed by a later op
+    private = {  # notes ever written in private (a link may join one to a public note)
+        r["op"]["note"]["id"]
+        for r in log
+        if r["op"]["kind"] == "note.add" and r["op"]["note"].get("private")
+    }
+    vote_closed = round_ended = False
+    for r in reversed(log):
+        op, applied = r["op"], not r.get("noop")
+        kind = op["kind"]
+        if applied and kind == "notes.reveal":
+            revealed |= set(op.get("texts", {}))
+        elif applied and kind == "vote.close":
+            vote_closed = True
+        elif applied and kind == "vote.open":
+            vote_closed = False  # earlier votes belong to an earlier vote
+        elif applied and kind in ("phase.set", "meeting.close"):
+            round_ended = True
+        if not applied or not hidden_from_others(r):
+            continue
+        if kind in ("vote.cast", "vote.retract"):
+            public = vote_closed
+        elif kind == "score.set":
+            public = round_ended
+        else:
+            notes = _notes_of(op) & private
+            public = bool(notes) and notes <= revealed
+            if kind == "note.add":
+                revealed -= notes  # an earlier note of the same id is another note
+        if public:
+            out.add(r["seq"])
+    return out
+
+
+def _notes_of(op: dict[str, Any]) -> set[str]:
     if op["kind"] == "note.add":
-        op["note"] = {**op["note"], "text": ""}
-    elif op["kind"] == "note.edit":
-        op["text"] = ""
-    else:
-        op["note_id"] = ""
-    return {**record, "op": op}
+        return {op["note"]["id"]}
+    if op["kind"] == "link.add":
+        return {op["link"]["a"], op["link"]["b"]}
+    return {op["note_id"]}
 
 
 def view_state(state: BoardState, viewer: str) -> BoardState:
+    """`state` as `viewer` may see it (the same object when nothing is hidden)."""
     hidden = [n for n in state.notes.values() if n.private and n.author != viewer]
     if hidden:
-        blanked = {n.id: replace(n, text="") for n in hidden}
+        blanked = {n.id: _placeholder(n) for n in hidden}
         state = replace(state, notes={**state.notes, **blanked})
     voting = state.voting
     if voting is not None and not voting.closed:
         votes = {k: v if k == viewer else ("",) * len(v) for k, v in voting.votes.items()}
         state = replace(state, voting=replace(voting, votes=votes))
+    if any(k != viewer for k in state.sealed_scores):
+        mine = state.sealed_scores.get(viewer)
+        state = replace(state, sealed_scores={viewer: mine} if mine else {})
     return state
+
+
+def _placeholder(note: Note) -> Note:
+    owner = None if note.owner is None else ""
+    return replace(note, text="", author=HIDDEN_SENDER, owner=owner)
