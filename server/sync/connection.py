@@ -29,6 +29,7 @@ from server.board.protocol import (
 )
 from server.board.state import Role
 from server.config import Config
+from server.exceptions import StoreUnavailable
 from server.http.errors import error_response
 from server.ids import hash_token
 from server.metrics import CONNECTIONS, ERRORS
@@ -47,10 +48,18 @@ _MAX_OPS_IN_FLIGHT = 64  # per connection; more waits for earlier acks
 class Connection:
     """The room's view of this socket (see `rooms.Peer`)."""
 
-    def __init__(self, websocket: WebSocket, participant_id: str, role: Role, queue_max: int):
+    def __init__(
+        self,
+        websocket: WebSocket,
+        participant_id: str,
+        role: Role,
+        queue_max: int,
+        token_hash: str = "",
+    ):
         self.websocket = websocket
         self.participant_id = participant_id
         self.role = role
+        self.token_hash = token_hash
         self.last_seq = 0
         self.room: Room | None = None
         self._queue_max = queue_max  # enforced in send(); the queue itself must take the close
@@ -172,19 +181,34 @@ async def _serve(
         with contextlib.suppress(Exception):
             await websocket.close(CLOSE_POLICY, "no hello")
         return
-    credential = await store.authenticate(hash_token(hello.token))
+    token_hash = hash_token(hello.token)
+    credential = await store.authenticate(token_hash)
     room = await rooms.get(board_id) if credential and credential.board_id == board_id else None
     if credential is None or room is None:
-        message = "This token does not open this board. Join again with the board's code."
-        await websocket.send_text(error_frame(ProtocolError(ErrorCode.UNAUTHORIZED, message)))
-        await websocket.close(CLOSE_POLICY, "unauthorized")
+        await _refuse(websocket)
         return
 
-    conn = Connection(websocket, credential.participant_id, credential.role, config.send_queue_max)
+    conn = Connection(
+        websocket, credential.participant_id, credential.role, config.send_queue_max, token_hash
+    )
     conn.room = room
     welcome = room.attach(conn, hello.since, hello.epoch)
     conn.last_seq = welcome.seq
     conn.send(room.encode_welcome(welcome))
+    # A removal between the check above and the attach closed no socket of this one; now
+    # attached, any later removal will: so check once more before sending or reading.
+    try:
+        still = credential.participant_id not in room.revoked and bool(
+            await store.authenticate(token_hash)
+        )
+    except StoreUnavailable:
+        room.detach(conn)
+        await websocket.close(CLOSE_TRY_AGAIN, "store unavailable; try again")
+        return
+    if not still:
+        room.detach(conn)
+        await _refuse(websocket)
+        return
     writer = asyncio.create_task(conn.write_loop())
     CONNECTIONS.inc()
     try:
@@ -195,6 +219,12 @@ async def _serve(
         conn.close(CLOSE_GOING_AWAY, "bye")
         with contextlib.suppress(Exception):
             await writer
+
+
+async def _refuse(websocket: WebSocket) -> None:
+    message = "This token does not open this board. Join again with the board's code."
+    await websocket.send_text(error_frame(ProtocolError(ErrorCode.UNAUTHORIZED, message)))
+    await websocket.close(CLOSE_POLICY, "unauthorized")
 
 
 async def _await_hello(websocket: WebSocket, seconds: float) -> Hello:

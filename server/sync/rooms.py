@@ -63,6 +63,7 @@ class Peer(Protocol):
 
     participant_id: str
     role: Role
+    token_hash: str  # to check the credential again (`Rooms.catch_up`)
 
     def deliver(self, first_seq: int, last_seq: int, frame: str) -> None:
         """Queue an `ops` frame holding seqs first..last; never blocks."""
@@ -146,6 +147,9 @@ class Room:
         self._remote_presence: dict[str, tuple[float, list[dict[str, Any]]]] = {}
         self._told: list[dict[str, Any]] | None = None  # what the other workers last heard
         self._shared: tuple[BoardState, dict[str, Any], str] | None = None
+        # participants removed while this room was open: their ops are refused even when
+        # they were queued before the removal, and a socket attached after it is closed
+        self.revoked: set[str] = set()
 
     @property
     def epoch(self) -> str:
@@ -227,6 +231,7 @@ class Room:
 
     def revoke(self, participant_id: str) -> None:
         """Close the participant's connections; their token no longer opens the board."""
+        self.revoked.add(participant_id)
         for peer in list(self.peers):
             if peer.participant_id == participant_id:
                 peer.close(CLOSE_REMOVED, "removed by the facilitator")
@@ -415,6 +420,12 @@ class Room:
             batch = [sub for sub in batch if not self._settled(sub)]
             if not batch:
                 return
+            if gone := [sub for sub in batch if sub.by in self.revoked]:
+                message = "You were removed from this board; this op was not applied."
+                self._fail(gone, ErrorCode.UNAUTHORIZED, message)
+                batch = [sub for sub in batch if sub.by not in self.revoked]
+                if not batch:
+                    return
             working = self.state
             stored: list[StoredOp] = []
             now = time.time()
@@ -624,9 +635,25 @@ class Rooms:
                 peer.close(1001, "server going away")
 
     def catch_up(self) -> None:
-        """Every open room fills from the store what the broker may have lost."""
+        """Every open room fills from the store what the broker may have lost, and checks
+        its connections' tokens again: a removal told while the broker was away was lost."""
         for room in self._rooms.values():
             room.catch_up_soon()
+        task = asyncio.create_task(self._recheck_credentials())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _recheck_credentials(self) -> None:
+        for room in list(self._rooms.values()):
+            held = {(p.token_hash, p.participant_id) for p in room.peers}
+            for token_hash, participant_id in held:
+                try:
+                    credential = await self._store.authenticate(token_hash)
+                except StoreUnavailable as e:  # the next reconnect, or the hello, checks again
+                    log.warning("board %s: tokens not checked again: %s", room.board.id, e)
+                    return
+                if credential is None:
+                    room.revoke(participant_id)
 
     async def get(self, board_id: str) -> Room | None:
         """The board's room, or None if there is no such board."""

@@ -4,12 +4,18 @@ walked around. Each test replays the probe's attack against a real server."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import httpx
 import pytest
 
 from tests.conftest import RunningServer
-from tests.server.test_privacy import call
-from tests.wire import Peers, join, new_board
+from tests.server.test_privacy import call, closed_with
+from tests.server.test_scale_out import Cluster
+from tests.wire import Peers, get_state, join, new_board
 
 pytestmark = pytest.mark.anyio
 
@@ -46,3 +52,47 @@ async def test_a_removed_participant_cannot_read_the_new_code_from_the_qr_or_the
         assert shown.headers["content-type"].startswith("image/svg+xml")
         screen = await peers(server, board["id"], token)
         assert screen.welcome["join_code"] == new_code
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, postgres_url: str, redis_server: Any) -> Iterator[Cluster]:
+    running = Cluster(tmp_path, postgres_url, redis_server.url)
+    yield running
+    running.stop()
+
+
+async def test_a_hello_checked_before_a_removal_on_another_worker_is_not_let_in(
+    peers: Peers, cluster: Cluster
+) -> None:
+    """The second worker loads the room while the first removes the participant: the
+    socket is attached after the removal was told, so only checking again catches it."""
+    one, two = cluster.workers
+    board = await new_board(one)
+    for i in range(10):
+        rotated = await call(
+            one, "POST", f"/api/boards/{board['id']}/join-code", board["facilitator_token"]
+        )  # the second worker lets its room go, and loads it again for the hello below
+        person = await join(one, rotated.json()["join_code"], f"P{i}")
+        path = f"/api/boards/{board['id']}/participants/{person['participant_id']}"
+        opening = asyncio.create_task(peers(two, board["id"], person["token"]))
+        assert (await call(one, "DELETE", path, board["facilitator_token"])).status_code == 204
+        peer = await opening
+        if peer.welcome["type"] == "welcome":
+            assert await closed_with(peer) == 1008, f"round {i}: still open after the removal"
+
+
+async def test_a_removal_told_while_redis_was_down_closes_the_sockets_on_the_other_worker(
+    peers: Peers, cluster: Cluster, redis_server: Any
+) -> None:
+    one, two = cluster.workers
+    board = await new_board(one)
+    bo = await join(one, board["join_code"], "Bo")
+    sockets = [await peers(two, board["id"], bo["token"]) for _ in range(8)]
+    redis_server.stop()
+    path = f"/api/boards/{board['id']}/participants/{bo['participant_id']}"
+    assert (await call(one, "DELETE", path, board["facilitator_token"])).status_code == 204
+    redis_server.start()
+    for peer in sockets:
+        assert await closed_with(peer) == 1008
+    state = (await get_state(one, board["id"], board["facilitator_token"]))["state"]
+    assert [n for n in state["notes"].values() if n["author"] == bo["participant_id"]] == []
