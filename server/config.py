@@ -146,23 +146,25 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a new WebSocket has to send its hello.",
     ),
     Setting(
-        "join_attempts_per_minute",
-        10,
-        _positive_int,
-        "Wrong join codes one address may try per minute before it gets 429.",
-    ),
-    Setting(
-        "join_lockout_after",
-        30,
-        _positive_int,
-        "Wrong join codes one address may try within an hour before joining from it is locked "
-        "for join_lockout_minutes.",
-    ),
-    Setting(
-        "join_lockout_minutes",
+        "join_guess_burst",
         60,
         _positive_int,
-        "Minutes an address stays locked out after join_lockout_after wrong codes.",
+        "Wrong join codes one address may try at once, sized for a meeting room behind one "
+        "router whose people mistype; right codes never count. Beyond it, no code from that "
+        "address is checked (429) until the budget refills.",
+    ),
+    Setting(
+        "join_guesses_per_minute",
+        3.0,
+        _positive_float,
+        "How fast an address's wrong-code budget refills, in codes per minute.",
+    ),
+    Setting(
+        "join_guesses_per_day",
+        1000,
+        _positive_int,
+        "Wrong join codes one address may try a day, however it spreads them; with the code "
+        "length this bounds how fast codes can be guessed (docs/security.md).",
     ),
     Setting(
         "joins_per_code_per_minute",
@@ -237,9 +239,9 @@ class Config:
     op_rate: float = 50.0
     op_burst: int = 200
     hello_timeout: float = 10.0
-    join_attempts_per_minute: int = 10
-    join_lockout_after: int = 30
-    join_lockout_minutes: int = 60
+    join_guess_burst: int = 60
+    join_guesses_per_minute: float = 3.0
+    join_guesses_per_day: int = 1000
     joins_per_code_per_minute: int = 120
     boards_per_address_per_hour: int = 1000
     connections_per_address: int = 200

@@ -218,24 +218,27 @@ def _areas(
 async def join_board(request: Request) -> JSONResponse:
     services = services_of(request)
     address = client_address(request)
-    guard = services.join_guard
+    body = await read_json(request, Join)
+    name = body.name.strip()
+    if not name:
+        raise ApiError(422, "invalid", "Field 'name': write the name others will see.")
+    code = normalize_join_code(body.code)
     try:
-        guard.check_address(address)
-        body = await read_json(request, Join)
-        name = body.name.strip()
-        if not name:
-            raise ApiError(422, "invalid", "Field 'name': write the name others will see.")
-        code = normalize_join_code(body.code)
-        guard.check_code(code)
+        # counted before the lookup is awaited: concurrent guesses cannot all be checked
+        attempt = await services.join_guard.admit(address, code)
     except Refused as e:
         raise ApiError(
             429, "rate_limited", e.message, {"Retry-After": str(e.retry_after)}
         ) from None
-    board = await services.store.find_board_by_code(code)
+    try:
+        board = await services.store.find_board_by_code(code)
+    except BaseException:
+        attempt.cancel()
+        raise
     if board is None:
-        guard.failed(address)
+        attempt.wrong()
         raise ApiError(404, "not_found", "No board has that code. Check it and try again.")
-    guard.joined(code)
+    attempt.found()
     room = await services.rooms.get(board.id)
     if room is None:
         raise ApiError(404, "not_found", "That board no longer exists.")

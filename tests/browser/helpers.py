@@ -105,7 +105,8 @@ def join(page: Page, server: RunningServer, code: str, name: str) -> None:
 
 def join_code(page: Page) -> str:
     # the code is filled in a moment after the page says it is online
-    expect(page.locator("#join-code")).to_have_text(re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}"))
-    found = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", page.locator("#join-code").inner_text())
+    shown = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3}")
+    expect(page.locator("#join-code")).to_have_text(shown)
+    found = shown.search(page.locator("#join-code").inner_text())
     assert found
     return found.group()

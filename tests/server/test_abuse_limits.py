@@ -30,8 +30,7 @@ def strict_server(tmp_path: Path) -> Iterator[RunningServer]:
     running = RunningServer(
         tmp_path,
         (
-            "--join-attempts-per-minute", "3",
-            "--join-lockout-after", "5",
+            "--join-guess-burst", "3",
             "--joins-per-code-per-minute", "2",
             "--connections-per-address", "3",
             "--ping-interval", "1",
@@ -53,41 +52,68 @@ class Clock:
         return self.now
 
 
-def test_wrong_codes_get_429_then_a_lockout_that_ends() -> None:
+async def test_wrong_codes_spend_a_budget_that_refills_and_right_codes_spend_nothing() -> None:
     clock = Clock()
-    config = Config(join_attempts_per_minute=3, join_lockout_after=5, join_lockout_minutes=60)
-    guard = JoinGuard(config, clock)
-    for _ in range(3):
-        guard.check_address("10.0.0.9")
-        guard.failed("10.0.0.9")
-    with pytest.raises(Refused, match="Try again in 60 seconds"):
-        guard.check_address("10.0.0.9")
-    guard.check_address("10.0.0.10")  # another address is not affected
-    clock.now += 61
-    for _ in range(2):
-        guard.check_address("10.0.0.9")
-        guard.failed("10.0.0.9")
-    with pytest.raises(Refused, match="locked") as locked:
-        guard.check_address("10.0.0.9")
-    assert locked.value.retry_after == 3600
-    clock.now += 3601
-    guard.check_address("10.0.0.9")
+    guard = JoinGuard(Config(join_guess_burst=3, join_guesses_per_minute=2), clock)
+    (await guard.admit("10.0.0.9", "RIG-HTC-ODE")).found()  # a right code: nothing spent
+    for i in range(3):
+        (await guard.admit("10.0.0.9", f"WRO-NGC-OD{i}")).wrong()
+    with pytest.raises(Refused, match="Try again in 30 seconds") as refused:
+        await guard.admit("10.0.0.9", "WRO-NGC-OD9")
+    assert refused.value.retry_after == 30  # one guess back at 2 a minute
+    # another address is not affected; the code this one joined with is still checked
+    (await guard.admit("10.0.0.10", "WRO-NGC-OD9")).wrong()
+    (await guard.admit("10.0.0.9", "RIG-HTC-ODE")).found()
+    with pytest.raises(Refused):  # any other, even a right one, is not checked at all
+        await guard.admit("10.0.0.9", "OTH-ERB-OAR")
+    clock.now += 30
+    (await guard.admit("10.0.0.9", "OTH-ERB-OAR")).found()
 
 
-async def test_guessing_codes_is_answered_with_429_and_then_a_lockout(
+async def test_an_ipv6_network_counts_as_one_address() -> None:
+    guard = JoinGuard(Config(join_guess_burst=2), Clock())
+    (await guard.admit("2001:db8:1:2::1", "WRO-NGC-OD1")).wrong()
+    (await guard.admit("2001:db8:1:2:ffff::9", "WRO-NGC-OD2")).wrong()
+    with pytest.raises(Refused):
+        await guard.admit("2001:db8:1:2::abcd", "WRO-NGC-OD3")
+    (await guard.admit("2001:db8:1:3::1", "WRO-NGC-OD3")).wrong()  # the next /64: another
+
+
+async def test_a_code_waits_for_those_being_looked_up_to_prove_right_or_wrong() -> None:
+    guard = JoinGuard(Config(join_guess_burst=2), Clock())
+    first = await guard.admit("10.0.0.9", "RIG-HTC-ODE")
+    second = await guard.admit("10.0.0.9", "WRO-NGC-OD1")
+    third = asyncio.create_task(guard.admit("10.0.0.9", "RIG-HTC-ODE"))
+    await asyncio.sleep(0)
+    assert not third.done()  # neither checked nor refused while the first two are pending
+    first.found()  # a right code: its guess comes back and the third may be checked
+    (await third).found()
+    second.wrong()
+    fourth = await guard.admit("10.0.0.9", "WRO-NGC-OD2")
+    fifth = asyncio.create_task(guard.admit("10.0.0.9", "WRO-NGC-OD3"))
+    await asyncio.sleep(0)
+    fourth.wrong()  # nothing came back: the waiting one is refused
+    with pytest.raises(Refused):
+        await fifth
+
+
+async def test_guessing_codes_is_answered_with_429_and_then_no_code_is_checked(
     strict_server: RunningServer,
 ) -> None:
+    ours, other = await new_board(strict_server), await new_board(strict_server)
+    await join(strict_server, ours["join_code"], "First in")
     statuses = []
     for i in range(6):
-        answer = await post(strict_server, "/api/join", {"code": f"ZZZZ-ZZZ{i}", "name": "X"})
+        answer = await post(strict_server, "/api/join", {"code": f"ZZZ-ZZZ-ZZ{i}", "name": "X"})
         statuses.append(answer.status_code)
     assert statuses == [404, 404, 404, 429, 429, 429]
     assert int(answer.headers["retry-after"]) > 0
     assert "Try again in" in answer.json()["error"]["message"]
-    # even the right code waits until the address may try again
-    board = await new_board(strict_server)
-    right = await post(strict_server, "/api/join", {"code": board["join_code"], "name": "X"})
-    assert right.status_code == 429
+    # a right code this address has not joined with is not even checked: that is what stops
+    # a guesser; the code someone here joined with still lets the rest of the room in
+    refused = await post(strict_server, "/api/join", {"code": other["join_code"], "name": "X"})
+    assert refused.status_code == 429
+    await join(strict_server, ours["join_code"].lower(), "Second in")
 
 
 async def test_a_flood_of_joins_through_one_code_is_held_back(

@@ -71,7 +71,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSer
     the other tests, and its limit is high, so that the joins get as far as their body."""
     running = RunningServer(
         tmp_path_factory.mktemp("fuzz"),
-        ("--join-attempts-per-minute", "1000000", "--join-lockout-after", "1000000"),
+        ("--join-guess-burst", "1000000", "--join-guesses-per-day", "1000000"),
     )
     running.start()
     yield running

@@ -18,7 +18,7 @@ async def test_board_creation_gives_a_128_bit_id_a_typable_code_and_two_tokens(
 ) -> None:
     board = await new_board(server, method="free", language="sv")
     assert len(board["id"]) == 32 and int(board["id"], 16) >= 0
-    assert len(board["join_code"].replace("-", "")) == 8
+    assert len(board["join_code"].replace("-", "")) == 9
     assert board["facilitator_token"] != board["viewer_token"]
     assert board["urls"]["board"] == f"/b/{board['id']}"
     assert board["viewer_token"] not in board["urls"]["board"] + board["urls"]["join"]
@@ -63,7 +63,7 @@ async def test_unknown_code_is_404(server: RunningServer) -> None:
 
 
 async def test_guessing_codes_is_limited_with_429_even_for_a_right_code(tmp_path: Path) -> None:
-    running = RunningServer(tmp_path, ("--join-attempts-per-minute", "3"))
+    running = RunningServer(tmp_path, ("--join-guess-burst", "3"))
     running.start()
     try:
         board = await new_board(running)
