@@ -91,7 +91,7 @@ export class Controls {
 
   // everyone who has joined, dealt round-robin into groups; each group gets its own area
   splitGroups() {
-    const people = Object.values(this.state.participants).filter((p) => p.role === "participant");
+    const people = Object.values(this.state.participants).filter((p) => p.role === "participant" && !p.carried);
     const count = Math.max(2, Math.min(12, Number(this.groupCount.value) || 3));
     const run = Date.now().toString(36); // new area ids for each round of groups
     const groups = Array.from({ length: count }, (_, i) => ({

@@ -91,7 +91,7 @@ export class Privacy {
 
   update(state) {
     if (!this.people) return;
-    const people = Object.values(state.participants).filter((p) => p.role === "participant" && p.name);
+    const people = Object.values(state.participants).filter((p) => p.role === "participant" && p.name && !p.carried);
     fillSelect(this.people, people.map((p) => [p.id, p.name]), this.people.value);
     this.names = Object.fromEntries(people.map((p) => [p.id, p.name]));
   }

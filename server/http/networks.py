@@ -2,14 +2,16 @@
 
 A new meeting opens with a recap of the previous meeting's capture and the ideas parked
 there; a closing meeting also gathers every earlier meeting's notes as source material.
-Each carried note says where it came from (meeting, date, title).
+Each carried note says where it came from (meeting, date, title) and who wrote it, both as
+they were where it was first written, however many meetings it passed through.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from babel.dates import format_date
@@ -17,8 +19,8 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.board.ops import FIELD_TEXT_MAX, NOTE_TEXT_MAX, TITLE_MAX
-from server.board.state import Area, BoardState, Note, ParkedIdea
+from server.board.ops import FIELD_TEXT_MAX, NOTE_TEXT_MAX, TITLE_MAX, FieldSet
+from server.board.state import Area, BoardState, Note, ParkedIdea, Participant
 from server.http.boards import (
     NAME_MAX,
     Categories,
@@ -110,14 +112,18 @@ async def add_meeting(request: Request) -> JSONResponse:
     network = await _authorized(request, services)
     body = await read_json(request, CreateMeeting)
     earlier = await services.store.network_meetings(network.id)
-    states = []
+    meetings = []
     for board in earlier:
         room = await services.rooms.get(board.id)
         if room is not None:
-            states.append((board, room.state))
+            method = services.methods.get(board.method)
+            labels = {f.id: f.label[network.language] for f in method.fields} if method else {}
+            writers = await _field_writers(services, board.id) if room.state.fields else {}
+            meetings.append(_Meeting(board, room.state, labels, writers))
+    states = [(m.board, m.state) for m in meetings]
 
     def seed(state: BoardState, facilitator: str) -> BoardState:
-        seeded = _seed(state, facilitator, states, closing=body.closing)
+        seeded = _seed(state, meetings, closing=body.closing)
         if seeded.method == "leadership-deliverable":
             seeded = draft_deliverable(seeded, network.theme, states)
         return seeded
@@ -144,6 +150,16 @@ async def _authorized(request: Request, services: Services) -> NetworkRow:
     if not hmac.compare_digest(network.token_hash, hash_token(token.strip())):
         raise ApiError(403, "forbidden", "This token does not open this learning network.")
     return network
+
+
+async def _field_writers(services: Services, board_id: str) -> dict[str, str]:
+    """Who set each field of the board last: the author its carried text keeps."""
+    writers = {}
+    for stored in await services.store.ops_after(board_id, 0):
+        op = stored.record.op
+        if stored.noop is None and isinstance(op, FieldSet):
+            writers[op.field] = stored.record.by
+    return writers
 
 
 def _date(board: BoardRow) -> str:
@@ -196,54 +212,131 @@ def draft_deliverable(
     return replace(state, fields=fields)
 
 
-def _seed(
-    state: BoardState,
-    facilitator: str,
-    earlier: list[tuple[BoardRow, BoardState]],
-    *,
-    closing: bool,
-) -> BoardState:
+def _seed(state: BoardState, earlier: list[_Meeting], *, closing: bool) -> BoardState:
     if not earlier:
         return state
     lang = state.language
+    carry = _Carry(lang)
     areas: list[Area] = []
-    notes: dict[str, Note] = {}
-
-    def carry(area: str, board: BoardRow, key: str, text: str) -> None:
-        note_id = f"m{board.meeting_no}-{key}"[:64]
-        source = _source(board, lang)
-        notes[note_id] = Note(note_id, area, text, facilitator, source=source)
-
-    last_board, last = earlier[-1]
-    recap = [n for n in last.notes.values() if not n.private and n.area in _CAPTURE_AREAS]
-    if not recap and last.method != "meeting-capture":
-        recap = [n for n in last.notes.values() if not n.private]
-    fields = [(k, v) for k, v in last.fields.items() if v.strip()]
-    if recap or fields:
+    last = earlier[-1]
+    recap = [n for n in last.state.notes.values() if not n.private and n.area in _CAPTURE_AREAS]
+    if not recap and last.state.method != "meeting-capture":
+        recap = [n for n in last.state.notes.values() if not n.private]
+    if recap or any(v.strip() for v in last.state.fields.values()):
         areas.append(Area("recap", *_RECAP[lang]))
         for n in recap:
-            carry("recap", last_board, n.id, n.text)
-        for key, text in fields:
-            carry("recap", last_board, f"field-{key}", text)
-    if closing:
+            carry.note("recap", last, n)
+        carry.fields("recap", last)
+    if closing:  # after the recap, so what the recap holds is not repeated here
         areas.append(Area("material", *_MATERIAL[lang]))
-        for board, earlier_state in earlier:
-            for n in earlier_state.notes.values():
-                if not n.private and n.source is None:  # carried notes count where first written
-                    carry("material", board, f"all-{n.id}", n.text)
-    parked = {
-        f"m{last_board.meeting_no}-{i.id}"[:64]: ParkedIdea(
-            f"m{last_board.meeting_no}-{i.id}"[:64],
-            i.text,
-            facilitator,
-            owner=i.owner,
-            source=_source(last_board, lang),
-        )
-        for i in last.parked.values()
-    }
+        for meeting in earlier:
+            for n in meeting.state.notes.values():
+                if not n.private:
+                    carry.note("material", meeting, n)
+            carry.fields("material", meeting)
+    for idea in last.state.parked.values():
+        carry.idea(last, idea)
     return replace(
         state,
         areas=(*areas, *state.areas),
-        notes={**state.notes, **notes},
-        parked={**state.parked, **parked},
+        notes={**state.notes, **carry.notes},
+        parked={**state.parked, **carry.parked},
+        participants={**state.participants, **carry.people},
     )
+
+
+@dataclass(frozen=True)
+class _Meeting:
+    """An earlier meeting as a new one takes from it."""
+
+    board: BoardRow
+    state: BoardState
+    labels: dict[str, str]  # field id -> its label in the board's language
+    writers: dict[str, str]  # field id -> who set it last
+
+
+class _Carry:
+    """What a new board takes from earlier meetings. Whatever the route, a carried note or
+    idea keeps its first id, first source and first author, so it is taken only once and
+    never re-labelled as coming from a meeting it merely passed through."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.notes: dict[str, Note] = {}
+        self.parked: dict[str, ParkedIdea] = {}
+        self.people: dict[str, Participant] = {}
+
+    def note(self, area: str, meeting: _Meeting, n: Note) -> None:
+        note_id = n.id if n.source else _first_id(meeting.board, n.id)
+        if note_id in self.notes:
+            return
+        self.notes[note_id] = Note(
+            note_id,
+            area,
+            n.text,
+            self.author(meeting, n.author),
+            owner=n.owner,
+            source=n.source or _source(meeting.board, self.language),
+        )
+        self.owner(meeting, n.owner)
+
+    def fields(self, area: str, meeting: _Meeting) -> None:
+        for key, text in meeting.state.fields.items():
+            note_id = _first_id(meeting.board, f"field-{key}")
+            if not text.strip() or note_id in self.notes:
+                continue
+            label = meeting.labels.get(key, key)
+            self.notes[note_id] = Note(
+                note_id,
+                area,
+                f"{label}: {text}",
+                self.author(meeting, meeting.writers.get(key, "")),
+                source=_source(meeting.board, self.language),
+            )
+
+    def idea(self, meeting: _Meeting, idea: ParkedIdea) -> None:
+        idea_id = idea.id if idea.source else _first_id(meeting.board, idea.id)
+        self.parked[idea_id] = ParkedIdea(
+            idea_id,
+            idea.text,
+            self.author(meeting, idea.by),
+            owner=idea.owner,
+            source=idea.source or _source(meeting.board, self.language),
+        )
+        self.owner(meeting, idea.owner)
+
+    def author(self, meeting: _Meeting, participant_id: str) -> str:
+        """The id the new board knows `participant_id` of `meeting` by: an entry of their
+        own (no token maps to it), so the note stays theirs rather than the facilitator's."""
+        if not participant_id:
+            return ""  # nobody known (a field drafted by the server)
+        was = meeting.state.participants.get(participant_id)
+        if was is not None and was.carried:
+            entry = was  # carried into that meeting already: the same person from the start
+        else:
+            entry = Participant(
+                _first_id(meeting.board, participant_id),
+                was.name if was else "",
+                "participant",  # never "facilitator": that role is the new board's own
+                carried=True,  # consent stays False: it was given for their own meeting
+            )
+        self.people.setdefault(entry.id, entry)
+        return entry.id
+
+    def owner(self, meeting: _Meeting, owner: str | None) -> None:
+        """An owner who is a participant of `meeting` comes along too, so that anonymising
+        the new board finds that name among its participants and takes it out."""
+        if not owner:
+            return
+        wanted = owner.strip().casefold()
+        for p in meeting.state.participants.values():
+            if p.name and p.name.strip().casefold() == wanted and p.role != "viewer":
+                self.author(meeting, p.id)
+
+
+def _first_id(board: BoardRow, key: str) -> str:
+    """The id of something first written in `board`, the same on every later hop."""
+    carried = f"m{board.meeting_no}-{key}"
+    if len(carried) <= 64:
+        return carried
+    return f"m{board.meeting_no}-" + hashlib.sha256(key.encode()).hexdigest()[:32]
