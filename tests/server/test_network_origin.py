@@ -175,3 +175,13 @@ async def test_every_carried_note_keeps_its_first_author_and_source_to_the_closi
         (item,) = [i for i in items if i.startswith(text)]
         assert f"by {name}" in item and f"Meeting {number} · " in item, item
         assert by_text[text] == name
+
+    # anonymising the closing meeting takes the carried names off it too, owners included
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
+        auth = {"Authorization": f"Bearer {closing['facilitator_token']}"}
+        done = await http.post(f"/api/boards/{closing['id']}/anonymise", headers=auth)
+        assert done.status_code == 200, done.text
+        served = (await http.get(f"/api/boards/{closing['id']}", headers=auth)).text
+    for name in ("Fie", "Ida", "Lars", "Mette", "Ole"):
+        assert f'"{name}"' not in served, name
+    assert '"owner":"Participant"' in served.replace(" ", "")
