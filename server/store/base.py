@@ -206,3 +206,8 @@ class Store(abc.ABC):
         `{"id", "by", "op"}`) and every snapshot's state goes through `rewrite`; the board
         gets the new `epoch` (its clients load it afresh); `names` sets stored participant
         names by id (the credentials' copy)."""
+    @abc.abstractmethod
+    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
+        """The board's viewer (projector) token is `viewer`'s from now on, in one transaction;
+        the ids of the viewers whose tokens it revoked."""
+

@@ -455,6 +455,23 @@ class SqlStore(Store):
         self, board_id: str, rewrite: Rewrite, epoch: str, names: dict[str, str]
     ) -> None:
         def write() -> None:
+    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
+        def write() -> list[str]:
+            where = (
+                col(ParticipantTable.board_id) == board_id,
+                col(ParticipantTable.role) == "viewer",
+            )
+            with self.engine.begin() as c:
+                old = list(c.execute(select(col(ParticipantTable.id)).where(*where)).scalars())
+                c.execute(delete(ParticipantTable).where(*where))
+                c.execute(
+                    insert(ParticipantTable), [_participant_values(board_id, viewer, time.time())]
+                )
+            self.commits += 1
+            return old
+
+        return await self._write(write)
+
             with self.engine.begin() as c:
                 ops = c.execute(
                     select(col(OpTable.seq), col(OpTable.op_id), col(OpTable.by), col(OpTable.op))
