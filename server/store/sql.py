@@ -605,7 +605,7 @@ def _op_values(board_id: str, entry: StoredOp) -> dict[str, Any]:
 
 
 def _stored_op(row: Any) -> StoredOp:
-    record = Record(
-        seq=row["seq"], id=row["op_id"], by=row["by"], op=parse_op(json.loads(row["op"]))
-    )
+    # the server wrote it: it may hold blanked parts (an imported facilitator's archive)
+    op = parse_op(json.loads(row["op"]), from_server=True)
+    record = Record(seq=row["seq"], id=row["op_id"], by=row["by"], op=op)
     return StoredOp(record, NoopReason(row["noop"]) if row["noop"] else None, row["at"])
