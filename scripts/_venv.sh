@@ -23,3 +23,10 @@ make_venv() {  # $1: the pip extras, e.g. "[test]" or ""
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$1"
 }
+
+npm_ci() {  # $1: a folder with package.json and package-lock.json; installs exactly the lock
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+  fi
+  (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+}

@@ -21,8 +21,9 @@ from server.board.protocol import json_schema
 from server.broker import open_broker
 from server.config import Config
 from server.exceptions import BrokerUnavailable, StoreUnavailable
-from server.http import boards, methods, networks, openapi, pages, privacy, records
+from server.http import auth, boards, methods, networks, openapi, pages, privacy, records
 from server.http.errors import HANDLERS
+from server.http.facilitate import facilitating, facilitator_token, my_boards
 from server.http.headers import SecurityHeaders
 from server.http.ratelimit import CreationGuard, JoinGuard
 from server.services import Services, services_of
@@ -151,12 +152,17 @@ def create_app(config: Config) -> Starlette:
         Route("/metrics", metrics_page),
         Route("/api/protocol.schema.json", protocol_schema),
         Route("/api/methods", methods.list_methods),
-        Route("/api/boards", boards.create_board, methods=["POST"]),
+        Route("/api/boards", facilitating("board", boards.create_board), methods=["POST"]),
         Route("/api/join", boards.join_board, methods=["POST"]),
-        Route("/api/networks", networks.create_network, methods=["POST"]),
+        Route("/api/networks", facilitating("network", networks.create_network), methods=["POST"]),
         Route("/api/networks/{network_id}", networks.get_network),
         Route("/api/networks/{network_id}/meetings", networks.add_meeting, methods=["POST"]),
-        Route("/api/boards/import", records.import_board, methods=["POST"]),
+        Route("/api/boards/import", facilitating("board", records.import_board), methods=["POST"]),
+        Route("/api/me/boards", my_boards),
+        Route("/api/boards/{board_id}/facilitator-token", facilitator_token, methods=["POST"]),
+        Route("/auth/login", auth.login),
+        Route("/auth/callback", auth.callback),
+        Route("/auth/logout", auth.logout, methods=["POST"]),
         Route("/api/boards/{board_id}", boards.get_board, methods=["GET"]),
         Route("/api/boards/{board_id}", privacy.delete_board, methods=["DELETE"]),
         Route("/api/boards/{board_id}", privacy.update_board, methods=["PATCH"]),
@@ -180,10 +186,14 @@ def create_app(config: Config) -> Starlette:
         Route("/s/{share_id}", records.shared_record),
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),
-        Route(
-            "/api/boards/{board_id}/viewer-token", privacy.new_viewer_token, methods=["POST"]
-        ),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=HANDLERS)
+    if config.facilitators == "oidc":
+        app.state.sign_in = auth.SignIn(config)
+        app.add_middleware(
+            auth.Sessions, secret=auth.session_key(config), max_age=config.session_max_age
+        )
+    if auth.page_context not in pages.TEMPLATES.context_processors:
+        pages.TEMPLATES.context_processors.append(auth.page_context)
     app.add_middleware(SecurityHeaders)
     return app

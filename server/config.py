@@ -76,6 +76,26 @@ def _positive_float(value: str) -> float:
     return number
 
 
+def _facilitators(value: str) -> str:
+    if value not in ("open", "invite", "oidc"):
+        raise ValueError("open, invite or oidc")
+    return value
+
+
+def _url(value: str) -> str:
+    if value and not value.startswith(("https://", "http://")):
+        raise ValueError("give a URL that starts with https://")
+    return value.rstrip("/")
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _domains(value: str) -> tuple[str, ...]:
+    return tuple(d.lower().lstrip("@") for d in _list(value))
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", str, "Address to listen on; 0.0.0.0 for every interface."),
     Setting("port", 8000, _positive_int, "TCP port to listen on."),
@@ -220,6 +240,65 @@ SETTINGS: tuple[Setting, ...] = (
         "A directory of your own method files (*.toml), added to the built-in catalogue; "
         "check them first with `planche methods check DIR`.",
     ),
+    Setting(
+        "facilitators",
+        "open",
+        _facilitators,
+        "Who may create boards and learning networks: open (anyone who reaches the server), "
+        "invite (whoever gives invite_code) or oidc (whoever signs in through oidc_issuer and "
+        "is in an allowed group or e-mail domain).",
+    ),
+    Setting(
+        "invite_code",
+        "",
+        str,
+        "The secret code that facilitators type on the start page (API clients send it in "
+        "the X-Planche-Invite header). Needed with facilitators=invite; with oidc it also "
+        "lets a script create boards without signing in.",
+    ),
+    Setting("oidc_issuer", "", _url, "The OpenID Connect provider's issuer URL."),
+    Setting("oidc_client_id", "", str, "Planche's client id at the provider."),
+    Setting("oidc_client_secret", "", str, "Planche's client secret at the provider."),
+    Setting(
+        "oidc_groups_claim",
+        "groups",
+        str,
+        "The claim of the ID token or userinfo that lists the user's groups.",
+    ),
+    Setting(
+        "oidc_allowed_groups",
+        (),
+        _list,
+        "Comma-separated groups (names or ids, as the groups claim gives them) whose members "
+        "may facilitate.",
+    ),
+    Setting(
+        "oidc_allowed_domains",
+        (),
+        _domains,
+        "Comma-separated e-mail domains (kommune.dk) whose users may facilitate.",
+    ),
+    Setting(
+        "oidc_redirect_base",
+        "",
+        _url,
+        "The address users reach Planche at (https://board.example.org); the redirect URI "
+        "registered at the provider is this plus /auth/callback. Empty: the request's own.",
+    ),
+    Setting(
+        "session_secret",
+        "",
+        str,
+        "The key that signs the sign-in cookie. Empty: a random key kept in the file "
+        "planche-session.key beside the SQLite database (in the working directory with "
+        "Postgres); set it when several hosts serve one Planche.",
+    ),
+    Setting(
+        "session_max_age",
+        28800,
+        _positive_int,
+        "Seconds a sign-in lasts at most; it ends sooner when the provider's ID token expires.",
+    ),
 )
 
 
@@ -250,6 +329,17 @@ class Config:
     forwarded_allow_ips: str = ""
     retention_days: int = 180
     methods_dir: str = ""
+    facilitators: str = "open"
+    invite_code: str = ""
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_groups_claim: str = "groups"
+    oidc_allowed_groups: tuple[str, ...] = ()
+    oidc_allowed_domains: tuple[str, ...] = ()
+    oidc_redirect_base: str = ""
+    session_secret: str = ""
+    session_max_age: int = 28800
 
 
 assert [s.name for s in SETTINGS] == [f.name for f in fields(Config)], "settings table drifted"
@@ -280,4 +370,26 @@ def load(args: Mapping[str, str | None], environ: Mapping[str, str] = os.environ
             f"--workers {config.workers} needs --redis-url: without Redis each worker would only "
             "see the ops of its own clients."
         )
+    _check_facilitators(config)
     return config
+
+
+def _check_facilitators(config: Config) -> None:
+    """The settings that facilitators=invite or oidc cannot do without."""
+    if config.facilitators == "invite" and not config.invite_code:
+        raise ConfigError("--facilitators invite needs --invite-code: the code to ask for.")
+    if config.facilitators != "oidc":
+        return
+    missing = [
+        s.flag
+        for s in SETTINGS
+        if s.name in ("oidc_issuer", "oidc_client_id", "oidc_client_secret")
+        and not getattr(config, s.name)
+    ]
+    if missing:
+        raise ConfigError(f"--facilitators oidc needs {', '.join(missing)}.")
+    if not config.oidc_allowed_groups and not config.oidc_allowed_domains:
+        raise ConfigError(
+            "--facilitators oidc needs --oidc-allowed-groups or --oidc-allowed-domains: "
+            "otherwise anyone with an account at the provider could facilitate."
+        )

@@ -1,13 +1,17 @@
 // The start page: create a board, or join one with its code. Its texts are rendered by the
-// server; only error messages come from here (the server's own words).
+// server; only error messages come from here (the server's own words, or the page's own
+// for a refused invite code or an expired sign-in).
 
-async function post(path, body) {
+import { showMyBoards } from "./myboards.js";
+
+async function post(path, body, headers = {}, refused = null) {
   const response = await fetch(path, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
   const data = await response.json().catch(() => ({}));
+  if (refused && (response.status === 401 || response.status === 403)) throw new Error(refused);
   if (!response.ok) throw new Error(data.error?.message ?? `HTTP ${response.status}`);
   return data;
 }
@@ -33,14 +37,18 @@ function handle(form, submit) {
   });
 }
 
-handle(document.querySelector("#create"), async (data) => {
+const create = document.querySelector("#create");
+if (create) handle(create, async (data) => {
   const name = data.get("name").trim();
-  const board = await post("/api/boards", {
+  const invite = data.get("invite");
+  const body = {
     title: data.get("title"),
     method: data.get("method"),
     language: data.get("language"),
     ...(name ? { name } : {}),
-  });
+  };
+  const headers = invite === null ? {} : { "X-Planche-Invite": invite };
+  const board = await post("/api/boards", body, headers, create.dataset.refused);
   enter(board.id, {
     token: board.facilitator_token,
     participant_id: board.participant_id,
@@ -52,3 +60,5 @@ handle(document.querySelector("#join"), async (data) => {
   const joined = await post("/api/join", { code: data.get("code"), name: data.get("name") });
   enter(joined.board_id, { token: joined.token, participant_id: joined.participant_id });
 });
+
+showMyBoards();

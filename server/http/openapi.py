@@ -27,7 +27,7 @@ from server.http.privacy import BoardSettings
 from server.http.records import IMPORT_MAX_BYTES, NewRecord
 
 Schema = dict[str, Any]
-Auth = Literal["board", "facilitator", "network"]
+Auth = Literal["board", "facilitator", "network", "session"]
 
 _REF = "#/components/schemas/{model}"
 _ERROR_REF: Schema = {"$ref": "#/components/schemas/Error"}
@@ -126,6 +126,13 @@ _BODY: dict[int, Answer | str] = {
     422: "A field of the body is wrong; the message names it.",
 }
 _CREATED_TOO_MANY = "This address created boards_per_address_per_hour boards: see Retry-After."
+# who may create (server/http/facilitate.py): open, an invite code, or a signed-in session
+_GATE: dict[int, Answer | str] = {
+    401: "facilitators=oidc: no one is signed in, or the sign-in expired.",
+    403: "facilitators=invite: the X-Planche-Invite header is missing or wrong; or, with a "
+    "session, the Origin is not one of this server's pages.",
+}
+_SIGNED_IN = "Nobody is signed in (facilitators=oidc), or the sign-in expired."
 _NO_TOKEN = "No bearer token, or one that is not valid."
 _OTHER_BOARD = "A token of another board."
 _NOT_FACILITATOR = "A token of another board, or not the facilitator's."
@@ -184,7 +191,13 @@ OPERATIONS: tuple[Operation, ...] = (
         "post",
         "/api/boards",
         "Create a board: its join code and the facilitator's and viewer's tokens.",
-        {201: Answer("The new board.", _NEW_BOARD), **_BODY, 429: _CREATED_TOO_MANY, 503: _STORE},
+        {
+            201: Answer("The new board.", _NEW_BOARD),
+            **_BODY,
+            **_GATE,
+            429: _CREATED_TOO_MANY,
+            503: _STORE,
+        },
         body=CreateBoard,
     ),
     Operation(
@@ -213,7 +226,9 @@ OPERATIONS: tuple[Operation, ...] = (
                 "The imported board with new tokens.",
                 _object("id", "join_code", "facilitator_token", "viewer_token", "seq", "urls"),
             ),
+            **_GATE,
             409: "A board with this id is here already.",
+            415: "With a signed-in session: the body is sent as a form, not as JSON.",
             413: f"The archive is over {IMPORT_MAX_BYTES} bytes.",
             429: _CREATED_TOO_MANY,
             422: "Not a Planche board archive, or its log does not replay to its state.",
@@ -291,20 +306,6 @@ OPERATIONS: tuple[Operation, ...] = (
         tag="privacy",
     ),
     Operation(
-    Operation(
-        "post",
-        "/api/boards/{board_id}/viewer-token",
-        "Give the projector a new link: the old viewer token is revoked and its screens closed.",
-        {
-            200: Answer(
-                "The new viewer token and projector link.",
-                _object("viewer_token", "urls", viewer_token=_STR),
-            ),
-            **_FACILITATOR_ERRORS,
-        },
-        auth="facilitator",
-        tag="privacy",
-    ),
         "get",
         "/api/boards/{board_id}/me",
         "What the board holds about the token's holder: their name and their notes.",
@@ -403,6 +404,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {
             201: Answer("The network.", _object("id", "token", "urls", id=_STR, token=_STR)),
             **_BODY,
+            **_GATE,
             429: _CREATED_TOO_MANY,
             503: _STORE,
         },
@@ -442,9 +444,55 @@ OPERATIONS: tuple[Operation, ...] = (
         auth="network",
         tag="networks",
     ),
+    Operation(
+        "get",
+        "/api/me/boards",
+        "The boards and networks the signed-in facilitator created, from any device.",
+        {
+            200: Answer(
+                "Theirs, newest first.",
+                _object(
+                    "user",
+                    "boards",
+                    "networks",
+                    boards={"type": "array", "items": _object("id", "title")},
+                    networks={"type": "array", "items": _object("id", "title")},
+                ),
+            ),
+            401: _SIGNED_IN,
+            503: _STORE,
+        },
+        auth="session",
+        tag="facilitators",
+    ),
+    Operation(
+        "post",
+        "/api/boards/{board_id}/facilitator-token",
+        "A fresh facilitator token for the signed-in facilitator who created the board, for "
+        "another device; earlier tokens keep working.",
+        {
+            201: Answer(
+                "The token, in the body only.",
+                _object("token", "participant_id", "urls", token=_STR, participant_id=_STR),
+            ),
+            401: _SIGNED_IN,
+            403: "The board is not the signed-in user's, or the Origin is not this server's.",
+            404: _NO_BOARD,
+            415: "The body is sent as a form, not as JSON.",
+            503: _STORE,
+        },
+        auth="session",
+        tag="facilitators",
+    ),
 )
 
 _SECURITY_SCHEMES: Schema = {
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "planche_session",
+        "description": "A signed-in facilitator's session (facilitators=oidc, /auth/login).",
+    },
     "boardToken": {
         "type": "http",
         "scheme": "bearer",
@@ -511,7 +559,8 @@ class _Builder:
                 "content": {"application/json": {"schema": self.model(op.body)}},
             }
         if op.auth is not None:
-            out["security"] = [{"networkToken" if op.auth == "network" else "boardToken": []}]
+            schemes = {"network": "networkToken", "session": "session"}
+            out["security"] = [{schemes.get(op.auth, "boardToken"): []}]
             if op.auth == "facilitator":
                 out["description"] = "Only with the board's facilitator token."
         return out

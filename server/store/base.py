@@ -51,6 +51,14 @@ class Credential:
     role: Role
 
 
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """A signed-in facilitator: the provider (issuer) and their id there (subject)."""
+
+    issuer: str
+    subject: str
+
+
 # Rewrites one JSON value of the board's history (an op record or a state) into another;
 # see server/board/privacy.py
 Rewrite = Callable[[Any], Any]
@@ -206,8 +214,25 @@ class Store(abc.ABC):
         `{"id", "by", "op"}`) and every snapshot's state goes through `rewrite`; the board
         gets the new `epoch` (its clients load it afresh); `names` sets stored participant
         names by id (the credentials' copy)."""
-    @abc.abstractmethod
-    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
-        """The board's viewer (projector) token is `viewer`'s from now on, in one transaction;
-        the ids of the viewers whose tokens it revoked."""
 
+    # who facilitates: boards and networks created while signed in
+
+    @abc.abstractmethod
+    async def add_board_owner(self, board_id: str, owner: Owner) -> None: ...
+
+    @abc.abstractmethod
+    async def add_network_owner(self, network_id: str, owner: Owner) -> None: ...
+
+    @abc.abstractmethod
+    async def board_owner(self, board_id: str) -> Owner | None: ...
+
+    @abc.abstractmethod
+    async def owned(self, owner: Owner) -> tuple[list[BoardRow], list[NetworkRow]]:
+        """The boards and networks `owner` created, newest first."""
+
+    @abc.abstractmethod
+    async def add_facilitator_token(
+        self, board_id: str, participant_id: str, token_hash: str
+    ) -> None:
+        """One more token for the board's facilitator `participant_id`; `authenticate` finds
+        it as theirs until the board is deleted."""

@@ -72,3 +72,42 @@ class SnapshotTable(SQLModel, table=True):
     state: str = Field(sa_type=Text)  # JSON of BoardState.to_json()
     created_at: float
     share_id: str | None = Field(default=None, unique=True, max_length=64)
+
+
+class BoardOwnerTable(SQLModel, table=True):
+    """Who created a board while signed in (issuer and subject of their ID token), so that
+    "My boards" finds it from any device. Goes when the board goes."""
+
+    __tablename__ = "board_owners"
+    __table_args__ = (Index("ix_board_owners_owner", "issuer", "subject"),)
+
+    board_id: str = Field(
+        primary_key=True, foreign_key="boards.id", ondelete="CASCADE", max_length=64
+    )
+    issuer: str = Field(max_length=255)
+    subject: str = Field(max_length=255)
+    created_at: float
+
+
+class NetworkOwnerTable(SQLModel, table=True):
+    __tablename__ = "network_owners"
+    __table_args__ = (Index("ix_network_owners_owner", "issuer", "subject"),)
+
+    network_id: str = Field(
+        primary_key=True, foreign_key="networks.id", ondelete="CASCADE", max_length=64
+    )
+    issuer: str = Field(max_length=255)
+    subject: str = Field(max_length=255)
+    created_at: float
+
+
+class FacilitatorTokenTable(SQLModel, table=True):
+    """Further tokens of a board's facilitator, issued to its signed-in owner on another
+    device: each stands for the same facilitator, and goes when the board goes."""
+
+    __tablename__ = "facilitator_tokens"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    board_id: str = Field(foreign_key="boards.id", ondelete="CASCADE", index=True, max_length=64)
+    participant_id: str = Field(max_length=64)
+    created_at: float

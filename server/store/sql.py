@@ -34,12 +34,22 @@ from server.store.base import (
     Credential,
     NetworkRow,
     NewParticipant,
+    Owner,
     Rewrite,
     Snapshot,
     Store,
     StoredOp,
 )
-from server.store.models import BoardTable, NetworkTable, OpTable, ParticipantTable, SnapshotTable
+from server.store.models import (
+    BoardOwnerTable,
+    BoardTable,
+    FacilitatorTokenTable,
+    NetworkOwnerTable,
+    NetworkTable,
+    OpTable,
+    ParticipantTable,
+    SnapshotTable,
+)
 
 log = logging.getLogger("planche.store")
 
@@ -218,8 +228,8 @@ class SqlStore(Store):
             query = select(ParticipantTable).where(col(ParticipantTable.token_hash) == token_hash)
             with self.engine.connect() as c:
                 row = c.execute(query).mappings().first()
-            if row is None:
-                return None
+                if row is None:  # a facilitator's token from another device, or none
+                    return _further_token(c, token_hash)
             return Credential(row["board_id"], row["id"], row["role"])
 
         return await self._read(read)
@@ -455,23 +465,6 @@ class SqlStore(Store):
         self, board_id: str, rewrite: Rewrite, epoch: str, names: dict[str, str]
     ) -> None:
         def write() -> None:
-    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
-        def write() -> list[str]:
-            where = (
-                col(ParticipantTable.board_id) == board_id,
-                col(ParticipantTable.role) == "viewer",
-            )
-            with self.engine.begin() as c:
-                old = list(c.execute(select(col(ParticipantTable.id)).where(*where)).scalars())
-                c.execute(delete(ParticipantTable).where(*where))
-                c.execute(
-                    insert(ParticipantTable), [_participant_values(board_id, viewer, time.time())]
-                )
-            self.commits += 1
-            return old
-
-        return await self._write(write)
-
             with self.engine.begin() as c:
                 ops = c.execute(
                     select(col(OpTable.seq), col(OpTable.op_id), col(OpTable.by), col(OpTable.op))
@@ -517,6 +510,84 @@ class SqlStore(Store):
                     c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
         await self._write(write)
+
+    # who facilitates
+
+    async def add_board_owner(self, board_id: str, owner: Owner) -> None:
+        await self._insert(BoardOwnerTable, board_id=board_id, **_owner_values(owner))
+
+    async def add_network_owner(self, network_id: str, owner: Owner) -> None:
+        await self._insert(NetworkOwnerTable, network_id=network_id, **_owner_values(owner))
+
+    async def add_facilitator_token(
+        self, board_id: str, participant_id: str, token_hash: str
+    ) -> None:
+        await self._insert(
+            FacilitatorTokenTable,
+            token_hash=token_hash,
+            board_id=board_id,
+            participant_id=participant_id,
+            created_at=time.time(),
+        )
+
+    async def _insert(self, table: Any, **values: Any) -> None:
+        def write() -> None:
+            with self.engine.begin() as c:
+                c.execute(insert(table), [values])
+            self.commits += 1
+
+        await self._write(write)
+
+    async def board_owner(self, board_id: str) -> Owner | None:
+        def read() -> Owner | None:
+            query = select(col(BoardOwnerTable.issuer), col(BoardOwnerTable.subject)).where(
+                col(BoardOwnerTable.board_id) == board_id
+            )
+            with self.engine.connect() as c:
+                row = c.execute(query).first()
+            return None if row is None else Owner(row[0], row[1])
+
+        return await self._read(read)
+
+    async def owned(self, owner: Owner) -> tuple[list[BoardRow], list[NetworkRow]]:
+        def read() -> tuple[list[BoardRow], list[NetworkRow]]:
+            boards = (
+                select(BoardTable)
+                .join(BoardOwnerTable, col(BoardOwnerTable.board_id) == col(BoardTable.id))
+                .where(
+                    col(BoardOwnerTable.issuer) == owner.issuer,
+                    col(BoardOwnerTable.subject) == owner.subject,
+                )
+                .order_by(col(BoardTable.created_at).desc())
+            )
+            networks = (
+                select(NetworkTable)
+                .join(NetworkOwnerTable, col(NetworkOwnerTable.network_id) == col(NetworkTable.id))
+                .where(
+                    col(NetworkOwnerTable.issuer) == owner.issuer,
+                    col(NetworkOwnerTable.subject) == owner.subject,
+                )
+                .order_by(col(NetworkTable.created_at).desc())
+            )
+            with self.engine.connect() as c:
+                return (
+                    [BoardRow(**dict(r)) for r in c.execute(boards).mappings()],
+                    [NetworkRow(**dict(r)) for r in c.execute(networks).mappings()],
+                )
+
+        return await self._read(read)
+
+
+def _owner_values(owner: Owner) -> dict[str, Any]:
+    return {"issuer": owner.issuer, "subject": owner.subject, "created_at": time.time()}
+
+
+def _further_token(c: Any, token_hash: str) -> Credential | None:
+    query = select(FacilitatorTokenTable).where(col(FacilitatorTokenTable.token_hash) == token_hash)
+    row = c.execute(query).mappings().first()
+    return (
+        None if row is None else Credential(row["board_id"], row["participant_id"], "facilitator")
+    )
 
 
 def _snapshot(row: Any) -> Snapshot:
@@ -605,7 +676,7 @@ def _op_values(board_id: str, entry: StoredOp) -> dict[str, Any]:
 
 
 def _stored_op(row: Any) -> StoredOp:
-    # the server wrote it: it may hold blanked parts (an imported facilitator's archive)
-    op = parse_op(json.loads(row["op"]), from_server=True)
-    record = Record(seq=row["seq"], id=row["op_id"], by=row["by"], op=op)
+    record = Record(
+        seq=row["seq"], id=row["op_id"], by=row["by"], op=parse_op(json.loads(row["op"]))
+    )
     return StoredOp(record, NoopReason(row["noop"]) if row["noop"] else None, row["at"])

@@ -63,7 +63,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
   ttl: {
     IdToken: (ctx, token, c) => (c.clientId === "planche-brief" ? briefTtl : 3600),
-    AccessToken: (ctx, token) => (token.clientId === "planche-brief" ? briefTtl : 3600),
+    AccessToken: 3600, // Planche's session follows the ID token, never the access token
     Session: 3600,
     Grant: 3600,
     Interaction: 600,
