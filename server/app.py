@@ -45,24 +45,31 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready for traffic: the store and the broker answer, and the server is not draining."""
+    """Ready for traffic: the store takes writes, the broker answers, and the server is not
+    draining. Each part says ok or not ok only: the reasons (hosts, ports, driver errors)
+    go to the log, not to whoever asks."""
     services = services_of(request)
     checks: dict[str, str] = {}
+    failures: list[str] = []
     try:
-        await services.store.ping()
+        await services.store.check_writes()  # a read-only store answers reads, not writes
         checks["store"] = "ok"
     except StoreUnavailable as e:
-        checks["store"] = f"The store does not answer: {e}"
+        log.warning("not ready: the store takes no writes: %s", e)
+        checks["store"] = "not ok"
+        failures.append("The store takes no writes.")
     try:
         await services.broker.ping()
         checks["broker"] = "ok"
     except BrokerUnavailable as e:
-        checks["broker"] = f"The broker does not answer: {e}"
+        log.warning("not ready: the broker does not answer: %s", e)
+        checks["broker"] = "not ok"
+        failures.append("The broker does not answer.")
     if services.rooms.draining:
-        checks["server"] = "The server is shutting down."
-    if any(v != "ok" for v in checks.values()):
-        message = " ".join(v for v in checks.values() if v != "ok")
-        error = {"code": "unavailable", "message": message}
+        checks["server"] = "not ok"
+        failures.append("The server is shutting down.")
+    if failures:
+        error = {"code": "unavailable", "message": " ".join(failures) + " See the server's log."}
         return JSONResponse({"status": "unavailable", **checks, "error": error}, status_code=503)
     return JSONResponse({"status": "ok", **checks})
 
@@ -186,9 +193,6 @@ def create_app(config: Config) -> Starlette:
         Route("/s/{share_id}", records.shared_record),
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),
-        Route(
-            "/api/boards/{board_id}/viewer-token", privacy.new_viewer_token, methods=["POST"]
-        ),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=HANDLERS)
     if config.facilitators == "oidc":

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from facilitation_methods import MethodFileError, load_catalogue
 from server import config as settings
-from server.exceptions import BackupError, ConfigError
+from server.exceptions import BackupError, ConfigError, StoreUnavailable
 from server.exports import FORMATS
 
 
@@ -95,7 +95,22 @@ def serve(config: settings.Config) -> None:
     from server.serve import serve as run
 
     create_app(config)  # a broken method file stops here, before any worker starts
+    asyncio.run(_check_store(config.database_url))  # and a store it cannot write to
     run(config)
+
+
+async def _check_store(database_url: str) -> None:
+    """Open the store (bringing its schema up to date) and write to it once, so that a
+    read-only file or an unreachable database is one clear line, not every worker's
+    traceback."""
+    from server.store import open_store
+
+    store = open_store(database_url)
+    try:
+        await store.open()
+        await store.check_writes()
+    finally:
+        await store.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run(args, config))
     try:
         serve(config)
-    except MethodFileError as e:
+    except (MethodFileError, StoreUnavailable) as e:
         print(f"planche: {e}", file=sys.stderr)
         return 2
     return 0

@@ -41,6 +41,10 @@ def _database_url(value: str) -> str:
     scheme = value.partition(":")[0].partition("+")[0]
     if scheme not in ("sqlite", "postgresql"):
         raise ValueError(f"the scheme {scheme!r} is not supported; use sqlite:/// or postgresql://")
+    path, _, query = value.partition("://")[2].partition("?")
+    if scheme == "sqlite" and ("uri=true" in query.lower() or path.lstrip("/").startswith("file:")):
+        # SQLite's own URI filenames would be taken for a path and make a `file:` directory
+        raise ValueError("SQLite URI filenames (file:...) are not supported; use sqlite:///PATH")
     return value
 
 

@@ -188,6 +188,28 @@ def unstorable_character(raw: str | bytes, data: Any) -> str | None:
     return _unstorable_in(data) if _UNSTORABLE_ESCAPE.search(text) else None
 
 
+def decode_json(raw: bytes) -> tuple[str, Any]:
+    """The body as text and as JSON, or ValueError in words fit for a user. UTF-8 only:
+    json.loads would also read UTF-16 and UTF-32, in which a NUL escape slips past the
+    search for it in the raw bytes."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("This is not UTF-8 text; send JSON encoded as UTF-8.") from None
+    try:
+        data: Any = json.loads(text)
+    except RecursionError:
+        raise ValueError("The JSON is nested too deeply.") from None
+    except ValueError:
+        raise ValueError("This is not valid JSON.") from None
+    if (bad := unstorable_character(text, data)) is not None:
+        raise ValueError(
+            f"The text holds a character that cannot be stored ({bad}); "
+            "send it as proper Unicode without it."
+        )
+    return text, data
+
+
 def decode_client_message(frame: str | bytes) -> Hello | OpMessage | PresenceUpdate:
     """One client frame as a message; a `ProtocolError` says in plain words what is wrong."""
     if isinstance(frame, bytes):

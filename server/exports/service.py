@@ -13,15 +13,16 @@ from typing import Any
 from babel.dates import format_datetime
 
 from facilitation_methods import Method
-from server.board.apply import Record, replay
+from server.board.apply import replay
 from server.board.state import BoardState
-from server.board.views import redact, released, view_state
 from server.exceptions import DuplicateOp
 from server.exports import archive, csv, docx, html, markdown, pdf
 from server.exports.records import build
 from server.i18n import translations
 from server.ids import hash_token, new_join_code, new_participant_id, new_token
-from server.store.base import BoardRow, NewParticipant, Snapshot, Store, StoredOp
+from server.store.base import BoardRow, NewParticipant, Snapshot, Store
+
+SEQ_MAX = 2**31 - 1  # the store's seq columns are 32-bit integers on Postgres
 
 
 class NotFound(LookupError):
@@ -30,7 +31,7 @@ class NotFound(LookupError):
 
 async def state_at(store: Store, board_id: str, seq: int | None = None) -> BoardState:
     """The board after op `seq` (now, when None), rebuilt from a snapshot and the log."""
-    target = seq if seq is not None else 2**62
+    target = seq if seq is not None else SEQ_MAX
     snapshot = await store.snapshot_before(board_id, target)
     if snapshot is None:
         raise NotFound(f"There is no board {board_id}.")
@@ -50,13 +51,11 @@ async def export(
     board: BoardRow,
     fmt: str,
     *,
-    viewer: str | None,
     seq: int | None = None,
     named: bool = False,
     record: Snapshot | None = None,
 ) -> bytes:
-    """The board (now, at `seq`, or as the named `record`) in `fmt`, as `viewer` may see it
-    (`views`), op log included; `viewer` None: the whole board, the operator's."""
+    """The board (now, at `seq`, or as the named `record`) in `fmt`."""
     if record is not None:
         state = BoardState.from_json(record.state)
     else:
@@ -65,11 +64,7 @@ async def export(
         snapshots = [s for s in [await store.snapshot_before(board.id, 0)] if s]
         snapshots += await store.snapshots(board.id)
         ops = [o for o in await store.ops_after(board.id, 0) if o.record.seq <= state.seq]
-        if viewer is not None:
-            state, snapshots, ops = _viewed_history(state, snapshots, ops, viewer)
         return archive.dump(board, state, snapshots, ops)
-    if viewer is not None:
-        state = view_state(state, viewer)
     if fmt == "csv":
         return await asyncio.to_thread(csv.render, state, named=named)
     _ = translations(state.language).gettext
@@ -89,53 +84,40 @@ async def export(
     return await asyncio.to_thread(renderers[fmt], laid_out)
 
 
-def _viewed_history(
-    state: BoardState, snapshots: list[Snapshot], ops: list[StoredOp], viewer: str
-) -> tuple[BoardState, list[Snapshot], list[StoredOp]]:
-    """An archive's parts as `viewer` received them: a replica replays them to its view."""
-    viewed = [
-        replace(s, state=view_state(BoardState.from_json(s.state), viewer).to_json())
-        for s in snapshots
-    ]
-    wire = [{**o.record.to_json(), "noop": o.noop} for o in ops]
-    public = released(wire)
-    redacted = [
-        replace(o, record=Record.from_json(redact(w, viewer, public)))
-        for o, w in zip(ops, wire, strict=True)
-    ]
-    return view_state(state, viewer), viewed, redacted
-
-
 class Conflict(Exception):
     pass
 
 
 async def import_archive(store: Store, methods: dict[str, Method], data: bytes) -> dict[str, Any]:
     """A board from a JSON archive, with new facilitator and viewer tokens (credentials are
-    never exported). ArchiveError for a bad archive, Conflict when the board is here."""
-    board, state, snapshots, ops = archive.load(data)
+    never exported). ArchiveError for a bad archive, Conflict when the board is here.
+    The board, its history and its credentials are stored in one transaction, or nothing."""
+    # reading and replaying a large archive takes seconds: off the loop, so rooms go on
+    board, state, snapshots, ops = await asyncio.to_thread(archive.load, data, _now())
     if board.method not in methods:
         raise archive.ArchiveError(f"This server has no method {board.method!r}.")
     if await store.get_board(board.id) is not None:
         raise Conflict("A board with this id is here already.")
     if await store.find_board_by_code(board.join_code) is not None:
         board = replace(board, join_code=new_join_code())
-    try:
-        await store.import_board(board, snapshots, ops)
-    except DuplicateOp as e:
-        raise Conflict(str(e)) from None
+    if board.network_id is not None and await store.get_network(board.network_id) is None:
+        board = replace(board, network_id=None, meeting_no=None)  # its network is elsewhere
     facilitator_token, viewer_token = new_token(), new_token()
     # the facilitator keeps their participant id, so their notes stay theirs
     facilitator = next(
         (p.id for p in state.participants.values() if p.role == "facilitator"),
         new_participant_id(),
     )
-    await store.add_participant(
-        board.id, NewParticipant(facilitator, "", "facilitator", hash_token(facilitator_token))
-    )
-    await store.add_participant(
-        board.id, NewParticipant(new_participant_id(), "", "viewer", hash_token(viewer_token))
-    )
+    credentials = [
+        NewParticipant(facilitator, "", "facilitator", hash_token(facilitator_token)),
+        NewParticipant(new_participant_id(), "", "viewer", hash_token(viewer_token)),
+    ]
+    try:
+        await store.import_board(board, snapshots, ops, credentials)
+    except DuplicateOp:
+        raise Conflict(
+            "This board, or one of its participants, is here already; nothing was imported."
+        ) from None
     return {
         "id": board.id,
         "join_code": board.join_code,

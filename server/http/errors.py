@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.board.protocol import unstorable_character
+from server.board.protocol import decode_json
 from server.exceptions import StoreUnavailable
 
 log = logging.getLogger("planche.http")
@@ -59,27 +58,25 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def read_json(request: Request, model: type[M]) -> M:
-    """The request body as `model`, or an ApiError naming the bad field."""
+def refuse_form(request: Request, wanted: str = "application/json") -> None:
+    """415 for the content types a form on another site can send."""
     kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if kind in _FORM_TYPES:
-        raise ApiError(415, "invalid", f"Send the body as application/json, not {kind}.")
+        raise ApiError(415, "invalid", f"Send the body as {wanted}, not {kind}.")
+
+
+async def read_json(request: Request, model: type[M]) -> M:
+    """The request body as `model`, or an ApiError naming the bad field. Strict: true is
+    not a number and "7" not a whole number."""
+    refuse_form(request)
     raw = await read_body(request, JSON_MAX_BYTES)
     try:
-        data: Any = json.loads(raw)
-    except ValueError:
-        raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
-    except RecursionError:
-        raise ApiError(400, "invalid", "The request body is nested too deeply.") from None
-    if (bad := unstorable_character(raw, data)) is not None:
-        raise ApiError(
-            422,
-            "invalid",
-            f"The text holds a character that cannot be stored ({bad}); "
-            "send it as proper Unicode without it.",
-        )
+        text, _ = decode_json(raw)
+    except ValueError as e:
+        status = 422 if "cannot be stored" in str(e) else 400
+        raise ApiError(status, "invalid", str(e)) from None
     try:
-        return model.model_validate(data)
+        return model.model_validate_json(text, strict=True)
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"

@@ -121,15 +121,10 @@ class GuessBudget:
         )
 
     def _store(self, key: str, burst: float, day: float) -> None:
-        now = self._clock()
         self._left.pop(key, None)
-        # a key untouched for a day has both buckets full again: nothing worth keeping (and
-        # no address is kept longer than that)
-        while self._left and (
-            len(self._left) >= _MAX_KEYS or next(iter(self._left.values()))[2] < now - _DAY
-        ):
+        if len(self._left) >= _MAX_KEYS:
             del self._left[next(iter(self._left))]
-        self._left[key] = (burst, day, now)
+        self._left[key] = (burst, day, self._clock())
 
 
 _KNOWN_CODES = 8  # codes remembered per address: a building's meetings of one day
@@ -211,17 +206,12 @@ class JoinGuard:
         return at is not None and at > self._clock() - _KNOWN_FOR
 
     def _remember(self, key: str, code: str) -> None:
-        now = self._clock()
         codes = self._known.pop(key, {})
         codes.pop(code, None)
-        codes[code] = now
+        codes[code] = self._clock()
         while len(codes) > _KNOWN_CODES:
             del codes[next(iter(codes))]
-        # addresses in the order they last joined: the first ones' codes may have expired
-        while self._known and (
-            len(self._known) >= _MAX_KEYS
-            or max(next(iter(self._known.values())).values()) <= now - _KNOWN_FOR
-        ):
+        if len(self._known) >= _MAX_KEYS:
             del self._known[next(iter(self._known))]
         self._known[key] = codes
 

@@ -3,17 +3,19 @@ in every format, and the import of a JSON archive."""
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.board.ops import TITLE_MAX
-from server.board.views import ANYONE, view_state
+from server.board.views import view_state
 from server.exports import FORMATS
 from server.exports.archive import ArchiveError
 from server.exports.service import Conflict, NotFound, export, import_archive, state_at
 from server.http.boards import board_credential, count_creation
-from server.http.errors import ApiError, read_body, read_json
+from server.http.errors import ApiError, read_body, read_json, refuse_form
 from server.services import services_of
 
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -66,7 +68,7 @@ async def history(request: Request) -> JSONResponse:
 
 async def export_board(request: Request) -> Response:
     services = services_of(request)
-    credential, room = await board_credential(request, services, facilitator=True)
+    _, room = await board_credential(request, services, facilitator=True)
     fmt = request.query_params.get("format", "html")
     if fmt not in FORMATS:
         raise ApiError(422, "invalid", f"Query 'format': one of {', '.join(FORMATS)}.")
@@ -86,7 +88,6 @@ async def export_board(request: Request) -> Response:
             services.methods,
             room.board,
             fmt,
-            viewer=credential.participant_id,  # what this token may see, op log included
             seq=seq,
             named=authors == "named",
             record=record,
@@ -107,9 +108,7 @@ async def shared_record(request: Request) -> Response:
     board = await services.store.get_board(record.board_id) if record else None
     if record is None or board is None:
         raise ApiError(404, "not_found", "This link does not open any record.")
-    page = await export(
-        services.store, services.methods, board, "html", viewer=ANYONE, record=record
-    )
+    page = await export(services.store, services.methods, board, "html", record=record)
     return Response(
         page, media_type=FORMATS["html"], headers={"Content-Security-Policy": _SHARED_CSP}
     )
@@ -117,6 +116,8 @@ async def shared_record(request: Request) -> Response:
 
 async def import_board(request: Request) -> JSONResponse:
     services = services_of(request)
+    # a form on another site may post text/plain without asking (CORS): no board from that
+    refuse_form(request, "application/json (the archive's file)")
     count_creation(request, services)
     data = await read_body(request, IMPORT_MAX_BYTES)
     try:
@@ -128,13 +129,15 @@ async def import_board(request: Request) -> JSONResponse:
     return JSONResponse(answer, status_code=201)
 
 
+_WHOLE = re.compile(r"[0-9]{1,9}")  # a seq: below 2**31, what Postgres's integers hold
+
+
 def _int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        return int(raw)
-    except ValueError:
+    if not _WHOLE.fullmatch(raw):
         raise ApiError(
-            422, "invalid", f"Query '{name}': a whole number, not {raw[:20]!r}."
-        ) from None
+            422, "invalid", f"Query '{name}': a whole number from 0 up, not {raw[:20]!r}."
+        )
+    return int(raw)

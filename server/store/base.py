@@ -178,10 +178,20 @@ class Store(abc.ABC):
     async def shared_snapshot(self, share_id: str) -> Snapshot | None: ...
 
     @abc.abstractmethod
+    async def check_writes(self) -> None:
+        """Return when the store takes writes (a cheap write, rolled back); raise
+        StoreUnavailable otherwise, as on a read-only file or a standby database."""
+
+    @abc.abstractmethod
     async def import_board(
-        self, board: BoardRow, snapshots: list[Snapshot], ops: list[StoredOp]
+        self,
+        board: BoardRow,
+        snapshots: list[Snapshot],
+        ops: list[StoredOp],
+        participants: list[NewParticipant],
     ) -> None:
-        """A whole board from an archive, in one transaction; DuplicateOp if its id is taken."""
+        """A whole board from an archive with its new credentials, in one transaction:
+        all of it or nothing. DuplicateOp if its id, join code or a participant id is taken."""
 
     # board life cycle: privacy, revocation, retention
 
@@ -236,8 +246,3 @@ class Store(abc.ABC):
     ) -> None:
         """One more token for the board's facilitator `participant_id`; `authenticate` finds
         it as theirs until the board is deleted."""
-    @abc.abstractmethod
-    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
-        """The board's viewer (projector) token is `viewer`'s from now on, in one transaction;
-        the ids of the viewers whose tokens it revoked."""
-

@@ -95,9 +95,15 @@ class SqlStore(Store):
         return self._engine
 
     async def open(self) -> None:
+        """Raises StoreUnavailable in one line that names the file or server and the cause."""
         is_sqlite = self.url.get_backend_name() == "sqlite"
+        path = None
         if is_sqlite and self.url.database not in (None, "", ":memory:"):
-            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(self.url.database).resolve()
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreUnavailable(_unwritable(path, e.strerror or str(e))) from None
         self._engine = create_engine(
             self.url,
             connect_args={"check_same_thread": False} if is_sqlite else {},
@@ -105,7 +111,12 @@ class SqlStore(Store):
         )
         if is_sqlite:
             event.listen(self._engine, "connect", _sqlite_pragmas)
-        await self._write(self._migrate)
+        try:
+            await self._write(self._migrate)
+        except StoreUnavailable as e:
+            if path is None:
+                raise
+            raise StoreUnavailable(_unwritable(path, str(e))) from None
         self._wakeup = asyncio.Event()
         self._write_task = asyncio.create_task(self._write_loop(), name="store-writer")
 
@@ -133,6 +144,16 @@ class SqlStore(Store):
                 connection.execute(text("SELECT 1"))
 
         await self._read(select_one)
+
+    async def check_writes(self) -> None:
+        def delete_nothing() -> None:
+            # a write statement takes the write lock (SQLite) or a writable transaction
+            # (Postgres) even when it matches no row; rolled back, it leaves no trace
+            with self.engine.connect() as c:
+                c.execute(delete(BoardTable).where(col(BoardTable.id) == ""))
+                c.rollback()
+
+        await self._write(delete_nothing)
 
     # running blocking calls
 
@@ -376,11 +397,20 @@ class SqlStore(Store):
         await self._write(write)
 
     async def import_board(
-        self, board: BoardRow, snapshots: list[Snapshot], ops: list[StoredOp]
+        self,
+        board: BoardRow,
+        snapshots: list[Snapshot],
+        ops: list[StoredOp],
+        participants: list[NewParticipant],
     ) -> None:
         def write() -> None:
             with self.engine.begin() as c:
                 c.execute(insert(BoardTable), [_board_values(board)])
+                if participants:
+                    c.execute(
+                        insert(ParticipantTable),
+                        [_participant_values(board.id, p, time.time()) for p in participants],
+                    )
                 c.execute(
                     insert(SnapshotTable),
                     [
@@ -460,23 +490,6 @@ class SqlStore(Store):
             ]
 
         return await self._read(read)
-
-    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
-        def write() -> list[str]:
-            where = (
-                col(ParticipantTable.board_id) == board_id,
-                col(ParticipantTable.role) == "viewer",
-            )
-            with self.engine.begin() as c:
-                old = list(c.execute(select(col(ParticipantTable.id)).where(*where)).scalars())
-                c.execute(delete(ParticipantTable).where(*where))
-                c.execute(
-                    insert(ParticipantTable), [_participant_values(board_id, viewer, time.time())]
-                )
-            self.commits += 1
-            return old
-
-        return await self._write(write)
 
     async def rewrite_board(
         self, board_id: str, rewrite: Rewrite, epoch: str, names: dict[str, str]
@@ -628,6 +641,13 @@ def _settle(batch: list[_Append], error: Exception | None) -> None:
             item.done.set_exception(type(error)(str(error)))
 
 
+def _unwritable(path: Path, cause: str) -> str:
+    return (
+        f"cannot write the database {path} ({cause}); let the server's user write to "
+        f"{path.parent}, or choose another --database-url"
+    )
+
+
 def _plain(error: SQLAlchemyError) -> str:
     """The driver's own words, without SQLAlchemy's long tail of SQL and links."""
     original = getattr(error, "orig", None)
@@ -635,18 +655,7 @@ def _plain(error: SQLAlchemyError) -> str:
 
 
 def _board_values(board: BoardRow) -> dict[str, Any]:
-    return {
-        "id": board.id,
-        "title": board.title,
-        "method": board.method,
-        "language": board.language,
-        "join_code": board.join_code,
-        "epoch": board.epoch,
-        "created_at": board.created_at,
-        "network_id": board.network_id,
-        "meeting_no": board.meeting_no,
-        "retention_days": board.retention_days,
-    }
+    return asdict(board)  # BoardRow's fields are the table's columns, by name
 
 
 def _participant_values(board_id: str, p: NewParticipant, at: float) -> dict[str, Any]:
@@ -693,7 +702,7 @@ def _op_values(board_id: str, entry: StoredOp) -> dict[str, Any]:
 
 
 def _stored_op(row: Any) -> StoredOp:
-    # the server wrote it: it may hold blanked parts (an imported facilitator's archive)
-    op = parse_op(json.loads(row["op"]), from_server=True)
-    record = Record(seq=row["seq"], id=row["op_id"], by=row["by"], op=op)
+    record = Record(
+        seq=row["seq"], id=row["op_id"], by=row["by"], op=parse_op(json.loads(row["op"]))
+    )
     return StoredOp(record, NoopReason(row["noop"]) if row["noop"] else None, row["at"])

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +21,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from board_client import BoardClient, create_board
-from tests.conftest import RunningServer, timeout
+from tests.conftest import ROOT, RunningServer, timeout
 
 pytestmark = pytest.mark.anyio
 
@@ -101,12 +103,87 @@ async def test_readyz_says_which_part_is_missing(tmp_path: Path, redis_server: A
         status, body = get(server.url + "/readyz")
         assert status == 503
         answer = json.loads(body)
-        assert answer["store"] == "ok"
-        assert answer["broker"].startswith("The broker does not answer")
+        assert (answer["store"], answer["broker"]) == ("ok", "not ok")
         assert answer["error"]["code"] == "unavailable"
+        assert "broker" in answer["error"]["message"]
+        # where the broker lives is for the log, not for whoever asks
+        assert str(redis_server.port) not in body and "127.0.0.1" not in body
+        assert str(redis_server.port) in server.log()
     finally:
         redis_server.start()
         server.stop()
+
+
+async def test_readyz_fails_while_the_store_takes_no_writes(
+    tmp_path: Path, postgres_server: Any, postgres_url: str
+) -> None:
+    """A database that turned read-only (a standby after failover) answers every read:
+    readyz tries a write, and says not ok without the database's address."""
+    server = RunningServer(tmp_path, database_url=postgres_url)
+    server.start()
+    database = postgres_url.rsplit("/", 1)[1]
+
+    def sql(statement: str) -> None:
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(postgres_server.port), "-U", "postgres",
+             "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", statement],
+            check=True, capture_output=True, timeout=timeout(30),
+        )  # fmt: skip
+
+    def reconnect() -> None:  # the server's pooled connections pick up the new default
+        sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        )
+
+    try:
+        assert get(server.url + "/readyz")[0] == 200
+        sql(f"ALTER DATABASE {database} SET default_transaction_read_only = on")
+        reconnect()
+        status, body = get(server.url + "/readyz")
+        assert status == 503, body
+        answer = json.loads(body)
+        assert (answer["store"], answer["broker"]) == ("not ok", "ok")
+        assert "store takes no writes" in answer["error"]["message"]
+        assert str(postgres_server.port) not in body and "127.0.0.1" not in body
+        assert get(server.url + "/healthz")[0] == 200  # alive: it reads
+        sql(f"ALTER DATABASE {database} SET default_transaction_read_only = off")
+        reconnect()
+        assert get(server.url + "/readyz")[0] == 200
+    finally:
+        server.stop()
+
+
+def test_a_read_only_data_directory_stops_the_server_with_one_line_naming_it(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    # the tests run as root, whom file modes do not stop: a read-only bind mount does
+    command = (
+        f"mount --bind -o ro {data} {data} && exec {sys.executable} -m server serve "
+        f"--port 1 --database-url sqlite:///{data}/planche.db"
+    )
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", command],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout(60),
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("planche: cannot write the database")
+    assert f"{data}/planche.db" in line and "--database-url" in line
+
+
+def test_a_sqlite_uri_filename_is_refused_and_makes_no_stray_directory(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "server", "serve", "--database-url",
+         "sqlite:///file:boards.db?mode=rwc&uri=true"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=timeout(60),
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert "file:" in run.stderr and "sqlite:///PATH" in run.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 async def test_sigterm_sends_clients_away_with_1001(own_server: RunningServer) -> None:

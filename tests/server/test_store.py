@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from dataclasses import fields
 from typing import Any
 
 import pytest
@@ -13,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import SQLModel
 
+from facilitation_methods import load_catalogue
 from server.board.apply import Record, apply
 from server.board.ops import parse_op
-from server.board.state import BoardState
+from server.board.state import Area, BoardState, new_board
 from server.broker.memory import MemoryBroker
 from server.config import Config
 from server.exceptions import DuplicateOp
@@ -73,6 +75,9 @@ async def test_tokens_are_found_by_hash_only_and_codes_find_boards(any_store: Sq
 
 # Ops drawn from a small world of note and area ids, so that many of them collide and
 # become recorded no-ops: edits of deleted notes, deletes of non-empty areas, and so on.
+_DRAWS_NOTHING = set(
+    "\u115f\u1160\u3164\uffa0\u2800\u034f" + "".join(map(chr, range(0xFE00, 0xFE10)))
+)
 _NOTES = st.sampled_from(["n1", "n2", "n3", "n4"])
 _AREAS = st.sampled_from(["main", "left", "right"])
 _OPS = st.one_of(
@@ -80,7 +85,12 @@ _OPS = st.one_of(
         lambda n, a, t: {"kind": "note.add", "note": {"id": n, "area": a, "text": t}},
         _NOTES,
         _AREAS,
-        st.text(min_size=1, max_size=20).filter(lambda t: t.strip() and "\x00" not in t),
+        # visible text: a note of only blanks or format characters is refused before this
+        st.text(
+            st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zs", "Zl", "Zp")),
+            min_size=1,
+            max_size=20,
+        ).filter(lambda t: not set(t) <= _DRAWS_NOTHING),
     ),
     st.builds(lambda n: {"kind": "note.edit", "note_id": n, "text": "edited"}, _NOTES),
     st.builds(lambda n, a: {"kind": "note.move", "note_id": n, "area": a}, _NOTES, _AREAS),
@@ -207,3 +217,70 @@ async def test_an_append_that_cannot_be_written_is_refused_and_later_ones_commit
     assert isinstance(results[0], StoreUnavailable)
     await store.append(board_id, [good])  # the writer goes on
     assert [s.record.id for s in await store.ops_after(board_id, 0)] == ["good"]
+
+
+@pytest.mark.anyio
+async def test_an_import_that_fails_leaves_no_part_of_the_board(any_store: SqlStore) -> None:
+    from server.exports import archive
+    from server.exports.service import Conflict, import_archive
+
+    methods = load_catalogue()
+    board_id = await make_board(any_store)
+    await any_store.add_participant(board_id, NewParticipant(FAC, "Fac", "facilitator", "h" * 64))
+    data = await _archive_of(any_store, board_id)
+    # the same board under a new id: its facilitator's participant id is taken, which only
+    # the last insert of the import finds out
+    copy = data.replace(board_id.encode(), b"c" * 32)
+    with pytest.raises(Conflict):
+        await import_archive(any_store, methods, copy)
+    assert await any_store.get_board("c" * 32) is None
+    assert await any_store.latest_snapshot("c" * 32) is None
+    assert await any_store.ops_after("c" * 32, 0) == []
+    assert archive.load(copy)[0].id == "c" * 32  # the archive itself was fine
+
+
+@pytest.mark.anyio
+async def test_an_archive_round_trip_keeps_every_column_of_the_board(any_store: SqlStore) -> None:
+    from server.exports.service import import_archive
+    from server.store.base import BoardRow, NetworkRow
+
+    methods = load_catalogue()
+    await any_store.create_network(NetworkRow("n" * 32, "Net", "Theme", "sv", "t" * 64, 5.0))
+    row = BoardRow(
+        id="d" * 32,
+        title="Round trip",
+        method="free",
+        language="sv",
+        join_code="KQ7-DM2-XHR",
+        epoch="e" * 16,
+        created_at=1_700_000_000.5,
+        network_id="n" * 32,
+        meeting_no=3,
+        retention_days=7,
+    )
+    unset = [f.name for f in fields(BoardRow) if getattr(row, f.name) == f.default]
+    assert unset == [], "give every field a value of its own, or the test cannot see it drift"
+    state = new_board(row.id, row.title, row.method, row.language, (Area("main", "Tavlan"),))
+    await any_store.create_board(row, state.to_json(), [])
+    data = await _archive_of(any_store, row.id)
+    assert await any_store.delete_board(row.id)
+    answer = await import_archive(any_store, methods, data)
+    assert answer["id"] == row.id
+    assert await any_store.get_board(row.id) == row
+    # on a server without its network the board comes in as a board of its own
+    assert await any_store.delete_board(row.id)
+    await any_store.create_network(NetworkRow("m" * 32, "Other", "T", "sv", "u" * 64, 5.0))
+    elsewhere = data.replace(b"n" * 32, b"x" * 32)
+    await import_archive(any_store, methods, elsewhere)
+    imported = await any_store.get_board(row.id)
+    assert imported is not None and (imported.network_id, imported.meeting_no) == (None, None)
+    assert imported.retention_days == 7
+
+
+async def _archive_of(store: SqlStore, board_id: str) -> bytes:
+    """The board's JSON archive, as the export writes it."""
+    from server.exports import archive
+
+    row, first = await store.get_board(board_id), await store.latest_snapshot(board_id)
+    assert row is not None and first is not None
+    return archive.dump(row, BoardState.from_json(first.state), [first], [])
