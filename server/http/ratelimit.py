@@ -121,10 +121,15 @@ class GuessBudget:
         )
 
     def _store(self, key: str, burst: float, day: float) -> None:
+        now = self._clock()
         self._left.pop(key, None)
-        if len(self._left) >= _MAX_KEYS:
+        # a key untouched for a day has both buckets full again: nothing worth keeping (and
+        # no address is kept longer than that)
+        while self._left and (
+            len(self._left) >= _MAX_KEYS or next(iter(self._left.values()))[2] < now - _DAY
+        ):
             del self._left[next(iter(self._left))]
-        self._left[key] = (burst, day, self._clock())
+        self._left[key] = (burst, day, now)
 
 
 _KNOWN_CODES = 8  # codes remembered per address: a building's meetings of one day
@@ -206,12 +211,17 @@ class JoinGuard:
         return at is not None and at > self._clock() - _KNOWN_FOR
 
     def _remember(self, key: str, code: str) -> None:
+        now = self._clock()
         codes = self._known.pop(key, {})
         codes.pop(code, None)
-        codes[code] = self._clock()
+        codes[code] = now
         while len(codes) > _KNOWN_CODES:
             del codes[next(iter(codes))]
-        if len(self._known) >= _MAX_KEYS:
+        # addresses in the order they last joined: the first ones' codes may have expired
+        while self._known and (
+            len(self._known) >= _MAX_KEYS
+            or max(next(iter(self._known.values())).values()) <= now - _KNOWN_FOR
+        ):
             del self._known[next(iter(self._known))]
         self._known[key] = codes
 

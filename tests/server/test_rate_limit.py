@@ -1,5 +1,7 @@
 """One connection may not flood a board: ops over the limit are refused with `rate_limited`,
-each one answered (never silently dropped), and the clients send them again later."""
+each one answered (never silently dropped), and the clients send them again later. One
+address may not guess join codes beyond its budget (the buckets; the server's side is in
+test_join_room.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from board_client import BoardClient, create_board, fetch_board
+from server.http.ratelimit import GuessBudget
 from server.sync.limits import TokenBucket
 from tests.conftest import RunningServer, timeout
 
@@ -26,6 +29,36 @@ def test_a_bucket_allows_its_burst_then_its_rate() -> None:
     assert [bucket.take(), bucket.take()] == [True, False]
     now[0] += 100  # never more than the burst
     assert sum(bucket.take() for _ in range(10)) == 3
+
+
+def test_a_guess_budget_allows_its_burst_then_its_rate_then_no_more_than_a_day_s_cap() -> None:
+    now = [0.0]
+    budget = GuessBudget(burst=5, per_minute=2, per_day=20, clock=lambda: now[0])
+    assert [budget.take("a") for _ in range(6)] == [True] * 5 + [False]
+    assert budget.wait("a") == 30  # one back at 2 a minute
+    assert budget.take("b")  # every address has its own
+    now[0] += 30
+    assert [budget.take("a"), budget.take("a")] == [True, False]
+    budget.give_back("a")  # a guess that proved right costs nothing
+    assert budget.take("a")
+    per_day = []
+    for day in (1, 2):  # a guesser that tries every second for two days
+        taken = 0
+        while now[0] < day * 86_400:
+            taken += budget.take("a")
+            now[0] += 1
+        per_day.append(taken)
+    assert per_day[0] <= 20 + 20  # the day's cap, plus what came back during the day
+    assert per_day[1] in (20, 21)  # then the cap, however the guesses are spread
+
+
+def test_a_guess_budget_never_holds_more_than_its_burst() -> None:
+    now = [0.0]
+    budget = GuessBudget(burst=3, per_minute=60, per_day=1000, clock=lambda: now[0])
+    for _ in range(10):
+        budget.give_back("a")
+    now[0] += 3600
+    assert sum(budget.take("a") for _ in range(10)) == 3
 
 
 @pytest.fixture
