@@ -193,6 +193,9 @@ def create_app(config: Config) -> Starlette:
         Route("/s/{share_id}", records.shared_record),
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),
+        Route(
+            "/api/boards/{board_id}/viewer-token", privacy.new_viewer_token, methods=["POST"]
+        ),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=HANDLERS)
     if config.facilitators == "oidc":

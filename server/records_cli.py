@@ -36,7 +36,14 @@ async def export_command(args: argparse.Namespace, config: Config) -> int:
             record = records[-1]
         try:
             data = await export(
-                store, methods, board, args.format, seq=args.seq, named=args.named, record=record
+                store,
+                methods,
+                board,
+                args.format,
+                viewer=None,  # the operator's: the whole board
+                seq=args.seq,
+                named=args.named,
+                record=record,
             )
         except NotFound as e:
             _fail(str(e))

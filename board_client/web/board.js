@@ -1,10 +1,12 @@
 // The board page, in its two views: the working board (facilitator, participant, or a
 // viewer) and the projector. Credentials come from the start page (localStorage) or from a
-// `#token=` link, which is stored and then removed from the address bar.
+// `#token=` link, which is stored (asking first if it would replace another token, see
+// links.js) and then removed from the address bar.
 
 import { Connection, readJson } from "./connection.js";
 import { Controls } from "./controls.js";
 import { loadLanguage, t } from "./i18n.js";
+import { takeLinkToken } from "./links.js";
 import {
   Announcer,
   describe,
@@ -30,14 +32,9 @@ const $ = (selector) => root.querySelector(selector);
 // the projector keeps its own (viewer) credentials, so a facilitator may open it beside
 // the board in the same browser
 const projectorKey = `planche:projector:${boardId}`;
-const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");
-if (fromLink) {
-  localStorage.setItem(projector ? projectorKey : credKey, JSON.stringify({ token: fromLink }));
-  history.replaceState(null, "", location.pathname + location.search);
-}
-const creds = (projector && readJson(projectorKey, null)) || readJson(credKey, null);
-
 await loadLanguage(root.dataset.lang);
+await takeLinkToken(projector ? projectorKey : credKey);
+const creds = (projector && readJson(projectorKey, null)) || readJson(credKey, null);
 
 const store = new BoardStore(`planche:state:${boardId}${projector ? ":projector" : ""}`);
 const announcer = new Announcer($("#announcer"));
@@ -173,7 +170,13 @@ async function showBoard() {
       localStorage.removeItem(draftKey);
       showNotice(t("The board and everything on it were deleted."));
     };
-    privacy = new Privacy($("#privacy"), boardId, creds.token, view.role, deleted);
+    const newViewer = (token) => {
+      creds.viewer_token = token;
+      localStorage.setItem(credKey, JSON.stringify(creds));
+      $("#projector-link").href = `/b/${boardId}/projector#token=${token}`;
+      $("#projector-link").hidden = false;
+    };
+    privacy = new Privacy($("#privacy"), boardId, creds.token, view.role, deleted, newViewer);
     $("#privacy").hidden = false;
   }
   render();

@@ -1,19 +1,21 @@
 // Access and people's data on the board page (docs/privacy.md). The facilitator gives the
-// board a new join code, removes a participant, sets how long the board is kept, takes every
-// participant's name off the board, or deletes it now. A participant sees what the board
-// holds about them and can take their name off their notes. Everything goes through the
-// HTTP API with the page's token; a change that rewrites the board makes every screen load
-// it afresh (close 1012), so nothing here edits the local replica.
+// board a new join code, removes a participant, gives the projector a new link, sets how
+// long the board is kept, takes every participant's name off the board, or deletes it now.
+// A participant sees what the board holds about them and can take their name off their
+// notes. Everything goes through the HTTP API with the page's token; a change that rewrites
+// the board makes every screen load it afresh (close 1012), so nothing here edits the local
+// replica.
 
 import { t } from "./i18n.js";
 import { el, fillSelect } from "./views.js";
 
 export class Privacy {
-  constructor(section, boardId, token, role, onDeleted) {
+  constructor(section, boardId, token, role, onDeleted, onNewViewer) {
     this.section = section;
     this.base = `/api/boards/${boardId}`;
     this.token = token;
     this.onDeleted = onDeleted;
+    this.onNewViewer = onNewViewer;
     this.message = el("p", { id: "privacy-message", class: "records-message", role: "status" });
     if (role === "facilitator") {
       this.buildFacilitator();
@@ -53,6 +55,12 @@ export class Privacy {
         el("label", { for: "remove-participant", text: t("Participant") }),
         this.people,
         el("button", { id: "remove-button", type: "button", text: t("Remove from the board"), onclick: () => this.remove() }),
+        this.confirmed(
+          "new-projector-link",
+          t("New projector link"),
+          t("Yes, close the old projector link"),
+          () => this.newViewer(),
+        ),
       ),
       group(
         t("Keeping the board"),
@@ -123,6 +131,16 @@ export class Privacy {
     return this.act(
       () => this.request("/join-code", { method: "POST" }),
       (answer) => t("New code: {code}. The old code no longer works.", { code: answer.join_code }),
+    );
+  }
+
+  newViewer() {
+    return this.act(
+      () => this.request("/viewer-token", { method: "POST" }),
+      (answer) => {
+        this.onNewViewer(answer.viewer_token);
+        return t("The projector has a new link; the old one no longer opens the board.");
+      },
     );
   }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import MISSING, asdict, fields
+from dataclasses import MISSING, asdict, fields, replace
 from typing import Annotated, Any, Literal, get_type_hints
 
 from pydantic import (
@@ -251,8 +251,13 @@ def _check(state: BoardState, snapshots: list[Snapshot], ops: list[StoredOp]) ->
     for op in ops:
         if op.record.seq != replayed.seq + 1:
             raise ArchiveError(f"The op log has a gap before seq {op.record.seq}.")
+        if op.noop is not None:
+            # as a replica follows the server: a facilitator's archive holds ops redacted
+            # for them (views.redact), which may not show why they changed nothing
+            replayed = replace(replayed, seq=op.record.seq)
+            continue
         replayed, noop = apply(replayed, op.record)
-        if noop != op.noop:
+        if noop is not None:
             raise ArchiveError(f"Op {op.record.seq} replays differently than it was recorded.")
     if replayed != state:
         raise ArchiveError("The op log does not replay to the archive's board state.")

@@ -13,14 +13,15 @@ from typing import Any
 from babel.dates import format_datetime
 
 from facilitation_methods import Method
-from server.board.apply import replay
+from server.board.apply import Record, replay
 from server.board.state import BoardState
+from server.board.views import redact, released, view_state
 from server.exceptions import DuplicateOp
 from server.exports import archive, csv, docx, html, markdown, pdf
 from server.exports.records import build
 from server.i18n import translations
 from server.ids import hash_token, new_join_code, new_participant_id, new_token
-from server.store.base import BoardRow, NewParticipant, Snapshot, Store
+from server.store.base import BoardRow, NewParticipant, Snapshot, Store, StoredOp
 
 SEQ_MAX = 2**31 - 1  # the store's seq columns are 32-bit integers on Postgres
 
@@ -51,11 +52,13 @@ async def export(
     board: BoardRow,
     fmt: str,
     *,
+    viewer: str | None,
     seq: int | None = None,
     named: bool = False,
     record: Snapshot | None = None,
 ) -> bytes:
-    """The board (now, at `seq`, or as the named `record`) in `fmt`."""
+    """The board (now, at `seq`, or as the named `record`) in `fmt`, as `viewer` may see it
+    (`views`), op log included; `viewer` None: the whole board, the operator's."""
     if record is not None:
         state = BoardState.from_json(record.state)
     else:
@@ -64,7 +67,11 @@ async def export(
         snapshots = [s for s in [await store.snapshot_before(board.id, 0)] if s]
         snapshots += await store.snapshots(board.id)
         ops = [o for o in await store.ops_after(board.id, 0) if o.record.seq <= state.seq]
+        if viewer is not None:
+            state, snapshots, ops = _viewed_history(state, snapshots, ops, viewer)
         return archive.dump(board, state, snapshots, ops)
+    if viewer is not None:
+        state = view_state(state, viewer)
     if fmt == "csv":
         return await asyncio.to_thread(csv.render, state, named=named)
     _ = translations(state.language).gettext
@@ -82,6 +89,23 @@ async def export(
     renderers = {"md": markdown.render, "html": html.render, "pdf": pdf.render, "docx": docx.render}
     # off the event loop: a large board's PDF takes seconds, and the room's sockets wait for none
     return await asyncio.to_thread(renderers[fmt], laid_out)
+
+
+def _viewed_history(
+    state: BoardState, snapshots: list[Snapshot], ops: list[StoredOp], viewer: str
+) -> tuple[BoardState, list[Snapshot], list[StoredOp]]:
+    """An archive's parts as `viewer` received them: a replica replays them to its view."""
+    viewed = [
+        replace(s, state=view_state(BoardState.from_json(s.state), viewer).to_json())
+        for s in snapshots
+    ]
+    wire = [{**o.record.to_json(), "noop": o.noop} for o in ops]
+    public = released(wire)
+    redacted = [
+        replace(o, record=Record.from_json(redact(w, viewer, public)))
+        for o, w in zip(ops, wire, strict=True)
+    ]
+    return view_state(state, viewer), viewed, redacted
 
 
 class Conflict(Exception):

@@ -306,6 +306,20 @@ OPERATIONS: tuple[Operation, ...] = (
         tag="privacy",
     ),
     Operation(
+    Operation(
+        "post",
+        "/api/boards/{board_id}/viewer-token",
+        "Give the projector a new link: the old viewer token is revoked and its screens closed.",
+        {
+            200: Answer(
+                "The new viewer token and projector link.",
+                _object("viewer_token", "urls", viewer_token=_STR),
+            ),
+            **_FACILITATOR_ERRORS,
+        },
+        auth="facilitator",
+        tag="privacy",
+    ),
         "get",
         "/api/boards/{board_id}/me",
         "What the board holds about the token's holder: their name and their notes.",

@@ -18,8 +18,9 @@ from server.board.privacy import Pseudonyms
 from server.http.boards import board_credential
 from server.http.errors import ApiError, read_json
 from server.i18n import translations
-from server.ids import new_epoch
+from server.ids import hash_token, new_epoch, new_participant_id, new_token
 from server.services import Services, services_of
+from server.store.base import NewParticipant
 
 RETENTION_MAX_DAYS = 3650
 
@@ -64,6 +65,21 @@ async def anonymise_board(request: Request) -> JSONResponse:
         "authors anonymised",
     )
     return JSONResponse({"epoch": epoch, "participants_anonymised": len(people)})
+
+
+async def new_viewer_token(request: Request) -> JSONResponse:
+    """The facilitator gives the projector a new link: the old viewer token opens nothing
+    any more and its screens are closed (1008), in every worker."""
+    services = services_of(request)
+    _, room = await board_credential(request, services, facilitator=True)
+    board_id = room.board.id
+    token = new_token()
+    viewer = NewParticipant(new_participant_id(), "", "viewer", hash_token(token))
+    for old in await services.store.replace_viewer(board_id, viewer):
+        await services.rooms.revoke(board_id, old)
+    return JSONResponse(
+        {"viewer_token": token, "urls": {"viewer": f"/b/{board_id}/projector#token={token}"}}
+    )
 
 
 async def my_data(request: Request) -> JSONResponse:

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.board.ops import TITLE_MAX
-from server.board.views import view_state
+from server.board.views import ANYONE, view_state
 from server.exports import FORMATS
 from server.exports.archive import ArchiveError
 from server.exports.service import Conflict, NotFound, export, import_archive, state_at
@@ -68,7 +68,7 @@ async def history(request: Request) -> JSONResponse:
 
 async def export_board(request: Request) -> Response:
     services = services_of(request)
-    _, room = await board_credential(request, services, facilitator=True)
+    credential, room = await board_credential(request, services, facilitator=True)
     fmt = request.query_params.get("format", "html")
     if fmt not in FORMATS:
         raise ApiError(422, "invalid", f"Query 'format': one of {', '.join(FORMATS)}.")
@@ -88,6 +88,7 @@ async def export_board(request: Request) -> Response:
             services.methods,
             room.board,
             fmt,
+            viewer=credential.participant_id,  # what this token may see, op log included
             seq=seq,
             named=authors == "named",
             record=record,
@@ -108,7 +109,9 @@ async def shared_record(request: Request) -> Response:
     board = await services.store.get_board(record.board_id) if record else None
     if record is None or board is None:
         raise ApiError(404, "not_found", "This link does not open any record.")
-    page = await export(services.store, services.methods, board, "html", record=record)
+    page = await export(
+        services.store, services.methods, board, "html", viewer=ANYONE, record=record
+    )
     return Response(
         page, media_type=FORMATS["html"], headers={"Content-Security-Policy": _SHARED_CSP}
     )

@@ -246,3 +246,8 @@ class Store(abc.ABC):
     ) -> None:
         """One more token for the board's facilitator `participant_id`; `authenticate` finds
         it as theirs until the board is deleted."""
+    @abc.abstractmethod
+    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
+        """The board's viewer (projector) token is `viewer`'s from now on, in one transaction;
+        the ids of the viewers whose tokens it revoked."""
+

@@ -491,6 +491,23 @@ class SqlStore(Store):
 
         return await self._read(read)
 
+    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
+        def write() -> list[str]:
+            where = (
+                col(ParticipantTable.board_id) == board_id,
+                col(ParticipantTable.role) == "viewer",
+            )
+            with self.engine.begin() as c:
+                old = list(c.execute(select(col(ParticipantTable.id)).where(*where)).scalars())
+                c.execute(delete(ParticipantTable).where(*where))
+                c.execute(
+                    insert(ParticipantTable), [_participant_values(board_id, viewer, time.time())]
+                )
+            self.commits += 1
+            return old
+
+        return await self._write(write)
+
     async def rewrite_board(
         self, board_id: str, rewrite: Rewrite, epoch: str, names: dict[str, str]
     ) -> None:
@@ -702,7 +719,7 @@ def _op_values(board_id: str, entry: StoredOp) -> dict[str, Any]:
 
 
 def _stored_op(row: Any) -> StoredOp:
-    record = Record(
-        seq=row["seq"], id=row["op_id"], by=row["by"], op=parse_op(json.loads(row["op"]))
-    )
+    # the server wrote it: it may hold blanked parts (an imported facilitator's archive)
+    op = parse_op(json.loads(row["op"]), from_server=True)
+    record = Record(seq=row["seq"], id=row["op_id"], by=row["by"], op=op)
     return StoredOp(record, NoopReason(row["noop"]) if row["noop"] else None, row["at"])

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from server.board.apply import NoopReason, Record, apply, replay
-from server.board.complete import complete
+from server.board.complete import complete, in_private_writing
 from server.board.ops import Op, dump_op, parse_op
 from server.board.protocol import (
     PROTOCOL_VERSION,
@@ -328,6 +328,10 @@ class Room:
                 entry = peers[info["participant_id"]] = PeerPresence(**info)
             entry.typing = entry.typing or bool(info.get("typing"))
             entry.area = entry.area or info.get("area")
+        if in_private_writing(self.state):
+            # who writes where would tell whose each new placeholder is
+            for entry in peers.values():
+                entry.typing, entry.area = False, None
         frame = encode(Presence(peers=sorted(peers.values(), key=lambda p: p.name)))
         for peer in list(self.peers):
             peer.send(frame)
@@ -598,7 +602,9 @@ def ops_frame(records: list[dict[str, Any]]) -> str:
 
 
 def _record(wire: dict[str, Any]) -> Record:
-    return Record(seq=wire["seq"], id=wire["id"], by=wire["by"], op=parse_op(wire["op"]))
+    return Record(
+        seq=wire["seq"], id=wire["id"], by=wire["by"], op=parse_op(wire["op"], from_server=True)
+    )
 
 
 def _noop(wire: dict[str, Any]) -> NoopReason | None:

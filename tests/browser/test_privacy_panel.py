@@ -14,6 +14,7 @@ from tests.browser.helpers import (
     PHONE,
     PROJECTOR,
     Browsing,
+    api,
     assert_accessible,
     assert_all_in,
     assert_no_text_fits_badly,
@@ -134,3 +135,86 @@ def test_the_privacy_notice_is_reached_from_the_join_form_and_is_accessible(
     page.goto(f"{server.url}/privacy?lang=sv")  # one long word for a title
     expect(page.locator("h1")).to_have_text("Integritetsmeddelande")
     assert_no_text_fits_badly(page)
+
+
+def test_a_token_link_never_replaces_the_access_a_browser_holds_without_asking(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    facilitator = browsing.page(lang="da-DK")
+    create_board(facilitator, server, "da", "Fri tavle")
+    code = join_code(facilitator)
+    board_path = facilitator.url.split(server.url, 1)[1].split("#")[0]
+    stranger = api(server, "/api/join", {"code": code, "name": "Mallory"})
+    link = f"{server.url}{board_path}#token={stranger['token']}"
+    held = facilitator.evaluate(
+        "Object.entries(localStorage).filter(([k]) => k.includes(':board:'))"
+    )
+
+    # the facilitator is sent a participant's link and opens it: asked, in Danish, and warned
+    facilitator = facilitator.context.new_page()
+    facilitator.goto(link)
+    dialog = facilitator.locator("#switch-access")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("mister denne browser din facilitatoradgang")
+    assert_all_in(facilitator, "da")
+    assert_accessible(facilitator, "the question before switching access")
+    screenshot(facilitator, "switch-access-da")
+    expect(facilitator.locator("#keep-access")).to_be_focused()  # keeping is the default
+    facilitator.keyboard.press("Escape")
+    expect(facilitator.locator("#controls")).to_be_visible()  # still the facilitator
+    assert "token" not in facilitator.url
+    after = facilitator.evaluate(
+        "Object.entries(localStorage).filter(([k]) => k.includes(':board:'))"
+    )
+    assert [k for k, v in after] == [k for k, v in held]
+    assert all(v == dict(held)[k] or "facilitator" in v for k, v in after)
+
+    # a participant given the stranger's link keeps writing as herself unless she switches
+    # (the page speaks the board's language)
+    phone = browsing.page(PHONE, lang="sv-SE")
+    join(phone, server, code, "Greta")
+    phone = phone.context.new_page()
+    phone.goto(link)
+    expect(phone.locator("#switch-access")).to_contain_text("med linkets adgang, ikke din")
+    phone.locator("#keep-access").click()
+    expect(phone.locator("#status")).to_have_attribute("data-state", "online")
+    post_note(phone, "Min egen lapp")
+    expect(facilitator.locator(".note")).to_contain_text("Greta")
+    mine = api(server, f"/api/boards/{stranger['board_id']}/me", token=stranger["token"])
+    assert mine["notes"] == []  # nothing she wrote reached the stranger
+
+    phone = phone.context.new_page()
+    phone.goto(link)
+    phone.locator("#switch-access-button").click()  # she chooses the link's access
+    expect(phone.locator("#status")).to_have_attribute("data-state", "online")
+    post_note(phone, "Skrevet som Mallory")
+    expect(facilitator.locator(".note", has_text="Skrevet som Mallory")).to_contain_text("Mallory")
+
+
+def test_the_facilitator_gives_the_projector_a_new_link_and_the_old_one_stops(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    facilitator = browsing.page(lang="en-GB")
+    create_board(facilitator, server, "en", "Free board")
+    code = join_code(facilitator)
+    old_link = str(facilitator.locator("#projector-link").get_attribute("href"))
+    projector = browsing.page(PROJECTOR, lang="en-GB")
+    projector.goto(server.url + old_link)
+    expect(projector.locator("#qr-code")).to_contain_text(code)
+
+    button = facilitator.locator("#new-projector-link")
+    button.click()
+    expect(button).to_have_text("Yes, close the old projector link")  # asks once more
+    button.click()
+    expect(facilitator.locator("#privacy")).to_contain_text("The projector has a new link")
+    expect(projector.locator("#notice")).to_be_visible()  # the old link's screen is closed
+    new_link = str(facilitator.locator("#projector-link").get_attribute("href"))
+    assert new_link != old_link
+    other = browsing.page(PROJECTOR, lang="en-GB")
+    other.goto(server.url + old_link)
+    expect(other.locator("#notice")).to_be_visible()  # the old link opens nothing
+    projector.goto(server.url + new_link)
+    expect(projector.locator("#qr-code")).to_contain_text(code)
+    expect(projector.locator("#qr")).to_be_visible()
+    facilitator.reload()  # the new link is remembered
+    expect(facilitator.locator("#projector-link")).to_have_attribute("href", new_link)

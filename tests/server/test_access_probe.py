@@ -54,6 +54,31 @@ async def test_a_removed_participant_cannot_read_the_new_code_from_the_qr_or_the
         assert screen.welcome["join_code"] == new_code
 
 
+async def test_a_new_projector_link_revokes_the_old_one_and_closes_its_screens(
+    peers: Peers, server: RunningServer
+) -> None:
+    board = await new_board(server)
+    bo = await join(server, board["join_code"], "Bo")
+    projector = await peers(server, board["id"], board["viewer_token"])
+    path = f"/api/boards/{board['id']}/viewer-token"
+    assert (await call(server, "POST", path, board["viewer_token"])).status_code == 403
+    assert (await call(server, "POST", path, bo["token"])).status_code == 403
+
+    issued = await call(server, "POST", path, board["facilitator_token"])
+    assert issued.status_code == 200
+    token = issued.json()["viewer_token"]
+    assert issued.json()["urls"]["viewer"] == f"/b/{board['id']}/projector#token={token}"
+    assert await closed_with(projector) == 1008
+    assert (await peers(server, board["id"], board["viewer_token"])).welcome["code"] == (
+        "unauthorized"
+    )
+    assert (await qr(server, board["id"], board["viewer_token"])).status_code == 401
+    again = await peers(server, board["id"], token)
+    assert again.welcome["role"] == "viewer"
+    assert again.welcome["join_code"] == board["join_code"]
+    assert (await qr(server, board["id"], token)).status_code == 200
+
+
 @pytest.fixture
 def cluster(tmp_path: Path, postgres_url: str, redis_server: Any) -> Iterator[Cluster]:
     running = Cluster(tmp_path, postgres_url, redis_server.url)
