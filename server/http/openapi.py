@@ -306,7 +306,6 @@ OPERATIONS: tuple[Operation, ...] = (
         tag="privacy",
     ),
     Operation(
-    Operation(
         "post",
         "/api/boards/{board_id}/viewer-token",
         "Give the projector a new link: the old viewer token is revoked and its screens closed.",
@@ -320,6 +319,7 @@ OPERATIONS: tuple[Operation, ...] = (
         auth="facilitator",
         tag="privacy",
     ),
+    Operation(
         "get",
         "/api/boards/{board_id}/me",
         "What the board holds about the token's holder: their name and their notes.",
