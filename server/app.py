@@ -25,6 +25,7 @@ from server.http import auth, boards, methods, networks, openapi, pages, privacy
 from server.http.errors import HANDLERS
 from server.http.facilitate import facilitating, facilitator_token, my_boards
 from server.http.headers import SecurityHeaders
+from server.http.hosts import TrustedHosts, allowed_hosts
 from server.http.ratelimit import CreationGuard, JoinGuard
 from server.services import Services, services_of
 from server.store import open_store
@@ -206,4 +207,5 @@ def create_app(config: Config) -> Starlette:
     if auth.page_context not in pages.TEMPLATES.context_processors:
         pages.TEMPLATES.context_processors.append(auth.page_context)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedHosts, hosts=allowed_hosts(config.allowed_hosts, config.host))
     return app

@@ -210,6 +210,34 @@ SETTINGS: tuple[Setting, ...] = (
         "meeting room behind one router shares an address, hence the generous default.",
     ),
     Setting(
+        "header_timeout",
+        10.0,
+        _positive_float,
+        "Seconds a client has to send a whole request line and headers; a connection that "
+        "sends them slower is closed.",
+    ),
+    Setting(
+        "records_per_board",
+        200,
+        _positive_int,
+        "Named records (snapshots) one board may keep; more are refused with 409.",
+    ),
+    Setting(
+        "records_per_minute",
+        10,
+        _positive_int,
+        "Records one board may save per minute; more get 429 for a moment.",
+    ),
+    Setting(
+        "allowed_hosts",
+        (),
+        _origins,
+        "Comma-separated host names (board.example.org) the server answers to; a request or "
+        "WebSocket with another Host header is refused (against DNS rebinding). Empty: "
+        "localhost, 127.0.0.1 and ::1 only while --host is a loopback address, any host "
+        "otherwise (set it when the server is reachable from a network).",
+    ),
+    Setting(
         "ping_interval",
         15.0,
         _positive_float,
@@ -328,6 +356,10 @@ class Config:
     joins_per_code_per_minute: int = 120
     boards_per_address_per_hour: int = 1000
     connections_per_address: int = 200
+    header_timeout: float = 10.0
+    records_per_board: int = 200
+    records_per_minute: int = 10
+    allowed_hosts: tuple[str, ...] = ()
     ping_interval: float = 15.0
     ping_timeout: float = 15.0
     forwarded_allow_ips: str = ""

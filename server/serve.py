@@ -21,8 +21,10 @@ import tempfile
 import time
 from typing import Any
 
+import h11
 import uvicorn
 from prometheus_client import multiprocess
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from server.board.protocol import MAX_MESSAGE_BYTES
 from server.config import Config
@@ -58,6 +60,66 @@ def setup_logging(config: Config) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    logging.getLogger("uvicorn.error").addFilter(_denial_is_no_error)
+
+
+def _denial_is_no_error(record: logging.LogRecord) -> bool:
+    """uvicorn's sans-I/O WebSocket protocol takes a refused handshake (HTTP 429 sent with
+    `send_denial_response`, as ASGI allows) for an app that forgot to answer, and logs an
+    ERROR for each; the refusal itself is logged by planche.connection."""
+    return record.getMessage() != "ASGI callable returned without completing handshake."
+
+
+class _HeaderDeadline(H11Protocol):
+    """uvicorn's h11 protocol, closing a connection whose request line and headers do not
+    all arrive within `header_timeout` seconds: uvicorn itself waits for them forever, so
+    thousands of half-sent requests (slowloris) would hold the server's sockets."""
+
+    header_timeout = 10.0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._waiting_since: object = self.cycle
+        self._deadline: asyncio.TimerHandle | None = None
+        self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._waiting_since = self.cycle
+        self._deadline = self.loop.call_later(self.header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if self.cycle is self._waiting_since and not self.transport.is_closing():
+            log.debug("closed %s: no whole request in %gs", self.client, self.header_timeout)
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.cycle is not self._waiting_since:  # a whole request came in
+            self._disarm()
+
+    def handle_websocket_upgrade(self, event: h11.Request) -> None:
+        self._disarm()  # the socket is the WebSocket's now, with its own pings
+        super().handle_websocket_upgrade(event)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()  # the next request on a kept-alive connection has the same time
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+def _http_protocol(header_timeout: float) -> type[H11Protocol]:
+    return type("HeaderDeadline", (_HeaderDeadline,), {"header_timeout": header_timeout})
 
 
 class DrainingServer(uvicorn.Server):
@@ -79,6 +141,8 @@ def _uvicorn_config(config: Config) -> uvicorn.Config:
         port=config.port,
         log_level=config.log_level,
         log_config=None,  # ours (setup_logging), text or JSON
+        http=_http_protocol(config.header_timeout),
+        timeout_keep_alive=5,  # an idle kept-alive connection (uvicorn's default, said here)
         ws="websockets-sansio",
         ws_max_size=MAX_MESSAGE_BYTES,  # a bigger frame closes the connection with 1009
         ws_per_message_deflate=False,  # compression costs CPU per client and invites bombs

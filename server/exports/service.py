@@ -18,6 +18,7 @@ from server.board.state import BoardState
 from server.board.views import redact, released, view_state
 from server.exceptions import DuplicateOp
 from server.exports import archive, csv, docx, html, markdown, pdf
+from server.exports.pool import rendered
 from server.exports.records import build
 from server.i18n import translations
 from server.ids import hash_token, new_join_code, new_participant_id, new_token
@@ -73,7 +74,7 @@ async def export(
     if viewer is not None:
         state = view_state(state, viewer)
     if fmt == "csv":
-        return await asyncio.to_thread(csv.render, state, named=named)
+        return await rendered(csv.render, state, named=named)
     _ = translations(state.language).gettext
     when = datetime.fromtimestamp(record.created_at if record else _now(), UTC)
     taken = _("Taken {date}").format(
@@ -88,7 +89,7 @@ async def export(
     )
     renderers = {"md": markdown.render, "html": html.render, "pdf": pdf.render, "docx": docx.render}
     # off the event loop: a large board's PDF takes seconds, and the room's sockets wait for none
-    return await asyncio.to_thread(renderers[fmt], laid_out)
+    return await rendered(renderers[fmt], laid_out)
 
 
 def _viewed_history(

@@ -111,6 +111,7 @@ async def add_meeting(request: Request) -> JSONResponse:
     services = services_of(request)
     network = await _authorized(request, services)
     body = await read_json(request, CreateMeeting)
+    count_creation(request, services)  # a meeting is a board like any other
     earlier = await services.store.network_meetings(network.id)
     meetings = []
     for board in earlier:

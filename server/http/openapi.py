@@ -356,6 +356,8 @@ OPERATIONS: tuple[Operation, ...] = (
             201: Answer("The record.", _object("seq", "name", "share_url")),
             **_BODY,
             **_FACILITATOR_ERRORS,
+            409: "The board keeps records_per_board records already.",
+            429: "The board saved records_per_minute records this minute: see Retry-After.",
         },
         body=NewRecord,
         auth="facilitator",
@@ -449,6 +451,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {
             201: Answer("The new board, as POST /api/boards answers, plus its number.", _NEW_BOARD),
             **_BODY,
+            429: _CREATED_TOO_MANY,
             401: "No bearer token.",
             403: "The token does not open this network.",
             404: "There is no learning network with this id.",

@@ -16,6 +16,7 @@ from server.exports.archive import ArchiveError
 from server.exports.service import Conflict, NotFound, export, import_archive, state_at
 from server.http.boards import board_credential, count_creation
 from server.http.errors import ApiError, read_body, read_json, refuse_form
+from server.http.quotas import record_quota
 from server.services import services_of
 
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -31,7 +32,8 @@ async def save_record(request: Request) -> JSONResponse:
     services = services_of(request)
     _, room = await board_credential(request, services, facilitator=True)
     body = await read_json(request, NewRecord)
-    answer = await room.save_record(body.name.strip())
+    async with record_quota(services, room.board.id):
+        answer = await room.save_record(body.name.strip())
     return JSONResponse(answer, status_code=201)
 
 

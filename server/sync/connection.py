@@ -34,7 +34,7 @@ from server.http.errors import error_response
 from server.ids import hash_token
 from server.metrics import CONNECTIONS, ERRORS
 from server.store.base import Store
-from server.sync.limits import AddressCounter, TokenBucket
+from server.sync.limits import AddressCounter, Throttled, TokenBucket
 from server.sync.rooms import Room, Rooms, ops_frame
 
 log = logging.getLogger("planche.connection")
@@ -43,6 +43,7 @@ CLOSE_GOING_AWAY = 1001
 CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN = 1013
 _MAX_OPS_IN_FLIGHT = 64  # per connection; more waits for earlier acks
+_REFUSALS = Throttled()  # per address: refusals are logged once a minute, with their count
 
 
 class Connection:
@@ -152,8 +153,11 @@ async def serve_board_socket(
         await websocket.close(CLOSE_POLICY)  # before accept: the client sees HTTP 403
         return
     address = websocket.client.host if websocket.client else "unknown"
-    if not connections.acquire(address):
-        log.warning("refused WebSocket: %s has %d open", address, connections.limit)
+    if connections.full(address):
+        if refused := _REFUSALS.count(address):  # one line a minute, however many
+            log.warning(
+                "refused %d WebSocket(s) from %s: %d open", refused, address, connections.limit
+            )
         message = (
             f"Too many open connections from this address (at most {connections.limit}). "
             "Close some boards, then try again."
@@ -162,25 +166,55 @@ async def serve_board_socket(
             error_response(429, "rate_limited", message, {"Retry-After": "10"})
         )
         return
-    try:
-        await _serve(websocket, board_id, rooms, store, config)
-    finally:
-        connections.release(address)
-
-
-async def _serve(
-    websocket: WebSocket, board_id: str, rooms: Rooms, store: Store, config: Config
-) -> None:
     await websocket.accept()
     if rooms.draining:  # shutting down: the client goes to another worker
         await websocket.close(CLOSE_GOING_AWAY, "server going away")
         return
-    try:
-        hello = await _await_hello(websocket, config.hello_timeout)
-    except (WebSocketDisconnect, TimeoutError):
-        with contextlib.suppress(Exception):
-            await websocket.close(CLOSE_POLICY, "no hello")
+    hello = await _hello_or_none(websocket, config, connections, address)
+    if hello is None:
         return
+    if not connections.acquire(address):  # others said hello first
+        message = f"Too many open connections from this address (at most {connections.limit})."
+        await websocket.send_text(error_frame(ProtocolError(ErrorCode.RATE_LIMITED, message)))
+        await websocket.close(CLOSE_TRY_AGAIN, "too many connections")
+        return
+    try:
+        await _serve(websocket, board_id, rooms, store, config, hello)
+    finally:
+        connections.release(address)
+
+
+async def _hello_or_none(
+    websocket: WebSocket, config: Config, connections: AddressCounter, address: str
+) -> Hello | None:
+    """The socket's hello; None when it closed, said none in time, or gave way to a newer
+    socket from its address while more than `connections_per_address` waited."""
+    waiting = asyncio.create_task(_await_hello(websocket, config.hello_timeout))
+    key = connections.wait(address, lambda: _cancel(waiting))
+    reason = "no hello"
+    try:
+        return await waiting
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise  # the server is stopping this handler, not the limit
+        reason = "too many sockets waiting for their hello"
+    except (WebSocketDisconnect, TimeoutError):
+        pass
+    finally:
+        connections.done_waiting(address, key)
+    with contextlib.suppress(Exception):
+        await websocket.close(CLOSE_POLICY, reason)
+    return None
+
+
+def _cancel(task: asyncio.Task[Hello]) -> None:
+    task.cancel()
+
+
+async def _serve(
+    websocket: WebSocket, board_id: str, rooms: Rooms, store: Store, config: Config, hello: Hello
+) -> None:
     token_hash = hash_token(hello.token)
     credential = await store.authenticate(token_hash)
     room = await rooms.get(board_id) if credential and credential.board_id == board_id else None

@@ -1,8 +1,10 @@
-"""Limits of the sync path: ops per connection (a token bucket), connections per address."""
+"""Limits of the sync path: ops per connection (a token bucket), connections per address,
+and a log line per address and minute rather than per refusal."""
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 
@@ -30,11 +32,35 @@ class TokenBucket:
 
 
 class AddressCounter:
-    """Open connections per client address, at most `limit` each."""
+    """Open connections per client address, at most `limit` each, counting only those that
+    said hello; those still waiting for their hello are kept apart, at most `limit` too, and
+    one more makes the longest-waiting give way: silent sockets cannot keep anyone out."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._open: dict[str, int] = {}
+        self._waiting: dict[str, OrderedDict[object, Callable[[], None]]] = {}
+
+    def full(self, address: str) -> bool:
+        return self._open.get(address, 0) >= self.limit
+
+    def wait(self, address: str, give_way: Callable[[], None]) -> object:
+        """Counts a socket waiting for its hello; `give_way()` ends its wait if it is the
+        oldest of `limit` waiting when another comes. The key for `done_waiting`."""
+        waiting = self._waiting.setdefault(address, OrderedDict())
+        if len(waiting) >= self.limit:
+            _, oldest = waiting.popitem(last=False)
+            oldest()
+        key = object()
+        waiting[key] = give_way
+        return key
+
+    def done_waiting(self, address: str, key: object) -> None:
+        waiting = self._waiting.get(address)
+        if waiting is not None:
+            waiting.pop(key, None)
+            if not waiting:
+                del self._waiting[address]
 
     def acquire(self, address: str) -> bool:
         """True if `address` may open one more (and counts it)."""
@@ -50,3 +76,26 @@ class AddressCounter:
             self._open[address] = count
         else:
             self._open.pop(address, None)
+
+
+class Throttled:
+    """Whether to log one more refusal for `key`: once per `seconds`, with how many were
+    refused meanwhile; a flood of refusals must not become a flood of log lines."""
+
+    def __init__(self, seconds: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._last: dict[str, tuple[float, int]] = {}
+
+    def count(self, key: str) -> int:
+        """0 when this one goes unlogged; else how many to report (this one included)."""
+        now = self._clock()
+        for k in [k for k, (at, _) in self._last.items() if now - at >= self.seconds]:
+            if k != key:
+                del self._last[k]  # keeps the table to the addresses of the last minute
+        at, quiet = self._last.get(key, (now - self.seconds, 0))
+        if now - at < self.seconds:
+            self._last[key] = (at, quiet + 1)
+            return 0
+        self._last[key] = (now, 0)
+        return quiet + 1

@@ -11,11 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, timeout
 from tests.server.test_privacy import call, closed_with
 from tests.server.test_scale_out import Cluster
-from tests.wire import Peers, get_state, join, new_board
+from tests.wire import Peers, add_note, get_state, join, new_board
 
 pytestmark = pytest.mark.anyio
 
@@ -121,3 +123,171 @@ async def test_a_removal_told_while_redis_was_down_closes_the_sockets_on_the_oth
         assert await closed_with(peer) == 1008
     state = (await get_state(one, board["id"], board["facilitator_token"]))["state"]
     assert [n for n in state["notes"].values() if n["author"] == bo["participant_id"]] == []
+
+
+@pytest.fixture
+def tight_server(tmp_path: Path) -> Iterator[RunningServer]:
+    """Small limits, so that each is reached in a few requests."""
+    running = RunningServer(
+        tmp_path,
+        (
+            "--boards-per-address-per-hour", "3",
+            "--connections-per-address", "3",
+            "--header-timeout", "1",
+            "--records-per-board", "3",
+            "--records-per-minute", "2",
+        ),
+    )  # fmt: skip
+    running.start()
+    yield running
+    running.stop()
+
+
+async def test_network_meetings_count_against_the_creation_limit(
+    tight_server: RunningServer,
+) -> None:
+    network = await call(tight_server, "POST", "/api/networks", body={"title": "N", "theme": "T"})
+    assert network.status_code == 201
+    path = f"/api/networks/{network.json()['id']}/meetings"
+    token = network.json()["token"]
+    for n in (1, 2):
+        added = await call(tight_server, "POST", path, token, {"title": f"Meeting {n}"})
+        assert added.status_code == 201, added.text
+    refused = await call(tight_server, "POST", path, token, {"title": "Meeting 3"})
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+
+
+async def test_a_board_keeps_a_bounded_number_of_records_saved_at_a_bounded_pace(
+    tight_server: RunningServer,
+) -> None:
+    board = await new_board(tight_server)
+    path = f"/api/boards/{board['id']}/records"
+    token = board["facilitator_token"]
+    burst = await asyncio.gather(
+        *(call(tight_server, "POST", path, token, {"name": f"R{i}"}) for i in range(20))
+    )
+    assert sorted(r.status_code for r in burst) == [201, 201] + [429] * 18
+    slowed = next(r for r in burst if r.status_code == 429)
+    assert "2 records a minute" in slowed.json()["error"]["message"]
+    assert 0 < int(slowed.headers["retry-after"]) <= 60
+    listed = await call(tight_server, "GET", path, token)
+    assert len(listed.json()) == 2  # nothing of the refused ones was stored
+
+
+async def test_a_board_with_its_most_records_refuses_one_more_and_says_why(
+    own_server: RunningServer,
+) -> None:
+    own_server.stop()
+    own_server.extra_args = ("--records-per-board", "2")
+    own_server.start()
+    board = await new_board(own_server)
+    path = f"/api/boards/{board['id']}/records"
+    token = board["facilitator_token"]
+    for name in ("Before", "After"):
+        assert (await call(own_server, "POST", path, token, {"name": name})).status_code == 201
+    refused = await call(own_server, "POST", path, token, {"name": "One more"})
+    assert refused.status_code == 409
+    assert "records_per_board" in refused.json()["error"]["message"]
+
+
+async def test_sockets_that_never_say_hello_cannot_keep_anyone_out(
+    tight_server: RunningServer, peers: Peers
+) -> None:
+    board = await new_board(tight_server)
+    silent = [await connect(f"{tight_server.ws_url}/ws/boards/{board['id']}") for _ in range(3)]
+    facilitator = await peers(tight_server, board["id"], board["facilitator_token"])
+    assert facilitator.welcome["type"] == "welcome"  # the oldest silent one gave way
+    with pytest.raises(ConnectionClosed) as closed:
+        await asyncio.wait_for(silent[0].recv(), timeout(10))
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    for ws in silent:
+        await ws.close()
+
+
+async def test_refused_sockets_are_answered_429_and_logged_once_without_errors(
+    tight_server: RunningServer, peers: Peers
+) -> None:
+    board = await new_board(tight_server)
+    for _ in range(3):
+        await peers(tight_server, board["id"], board["facilitator_token"])
+    for _ in range(20):
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(f"{tight_server.ws_url}/ws/boards/{board['id']}")
+        assert refused.value.response.status_code == 429
+    log = tight_server.log()
+    assert " ERROR " not in log
+    lines = [line for line in log.splitlines() if "planche.connection: refused" in line]
+    assert len(lines) == 1 and "refused 1 WebSocket" in lines[0]
+
+
+async def test_half_sent_requests_are_closed_and_whole_ones_still_answered(
+    tight_server: RunningServer, peers: Peers
+) -> None:
+    board = await new_board(tight_server)
+    socket_peer = await peers(tight_server, board["id"], board["facilitator_token"])
+    held = []
+    for _ in range(200):
+        reader, writer = await asyncio.open_connection("127.0.0.1", tight_server.port)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")  # never ends
+        held.append((reader, writer))
+    for reader, writer in held:  # the server closes every one (header_timeout 1 s)
+        assert await asyncio.wait_for(reader.read(), timeout(30)) == b""
+        writer.close()
+    healthy = await call(tight_server, "GET", "/healthz")
+    assert healthy.status_code == 200
+    # a WebSocket, past its handshake, is not held to the header deadline
+    assert (await socket_peer.ack(await socket_peer.op(add_note("n1", "still here"))))[
+        "type"
+    ] == "ack"
+
+
+async def test_a_request_or_socket_for_another_host_name_is_refused(
+    server: RunningServer,
+) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
+        rebound = await http.get("/", headers={"Host": "attacker.example"})
+        assert rebound.status_code == 400
+        assert "attacker.example" in rebound.json()["error"]["message"]
+        for host in ("127.0.0.1", "localhost", f"localhost:{server.port}"):
+            assert (await http.get("/healthz", headers={"Host": host})).status_code == 200
+    assert await handshake_status(server, "attacker.example") == b"403"
+    assert await handshake_status(server, f"127.0.0.1:{server.port}") == b"101"
+
+
+async def handshake_status(server: RunningServer, host: str) -> bytes:
+    """The HTTP status a WebSocket handshake with this Host header gets."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(
+        f"GET /ws/boards/x HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
+    status = (await asyncio.wait_for(reader.readline(), timeout(10))).split()[1]
+    writer.close()
+    return status
+
+
+async def test_reads_do_not_wait_behind_pdf_exports(server: RunningServer, peers: Peers) -> None:
+    """The probe's 10 PDFs of a 200-note board held every thread the store reads on."""
+    board = await new_board(server)
+    writer = await peers(server, board["id"], board["facilitator_token"])
+    sent = [await writer.op(add_note(f"n{i}", f"Note {i} " + "text " * 30)) for i in range(200)]
+    for op_id in sent:
+        assert (await writer.ack(op_id))["type"] == "ack"
+    headers = {"Authorization": f"Bearer {board['facilitator_token']}"}
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(120)) as http:
+        exports = [
+            asyncio.create_task(
+                http.get(f"/api/boards/{board['id']}/export?format=pdf", headers=headers)
+            )
+            for _ in range(10)
+        ]
+        await asyncio.sleep(0.5)  # for the exports to reach the server, not a measurement
+        healthy = await http.get("/healthz")
+        state = await http.get(f"/api/boards/{board['id']}", headers=headers)
+        finished = sum(task.done() for task in exports)
+        answers = await asyncio.gather(*exports)
+    assert healthy.status_code == 200 and state.status_code == 200
+    assert finished == 0, f"{finished} of 10 exports finished before a health check answered"
+    assert all(a.status_code == 200 and a.content.startswith(b"%PDF") for a in answers)

@@ -1,0 +1,55 @@
+"""Only requests and WebSockets for a host this server answers to (against DNS rebinding:
+a page on another site whose name is made to point at this server would otherwise reach it
+with the browser's blessing, Host header and all)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server.http.errors import error_response
+
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def allowed_hosts(configured: tuple[str, ...], bind_host: str) -> frozenset[str] | None:
+    """The host names to answer to, or None for any: the setting when given; else the
+    loopback names while the server listens on loopback only, and any host otherwise."""
+    if configured:
+        return frozenset(h.lower() for h in configured)
+    try:
+        loopback = ipaddress.ip_address(bind_host).is_loopback
+    except ValueError:
+        loopback = bind_host == "localhost"
+    return frozenset(_LOOPBACK_NAMES) if loopback else None
+
+
+def _host_name(header: str) -> str:
+    """`[::1]:8000` → `::1`, `Example.org:443` → `example.org`."""
+    if header.startswith("["):
+        return header[1:].partition("]")[0].lower()
+    return header.rpartition(":")[0].lower() if header.count(":") == 1 else header.lower()
+
+
+class TrustedHosts:
+    def __init__(self, app: ASGIApp, hosts: frozenset[str] | None) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.hosts is None or scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+        if _host_name(header) in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # before accept: HTTP 403
+            return
+        message = (
+            f"This server does not answer to the host {header[:100]!r}; open it by its own "
+            "address (the allowed_hosts setting lists them)."
+        )
+        await error_response(400, "invalid", message)(scope, receive, send)
