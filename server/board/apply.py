@@ -126,6 +126,8 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             note = visible_note(state, note_id, rec.by)
             if area is not None:
                 need_area(state, area)
+                if area != note.area:  # moving a note in is writing there
+                    need(may_write_in(state, area, rec.by), NoopReason.GROUP_NOT_YOURS)
             moved = replace(
                 note,
                 area=note.area if area is None else area,

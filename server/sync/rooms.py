@@ -277,6 +277,12 @@ class Room:
         return self._shared[1], self._shared[2]
 
     def encode_welcome(self, welcome: Welcome) -> str:
+        if welcome.ops is not None:
+            # the log's wire dicts, not the model's objects: spliced in as they are (through
+            # the model, pydantic warned on every resume that they were not its type)
+            ops = json.dumps(welcome.ops, separators=(",", ":"), ensure_ascii=False)
+            head = encode(welcome.model_copy(update={"ops": None}))
+            return f'{head[:-1]},"ops":{ops}}}'
         shared = self._shared
         if shared is None or welcome.state is not shared[1]:
             return encode(welcome)

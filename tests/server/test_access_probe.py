@@ -14,6 +14,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests.board.test_facilitation import ANN, BO, FAC, Board
 from tests.conftest import RunningServer, timeout
 from tests.server.test_privacy import call, closed_with
 from tests.server.test_scale_out import Cluster
@@ -291,3 +292,51 @@ async def test_reads_do_not_wait_behind_pdf_exports(server: RunningServer, peers
     assert healthy.status_code == 200 and state.status_code == 200
     assert finished == 0, f"{finished} of 10 exports finished before a health check answered"
     assert all(a.status_code == 200 and a.content.startswith(b"%PDF") for a in answers)
+
+
+def test_a_note_moved_into_another_groups_area_is_a_recorded_no_op() -> None:
+    board = Board()
+    start = {
+        "kind": "breakout.start",
+        "groups": [
+            {"id": "a", "name": "Gruppe A", "members": [ANN], "note_taker": ANN},
+            {"id": "b", "name": "Gruppe B", "members": [BO]},
+        ],
+    }
+    assert board.send(FAC, start) is None
+    assert (
+        board.send(BO, {"kind": "note.add", "note": {"id": "n1", "area": "group-b", "text": "x"}})
+        is None
+    )
+    into_a = {"kind": "note.move", "note_id": "n1", "area": "group-a"}
+    assert board.send(BO, into_a) == "group_not_yours"
+    assert board.state.notes["n1"].area == "group-b"
+    assert board.send(BO, {"kind": "note.move", "note_id": "n1", "y": 5.0}) is None  # in place
+    assert board.send(FAC, into_a) is None  # the facilitator moves notes anywhere
+
+
+async def test_a_client_sending_a_server_only_op_is_told_so(
+    peers: Peers, server: RunningServer
+) -> None:
+    board = await new_board(server)
+    facilitator = await peers(server, board["id"], board["facilitator_token"])
+    joined = {"id": "p-x", "name": "Mallory", "role": "facilitator"}
+    refused = await facilitator.ack(
+        await facilitator.op({"kind": "participant.join", "participant": joined})
+    )
+    assert refused["type"] == "error" and refused["code"] == "forbidden"
+    assert "server only" in refused["message"]
+    assert "Only the facilitator" not in refused["message"]
+
+
+async def test_a_resume_gets_its_ops_without_a_warning_in_the_log(
+    peers: Peers, own_server: RunningServer
+) -> None:
+    board = await new_board(own_server)
+    writer = await peers(own_server, board["id"], board["facilitator_token"])
+    await writer.ack(await writer.op(add_note("n1", "before the gap")))
+    resumed = await peers(
+        own_server, board["id"], board["facilitator_token"], since=0, epoch=writer.welcome["epoch"]
+    )
+    assert [r["op"]["note"]["text"] for r in resumed.welcome["ops"]] == ["before the gap"]
+    assert "Warning" not in own_server.log()
