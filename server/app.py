@@ -181,6 +181,7 @@ def create_app(config: Config) -> Starlette:
             methods=["DELETE"],
         ),
         Route("/api/boards/{board_id}/anonymise", privacy.anonymise_board, methods=["POST"]),
+        Route("/api/boards/{board_id}/viewer-token", privacy.new_viewer_token, methods=["POST"]),
         Route("/api/boards/{board_id}/me", privacy.my_data, methods=["GET"]),
         Route(
             "/api/boards/{board_id}/me/authorship",
@@ -194,9 +195,6 @@ def create_app(config: Config) -> Starlette:
         Route("/s/{share_id}", records.shared_record),
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),
-        Route(
-            "/api/boards/{board_id}/viewer-token", privacy.new_viewer_token, methods=["POST"]
-        ),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=HANDLERS)
     if config.facilitators == "oidc":
@@ -207,5 +205,6 @@ def create_app(config: Config) -> Starlette:
     if auth.page_context not in pages.TEMPLATES.context_processors:
         pages.TEMPLATES.context_processors.append(auth.page_context)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(TrustedHosts, hosts=allowed_hosts(config.allowed_hosts, config.host))
+    hosts = allowed_hosts(config.allowed_hosts, config.host, bool(config.forwarded_allow_ips))
+    app.add_middleware(TrustedHosts, hosts=hosts)
     return app

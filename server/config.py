@@ -234,8 +234,8 @@ SETTINGS: tuple[Setting, ...] = (
         _origins,
         "Comma-separated host names (board.example.org) the server answers to; a request or "
         "WebSocket with another Host header is refused (against DNS rebinding). Empty: "
-        "localhost, 127.0.0.1 and ::1 only while --host is a loopback address, any host "
-        "otherwise (set it when the server is reachable from a network).",
+        "localhost, 127.0.0.1 and ::1 only while --host is a loopback address and no proxy "
+        "is trusted (--forwarded-allow-ips), any host otherwise; set it behind a proxy too.",
     ),
     Setting(
         "ping_interval",

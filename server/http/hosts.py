@@ -13,11 +13,16 @@ from server.http.errors import error_response
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
-def allowed_hosts(configured: tuple[str, ...], bind_host: str) -> frozenset[str] | None:
+def allowed_hosts(
+    configured: tuple[str, ...], bind_host: str, behind_proxy: bool = False
+) -> frozenset[str] | None:
     """The host names to answer to, or None for any: the setting when given; else the
-    loopback names while the server listens on loopback only, and any host otherwise."""
+    loopback names while the server listens on loopback only and trusts no proxy (a proxy
+    in front passes on its own site's name), and any host otherwise."""
     if configured:
         return frozenset(h.lower() for h in configured)
+    if behind_proxy:
+        return None
     try:
         loopback = ipaddress.ip_address(bind_host).is_loopback
     except ValueError:

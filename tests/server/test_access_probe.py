@@ -340,3 +340,21 @@ async def test_a_resume_gets_its_ops_without_a_warning_in_the_log(
     )
     assert [r["op"]["note"]["text"] for r in resumed.welcome["ops"]] == ["before the gap"]
     assert "Warning" not in own_server.log()
+
+
+async def test_the_allowed_hosts_are_the_setting_or_any_behind_a_trusted_proxy(
+    own_server: RunningServer,
+) -> None:
+    async def status(host: str) -> int:
+        async with httpx.AsyncClient(base_url=own_server.url, timeout=timeout(10)) as http:
+            return (await http.get("/healthz", headers={"Host": host})).status_code
+
+    own_server.stop()
+    own_server.extra_args = ("--allowed-hosts", "board.example.org,127.0.0.1")
+    own_server.start()
+    assert await status("board.example.org") == 200
+    assert await status("localhost") == 400  # the setting replaces the loopback names
+    own_server.stop()
+    own_server.extra_args = ("--forwarded-allow-ips", "127.0.0.1")
+    own_server.start()
+    assert await status("board.example.org") == 200  # the proxy's site, whatever its name
