@@ -16,7 +16,7 @@ from typing import Any, Literal
 from hypothesis import strategies as st
 
 from facilitation_methods import BUILT_IN, load_method
-from server.board.ops import COLORS, SENDERS
+from server.board.ops import COLORS, SENDERS, looks_empty
 from server.board.state import Role
 
 ROLES: tuple[Role, ...] = ("facilitator", "participant", "viewer")
@@ -123,7 +123,7 @@ LONE_SURROGATE = "lone \ud800 surrogate"
 def texts(limit: int, *, empty: bool = False) -> st.SearchStrategy[str]:
     """Text a client may send in a field of at most `limit` characters."""
     drawn = st.text(st.characters(codec="utf-8"), min_size=1, max_size=30).filter(
-        lambda t: bool(t.strip()) and "\x00" not in t
+        lambda t: not looks_empty(t) and "\x00" not in t
     )
     options = [drawn] * 4 + [st.sampled_from(AWKWARD)] * 4 + [st.just("x" * limit)] * 2
     options.append(st.just(LONE_SURROGATE))
@@ -190,6 +190,7 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
             "texts": maybe(st.dictionaries(NOTES, j("forged"), max_size=2)),
         },
         "board.lock": {"locked": st.booleans()},
+        "board.anonymous": {"anonymous": st.booleans()},
         "meeting.close": {"force": maybe(st.booleans())},
         "vote.open": {"per_person": st.integers(1, 20), "area": maybe(area)},
         "vote.cast": {"note_id": NOTES},

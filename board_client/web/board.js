@@ -210,6 +210,8 @@ function render() {
   if (form) {
     form.hidden = !writer || state.closed || (state.locked && view.role !== "facilitator");
     fillSelect($("#note-area"), state.areas.map((a) => [a.id, a.title]), $("#note-area").value || state.focus?.[0]);
+    // private writing holds the facilitator's notes too, unless one is posted as an example
+    $("#example").hidden = view.role !== "facilitator" || state.phase?.kind !== "individual";
   }
   const park = $("#park-form");
   if (park) park.hidden = !writer || state.closed;
@@ -286,7 +288,9 @@ function setUpForms(connection) {
     const text = field.value.trim();
     const area = $("#note-area").value || store.state?.areas[0]?.id;
     if (!text || !area) return;
-    connection.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text } });
+    const example = !$("#example").hidden && $("#example-box").checked;
+    connection.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text, ...(example && { example }) } });
+    $("#example-box").checked = false; // one example at a time: the next note is private again
     field.value = "";
     localStorage.removeItem(draftKey);
     field.focus();

@@ -13,6 +13,12 @@ export class Controls {
     this.focus = el("select", { id: "control-focus" });
     this.perPerson = el("input", { id: "control-votes", type: "number", min: 1, max: 20, value: 3 });
     this.lock = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleLock() });
+    this.anonymous = el("button", {
+      type: "button",
+      "aria-pressed": "false",
+      "aria-describedby": "control-anonymous-hint",
+      onclick: () => this.send({ kind: "board.anonymous", anonymous: !this.state?.anonymous }),
+    });
     this.voteButton = el("button", { type: "button", onclick: () => this.toggleVoting() });
     this.closeWarning = el("p", { class: "alert", role: "alert" });
     this.groupCount = el("input", { id: "control-groups", type: "number", min: 2, max: 12, value: 3 });
@@ -66,6 +72,12 @@ export class Controls {
       group(
         t("Board"),
         this.lock,
+        this.anonymous,
+        el("p", {
+          id: "control-anonymous-hint",
+          class: "hint",
+          text: t("Notes written while it is on name no author, not even to you, and never in the records."),
+        }),
         el("button", { type: "button", text: t("Close the meeting"), onclick: () => this.close(false) }),
         this.closeWarning,
       ),
@@ -81,6 +93,8 @@ export class Controls {
     this.voteButton.textContent = open ? t("Close voting and show results") : t("Open voting");
     this.lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
     this.lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
+    this.anonymous.textContent = state.anonymous ? t("Anonymous notes: on") : t("Anonymous notes: off");
+    this.anonymous.setAttribute("aria-pressed", String(Boolean(state.anonymous)));
     this.section.querySelectorAll("button, input, select").forEach((c) => (c.disabled = state.closed));
     // a method without phases (the free board) shows only the focus
     const phased = (state.phases ?? []).length > 0;

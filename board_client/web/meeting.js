@@ -79,8 +79,9 @@ export function phaseOptions(state) {
 }
 
 export function renderPhase(section, state) {
-  section.hidden = !state.phase && !state.timer?.duration_ms;
-  section.querySelector("#phase-title").textContent = state.phase ? phaseTitle(state) : t("Timer");
+  section.hidden = !state.phase && !state.timer?.duration_ms && !state.anonymous;
+  const untimed = !state.phase && !state.timer?.duration_ms; // shown for the anonymous hint only
+  section.querySelector("#phase-title").textContent = state.phase ? phaseTitle(state) : untimed ? t("Anonymous notes") : t("Timer");
   const spec = methodTexts?.phases?.find((p) => p.id === state.phase?.id);
   const focus = (state.focus ?? []).map((id) => state.areas.find((a) => a.id === id)?.title);
   const prompt = [spec?.prompt?.[state.language], focus.length ? t("Now: {areas}", { areas: focus.join(", ") }) : null];
@@ -88,6 +89,11 @@ export function renderPhase(section, state) {
   if (state.phase?.kind === "individual") {
     section.querySelector("#phase-prompt").append(
       el("span", { class: "private-hint", text: " " + t("Notes stay private until the facilitator reveals them.") }),
+    );
+  }
+  if (state.anonymous) {
+    section.querySelector("#phase-prompt").append(
+      el("span", { class: "private-hint", text: " " + t("New notes are anonymous: nobody sees who wrote them.") }),
     );
   }
 }

@@ -107,7 +107,7 @@ const HANDLERS = {
     state.notes[n.id] = {
       id: n.id, area: n.area, text: n.text, author: by, color: n.color ?? null,
       x: n.x ?? null, y: n.y ?? null, created_seq: seq, updated_seq: seq,
-      private: Boolean(n.private), group: null, owner: null, source: null,
+      private: Boolean(n.private), group: null, owner: null, source: null, anonymous: Boolean(n.anonymous),
     };
   },
   "note.edit": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { text: op.text, updated_seq: seq }),
@@ -170,6 +170,7 @@ const HANDLERS = {
     }
   },
   "board.lock": (state, op) => (state.locked = op.locked),
+  "board.anonymous": (state, op) => (state.anonymous = op.anonymous),
   "meeting.close": (state, op) => {
     state.closed = true;
     state.timer = { ...timerOf(state), ends_at: null };

@@ -114,6 +114,8 @@ function noteView(note, state, area, ctx) {
     ...[
     el("p", { class: "note-text", text: hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text }),
     author ? el("p", { class: "note-author", text: t("by {name}", { name: author }) }) : null,
+    note.private && !hidden ? el("p", { class: "note-private", text: t("Only you see this until the notes are revealed") }) : null,
+    note.anonymous && !author ? el("p", { class: "note-author", text: t("written anonymously") }) : null,
     note.owner ? el("p", { class: "note-owner", text: t("Owner: {name}", { name: note.owner }) }) : null,
     note.source ? el("p", { class: "note-source", text: note.source }) : null,
     votes ? el("p", { class: "note-votes", text: t("{n} votes", { n: votes }) }) : null,

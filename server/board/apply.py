@@ -115,6 +115,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
                 created_seq=rec.seq,
                 updated_seq=rec.seq,
                 private=new.private,
+                anonymous=new.anonymous,
             )
             return replace(state, notes={**state.notes, note.id: note})
         case NoteEdit(note_id=note_id, text=text):

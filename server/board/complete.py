@@ -40,17 +40,24 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
         case o.NoteAdd(note=note):
             example = note.example and state.role_of(by) == "facilitator"
             private = in_private_writing(state) and not example
-            update = {"private": private, "example": example}
+            update = {"private": private, "example": example, "anonymous": state.anonymous}
             return op.model_copy(update={"note": note.model_copy(update=update)})
-        case o.NoteEdit(note_id=note_id):
-            edited = state.notes.get(note_id)
-            return op.model_copy(update={"private": bool(edited and edited.private)})
+        case o.NoteEdit(note_id=n):
+            edited = state.notes.get(n)
+            private = bool(edited and edited.private)
+            return op.model_copy(
+                update={"private": private, "anonymous": _own(state, by, n, what="anonymous")}
+            )
         case o.NoteMove(note_id=n) | o.NoteDelete(note_id=n) | o.NoteGroup(note_id=n):
-            return op.model_copy(update={"private": _own_private(state, by, n)})
+            return op.model_copy(update={"private": _own(state, by, n)})
         case o.NoteOwn(note_id=n):
-            return op.model_copy(update={"private": _own_private(state, by, n)})
+            private, anonymous = (
+                _own(state, by, n, what="private"),
+                _own(state, by, n, what="anonymous"),
+            )
+            return op.model_copy(update={"private": private, "anonymous": anonymous})
         case o.LinkAdd(link=link):
-            return op.model_copy(update={"private": _own_private(state, by, link.a, link.b)})
+            return op.model_copy(update={"private": _own(state, by, link.a, link.b)})
         case o.TimerSet() | o.TimerStart() | o.TimerPause() | o.TimerAdd():
             return op.model_copy(update={"at": now_ms})
         case o.NotesReveal(area=area):
@@ -58,7 +65,7 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
                 n for n in state.notes.values() if n.private and (area is None or n.area == area)
             ]
             texts = {n.id: n.text for n in revealed}
-            authors = {n.id: n.author for n in revealed}
+            authors = {n.id: n.author for n in revealed if not n.anonymous}
             owners = {n.id: n.owner for n in revealed if n.owner is not None}
             return op.model_copy(update={"texts": texts, "authors": authors, "owners": owners})
         case o.VoteClose():
@@ -76,7 +83,9 @@ def in_private_writing(state: BoardState) -> bool:
     return state.phase is not None and state.phase.kind == "individual"
 
 
-def _own_private(state: BoardState, by: str, *note_ids: str) -> bool:
-    """Whether the op touches a private note of its sender's, so its `by` tells who wrote it."""
-    notes = [state.notes.get(n) for n in note_ids]
-    return any(n is not None and n.private and n.author == by for n in notes)
+def _own(state: BoardState, by: str, *note_ids: str, what: str = "") -> bool:
+    """Whether the op touches a note of its sender's whose author others may not know
+    (`what`: "private" or "anonymous" only), so its `by` would tell who wrote it."""
+    notes = [n for n in map(state.notes.get, note_ids) if n is not None and n.author == by]
+    private = what in ("", "private") and any(n.private for n in notes)
+    return private or (what in ("", "anonymous") and any(n.anonymous for n in notes))

@@ -62,6 +62,8 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             return replace(state, notes=notes)
         case o.BoardLock(locked=locked):
             return replace(state, locked=locked)
+        case o.BoardAnonymous(anonymous=anonymous):
+            return replace(state, anonymous=anonymous)
         case o.MeetingClose(force=force, scores=scores):
             unowned = any(i.owner is None for i in state.parked.values())
             need(force or not unowned, NoopReason.IDEAS_WITHOUT_OWNER)

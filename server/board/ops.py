@@ -38,10 +38,11 @@ Coordinate = Annotated[float, Field(ge=0, le=100_000, strict=True)]
 Color = Literal["yellow", "pink", "blue", "green", "orange", "purple"]
 
 
-def _clean_text(value: str, limit: int, what: str) -> str:
+def _clean_text(value: str, limit: int, what: str, *, stored: bool = False) -> str:
+    """`stored`: written by the server, perhaps under older rules, or blanked for a reader."""
     if "\x00" in value:
         raise ValueError(f"{what} contains a NUL character")
-    if all(_invisible(c) for c in value):
+    if not stored and looks_empty(value):
         raise ValueError(f"{what} is empty; write something first")
     if len(value) > limit:
         # the wording matters: the protocol layer turns this into a `too_large` error
@@ -54,6 +55,11 @@ def _clean_text(value: str, limit: int, what: str) -> str:
 _BLANKS = frozenset(
     "\u115f\u1160\u3164\uffa0\u2800\u034f" + "".join(map(chr, range(0xFE00, 0xFE10)))
 )
+
+
+def looks_empty(text: str) -> bool:
+    """Whether `text` shows nothing on any screen (only blanks, controls, format marks)."""
+    return all(_invisible(c) for c in text)
 
 
 def _invisible(c: str) -> bool:
@@ -71,9 +77,9 @@ def _checked_text(limit: int, what: str, *, optional: bool = False) -> AfterVali
     """A validator for user text; `optional` lets the empty string mean "none"."""
 
     def check(value: str, info: ValidationInfo) -> str:
-        if value == "" and (optional or _from_server(info)):
+        if value == "" and optional:
             return value
-        return _clean_text(value, limit, what)
+        return _clean_text(value, limit, what, stored=_from_server(info))
 
     return AfterValidator(check)
 
@@ -104,7 +110,11 @@ ServerTime = Annotated[
 Minutes = Annotated[float, Field(ge=0, le=480, strict=True)]
 
 
-_OWN_PRIVATE = "Set by the server: the sender's own private note; others get it without `by`."
+_OWN_PRIVATE = (
+    "Set by the server: the sender's own note whose author others may not know (private or "
+    "anonymous); others get it without `by`."
+)
+_OWN_ANONYMOUS = "Set by the server: the sender's own anonymous note; others get it without `by`."
 _ROUND_ENDS = "Set by the server: the scores of the round that this ends, made public."
 
 
@@ -123,6 +133,9 @@ class NewNote(_Op):
     example: bool = Field(
         default=False,
         description="A facilitator's note shown to everyone during private writing, on purpose.",
+    )
+    anonymous: bool = Field(
+        default=False, description="Set by the server: written while the board is anonymous."
     )
 
     @field_validator("x", "y")
@@ -143,6 +156,7 @@ class NoteEdit(_Op):
     note_id: Id
     text: NoteText
     private: bool = Field(default=False, description="Set by the server: the note is private.")
+    anonymous: bool = Field(default=False, description=_OWN_ANONYMOUS)
 
 
 class NoteMove(_Op):
@@ -262,6 +276,13 @@ class BoardLock(_Op):
     locked: bool
 
 
+class BoardAnonymous(_Op):
+    """Notes written from now on name no author to anyone but the author."""
+
+    kind: Literal["board.anonymous"]
+    anonymous: bool
+
+
 class MeetingClose(_Op):
     kind: Literal["meeting.close"]
     force: bool = Field(default=False, description="Close even while parked ideas lack owners.")
@@ -360,6 +381,7 @@ class NoteOwn(_Op):
     note_id: Id
     owner: OwnerName | None = None  # None: nobody (dropped from the stored form)
     private: bool = Field(default=False, description=_OWN_PRIVATE)
+    anonymous: bool = Field(default=False, description=_OWN_ANONYMOUS)
 
 
 # the idea parking lot
@@ -474,6 +496,7 @@ Op = Annotated[
     | TimerAdd
     | NotesReveal
     | BoardLock
+    | BoardAnonymous
     | MeetingClose
     | VoteOpen
     | VoteCast
@@ -525,6 +548,7 @@ SENDERS: dict[str, frozenset[Role]] = {
     "timer.add": _FACILITATOR,
     "notes.reveal": _FACILITATOR,
     "board.lock": _FACILITATOR,
+    "board.anonymous": _FACILITATOR,
     "meeting.close": _FACILITATOR,
     "vote.open": _FACILITATOR,
     "vote.cast": _EVERYONE_WRITING,

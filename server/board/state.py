@@ -38,6 +38,7 @@ class Note:
     group: str | None = None
     owner: str | None = None  # who takes an action forward
     source: str | None = None  # where material pulled from an earlier meeting came from
+    anonymous: bool = False  # written on an anonymous board: its author shows to no one else
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,7 @@ class BoardState:
     phase: Phase | None = None
     timer: Timer = field(default_factory=Timer)
     locked: bool = False
+    anonymous: bool = False  # notes written now name no author to anyone but the author
     closed: bool = False  # the meeting was closed: read-only, as its record
     voting: Voting | None = None
     groups: dict[str, Group] = field(default_factory=dict)
@@ -203,6 +205,7 @@ class BoardState:
             else None,
             "timer": asdict(self.timer),
             "locked": self.locked,
+            "anonymous": self.anonymous,
             "closed": self.closed,
             "voting": {
                 "per_person": voting.per_person,
@@ -249,6 +252,7 @@ class BoardState:
             phase=Phase(phase["id"], phase["kind"], tuple(phase["focus"])) if phase else None,
             timer=Timer(**data.get("timer", {})),
             locked=data.get("locked", False),
+            anonymous=data.get("anonymous", False),
             closed=data.get("closed", False),
             voting=Voting(
                 per_person=voting["per_person"],

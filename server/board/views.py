@@ -9,20 +9,24 @@ server itself, the store and the operator's CLI hold the whole board.
 Private writing: a note reaches its author only, and everyone else (the facilitator and
 the projector too) sees an empty placeholder without its author, so neither what it says
 nor who has written how much shows; any op of the author's on it reaches others without
-`by`. `notes.reveal` carries the texts, authors and owners it makes public. An open vote reaches
+`by`. `notes.reveal` carries the texts, authors and owners it makes public. On an
+anonymous board (`board.anonymous`) a note and every op of its author's on it reach others
+without `by` for good: records and exports name no author for it. An open vote reaches
 others without its choice until `vote.close` carries every vote. A score given in a round
 still open (an individual phase) reaches others without criterion and value until the
 phase ends, when `phase.set` or `meeting.close` carries the round's scores.
 
 A replica that applies redacted ops to a redacted state holds exactly `view_state` (the
-property test in tests/board/test_views.py). Redaction depends on the op alone: a redacted
-op stays redacted, and the op that makes its content public carries it.
+property test in tests/board/test_views.py). Live, redaction depends on the op alone: the
+op that makes hidden content public carries it. A history read later (an export's log)
+also shows whole what a later op made public (`released`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any
 
 from server.board.rules import HIDDEN_SENDER
@@ -31,11 +35,11 @@ from server.board.state import BoardState, Note
 
 @dataclass(frozen=True, slots=True)
 class Hidden:
-    """What others may not see of one op kind."""
+    """What others may not see of one op kind, and until when."""
 
-    when: Callable[[dict[str, Any]], bool]  # whether this op (completed) hides anything
+    content: Callable[[dict[str, Any]], bool]  # whether this op's `blank` fields are hidden
     blank: tuple[str, ...] = ()  # fields blanked for others ("note.text": a nested field)
-    sender: bool = False  # whether `by` is hidden too
+    sender: Callable[[dict[str, Any]], bool] = lambda op: False  # whether `by` is hidden
     until: str = ""  # what makes it public, for the docs and tests
 
 
@@ -43,22 +47,34 @@ def _private(op: dict[str, Any]) -> bool:
     return bool(op.get("private"))
 
 
+def _unnamed(op: dict[str, Any]) -> bool:
+    """Private, or on an anonymous board: the author shows to no one else."""
+    return bool(op.get("private") or op.get("anonymous"))
+
+
 def _always(op: dict[str, Any]) -> bool:
     return True
 
 
-_REVEAL = "notes.reveal"
-_AUTHOR_ONLY = Hidden(_private, sender=True, until="notes.reveal (the author only: never)")
+def _never(op: dict[str, Any]) -> bool:
+    return False
+
+
+_REVEAL = "notes.reveal (the author of an anonymous note: never)"
+_AUTHOR_ONLY = Hidden(_never, sender=_private, until=_REVEAL)
 
 RULES: dict[str, Hidden] = {
     "note.add": Hidden(
-        lambda op: bool(op["note"].get("private")), ("note.text",), sender=True, until=_REVEAL
+        lambda op: bool(op["note"].get("private")),
+        ("note.text",),
+        sender=lambda op: _unnamed(op["note"]),
+        until=_REVEAL,
     ),
-    "note.edit": Hidden(_private, ("text",), sender=True, until=_REVEAL),
+    "note.edit": Hidden(_private, ("text",), sender=_unnamed, until=_REVEAL),
     "note.move": _AUTHOR_ONLY,
     "note.delete": _AUTHOR_ONLY,
     "note.group": _AUTHOR_ONLY,
-    "note.own": Hidden(_private, ("owner",), sender=True, until=_REVEAL),
+    "note.own": Hidden(_private, ("owner",), sender=_unnamed, until=_REVEAL),
     "link.add": _AUTHOR_ONLY,
     "vote.cast": Hidden(_always, ("note_id",), until="vote.close"),
     "vote.retract": Hidden(_always, ("note_id",), until="vote.close"),
@@ -73,40 +89,45 @@ ANYONE = "*"  # never a participant id
 def hidden_from_others(record: dict[str, Any]) -> bool:
     """Whether anyone but the record's sender must get it redacted."""
     rule = RULES.get(record["op"]["kind"])
-    return rule is not None and rule.when(record["op"])
+    return rule is not None and (rule.content(record["op"]) or rule.sender(record["op"]))
 
 
-def redact(record: dict[str, Any], viewer: str, released: Set[int] = frozenset()) -> dict[str, Any]:
+def redact(
+    record: dict[str, Any], viewer: str, released: Mapping[int, bool] = MappingProxyType({})
+) -> dict[str, Any]:
     """The record as `viewer` may receive it (the same object when nothing is hidden);
-    `released`: the seqs whose content a later op has made public (see `released`)."""
-    if record["by"] == viewer or record["seq"] in released or not hidden_from_others(record):
+    `released`: the seqs whose content a later op has made public, each with whether its
+    sender is public too (see `released`)."""
+    if record["by"] == viewer or not hidden_from_others(record):
         return record
     rule = RULES[record["op"]["kind"]]
-    op = dict(record["op"])
-    for path in rule.blank:
-        head, _, leaf = path.partition(".")
-        if leaf:
-            op[head] = {**op[head], leaf: _BLANK.get(leaf, "")}
-        elif op.get(head) is not None:
-            op[head] = _BLANK.get(head, "")
-    by = HIDDEN_SENDER if rule.sender else record["by"]
-    return {**record, "by": by, "op": op}
+    op = record["op"]
+    public = record["seq"] in released
+    if rule.content(op) and not public:
+        op = dict(op)
+        for path in rule.blank:
+            head, _, leaf = path.partition(".")
+            if leaf:
+                op[head] = {**op[head], leaf: _BLANK.get(leaf, "")}
+            elif op.get(head) is not None:
+                op[head] = _BLANK.get(head, "")
+    named = not rule.sender(record["op"]) or released.get(record["seq"], False)
+    return {**record, "by": record["by"] if named else HIDDEN_SENDER, "op": op}
 
 
-def released(log: Iterable[dict[str, Any]]) -> set[int]:
+def released(log: Iterable[dict[str, Any]]) -> dict[int, bool]:
     """The seqs of hidden ops in `log` (wire records, in order) whose content a later op
     has made public: ops on a note that was revealed, votes of a vote that was closed,
-    scores of a round that ended. What was never made public (a private note deleted
-    before the reveal, a vote replaced before a new vote opened, a refused op) stays
-    hidden: a history read later shows no more than the meeting showed."""
+    scores of a round that ended; each with whether its sender is public too (never for
+    an anonymous note). What was never made public (a private note deleted before the
+    reveal, a vote replaced before a new vote opened, a refused op) stays hidden: a
+    history read later shows no more than the meeting showed."""
     log = list(log)
-    out: set[int] = set()
+    out: dict[int, bool] = {}
+    added = [r["op"]["note"] for r in log if r["op"]["kind"] == "note.add"]
+    private = {n["id"] for n in added if n.get("private")}  # a link may join a public note
+    anonymous = {n["id"] for n in added if n.get("anonymous")}
     revealed: set[str] = set()  # notes revealed by a later op
-    private = {  # notes ever written in private (a link may join one to a public note)
-        r["op"]["note"]["id"]
-        for r in log
-        if r["op"]["kind"] == "note.add" and r["op"]["note"].get("private")
-    }
     vote_closed = round_ended = False
     for r in reversed(log):
         op, applied = r["op"], not r.get("noop")
@@ -122,16 +143,18 @@ def released(log: Iterable[dict[str, Any]]) -> set[int]:
         if not applied or not hidden_from_others(r):
             continue
         if kind in ("vote.cast", "vote.retract"):
-            public = vote_closed
+            if vote_closed:
+                out[r["seq"]] = True
         elif kind == "score.set":
-            public = round_ended
+            if round_ended:
+                out[r["seq"]] = True
         else:
-            notes = _notes_of(op) & private
-            public = bool(notes) and notes <= revealed
+            notes = _notes_of(op)
+            hidden = notes & private
+            if not hidden or hidden <= revealed:
+                out[r["seq"]] = not notes & anonymous
             if kind == "note.add":
                 revealed -= notes  # an earlier note of the same id is another note
-        if public:
-            out.add(r["seq"])
     return out
 
 
@@ -145,9 +168,9 @@ def _notes_of(op: dict[str, Any]) -> set[str]:
 
 def view_state(state: BoardState, viewer: str) -> BoardState:
     """`state` as `viewer` may see it (the same object when nothing is hidden)."""
-    hidden = [n for n in state.notes.values() if n.private and n.author != viewer]
+    hidden = [n for n in state.notes.values() if (n.private or n.anonymous) and n.author != viewer]
     if hidden:
-        blanked = {n.id: _placeholder(n) for n in hidden}
+        blanked = {n.id: _unnamed_note(n) for n in hidden}
         state = replace(state, notes={**state.notes, **blanked})
     voting = state.voting
     if voting is not None and not voting.closed:
@@ -159,6 +182,9 @@ def view_state(state: BoardState, viewer: str) -> BoardState:
     return state
 
 
-def _placeholder(note: Note) -> Note:
+def _unnamed_note(note: Note) -> Note:
+    """Without its author; a private note is an empty placeholder too."""
+    if not note.private:
+        return replace(note, author=HIDDEN_SENDER)
     owner = None if note.owner is None else ""
     return replace(note, text="", author=HIDDEN_SENDER, owner=owner)

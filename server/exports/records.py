@@ -52,7 +52,9 @@ class _Layout:
         _ = self._
         meta = []
         author = self.state.participants.get(note.author)
-        if self.named and author is not None and author.name:  # anonymised: no "by"
+        if self.named and note.anonymous:  # written on an anonymous board: never a name
+            meta.append(_("written anonymously"))
+        elif self.named and author is not None and author.name:  # anonymised: no "by"
             meta.append(_("by {name}").format(name=author.name))
         if votes := self.votes.get(note.id):
             meta.append(_("{n} votes").format(n=votes))

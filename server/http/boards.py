@@ -67,6 +67,9 @@ class CreateBoard(BaseModel):
     language: Language = "da"
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
     categories: Categories = None
+    anonymous: bool = Field(
+        default=False, strict=True, description="Notes name no author but to their author."
+    )
 
 
 class Join(BaseModel):
@@ -131,6 +134,7 @@ async def open_board(
     state = replace(
         new_board(board.id, board.title, board.method, board.language, areas, **_parts(method)),
         participants={facilitator.id: facilitator},
+        anonymous=body.anonymous,
     )
     if seed is not None:
         state = seed(state, facilitator.id)

@@ -275,9 +275,11 @@ class _Carry:
             note_id,
             area,
             n.text,
-            self.author(meeting, n.author),
+            # written anonymously: it stays so on every hop, and its writer is not carried
+            "" if n.anonymous else self.author(meeting, n.author),
             owner=n.owner,
             source=n.source or _source(meeting.board, self.language),
+            anonymous=n.anonymous,
         )
         self.owner(meeting, n.owner)
 

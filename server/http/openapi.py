@@ -293,12 +293,12 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "post",
-        "/api/boards/{board_id}/anonymise",
-        "Remove every participant's name from the board's whole history; the notes stay.",
+        "/api/boards/{board_id}/viewer-token",
+        "Give the projector a new link: the old viewer token is revoked and its screens closed.",
         {
             200: Answer(
-                "The board's new epoch.",
-                _object("epoch", "participants_anonymised", **_EPOCH, participants_anonymised=_INT),
+                "The new viewer token and projector link.",
+                _object("viewer_token", "urls", viewer_token=_STR),
             ),
             **_FACILITATOR_ERRORS,
         },
@@ -307,12 +307,12 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "post",
-        "/api/boards/{board_id}/viewer-token",
-        "Give the projector a new link: the old viewer token is revoked and its screens closed.",
+        "/api/boards/{board_id}/anonymise",
+        "Remove every participant's name from the board's whole history; the notes stay.",
         {
             200: Answer(
-                "The new viewer token and projector link.",
-                _object("viewer_token", "urls", viewer_token=_STR),
+                "The board's new epoch.",
+                _object("epoch", "participants_anonymised", **_EPOCH, participants_anonymised=_INT),
             ),
             **_FACILITATOR_ERRORS,
         },

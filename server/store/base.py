@@ -213,6 +213,11 @@ class Store(abc.ABC):
         """Revoke the participant's token; False if the board has no such participant."""
 
     @abc.abstractmethod
+    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
+        """The board's viewer (projector) token is `viewer`'s from now on, in one transaction;
+        the ids of the viewers whose tokens it revoked."""
+
+    @abc.abstractmethod
     async def expired_boards(self, now: float, default_days: int) -> list[str]:
         """Boards whose last change (or creation) is older than their retention time."""
 
@@ -246,8 +251,3 @@ class Store(abc.ABC):
     ) -> None:
         """One more token for the board's facilitator `participant_id`; `authenticate` finds
         it as theirs until the board is deleted."""
-    @abc.abstractmethod
-    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
-        """The board's viewer (projector) token is `viewer`'s from now on, in one transaction;
-        the ids of the viewers whose tokens it revoked."""
-

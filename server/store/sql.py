@@ -455,6 +455,23 @@ class SqlStore(Store):
 
         await self._write(write)
 
+    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
+        def write() -> list[str]:
+            where = (
+                col(ParticipantTable.board_id) == board_id,
+                col(ParticipantTable.role) == "viewer",
+            )
+            with self.engine.begin() as c:
+                old = list(c.execute(select(col(ParticipantTable.id)).where(*where)).scalars())
+                c.execute(delete(ParticipantTable).where(*where))
+                c.execute(
+                    insert(ParticipantTable), [_participant_values(board_id, viewer, time.time())]
+                )
+            self.commits += 1
+            return old
+
+        return await self._write(write)
+
     async def remove_participant(self, board_id: str, participant_id: str) -> bool:
         def write() -> bool:
             where = (
@@ -490,23 +507,6 @@ class SqlStore(Store):
             ]
 
         return await self._read(read)
-
-    async def replace_viewer(self, board_id: str, viewer: NewParticipant) -> list[str]:
-        def write() -> list[str]:
-            where = (
-                col(ParticipantTable.board_id) == board_id,
-                col(ParticipantTable.role) == "viewer",
-            )
-            with self.engine.begin() as c:
-                old = list(c.execute(select(col(ParticipantTable.id)).where(*where)).scalars())
-                c.execute(delete(ParticipantTable).where(*where))
-                c.execute(
-                    insert(ParticipantTable), [_participant_values(board_id, viewer, time.time())]
-                )
-            self.commits += 1
-            return old
-
-        return await self._write(write)
 
     async def rewrite_board(
         self, board_id: str, rewrite: Rewrite, epoch: str, names: dict[str, str]

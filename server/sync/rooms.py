@@ -334,8 +334,8 @@ class Room:
                 entry = peers[info["participant_id"]] = PeerPresence(**info)
             entry.typing = entry.typing or bool(info.get("typing"))
             entry.area = entry.area or info.get("area")
-        if in_private_writing(self.state):
-            # who writes where would tell whose each new placeholder is
+        if in_private_writing(self.state) or self.state.anonymous:
+            # who writes where would tell whose each new note is
             for entry in peers.values():
                 entry.typing, entry.area = False, None
         frame = encode(Presence(peers=sorted(peers.values(), key=lambda p: p.name)))

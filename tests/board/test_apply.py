@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.board.apply import NoopReason, Record, apply, replay
-from server.board.ops import parse_op
+from server.board.ops import looks_empty, parse_op
 from server.board.state import Area, BoardState, Participant, new_board
 
 FAC, ANNA, BO = "p-fac", "p-anna", "p-bo"
@@ -102,7 +102,10 @@ def test_state_survives_its_json_form_unchanged() -> None:
 
 _ids = st.sampled_from(["n1", "n2", "n3", "n4"])
 _areas = st.sampled_from(["main", "a2", "gone"])
-_text = st.text(min_size=1, max_size=20).filter(lambda t: t.strip() and "\x00" not in t)
+
+
+# a text the ops take: ops refuse NUL and text that shows nothing, so apply never sees those
+_text = st.text(min_size=1, max_size=20).filter(lambda t: "\x00" not in t and not looks_empty(t))
 _ops = st.one_of(
     st.builds(lambda i, a, t: add(i, t, a), _ids, _areas, _text),
     st.builds(lambda i, t: {"kind": "note.edit", "note_id": i, "text": t}, _ids, _text),

@@ -78,16 +78,33 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     expect(projector.locator("#timer")).to_have_text(re.compile(r"^1[12]:\d\d$"))
     post_note(ole, "Pedellerne kender alle familier")
     post_note(ida, "Pensionerede sygeplejersker vil gerne hjælpe")
-    expect(per.locator(".note--hidden")).to_have_count(2)
-    expect(projector.locator(".note--hidden")).to_have_count(2)
-    assert "Pedellerne" not in per.locator("body").inner_text()
-    assert "Pedellerne" not in projector.locator("body").inner_text()
+    # the facilitator's own notes are private too, unless one is posted as an example
+    post_note(facilitator, "Min egen tanke om skolen")
+    facilitator.get_by_label("Vis denne note for alle nu, som et eksempel").check()
+    post_note(facilitator, "Eksempel: bibliotekaren kender mange")
+    expect(
+        facilitator.get_by_label("Vis denne note for alle nu, som et eksempel")
+    ).not_to_be_checked()
+    expect(per.locator(".note--hidden")).to_have_count(3)
+    expect(projector.locator(".note--hidden")).to_have_count(3)
+    expect(projector.locator(".note-text", has_text="Eksempel: bibliotekaren")).to_be_visible()
+    for page in (per, projector):
+        shown = page.locator("body").inner_text()
+        assert "Pedellerne" not in shown and "Min egen tanke" not in shown
+        expect(page.locator(".note--hidden .note-author")).to_have_count(0)  # nor by whom
     expect(ole.locator(".note-text").first).to_have_text("Pedellerne kender alle familier")
+    expect(ole.locator("#example")).to_be_hidden()  # examples are the facilitator's
     screenshot(ole, "participant-private-writing-phone")
+    screenshot(facilitator, "facilitator-private-writing")
 
     facilitator.get_by_role("button", name="Vis noterne").click()
     expect(projector.locator(".note-text")).to_have_text(
-        ["Pedellerne kender alle familier", "Pensionerede sygeplejersker vil gerne hjælpe"]
+        [
+            "Pedellerne kender alle familier",
+            "Pensionerede sygeplejersker vil gerne hjælpe",
+            "Min egen tanke om skolen",
+            "Eksempel: bibliotekaren kender mange",
+        ]
     )
 
     # follow me: every screen turns to the area the facilitator shows
@@ -297,3 +314,33 @@ def test_notes_are_dragged_grouped_and_written_in_small_groups(
     facilitator.get_by_role("button", name="Back to plenary").click()
     expect(facilitator.get_by_role("button", name="Split into groups")).to_be_enabled()
     screenshot(facilitator, "facilitator-groups")
+
+
+def test_an_anonymous_board_shows_no_author_anywhere(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    facilitator = browsing.page(lang="sv")
+    create_board(facilitator, server, "sv", "Analys med kategorier")
+    projector = facilitator.context.new_page()
+    projector.set_viewport_size(PROJECTOR)
+    projector.goto(
+        server.url + (facilitator.locator("#projector-link").get_attribute("href") or "")
+    )
+    eva = browsing.page(PHONE, lang="sv")
+    join(eva, server, join_code(facilitator), "Eva Lund")
+    toggle = facilitator.get_by_role("button", name="Anonyma lappar: av")
+    toggle.click()
+    expect(facilitator.get_by_role("button", name="Anonyma lappar: på")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(eva.locator("#phase-prompt")).to_contain_text("Nya lappar är anonyma")
+    post_note(eva, "Ingen vet att det var jag")
+    for page in (facilitator, projector):
+        note = page.locator(".note", has_text="Ingen vet att det var jag")
+        expect(note.locator(".note-author")).to_have_text("skriven anonymt")
+        assert "Eva Lund" not in note.inner_text()
+    own = eva.locator(".note", has_text="Ingen vet att det var jag")
+    expect(own.get_by_role("button", name="Redigera")).to_be_visible()  # still hers to edit
+    assert_all_in(facilitator, "sv")
+    assert_accessible(facilitator, "facilitator view, anonymous board")
+    screenshot(projector, "projector-anonymous-board")

@@ -240,6 +240,7 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "timer.add": {"kind": "timer.add", "minutes": 5},
     "notes.reveal": {"kind": "notes.reveal"},
     "board.lock": {"kind": "board.lock", "locked": True},
+    "board.anonymous": {"kind": "board.anonymous", "anonymous": True},
     "vote.open": {"kind": "vote.open", "per_person": 3},
     "vote.cast": {"kind": "vote.cast", "note_id": "n1"},
     "vote.retract": {"kind": "vote.retract", "note_id": "n1"},

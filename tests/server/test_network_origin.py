@@ -185,3 +185,27 @@ async def test_every_carried_note_keeps_its_first_author_and_source_to_the_closi
     for name in ("Fie", "Ida", "Lars", "Mette", "Ole"):
         assert f'"{name}"' not in served, name
     assert '"owner":"Participant"' in served.replace(" ", "")
+
+
+async def test_a_note_written_anonymously_stays_anonymous_in_the_next_meeting(
+    server: RunningServer,
+) -> None:
+    body = {"title": "Ensomhed", "theme": "Fewer lonely elderly", "language": "en"}
+    network = await api(server, "/api/networks", body)
+    path, token = f"/api/networks/{network['id']}/meetings", network["token"]
+    one = await api(server, path, {"title": "Kick-off"}, token)
+    joined = await join_board(server.url, one["join_code"], "Karen Holm")
+    async with (
+        BoardClient(server.url, one["id"], one["facilitator_token"]) as fac,
+        BoardClient(server.url, one["id"], joined.token) as karen,
+    ):
+        await fac.send_op({"kind": "board.anonymous", "anonymous": True})
+        await karen.add_note("learning", "I was lonely myself last winter")
+    two = await api(server, path, {"title": "Study visit"}, token)
+    state = (await fetch_board(server.url, two["id"], two["facilitator_token"]))["state"]
+    (note,) = [n for n in state["notes"].values() if n["text"].startswith("I was lonely")]
+    assert note["anonymous"] and note["author"] == ""
+    assert "Karen Holm" not in str(state) and note["source"].endswith(" · Kick-off")
+    record = (await export(server, two, "md")).decode()
+    assert "I was lonely myself" in record and "Karen" not in record
+    assert "written anonymously" in record

@@ -220,3 +220,58 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     copy = await get_state(own_server, board_id, imported.json()["facilitator_token"])
     original = await get_state(server, board_id, fac_token)
     assert copy["state"]["notes"] == original["state"]["notes"]
+
+
+async def test_an_anonymous_board_names_no_author_on_any_path(
+    server: RunningServer, peers: Peers, tmp_path: Path
+) -> None:
+    board = await new_board(server, method="free", language="sv", anonymous=True)
+    board_id, fac_token = board["id"], board["facilitator_token"]
+    ann = await join(server, board["join_code"], "Ann Andersen")
+    bo = await join(server, board["join_code"], "Bo Berg")
+    fac = await peers(server, board_id, fac_token)
+    ann_peer = await peers(server, board_id, ann["token"])
+    bo_peer = await peers(server, board_id, bo["token"])
+    wall = await peers(server, board_id, board["viewer_token"])
+    ann_id, area = ann["participant_id"], fac.welcome["state"]["areas"][0]["id"]
+    assert fac.welcome["state"]["anonymous"] is True
+
+    async def acked(peer: Peer, op: dict[str, Any]) -> int:
+        answer = await peer.ack(await peer.op(op))
+        assert answer["type"] == "ack" and "noop" not in answer, answer
+        return int(answer["seq"])
+
+    unnamed = {
+        await acked(
+            ann_peer, {"kind": "note.add", "note": {"id": "a1", "area": area, "text": SECRET}}
+        ),
+        await acked(ann_peer, {"kind": "note.edit", "note_id": "a1", "text": SECRET + "!"}),
+        await acked(ann_peer, {"kind": "note.move", "note_id": "a1", "x": 40, "y": 40}),
+    }
+    # the board's own rule: Ann may still change her note, and nobody else sees it is hers
+    last = await acked(fac, {"kind": "notes.reveal"})
+    for peer in (fac, bo_peer, wall):
+        await caught_up(peer, last)
+        assert SECRET + "!" in frames(peer)  # what it says is public
+        for r in hidden_records(peer, unnamed):
+            assert r["by"] == "" and ann_id not in json.dumps(r), r["op"]["kind"]
+    assert all(r["by"] == ann_id for r in hidden_records(ann_peer, unnamed))
+    for token in (fac_token, bo["token"], board["viewer_token"]):
+        state = (await get_state(server, board_id, token))["state"]
+        assert state["notes"]["a1"]["author"] == "" and state["notes"]["a1"]["text"] == SECRET + "!"
+    mine = (await get_state(server, board_id, ann["token"]))["state"]
+    assert mine["notes"]["a1"]["author"] == ann_id  # her own, to edit or take back
+
+    path = f"/api/boards/{board_id}/export"
+    for fmt in FORMATS:
+        got = await call(server, "GET", path, fac_token, format=fmt, authors="named")
+        text = text_of(fmt, got.content, tmp_path)
+        assert SECRET in text, fmt
+        if fmt == "json":  # who took part is no secret; who wrote the note is
+            archive = json.loads(text)
+            assert archive["state"]["notes"]["a1"]["author"] == ""
+            assert all(r["by"] == "" for r in archive["ops"] if r["seq"] in unnamed)
+            continue
+        assert "Ann Andersen" not in text and ann_id not in text, f"{fmt} names the author"
+        if fmt != "csv":
+            assert "anonymt" in text, f"{fmt} does not say the note is anonymous"
