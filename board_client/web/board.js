@@ -6,7 +6,7 @@
 import { Connection, readJson } from "./connection.js";
 import { Controls } from "./controls.js";
 import { loadLanguage, t } from "./i18n.js";
-import { takeLinkToken } from "./links.js";
+import { linkToken, takeLinkToken } from "./links.js";
 import {
   Announcer,
   describe,
@@ -32,8 +32,16 @@ const $ = (selector) => root.querySelector(selector);
 // the projector keeps its own (viewer) credentials, so a facilitator may open it beside
 // the board in the same browser
 const projectorKey = `planche:projector:${boardId}`;
+const linked = linkToken();
+// a link opened in this tab while the board is open changes only the fragment: no reload
+window.addEventListener("hashchange", async () => {
+  const another = linkToken();
+  if (!another) return;
+  await takeLinkToken(projector ? projectorKey : credKey, another);
+  location.reload();
+});
 await loadLanguage(root.dataset.lang);
-await takeLinkToken(projector ? projectorKey : credKey);
+await takeLinkToken(projector ? projectorKey : credKey, linked);
 const creds = (projector && readJson(projectorKey, null)) || readJson(credKey, null);
 
 const store = new BoardStore(`planche:state:${boardId}${projector ? ":projector" : ""}`);

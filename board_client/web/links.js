@@ -7,12 +7,17 @@ import { readJson } from "./connection.js";
 import { t } from "./i18n.js";
 import { el } from "./views.js";
 
-// Stores the link's token under `key` when that changes nothing or the user agrees; the
-// fragment leaves the address bar either way.
-export async function takeLinkToken(key) {
+// The link's token, taken out of the address bar at once (before anything is fetched, so it
+// is in no history entry and no screenshot of the page).
+export function linkToken() {
   const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fromLink) history.replaceState(null, "", location.pathname + location.search);
+  return fromLink;
+}
+
+// Stores the link's token under `key` when that changes nothing or the user agrees.
+export async function takeLinkToken(key, fromLink) {
   if (!fromLink) return;
-  history.replaceState(null, "", location.pathname + location.search);
   const held = readJson(key, null);
   if (held?.token === fromLink) return; // the same: keep what is remembered with it
   if (held?.token && !(await askToSwitch(held.role))) return;
