@@ -63,6 +63,25 @@ def frames(peer: Peer) -> str:
     return json.dumps(peer.seen, ensure_ascii=False)
 
 
+async def meeting(
+    server: RunningServer, peers: Peers, **board_fields: Any
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], tuple[Peer, Peer, Peer, Peer]]:
+    """A board with Ann and Bo, and the sockets of the facilitator, Ann, Bo and the projector."""
+    board = await new_board(server, **board_fields)
+    ann = await join(server, board["join_code"], "Ann Andersen")
+    bo = await join(server, board["join_code"], "Bo Berg")
+    tokens = (board["facilitator_token"], ann["token"], bo["token"], board["viewer_token"])
+    fac, ann_peer, bo_peer, wall = [await peers(server, board["id"], t) for t in tokens]
+    return board, ann, bo, (fac, ann_peer, bo_peer, wall)
+
+
+async def acked(peer: Peer, op: dict[str, Any]) -> int:
+    """The seq of an op the server applied (not a recorded no-op)."""
+    answer = await peer.ack(await peer.op(op))
+    assert answer["type"] == "ack" and "noop" not in answer, answer
+    return int(answer["seq"])
+
+
 async def caught_up(peer: Peer, seq: int) -> None:
     def has(m: dict[str, Any]) -> bool:
         return any(r["seq"] == seq for r in m.get("ops") or [])
@@ -84,20 +103,10 @@ def hidden_records(peer: Peer, seqs: set[int]) -> list[dict[str, Any]]:
 async def test_private_writing_and_sealed_scores_leak_on_no_path(
     server: RunningServer, own_server: RunningServer, peers: Peers, tmp_path: Path
 ) -> None:
-    board = await new_board(server, method="critical-friend", language="da")
-    board_id, fac_token = board["id"], board["facilitator_token"]
-    ann = await join(server, board["join_code"], "Ann Andersen")
-    bo = await join(server, board["join_code"], "Bo Berg")
-    fac = await peers(server, board_id, fac_token)
-    ann_peer = await peers(server, board_id, ann["token"])
-    bo_peer = await peers(server, board_id, bo["token"])
-    wall = await peers(server, board_id, board["viewer_token"])
-    ann_id = ann["participant_id"]
-
-    async def acked(peer: Peer, op: dict[str, Any]) -> int:
-        answer = await peer.ack(await peer.op(op))
-        assert answer["type"] == "ack", answer
-        return int(answer["seq"])
+    board, ann, bo, (fac, ann_peer, bo_peer, wall) = await meeting(
+        server, peers, method="critical-friend", language="da"
+    )
+    board_id, fac_token, ann_id = board["id"], board["facilitator_token"], ann["participant_id"]
 
     await acked(fac, {"kind": "phase.set", "phase": "feedback"})
     hidden = {
@@ -225,21 +234,12 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
 async def test_an_anonymous_board_names_no_author_on_any_path(
     server: RunningServer, peers: Peers, tmp_path: Path
 ) -> None:
-    board = await new_board(server, method="free", language="sv", anonymous=True)
-    board_id, fac_token = board["id"], board["facilitator_token"]
-    ann = await join(server, board["join_code"], "Ann Andersen")
-    bo = await join(server, board["join_code"], "Bo Berg")
-    fac = await peers(server, board_id, fac_token)
-    ann_peer = await peers(server, board_id, ann["token"])
-    bo_peer = await peers(server, board_id, bo["token"])
-    wall = await peers(server, board_id, board["viewer_token"])
-    ann_id, area = ann["participant_id"], fac.welcome["state"]["areas"][0]["id"]
+    board, ann, bo, (fac, ann_peer, bo_peer, wall) = await meeting(
+        server, peers, method="free", language="sv", anonymous=True
+    )
+    board_id, fac_token, ann_id = board["id"], board["facilitator_token"], ann["participant_id"]
+    area = fac.welcome["state"]["areas"][0]["id"]
     assert fac.welcome["state"]["anonymous"] is True
-
-    async def acked(peer: Peer, op: dict[str, Any]) -> int:
-        answer = await peer.ack(await peer.op(op))
-        assert answer["type"] == "ack" and "noop" not in answer, answer
-        return int(answer["seq"])
 
     unnamed = {
         await acked(
