@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import Browsing, assert_accessible, assert_all_in
+from tests.browser.helpers import Browsing, assert_accessible, assert_all_in, screenshot
 from tests.conftest import RunningServer, timeout
 from tests.oidc.provider import OidcProvider
 
@@ -72,6 +72,7 @@ def test_an_allowed_facilitator_creates_a_board_and_finds_it_on_another_device(
     laptop.goto(setup.server.url + "/")
     expect(laptop.locator("#my-boards-title")).to_have_text("My boards")
     expect(laptop.locator("#my-boards-list")).to_contain_text("Budget workshop")
+    screenshot(laptop, "start-signed-in-my-boards")
 
     phone = browsing.page()  # another device: nothing of the board in its storage
     sign_in(phone, setup.server, "ada")
@@ -90,6 +91,7 @@ def test_a_user_outside_the_allowed_group_is_told_why_in_their_language(
     expect(page.locator("#signin-notice")).to_contain_text("Din konto må ikke oprette tavler")
     expect(page.locator("#create")).to_have_count(0)
     expect(page.locator("#signin-link")).to_be_visible()
+    screenshot(page, "start-sign-in-refused-da")
     assert_all_in(page, "da")
     assert_accessible(page, "the start page after a refused sign-in")
 
@@ -140,6 +142,7 @@ def test_without_sign_in_the_start_page_lists_this_browsers_boards_and_the_way_b
         expect(item).to_contain_text("can run the board as you")
         item.locator(".copy-link").click()
         expect(item.locator(".copied")).to_have_text("Copied. Keep it where only you can read it.")
+        screenshot(page, "start-this-browsers-boards")
         link = page.evaluate("navigator.clipboard.readText()")
         assert "#token=" in link
 
