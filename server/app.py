@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
 from facilitation_methods import load_catalogue
-from server import metrics
+from server import metrics, outages
 from server.board.protocol import json_schema
 from server.broker import open_broker
 from server.config import Config
@@ -46,33 +46,37 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready for traffic: the store takes writes, the broker answers, and the server is not
-    draining. Each part says ok or not ok only: the reasons (hosts, ports, driver errors)
-    go to the log, not to whoever asks."""
+    """Ready for traffic: this worker can take ops and store them. 503 only when the store
+    takes no writes or the server is draining; a broker that does not answer makes the
+    answer "degraded" but still 200, since ops are stored all the same (the other workers
+    catch up from the store). Each part says ok or not only: the reasons (hosts, ports,
+    driver errors) go to the log, not to whoever asks."""
     services = services_of(request)
     checks: dict[str, str] = {}
     failures: list[str] = []
     try:
         await services.store.check_writes()  # a read-only store answers reads, not writes
         checks["store"] = "ok"
+        outages.STORE.answered()
     except StoreUnavailable as e:
-        log.warning("not ready: the store takes no writes: %s", e)
+        outages.STORE.failed(e)
         checks["store"] = "not ok"
         failures.append("The store takes no writes.")
     try:
         await services.broker.ping()
         checks["broker"] = "ok"
+        outages.BROKER.answered()
     except BrokerUnavailable as e:
-        log.warning("not ready: the broker does not answer: %s", e)
-        checks["broker"] = "not ok"
-        failures.append("The broker does not answer.")
+        outages.BROKER.failed(e)
+        checks["broker"] = "degraded"
     if services.rooms.draining:
         checks["server"] = "not ok"
         failures.append("The server is shutting down.")
     if failures:
         error = {"code": "unavailable", "message": " ".join(failures) + " See the server's log."}
         return JSONResponse({"status": "unavailable", **checks, "error": error}, status_code=503)
-    return JSONResponse({"status": "ok", **checks})
+    status = "degraded" if checks["broker"] == "degraded" else "ok"
+    return JSONResponse({"status": status, **checks})
 
 
 async def metrics_page(request: Request) -> Response:

@@ -93,9 +93,10 @@ def _backup_command(args: argparse.Namespace, config: settings.Config) -> int:
 def serve(config: settings.Config) -> None:
     from server.app import create_app
     from server.serve import serve as run
+    from server.serve import wait_for_store
 
     create_app(config)  # a broken method file stops here, before any worker starts
-    asyncio.run(_check_store(config.database_url))  # and a store it cannot write to
+    wait_for_store(config, lambda: asyncio.run(_check_store(config.database_url)))  # writable
     run(config)
 
 

@@ -38,6 +38,13 @@ ERRORS = Counter("planche_errors", "Errors sent to clients, by code.", ["code"])
 STORE_READS = Counter("planche_store_reads", "Reads from the store (each one query).")
 STORE_FAILURES = Counter("planche_store_failures", "Commits the store refused or failed.")
 BROKER_FAILURES = Counter("planche_broker_failures", "Publishes that did not reach the broker.")
+# 1 while a worker finds the dependency gone (a broker outage: ops stored, not passed on)
+DEPENDENCY_DOWN = Gauge(
+    "planche_dependency_down",
+    "1 while the store or the broker does not answer (any worker), else 0.",
+    ["dependency"],
+    multiprocess_mode="livemax",
+)
 
 
 def render() -> tuple[bytes, str]:

@@ -10,6 +10,7 @@ died; the workers share nothing but the port, Redis and the database.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import logging
 import multiprocessing
@@ -19,33 +20,53 @@ import signal
 import socket
 import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
 import h11
 import uvicorn
 from prometheus_client import multiprocess
+from setproctitle import setproctitle
+from sqlalchemy.exc import OperationalError
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from server.board.protocol import MAX_MESSAGE_BYTES
 from server.config import Config
+from server.exceptions import StoreUnavailable
 
 log = logging.getLogger("planche.serve")
 
 _DRAIN_SECONDS = 0.5  # for the close frames to go out before uvicorn closes the sockets
 
 
+_RESTART_FIRST = 0.5  # seconds before starting again a worker that died at start
+_RESTART_MAX = 30.0  # the delay doubles up to this
+_RAN_WELL = 30.0  # a worker that ran this long died of something new: restart at once
+
+
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        at = datetime.datetime.fromtimestamp(record.created, datetime.UTC)
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
             "pid": record.process,
         }
         if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
+            entry["exc_info"] = self.formatException(record.exc_info)
+        elif traceback := getattr(record, "traceback", None):
+            entry["exc_info"] = traceback
         return json.dumps(entry, ensure_ascii=False)
+
+
+class _TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        if (traceback := getattr(record, "traceback", None)) and not record.exc_info:
+            line += "\n" + traceback
+        return line
 
 
 def setup_logging(config: Config) -> None:
@@ -53,7 +74,7 @@ def setup_logging(config: Config) -> None:
     if config.log_format == "json":
         handler.setFormatter(_JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(config.log_level.upper())
@@ -61,6 +82,32 @@ def setup_logging(config: Config) -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.error").addFilter(_denial_is_no_error)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # 7 lines a start
+    logging.getLogger("uvicorn.error").addFilter(_traceback_apart)
+    logging.getLogger("uvicorn.error").addFilter(_no_second_word)
+
+
+def _traceback_apart(record: logging.LogRecord) -> bool:
+    """A failed start comes from uvicorn as one message that is a whole traceback (Starlette
+    sends it as text): the message becomes its last line and the traceback its own field,
+    and a store that does not answer needs no traceback at all (the supervisor says what
+    it does about it)."""
+    message = record.getMessage()
+    if not message.startswith("Traceback (most recent call last)"):
+        return True
+    last = message.rstrip().rsplit("\n", 1)[-1]
+    record.msg, record.args = f"could not start: {last}", ()
+    if not last.startswith(_UNAVAILABLE):
+        record.traceback = message
+    return True
+
+
+_UNAVAILABLE = ("server.exceptions.StoreUnavailable", "server.exceptions.BrokerUnavailable")
+
+
+def _no_second_word(record: logging.LogRecord) -> bool:
+    """uvicorn's "Application startup failed" after our "could not start" line says nothing new."""
+    return record.getMessage() != "Application startup failed. Exiting."
 
 
 def _denial_is_no_error(record: logging.LogRecord) -> bool:
@@ -165,31 +212,58 @@ def _export_settings(config: Config) -> None:
         os.environ[s.env] = ",".join(value) if isinstance(value, tuple) else str(value)
 
 
+def wait_for_store(config: Config, check: Callable[[], None]) -> None:
+    """Runs `check` (which raises StoreUnavailable while the store cannot be used) until it
+    passes. A database server that does not answer yet (started after Planche, or
+    restarting) is waited for with a growing delay and one line each time, the port closed
+    meanwhile so that a load balancer sends no one here; anything else (a read-only SQLite
+    file, a refused schema) stays an error at once, since waiting would not mend it."""
+    setup_logging(config)
+    delay = _RESTART_FIRST
+    while True:
+        try:
+            check()
+            return
+        except StoreUnavailable as e:
+            if not isinstance(e.__cause__, OperationalError):  # the DB-API's "cannot connect"
+                raise
+            log.warning("the store does not answer (%s); trying again in %g s", e, delay)
+        time.sleep(delay)
+        delay = min(delay * 2, _RESTART_MAX)
+
+
 def serve(config: Config) -> None:
     _export_settings(config)
     setup_logging(config)
     if config.workers == 1:
+        setproctitle("planche: server")
         DrainingServer(_uvicorn_config(config)).run()
         return
     _supervise(config)
 
 
-def _worker(config: Config, sock: socket.socket) -> None:
+def _worker(config: Config, sock: socket.socket, number: int) -> None:
+    setproctitle(f"planche: worker {number}")
     setup_logging(config)
     DrainingServer(_uvicorn_config(config)).run(sockets=[sock])
 
 
 def _supervise(config: Config) -> None:
+    setproctitle("planche: supervisor")
     # the workers' metrics, added up by whichever worker answers /metrics (server/metrics.py)
     metrics_dir = tempfile.mkdtemp(prefix="planche-metrics-")
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
     sock = _uvicorn_config(config).bind_socket()
     spawn = multiprocessing.get_context("spawn")
     stopping = False
+    started: dict[int, float] = {}
+    delays = dict.fromkeys(range(config.workers), _RESTART_FIRST)
+    due: dict[int, float] = {}  # a worker to start again, and when
 
-    def start() -> multiprocessing.process.BaseProcess:
-        process = spawn.Process(target=_worker, args=(config, sock), daemon=False)
+    def start(i: int) -> multiprocessing.process.BaseProcess:
+        process = spawn.Process(target=_worker, args=(config, sock, i + 1), daemon=False)
         process.start()
+        started[i] = time.monotonic()
         return process
 
     def stop(signum: int, _frame: Any) -> None:
@@ -199,18 +273,35 @@ def _supervise(config: Config) -> None:
             if p.pid and p.is_alive():
                 os.kill(p.pid, signal.SIGTERM)
 
+    def died(i: int, p: multiprocessing.process.BaseProcess) -> None:
+        if p.pid is not None:  # its connections are gone: not counted any more
+            multiprocess.mark_process_dead(p.pid)  # type: ignore[no-untyped-call]
+        ran = time.monotonic() - started[i]
+        if ran >= _RAN_WELL:  # not a failing start: no reason to wait long
+            delays[i] = _RESTART_FIRST
+        # no tight loop of failing starts (a store or broker that does not answer yet)
+        due[i] = time.monotonic() + delays[i]
+        log.warning(
+            "worker %d exited with %s after %.1f s; starting it again in %g s",
+            i + 1, p.exitcode, ran, delays[i],
+        )  # fmt: skip
+        delays[i] = min(delays[i] * 2, _RESTART_MAX)
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    workers = [start() for _ in range(config.workers)]
+    workers = [start(i) for i in range(config.workers)]
     log.info("supervising %d workers on port %d", config.workers, config.port)
     while not stopping:
-        time.sleep(0.2)
+        time.sleep(0.1)
         for i, p in enumerate(workers):
-            if not p.is_alive() and not stopping:
-                log.warning("worker %s exited with %s; starting another", p.pid, p.exitcode)
-                if p.pid is not None:  # its connections are gone: not counted any more
-                    multiprocess.mark_process_dead(p.pid)  # type: ignore[no-untyped-call]
-                workers[i] = start()
+            if stopping:
+                break
+            if i in due:
+                if time.monotonic() >= due[i]:
+                    del due[i]
+                    workers[i] = start(i)
+            elif not p.is_alive():
+                died(i, p)
     for p in workers:
         p.join(timeout=15)
     sock.close()

@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from server import outages
 from server.board.apply import NoopReason, Record, apply, replay
 from server.board.complete import complete, in_private_writing
 from server.board.ops import Op, dump_op, parse_op
@@ -452,12 +453,13 @@ class Room:
                 continue
             except StoreUnavailable as e:
                 STORE_FAILURES.inc()
-                log.error("board %s: commit of %d ops failed: %s", self.board.id, len(batch), e)
+                outages.STORE.failed(e, len(batch))  # one line per outage, not per commit
                 message = (
                     "The board could not be saved just now; the op was not stored. Send it again."
                 )
                 self._fail(batch, ErrorCode.UNAVAILABLE, message)
                 return
+            outages.STORE.answered()
             self.state = working
             for sub, entry in zip(batch, stored, strict=True):
                 self._index[sub.op_id] = Outcome(entry.record.seq, entry.noop)
@@ -495,7 +497,9 @@ class Room:
         except BrokerUnavailable as e:
             BROKER_FAILURES.inc()
             # stored and acked; the other workers catch up from the store when it is back
-            log.warning("board %s: seq %d not published: %s", self.board.id, records[-1]["seq"], e)
+            outages.BROKER.failed(e, len(records))
+            return
+        outages.BROKER.answered()
 
     async def _absorb(self, records: list[dict[str, Any]] | None) -> None:
         """Apply what another worker committed; a gap (or None) is filled from the store."""
@@ -649,6 +653,7 @@ class Rooms:
     def catch_up(self) -> None:
         """Every open room fills from the store what the broker may have lost, and checks
         its connections' tokens again: a removal told while the broker was away was lost."""
+        outages.BROKER.answered()
         for room in self._rooms.values():
             room.catch_up_soon()
         task = asyncio.create_task(self._recheck_credentials())

@@ -92,25 +92,44 @@ async def test_two_workers_on_one_port_serve_one_board_and_count_together(
         server.stop()
 
 
-async def test_readyz_says_which_part_is_missing(tmp_path: Path, redis_server: Any) -> None:
+async def test_readyz_says_the_broker_is_missing_and_stays_ready(
+    tmp_path: Path, redis_server: Any
+) -> None:
+    """Without Redis ops are still stored (the other workers catch up from the store): a
+    load balancer must keep sending people here, so the answer is 200, marked degraded."""
     server = RunningServer(tmp_path, ("--redis-url", redis_server.url))
     server.start()
+    stopped = False
     try:
         status, body = get(server.url + "/readyz")
         assert status == 200
         assert json.loads(body) == {"status": "ok", "store": "ok", "broker": "ok"}
         redis_server.stop()
+        stopped = True
         status, body = get(server.url + "/readyz")
-        assert status == 503
-        answer = json.loads(body)
-        assert (answer["store"], answer["broker"]) == ("ok", "not ok")
-        assert answer["error"]["code"] == "unavailable"
-        assert "broker" in answer["error"]["message"]
+        assert status == 200
+        assert json.loads(body) == {"status": "degraded", "store": "ok", "broker": "degraded"}
+        assert (
+            metric(get(server.url + "/metrics")[1], 'planche_dependency_down{dependency="broker"}')
+            == 1
+        )
         # where the broker lives is for the log, not for whoever asks
         assert str(redis_server.port) not in body and "127.0.0.1" not in body
         assert str(redis_server.port) in server.log()
-    finally:
         redis_server.start()
+        stopped = False
+        deadline = time.monotonic() + timeout(10)  # the next ping reconnects
+        while "degraded" in (body := get(server.url + "/readyz")[1]):
+            assert time.monotonic() < deadline, body
+            time.sleep(0.1)
+        assert json.loads(body)["broker"] == "ok"
+        assert (
+            metric(get(server.url + "/metrics")[1], 'planche_dependency_down{dependency="broker"}')
+            == 0
+        )
+    finally:
+        if stopped:
+            redis_server.start()
         server.stop()
 
 
@@ -145,6 +164,7 @@ async def test_readyz_fails_while_the_store_takes_no_writes(
         answer = json.loads(body)
         assert (answer["store"], answer["broker"]) == ("not ok", "ok")
         assert "store takes no writes" in answer["error"]["message"]
+        assert "read-only transaction" in server.log()  # the reason, for the operator
         assert str(postgres_server.port) not in body and "127.0.0.1" not in body
         assert get(server.url + "/healthz")[0] == 200  # alive: it reads
         sql(f"ALTER DATABASE {database} SET default_transaction_read_only = off")
@@ -214,3 +234,5 @@ def test_logs_are_json_lines_when_asked(tmp_path: Path) -> None:
     entries = [json.loads(line) for line in lines]
     assert any(e["logger"] == "uvicorn.access" and "/healthz" in e["message"] for e in entries)
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+    # to the millisecond, in UTC, as ISO 8601
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", e["time"]) for e in entries)
