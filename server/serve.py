@@ -96,7 +96,7 @@ def _traceback_apart(record: logging.LogRecord) -> bool:
     if not message.startswith("Traceback (most recent call last)"):
         return True
     last = message.rstrip().rsplit("\n", 1)[-1]
-    record.msg, record.args = f"could not start: {last}", ()
+    record.msg, record.args = f"stopped: {last}", ()  # (startup or shutdown)
     if not last.startswith(_UNAVAILABLE):
         record.traceback = message
     return True
@@ -106,7 +106,7 @@ _UNAVAILABLE = ("server.exceptions.StoreUnavailable", "server.exceptions.BrokerU
 
 
 def _no_second_word(record: logging.LogRecord) -> bool:
-    """uvicorn's "Application startup failed" after our "could not start" line says nothing new."""
+    """uvicorn's "Application startup failed" after our "stopped: ..." line says nothing new."""
     return record.getMessage() != "Application startup failed. Exiting."
 
 

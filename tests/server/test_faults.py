@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
+import sys
 import threading
 import time
 from pathlib import Path
@@ -100,7 +102,7 @@ def test_a_server_started_before_its_database_and_redis_waits_for_them_quietly(
         restarts = [e["message"] for e in log if e["message"].startswith(f"{worker} exited")]
         assert 1 <= len(restarts) <= 5, restarts
         assert delays(restarts) == sorted(delays(restarts)) and delays(restarts)[0] == 0.5
-    no_redis = [e for e in log if "could not start" in e["message"]]
+    no_redis = [e for e in log if e["message"].startswith("stopped: ")]
     assert no_redis and all("BrokerUnavailable" in e["message"] for e in no_redis)
     faults = [e["message"] for e in log if e["level"] in ("warning", "error")]
     assert len(faults) <= 16, "\n".join(faults)  # the waits and the restarts, nothing more
@@ -155,3 +157,24 @@ async def test_an_outage_of_redis_or_the_database_under_load_is_two_lines_each(
     assert "the store takes no writes" in store[0]
     assert re.search(r"the store is back after [0-9.]+ s; ops were refused \d+ times", store[1])
     assert len(lines) <= 40, "\n".join(lines)  # not a line per op: 50 ops went through
+
+
+def test_a_traceback_in_json_logs_is_its_own_field_and_the_message_one_line() -> None:
+    from server.serve import _JsonFormatter, _traceback_apart
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        import traceback
+
+        text = traceback.format_exc()  # how Starlette hands uvicorn a failed start
+        record = logging.LogRecord("uvicorn.error", logging.ERROR, "", 0, text, (), None)
+        raised = logging.LogRecord(
+            "planche.app", logging.ERROR, "", 0, "failed", (), sys.exc_info()
+        )
+    for entry in (record, raised):
+        assert _traceback_apart(entry)
+        line = json.loads(_JsonFormatter().format(entry))
+        assert "\n" not in line["message"] and "Traceback" not in line["message"]
+        assert line["exc_info"].startswith("Traceback") and "ValueError: a bug" in line["exc_info"]
+    assert json.loads(_JsonFormatter().format(record))["message"] == "stopped: ValueError: a bug"
