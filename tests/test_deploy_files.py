@@ -1,20 +1,34 @@
 """The files an operator copies from deploy/ work as shipped: systemd and nginx accept them
-with their own checks, and the env file names only real settings and starts nothing unsafe.
+with their own checks, the env file names only real settings and starts nothing unsafe, and
+the nginx site, run in front of two workers, carries HTTPS, WebSockets and client addresses.
 
 Each runs the real Debian program (systemd-analyze, nginx, openssl; scripts/test installs them).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import re
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.typing import Origin
 
 from server.config import SETTINGS
-from tests.conftest import ROOT, timeout
+from tests.conftest import ROOT, RunningServer, free_port, timeout
 
 DEPLOY = ROOT / "deploy"
 UNIT_EXEC = "/opt/planche/venv/bin/planche"
@@ -71,7 +85,7 @@ def nginx_site(cert: Path, key: Path, replacements: dict[str, str] | None = None
     return text
 
 
-def nginx_main(directory: Path, site: str) -> Path:
+def nginx_main(directory: Path, site: str, top: str = "") -> Path:
     """A main configuration that includes the site inside http {}, as Debian's does."""
     (directory / "site.conf").write_text(site)
     main = directory / "nginx.conf"
@@ -79,7 +93,7 @@ def nginx_main(directory: Path, site: str) -> Path:
         f"{kind}_temp_path {directory / kind};" for kind in ("client_body", "proxy", "fastcgi")
     )
     main.write_text(
-        f"pid {directory / 'nginx.pid'};\n"
+        f"{top}pid {directory / 'nginx.pid'};\n"
         f"error_log {directory / 'error.log'};\n"
         "events {}\n"
         f"http {{ access_log off; {temp} uwsgi_temp_path {directory / 'uwsgi'}; "
@@ -126,3 +140,138 @@ def test_the_env_file_as_shipped_starts_nothing_until_the_invite_code_is_given()
     )  # fmt: skip
     assert result.returncode != 0
     assert "--facilitators invite needs --invite-code" in result.stderr
+
+
+@dataclass
+class Front:
+    """nginx in front of Planche: its HTTPS and plain HTTP addresses, the certificate."""
+
+    https: str
+    http: str
+    cert: Path
+
+
+@pytest.fixture
+def behind_nginx(tmp_path: Path, postgres_url: str, redis_server: Any) -> Iterator[Front]:
+    """deploy/nginx.conf on free ports in front of `planche serve --workers 2`."""
+    running = RunningServer(
+        tmp_path,
+        (
+            "--workers", "2", "--redis-url", redis_server.url,
+            "--forwarded-allow-ips", "127.0.0.1", "--allowed-hosts", "localhost,127.0.0.1",
+            "--join-guess-burst", "2", "--join-guesses-per-minute", "0.01",
+        ),
+        database_url=postgres_url,
+    )  # fmt: skip
+    running.start()
+    conf = tmp_path / "nginx"
+    conf.mkdir()
+    cert, key = self_signed_certificate(conf, "localhost")
+    https_port, http_port = free_port(), free_port()
+    site = nginx_site(
+        cert,
+        key,
+        {
+            "server 127.0.0.1:8000;": f"server 127.0.0.1:{running.port};",
+            "listen 80;": f"listen 127.0.0.1:{http_port};",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+            # the test machine may have no IPv6
+            "listen [::]:80;": "",
+            "listen [::]:443 ssl http2;": "",
+        },
+    )
+    # as root, nginx's workers would run as nobody, shut out of pytest's private directory
+    main = nginx_main(conf, site, "worker_processes 1;\n" + ("user root;\n" * _is_root()))
+    nginx = subprocess.Popen(
+        [_program("nginx"), "-c", str(main), "-p", str(conf), "-e", str(conf / "error.log"),
+         "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait_for_port(https_port, nginx, conf / "error.log")
+        yield Front(f"https://localhost:{https_port}", f"http://localhost:{http_port}", cert)
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout(10))
+        running.stop()
+
+
+def _is_root() -> bool:
+    return os.getuid() == 0
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + timeout(20)
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"nginx exited:\n{log.read_text(errors='replace')}"
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"nginx did not listen on {port}:\n{log.read_text(errors='replace')}")
+
+
+def _client(base: str, cert: Path, address: str) -> httpx.AsyncClient:
+    """An HTTPS client from one loopback address: nginx sees it as that client's address."""
+    context = ssl.create_default_context(cafile=str(cert))
+    transport = httpx.AsyncHTTPTransport(verify=context, local_address=address)
+    return httpx.AsyncClient(base_url=base, transport=transport, timeout=timeout(10))
+
+
+@pytest.mark.anyio
+async def test_behind_the_shipped_nginx_a_board_opens_over_https_on_another_port(
+    behind_nginx: Front,
+) -> None:
+    base, cert = behind_nginx.https, behind_nginx.cert
+    async with httpx.AsyncClient(timeout=timeout(10)) as plain:
+        redirect = await plain.get(f"{behind_nginx.http}/boards?x=1")
+    assert redirect.status_code == 301
+    assert redirect.headers["location"] == "https://localhost/boards?x=1"
+
+    async with _client(base, cert, "127.0.0.1") as http:
+        created = await http.post("/api/boards", json={"title": "Over TLS"})
+        assert created.status_code == 201, created.text
+        board = created.json()
+        # Prometheus figures are not for the internet
+        assert (await http.get("/metrics")).status_code == 403
+
+    # the browser's Origin carries the port; nginx passes it on in Host ($http_host)
+    context = ssl.create_default_context(cafile=str(cert))
+    async with connect(
+        f"wss://{base.removeprefix('https://')}/ws/boards/{board['id']}",
+        ssl=context,
+        origin=Origin(base),
+        open_timeout=timeout(10),
+    ) as ws:
+        await ws.send(json.dumps({"type": "hello", "token": board["facilitator_token"]}))
+        async with asyncio.timeout(timeout(10)):
+            welcome = json.loads(await ws.recv())
+    assert welcome["type"] == "welcome", welcome
+
+
+@pytest.mark.anyio
+async def test_behind_the_shipped_nginx_a_code_guesser_does_not_lock_out_the_room(
+    behind_nginx: Front,
+) -> None:
+    base, cert = behind_nginx.https, behind_nginx.cert
+    async with (
+        _client(base, cert, "127.0.0.1") as room,
+        _client(base, cert, "127.0.0.2") as guesser,
+    ):
+        board = (await room.post("/api/boards", json={"title": "Guarded"})).json()
+        # Each of the two workers checks two wrong codes from an address (join_guess_burst),
+        # then refuses it: four 404s mean both have refused the guesser.
+        wrong = 0
+        for n in range(60):
+            answer = await guesser.post("/api/join", json={"code": f"ZZZZ-ZZ{n:02d}", "name": "X"})
+            assert answer.status_code in (404, 429), answer.text
+            wrong += answer.status_code == 404
+            if wrong == 4:
+                break
+        assert wrong == 4, "the requests did not reach both workers"
+        refused = await guesser.post("/api/join", json={"code": board["join_code"], "name": "X"})
+        assert refused.status_code == 429, refused.text
+
+        # the room's own address has guessed nothing: nginx told the server who is who
+        joined = await room.post("/api/join", json={"code": board["join_code"], "name": "Anna"})
+        assert joined.status_code == 200, joined.text
