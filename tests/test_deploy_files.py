@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import ssl
@@ -28,6 +29,7 @@ from websockets.asyncio.client import connect
 from websockets.typing import Origin
 
 from server.config import SETTINGS
+from server.store.sql import SqlStore
 from tests.conftest import ROOT, RunningServer, free_port, timeout
 
 DEPLOY = ROOT / "deploy"
@@ -42,20 +44,24 @@ def _program(name: str) -> str:
     return found
 
 
-def test_systemd_accepts_the_unit_without_a_warning(tmp_path: Path) -> None:
-    # The unit installed in a root of its own: systemd's units, the venv's `planche` (a
-    # stand-in; verify only checks that it is executable) and ours in /etc/systemd/system.
+def test_systemd_accepts_the_units_without_a_warning(tmp_path: Path) -> None:
+    # The units installed in a root of their own: systemd's units, ours in /etc/systemd/system
+    # and a stand-in for each program they start (verify checks that it is executable).
     root = tmp_path / "root"
     shutil.copytree("/usr/lib/systemd/system", root / "usr/lib/systemd/system", symlinks=True)
     (root / "etc/systemd/system").mkdir(parents=True)
-    shutil.copy(DEPLOY / "planche.service", root / "etc/systemd/system/planche.service")
-    stand_in = root / UNIT_EXEC.lstrip("/")
-    stand_in.parent.mkdir(parents=True)
-    stand_in.write_text("#!/bin/sh\n")
-    stand_in.chmod(0o755)
+    units = sorted(p for p in DEPLOY.iterdir() if p.suffix in (".service", ".timer"))
+    for unit in units:
+        shutil.copy(unit, root / "etc/systemd/system" / unit.name)
+        for program in re.findall(r"^Exec\w+=[-@:+!]*(/\S+)", unit.read_text(), re.MULTILINE):
+            stand_in = root / program.lstrip("/")
+            stand_in.parent.mkdir(parents=True, exist_ok=True)
+            stand_in.write_text("#!/bin/sh\n")
+            stand_in.chmod(0o755)
+    assert (root / UNIT_EXEC.lstrip("/")).exists(), "the unit starts the venv the docs install"
 
     result = subprocess.run(
-        [_program("systemd-analyze"), "verify", f"--root={root}", "planche.service"],
+        [_program("systemd-analyze"), "verify", f"--root={root}", *(u.name for u in units)],
         capture_output=True,
         text=True,
         timeout=timeout(60),
@@ -275,3 +281,38 @@ async def test_behind_the_shipped_nginx_a_code_guesser_does_not_lock_out_the_roo
         # the room's own address has guessed nothing: nginx told the server who is who
         joined = await room.post("/api/join", json={"code": board["join_code"], "name": "Anna"})
         assert joined.status_code == 200, joined.text
+
+
+def test_the_nightly_backup_leaves_a_whole_dump_only_its_owner_can_read(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    # the service's own command line and umask, as systemd would run it (%% is a plain %)
+    unit = (DEPLOY / "planche-backup.service").read_text()
+    line = re.search(r"^ExecStart=(.*)$", unit, re.MULTILINE)
+    umask = re.search(r"^UMask=([0-7]+)$", unit, re.MULTILINE)
+    assert line, "deploy/planche-backup.service has no ExecStart"
+    command = line[1].replace("%%", "%").replace("/var/backups/planche", str(tmp_path))
+    asyncio.run(_create_schema(postgres_url))
+    env = {**os.environ, "PLANCHE_DATABASE_URL": postgres_url}
+    subprocess.run(
+        shlex.split(command),
+        env=env,
+        umask=int(umask[1], 8) if umask else 0o022,  # systemd's default
+        check=True,
+        timeout=timeout(60),
+    )
+
+    (dump,) = tmp_path.glob("planche-*")
+    assert dump.suffix == ".dump"  # renamed once whole
+    assert dump.stat().st_mode & 0o777 == 0o600
+    listing = subprocess.run(
+        [_program("pg_restore"), "--list", str(dump)],
+        capture_output=True, text=True, check=True, timeout=timeout(60),
+    )  # fmt: skip
+    assert "TABLE public boards" in listing.stdout
+
+
+async def _create_schema(url: str) -> None:
+    store = SqlStore(url)
+    await store.open()  # migrates, as the first worker does
+    await store.close()
