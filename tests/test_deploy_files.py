@@ -170,35 +170,37 @@ def behind_nginx(tmp_path: Path, postgres_url: str, redis_server: Any) -> Iterat
         database_url=postgres_url,
     )  # fmt: skip
     running.start()
-    conf = tmp_path / "nginx"
-    conf.mkdir()
-    cert, key = self_signed_certificate(conf, "localhost")
-    https_port, http_port = free_port(), free_port()
-    site = nginx_site(
-        cert,
-        key,
-        {
-            "server 127.0.0.1:8000;": f"server 127.0.0.1:{running.port};",
-            "listen 80;": f"listen 127.0.0.1:{http_port};",
-            "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-            # the test machine may have no IPv6
-            "listen [::]:80;": "",
-            "listen [::]:443 ssl http2;": "",
-        },
-    )
-    # as root, nginx's workers would run as nobody, shut out of pytest's private directory
-    main = nginx_main(conf, site, "worker_processes 1;\n" + ("user root;\n" * _is_root()))
-    nginx = subprocess.Popen(
-        [_program("nginx"), "-c", str(main), "-p", str(conf), "-e", str(conf / "error.log"),
-         "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    nginx: subprocess.Popen[bytes] | None = None
     try:
+        conf = tmp_path / "nginx"
+        conf.mkdir()
+        cert, key = self_signed_certificate(conf, "localhost")
+        https_port, http_port = free_port(), free_port()
+        site = nginx_site(
+            cert,
+            key,
+            {
+                "server 127.0.0.1:8000;": f"server 127.0.0.1:{running.port};",
+                "listen 80;": f"listen 127.0.0.1:{http_port};",
+                "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+                # the test machine may have no IPv6
+                "listen [::]:80;": "",
+                "listen [::]:443 ssl http2;": "",
+            },
+        )
+        # as root, nginx's workers would run as nobody, shut out of pytest's private directory
+        main = nginx_main(conf, site, "worker_processes 1;\n" + ("user root;\n" * _is_root()))
+        nginx = subprocess.Popen(
+            [_program("nginx"), "-c", str(main), "-p", str(conf), "-e", str(conf / "error.log"),
+             "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         _wait_for_port(https_port, nginx, conf / "error.log")
         yield Front(f"https://localhost:{https_port}", f"http://localhost:{http_port}", cert)
     finally:
-        nginx.terminate()
-        nginx.wait(timeout(10))
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(timeout(10))
         running.stop()
 
 
