@@ -29,7 +29,7 @@ from server.exceptions import StoreUnavailable
 log = logging.getLogger("planche.store")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# pg_advisory_xact_lock's key: any fixed number; this one spells "planche" in hex-ish
+# the advisory lock key: any number fixed for every Planche process; this is "PLANCH" in ASCII
 _PG_LOCK_KEY = 0x504C414E4348
 
 
