@@ -124,7 +124,7 @@ def create_app(config: Config) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = open_store(config.database_url)
+        store = open_store(config.database_url, migrate=config.migrate_at_start)
         await store.open()
         broker = open_broker(config.redis_url)
         await broker.start()

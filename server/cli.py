@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, required=True)
     export.add_argument("--database-url", default=None, help="[PLANCHE_DATABASE_URL]")
     export.add_argument("--methods-dir", default=None, help="[PLANCHE_METHODS_DIR]")
+    migrate = commands.add_parser(
+        "migrate", help="bring the database schema up to date (back it up first)"
+    )
+    migrate.add_argument("--database-url", default=None, help="[PLANCHE_DATABASE_URL]")
     imp = commands.add_parser("import", help="add a board from a JSON archive")
     imp.add_argument("file", type=Path)
     imp.add_argument("--database-url", default=None, help="[PLANCHE_DATABASE_URL]")
@@ -96,22 +100,38 @@ def serve(config: settings.Config) -> None:
     from server.serve import wait_for_store
 
     create_app(config)  # a broken method file stops here, before any worker starts
-    wait_for_store(config, lambda: asyncio.run(_check_store(config.database_url)))  # writable
+    # and a store it cannot write to, or whose schema it may not migrate; a database that
+    # does not answer yet is waited for
+    wait_for_store(
+        config, lambda: asyncio.run(_check_store(config.database_url, config.migrate_at_start))
+    )
     run(config)
 
 
-async def _check_store(database_url: str) -> None:
-    """Open the store (bringing its schema up to date) and write to it once, so that a
-    read-only file or an unreachable database is one clear line, not every worker's
-    traceback."""
+async def _check_store(database_url: str, migrate: bool) -> None:
+    """Open the store (bringing its schema up to date unless told not to) and write to it
+    once, so that a read-only file or an unreachable database is one clear line, not every
+    worker's traceback."""
     from server.store import open_store
 
-    store = open_store(database_url)
+    store = open_store(database_url, migrate)
     try:
         await store.open()
         await store.check_writes()
     finally:
         await store.close()
+
+
+async def _migrate(database_url: str) -> str:
+    """`planche migrate`: what it did, e.g. "migrated 0003 -> 0005" or "already at 0005"."""
+    from server.store.sql import SqlStore
+
+    store = SqlStore(database_url)
+    try:
+        await store.open()
+    finally:
+        await store.close()
+    return str(store.migration)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,6 +145,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command in ("backup", "restore"):
         return _backup_command(args, config)
+    if args.command == "migrate":
+        try:
+            print(asyncio.run(_migrate(config.database_url)))
+        except StoreUnavailable as e:
+            print(f"planche: {e}", file=sys.stderr)
+            return 2
+        return 0
     if args.command in ("export", "import"):
         from server.records_cli import export_command, import_command
 

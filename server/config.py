@@ -48,6 +48,14 @@ def _database_url(value: str) -> str:
     return value
 
 
+def _bool(value: str) -> bool:
+    if value.lower() in ("true", "yes", "on", "1"):
+        return True
+    if value.lower() in ("false", "no", "off", "0"):
+        return False
+    raise ValueError("true or false")
+
+
 def _redis_url(value: str) -> str:
     if value and value.partition(":")[0] not in ("redis", "rediss", "unix"):
         raise ValueError("use redis://HOST:PORT/DB (or rediss:// with TLS)")
@@ -109,6 +117,13 @@ SETTINGS: tuple[Setting, ...] = (
         _database_url,
         "Where boards are stored: sqlite:///PATH (the embedded default) or "
         "postgresql://USER:PASSWORD@HOST:PORT/DB.",
+    ),
+    Setting(
+        "migrate_at_start",
+        True,
+        _bool,
+        "Bring the database schema up to date when the server starts; false: refuse to start "
+        "on an old schema, for operators who run `planche migrate` themselves.",
     ),
     Setting(
         "redis_url",
@@ -339,6 +354,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = "sqlite:///planche.db"
+    migrate_at_start: bool = True
     redis_url: str = ""
     workers: int = 1
     allowed_origins: tuple[str, ...] = ()

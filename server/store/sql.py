@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -40,6 +38,7 @@ from server.store.base import (
     Store,
     StoredOp,
 )
+from server.store.migrate import Migration, SchemaNotCurrent, check_current, upgrade
 from server.store.models import (
     BoardOwnerTable,
     BoardTable,
@@ -53,7 +52,6 @@ from server.store.models import (
 
 log = logging.getLogger("planche.store")
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 T = TypeVar("T")
 
 
@@ -76,12 +74,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 
 
 class SqlStore(Store):
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, migrate: bool = True) -> None:
         url = make_url(database_url)
         if url.drivername == "postgresql":  # psycopg 3, not SQLAlchemy's default psycopg2
             url = url.set(drivername="postgresql+psycopg")
         self.url = url
         self.commits = 0  # write transactions committed; group commit keeps it low
+        self.migrate = migrate  # False: refuse a schema that is not current (migrate_at_start)
+        self.migration: Migration | None = None  # what open() did to the schema
         self._engine: Engine | None = None
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="planche-store-writer")
         self._pending: list[_Append] = []
@@ -113,6 +113,8 @@ class SqlStore(Store):
             event.listen(self._engine, "connect", _sqlite_pragmas)
         try:
             await self._write(self._migrate)
+        except SchemaNotCurrent:
+            raise
         except StoreUnavailable as e:
             if path is None:
                 raise
@@ -121,11 +123,10 @@ class SqlStore(Store):
         self._write_task = asyncio.create_task(self._write_loop(), name="store-writer")
 
     def _migrate(self) -> None:
-        with self.engine.begin() as connection:
-            config = AlembicConfig()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        if self.migrate:
+            self.migration = upgrade(self.engine)
+        else:
+            check_current(self.engine)
 
     async def close(self) -> None:
         if self._write_task is not None and self._wakeup is not None:
