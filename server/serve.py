@@ -42,6 +42,7 @@ _DRAIN_SECONDS = 0.5  # for the close frames to go out before uvicorn closes the
 _RESTART_FIRST = 0.5  # seconds before starting again a worker that died at start
 _RESTART_MAX = 30.0  # the delay doubles up to this
 _RAN_WELL = 30.0  # a worker that ran this long died of something new: restart at once
+_READY_WITHIN = 60.0  # a reload gives a new worker this long to take connections
 
 
 class _JsonFormatter(logging.Formatter):
@@ -170,6 +171,13 @@ def _http_protocol(header_timeout: float) -> type[H11Protocol]:
 
 
 class DrainingServer(uvicorn.Server):
+    ready: Any = None  # an Event the supervisor waits on: set once this server takes connections
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.ready is not None and self.started:
+            self.ready.set()
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         from server.app import DRAIN_HOOKS
 
@@ -237,15 +245,22 @@ def serve(config: Config) -> None:
     setup_logging(config)
     if config.workers == 1:
         setproctitle("planche: server")
+        # a reload needs another worker to hand the port to; without one, say so and go on
+        signal.signal(
+            signal.SIGHUP,
+            lambda *_: log.warning("a reload needs --workers 2 or more; restart instead"),
+        )
         DrainingServer(_uvicorn_config(config)).run()
         return
     _supervise(config)
 
 
-def _worker(config: Config, sock: socket.socket, number: int) -> None:
+def _worker(config: Config, sock: socket.socket, number: int, ready: Any) -> None:
     setproctitle(f"planche: worker {number}")
     setup_logging(config)
-    DrainingServer(_uvicorn_config(config)).run(sockets=[sock])
+    server = DrainingServer(_uvicorn_config(config))
+    server.ready = ready
+    server.run(sockets=[sock])
 
 
 def _supervise(config: Config) -> None:
@@ -255,13 +270,17 @@ def _supervise(config: Config) -> None:
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
     sock = _uvicorn_config(config).bind_socket()
     spawn = multiprocessing.get_context("spawn")
-    stopping = False
+    stopping = reload_asked = False
     started: dict[int, float] = {}
     delays = dict.fromkeys(range(config.workers), _RESTART_FIRST)
     due: dict[int, float] = {}  # a worker to start again, and when
+    retiring: list[multiprocessing.process.BaseProcess] = []  # replaced by a reload
 
-    def start(i: int) -> multiprocessing.process.BaseProcess:
-        process = spawn.Process(target=_worker, args=(config, sock, i + 1), daemon=False)
+    readiness: dict[int, Any] = {}  # kept here: an Event the parent drops is gone for the child
+
+    def start(i: int, ready: Any = None) -> multiprocessing.process.BaseProcess:
+        readiness[i] = ready = ready or spawn.Event()
+        process = spawn.Process(target=_worker, args=(config, sock, i + 1, ready), daemon=False)
         process.start()
         started[i] = time.monotonic()
         return process
@@ -269,13 +288,56 @@ def _supervise(config: Config) -> None:
     def stop(signum: int, _frame: Any) -> None:
         nonlocal stopping
         stopping = True
-        for p in workers:
+        for p in [*workers, *retiring]:
             if p.pid and p.is_alive():
                 os.kill(p.pid, signal.SIGTERM)
 
-    def died(i: int, p: multiprocessing.process.BaseProcess) -> None:
+    def ask_reload(signum: int, _frame: Any) -> None:
+        nonlocal reload_asked
+        reload_asked = True
+
+    def gone(p: multiprocessing.process.BaseProcess) -> None:
         if p.pid is not None:  # its connections are gone: not counted any more
             multiprocess.mark_process_dead(p.pid)  # type: ignore[no-untyped-call]
+
+    def reload() -> None:
+        """Replaces the workers one at a time with new processes, which run the code installed
+        now: each new one takes connections before its old one drains (its clients
+        reconnect to the others), so the port answers throughout."""
+        log.info("reload: replacing %d workers one at a time", len(workers))
+        for i, old in enumerate(workers):
+            if stopping:
+                return
+            due.pop(i, None)
+            ready = spawn.Event()
+            new = start(i, ready)
+            deadline = time.monotonic() + _READY_WITHIN
+            while not ready.wait(0.1) and new.is_alive() and time.monotonic() < deadline:
+                if stopping:
+                    break
+            if not ready.is_set():
+                log.error(
+                    "reload: the new worker %d did not start (exit %s); the old one goes on, "
+                    "and the reload stops here",
+                    i + 1, new.exitcode,
+                )  # fmt: skip
+                if new.is_alive() and new.pid:
+                    os.kill(new.pid, signal.SIGTERM)
+                new.join(timeout=15)
+                gone(new)
+                return
+            workers[i] = new
+            if old.is_alive() and old.pid:
+                retiring.append(old)
+                os.kill(old.pid, signal.SIGTERM)  # it drains: its clients reconnect elsewhere
+                old.join(timeout=20)
+                retiring.remove(old)
+            gone(old)
+            log.info("reload: worker %d replaced", i + 1)
+        log.info("reload: done")
+
+    def died(i: int, p: multiprocessing.process.BaseProcess) -> None:
+        gone(p)
         ran = time.monotonic() - started[i]
         if ran >= _RAN_WELL:  # not a failing start: no reason to wait long
             delays[i] = _RESTART_FIRST
@@ -289,10 +351,14 @@ def _supervise(config: Config) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGHUP, ask_reload)
     workers = [start(i) for i in range(config.workers)]
     log.info("supervising %d workers on port %d", config.workers, config.port)
     while not stopping:
         time.sleep(0.1)
+        if reload_asked:
+            reload_asked = False
+            reload()
         for i, p in enumerate(workers):
             if stopping:
                 break
