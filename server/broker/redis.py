@@ -18,6 +18,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from server import outages
 from server.broker.base import Broker, Handler, Subscription
 from server.exceptions import BrokerUnavailable
 
@@ -132,8 +133,8 @@ class RedisBroker(Broker):
                 self._connected.set()
                 if not first:
                     self.reconnects += 1
-                    log.warning("Redis is back; every room catches up from the store")
-                    self.on_reconnect()
+                    outages.BROKER.answered()  # the one line that says it is back
+                    self.on_reconnect()  # every room catches up from the store
                 first, backoff = False, 0.1
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
@@ -141,7 +142,7 @@ class RedisBroker(Broker):
                         self._dispatch(message)
             except (RedisError, OSError) as e:
                 if self._pubsub is not None:
-                    log.warning("lost Redis: %s; retrying", e)
+                    outages.BROKER.failed(e)  # one line for the outage, not one per retry
                 self._pubsub = None
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
