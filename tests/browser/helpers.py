@@ -66,6 +66,20 @@ def assert_accessible(page: Page, what: str) -> None:
     assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
 
 
+def assert_thumb_sized(page: Page) -> None:
+    """On a phone every button, menu and field a thumb may hit is at least 44 x 44 px
+    (DESIGN.md); check boxes sit beside their labels, which take the tap too."""
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('button, select, input, textarea')]
+              .filter(e => e.offsetParent !== null && !['checkbox', 'radio', 'range', 'hidden']
+                .includes(e.type))
+              .map(e => [e.id || e.textContent.trim() || e.name, e.getBoundingClientRect()])
+              .filter(([, r]) => r.width < 44 || r.height < 44)
+              .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+    )
+    assert small == [], f"too small for a thumb: {small}"
+
+
 def assert_no_text_fits_badly(page: Page) -> None:
     """Nothing spills out of its box sideways: no horizontal scrolling, no clipped note."""
     overflow = page.evaluate(

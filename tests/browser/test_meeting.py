@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     assert_accessible,
     assert_all_in,
     assert_no_text_fits_badly,
+    assert_thumb_sized,
     join,
     join_code,
     post_note,
@@ -94,6 +95,7 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
         expect(page.locator(".note--hidden .note-author")).to_have_count(0)  # nor by whom
     expect(ole.locator(".note-text").first).to_have_text("Pedellerne kender alle familier")
     expect(ole.locator("#example")).to_be_hidden()  # examples are the facilitator's
+    assert_thumb_sized(ole)
     screenshot(ole, "participant-private-writing-phone")
     screenshot(facilitator, "facilitator-private-writing")
 
@@ -143,6 +145,7 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     facilitator.get_by_role("button", name="Afslut mødet").click()
     expect(projector.locator("#closed-note")).to_be_visible()
 
+    assert_thumb_sized(per)
     for page, what in ((projector, "projector view"), (per, "participant view")):
         assert_all_in(page, "da")
         assert_no_text_fits_badly(page)
