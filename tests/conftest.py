@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,22 @@ TIMEOUT_FACTOR = float(os.environ.get("PLANCHE_TEST_TIMEOUT_FACTOR", "1"))
 
 def timeout(seconds: float) -> float:
     return seconds * TIMEOUT_FACTOR
+
+
+def wait_until_answers(
+    url: str, process: subprocess.Popen[bytes], log: Callable[[], str], what: str
+) -> None:
+    """Waits until `url` answers; raises with the log if `process` exits or never answers."""
+    deadline = time.monotonic() + timeout(20)
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited:\n{log()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not answer {url}:\n{log()}")
 
 
 def free_port() -> int:
@@ -84,16 +100,7 @@ class RunningServer:
                 stderr=subprocess.STDOUT,
                 env=env,
             )
-        deadline = time.monotonic() + timeout(20)
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"server did not answer /healthz:\n{self.log()}")
+        wait_until_answers(self.url + "/healthz", self.process, self.log, "server")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash."""

@@ -6,11 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
-from tests.conftest import free_port, timeout
+from tests.conftest import free_port, timeout, wait_until_answers
 
 HERE = Path(__file__).resolve().parent
 ALLOWED_GROUP = "planche-facilitators"
@@ -40,17 +38,8 @@ class OidcProvider:
                 stderr=subprocess.STDOUT,
                 env=env,
             )
-        deadline = time.monotonic() + timeout(20)
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the provider exited:\n{self.log_path.read_text()}")
-            try:
-                url = self.issuer + "/.well-known/openid-configuration"
-                with urllib.request.urlopen(url, timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the provider did not answer")
+        url = self.issuer + "/.well-known/openid-configuration"
+        wait_until_answers(url, self.process, self.log_path.read_text, "the provider")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
