@@ -17,6 +17,8 @@ import {
   renderTimer,
   renderVoting,
 } from "./meeting.js";
+import { NoteMenu } from "./notemenu.js";
+import { optimistic, refusal } from "./optimistic.js";
 import { Privacy } from "./privacy.js";
 import { Records } from "./records.js";
 import { BoardStore } from "./store.js";
@@ -94,11 +96,15 @@ if (!creds?.token) {
       showStatus();
       render();
     },
-    ack: (message) => controls?.acked(message),
+    ack: (message, op) => {
+      controls?.acked(message);
+      if (message.noop) refused(op, message.noop);
+    },
     presence: (peers) => renderPeers($("#peers"), peers),
   });
   view.outbox = connection.outbox;
   view.actions = actions(connection);
+  view.menu = new NoteMenu(root);
   store.subscribe((state, records) => {
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);
@@ -230,18 +236,32 @@ function render() {
   }
   $("#viewer-note").hidden = view.role !== "viewer" || projector;
   $("#closed-note").hidden = !state.closed;
-  const pending = view.outbox
-    .filter((entry) => entry.op.kind === "note.add" && !state.notes[entry.op.note.id])
-    .map((entry) => entry.op.note);
+  // what this person changed and the server has not answered yet shows at once
+  const { shown, pending } = optimistic(state, view.outbox);
+  view.shown = shown;
   renderPhase($("#phase"), state);
   renderTimer($("#timer"), store);
   renderVoting($("#voting"), state, view.me);
-  renderAreas($("#areas"), state, { ...view, pending });
+  renderAreas($("#areas"), shown, { ...view, pending });
   if (view.listView) renderList($("#list"), state);
   renderParked($("#parked"), state, view);
   controls?.update(state);
   records?.update(state);
   privacy?.update(state);
+}
+
+// The server did not make one of this person's changes: the note is back as it is on the
+// board, and the page says why, once, where a screen reader hears it
+function refused(op, reason) {
+  const text = op && refusal(op, reason);
+  if (!text) return;
+  $("#alert").textContent = text;
+  const id = op.note_id ?? op.note?.id;
+  const note = id && root.querySelector(`.note[data-note-id="${CSS.escape(id)}"]`);
+  if (note) {
+    note.dataset.refused = "true";
+    setTimeout(() => delete note.dataset.refused, 4000);
+  }
 }
 
 let lastMinuteAnnounced = false;
@@ -327,7 +347,7 @@ function actions(connection) {
     },
     save: (id) => {
       const text = view.editing.text.trim();
-      if (text && text !== store.state.notes[id]?.text) {
+      if (text && text !== view.shown.notes[id]?.text) {
         connection.send({ kind: "note.edit", note_id: id, text });
       }
       view.editing = null;
@@ -341,15 +361,15 @@ function actions(connection) {
     move: (note, area) => connection.send({ kind: "note.move", note_id: note.id, area }),
     // keyboard reordering: one step earlier (-1) or later (+1) within the area
     reorder: (note, step) => {
-      const next = neighbour(store.state, note, step);
+      const next = neighbour(view.shown, note, step);
       if (!next) return;
-      const target = step < 0 ? next : neighbour(store.state, next, 1);
-      const y = placeBefore(store.state, note, target);
+      const target = step < 0 ? next : neighbour(view.shown, next, 1);
+      const y = placeBefore(view.shown, note, target);
       connection.send({ kind: "note.move", note_id: note.id, y });
     },
     placeBefore: (note, target) => {
       if (!note) return;
-      const y = placeBefore(store.state, note, target);
+      const y = placeBefore(view.shown, note, target);
       connection.send({ kind: "note.move", note_id: note.id, area: target.area, y });
     },
     vote: (note) => connection.send({ kind: "vote.cast", note_id: note.id }),

@@ -83,10 +83,12 @@ export class Connection {
         else if (result === false) this.resume();
         break;
       }
-      case "ack":
+      case "ack": {
+        const entry = this.outbox.find((e) => e.id === message.id);
         this.drop(message.id);
-        this.handlers.ack?.(message);
+        this.handlers.ack?.(message, entry?.op); // the op too: a refused one is explained
         break;
+      }
       case "error":
         if (message.code === "unauthorized") {
           this.forgetAll();

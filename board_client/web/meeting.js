@@ -2,6 +2,7 @@
 // ideas, who is present, and a polite live region that announces what changed.
 
 import { t } from "./i18n.js";
+import { reconcile, setText, show } from "./keyed.js";
 import { button, el } from "./views.js";
 
 const ANNOUNCE_EVERY_MS = 2000; // screen readers get at most one message this often
@@ -134,45 +135,64 @@ export function renderVoting(node, state, me) {
 }
 
 // ctx: {me, role, projector, actions: {own(idea, owner)}}
+// One node per idea for its life (keyed.js): an owner half typed survives every update.
 export function renderParked(list, state, ctx) {
   const ideas = Object.values(state.parked ?? {}).sort((a, b) => a.created_seq - b.created_seq);
+  const items = ideas.length ? ideas : [{ id: "", text: "" }];
+  reconcile(list, items, (idea) => idea.id, ideaNode, (item, idea) => updateIdea(item, idea, state, ctx));
+}
+
+function ideaNode(idea) {
+  if (!idea.id) return el("li", { class: "empty", text: t("No parked ideas.") });
+  return el(
+    "li",
+    { class: "idea", "data-idea-id": idea.id },
+    el("span", { class: "idea-text" }),
+    el("span", { class: "idea-owner" }),
+    el("span", { class: "note-source" }),
+  );
+}
+
+function updateIdea(item, idea, state, ctx) {
+  if (!idea.id) return;
+  const [text, owner, source] = item.children;
+  setText(text, idea.text);
+  owner.className = idea.owner ? "idea-owner" : "idea-owner idea-owner--missing";
+  setText(owner, idea.owner ? t("Owner: {name}", { name: idea.owner }) : t("No owner yet"));
+  show(source, Boolean(idea.source), idea.source ?? "");
   const myName = state.participants[ctx.me]?.name;
-  const items = ideas.map((idea) => {
-    const item = el(
-      "li",
-      { class: "idea", "data-idea-id": idea.id },
-      el("span", { class: "idea-text", text: idea.text }),
-      el("span", {
-        class: idea.owner ? "idea-owner" : "idea-owner idea-owner--missing",
-        text: idea.owner ? t("Owner: {name}", { name: idea.owner }) : t("No owner yet"),
-      }),
-      idea.source ? el("span", { class: "note-source", text: idea.source }) : null,
-    );
-    if (ctx.projector || ctx.role === "viewer" || state.closed) return item;
-    if (ctx.role === "facilitator") {
-      const id = `owner-${idea.id}`;
-      const input = el("input", { id, value: idea.owner ?? "", maxlength: 60, "data-focus": id });
-      item.append(
-        el(
-          "form",
-          {
-            class: "owner-form",
-            onsubmit: (e) => {
-              e.preventDefault();
-              ctx.actions.own(idea, input.value.trim() || null);
-            },
-          },
-          el("label", { for: id, text: t("Owner") }),
-          input,
-          el("button", { type: "submit", text: t("Save owner") }),
-        ),
-      );
-    } else if (!idea.owner && myName) {
-      item.append(button(t("I will take it on"), `take:${idea.id}`, () => ctx.actions.own(idea, myName)));
-    }
-    return item;
-  });
-  list.replaceChildren(...(items.length ? items : [el("li", { class: "empty", text: t("No parked ideas.") })]));
+  const acting = !ctx.projector && ctx.role !== "viewer" && !state.closed;
+  const form = item.querySelector(".owner-form");
+  const take = item.querySelector("button.take");
+  if (acting && ctx.role === "facilitator") {
+    if (!form) item.append(ownerForm(idea, ctx));
+    const input = item.querySelector("input");
+    // someone else set the owner: shown, unless this person has started typing one
+    if (input.value === input.dataset.shown) input.value = idea.owner ?? "";
+    input.dataset.shown = idea.owner ?? "";
+  } else form?.remove();
+  const offer = acting && ctx.role !== "facilitator" && !idea.owner && myName;
+  if (offer && !take) {
+    item.append(button(t("I will take it on"), `take:${idea.id}`, () => ctx.actions.own(idea, myName), { class: "take" }));
+  } else if (!offer) take?.remove();
+}
+
+function ownerForm(idea, ctx) {
+  const id = `owner-${idea.id}`;
+  const input = el("input", { id, value: idea.owner ?? "", maxlength: 60, "data-focus": id, "data-shown": idea.owner ?? "" });
+  return el(
+    "form",
+    {
+      class: "owner-form",
+      onsubmit: (e) => {
+        e.preventDefault();
+        ctx.actions.own(idea, input.value.trim() || null);
+      },
+    },
+    el("label", { for: id, text: t("Owner") }),
+    input,
+    el("button", { type: "submit", text: t("Save owner") }),
+  );
 }
 
 export function renderPeers(list, peers) {

@@ -2,6 +2,7 @@
 // All user text goes in through textContent, never as HTML.
 
 import { t } from "./i18n.js";
+import { reconcile, setText, show } from "./keyed.js";
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -41,52 +42,86 @@ function inFocus(state, area) {
   return focus.length === 0 || focus.includes(area.id);
 }
 
-// ctx: {me, role, projector, editing: {id, text} | null, pending: [note], actions}
+const noteParts = new WeakMap(); // article -> its parts, made once per note
+const areaParts = new WeakMap(); // section -> its parts, made once per area
+// what the latest render drew from: event handlers made once read the board from here
+let live = { state: null, ctx: null };
+
+// ctx: {me, role, projector, editing: {id, text} | null, pending: [note], actions, menu}
+// Each area, group and note is one node for its whole life (keyed.js): an update changes
+// only what changed, so a half-typed group name, an open editor or the focus survive it.
 export function renderAreas(container, state, ctx) {
+  live = { state, ctx };
   const focus = focusKey(document.activeElement);
   const areas = ctx.projector ? state.areas.filter((a) => inFocus(state, a)) : state.areas;
-  const writer = !ctx.projector && (ctx.role === "facilitator" || ctx.role === "participant") && !state.closed;
-  const columns = areas.map((area) => {
-    const notes = notesOf(state, area.id);
-    const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
-    const loose = [
-      ...notes.filter((n) => !n.group).map((n) => noteView(n, state, area, ctx)),
-      ...ctx.pending.filter((n) => n.area === area.id).map((n) => pendingView(n)),
-    ];
-    const list = (items) => el("ul", { class: "notes" }, ...items.map((item) => el("li", {}, item)));
-    const section = el(
-      "section",
-      {
-        class: `area${inFocus(state, area) ? "" : " area--muted"}`,
-        "aria-labelledby": `area-${area.id}`,
-      },
-      el("h2", { id: `area-${area.id}`, text: area.title }),
-      area.prompt ? el("p", { class: "area-prompt", text: area.prompt }) : null,
-      loose.length || groups.length ? list(loose) : el("p", { class: "empty", text: t("No notes yet.") }),
-      ...groups.map((g) =>
-        el(
-          "section",
-          { class: "group", "aria-label": t("Group: {name}", { name: g.name || t("Unnamed group") }) },
-          el("h3", { text: g.name || t("Unnamed group") }),
-          list(notes.filter((n) => n.group === g.id).map((n) => noteView(n, state, area, ctx))),
-        ),
-      ),
-      writer ? groupForm(area, ctx) : null,
-    );
-    if (writer) {
-      // dragging is a shortcut; "Move to" on every note does the same from the keyboard
-      section.addEventListener("dragover", (e) => e.preventDefault());
-      section.addEventListener("drop", (e) => {
-        e.preventDefault();
-        const id = e.dataTransfer.getData("text/x-planche-note");
-        const note = state.notes[id];
-        if (note && note.area !== area.id) ctx.actions.move(note, area.id);
-      });
-    }
-    return section;
-  });
-  container.replaceChildren(...columns);
+  reconcile(container, areas, (a) => a.id, areaNode, (node, area) => updateArea(node, area, state, ctx));
   restoreFocus(container, focus);
+}
+
+const isWriter = (state, ctx) => !ctx.projector && (ctx.role === "facilitator" || ctx.role === "participant") && !state.closed;
+
+function areaNode(area) {
+  const parts = {
+    title: el("h2", { id: `area-${area.id}` }),
+    prompt: el("p", { class: "area-prompt" }),
+    notes: el("ul", { class: "notes" }),
+    empty: el("p", { class: "empty", text: t("No notes yet.") }),
+    groups: el("div", { class: "groups" }),
+    form: null,
+  };
+  const section = el("section", { class: "area", "aria-labelledby": `area-${area.id}` }, ...Object.values(parts).filter(Boolean));
+  // dragging is a shortcut; the note's menu and arrow keys do the same from the keyboard
+  section.addEventListener("dragover", (e) => isWriter(live.state, live.ctx) && e.preventDefault());
+  section.addEventListener("drop", (e) => {
+    e.preventDefault();
+    const note = live.state.notes[e.dataTransfer.getData("text/x-planche-note")];
+    if (note && note.area !== area.id) live.ctx.actions.move(note, area.id);
+  });
+  areaParts.set(section, parts);
+  return section;
+}
+
+function updateArea(section, area, state, ctx) {
+  const parts = areaParts.get(section);
+  section.classList.toggle("area--muted", !inFocus(state, area));
+  setText(parts.title, area.title);
+  show(parts.prompt, Boolean(area.prompt), area.prompt);
+  const notes = notesOf(state, area.id);
+  const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
+  const loose = [
+    ...notes.filter((n) => !n.group).map((note) => ({ note })),
+    ...ctx.pending.filter((n) => n.area === area.id).map((note) => ({ note, pending: true })),
+  ];
+  renderNotes(parts.notes, loose, state, area, ctx);
+  parts.notes.hidden = loose.length === 0;
+  parts.empty.hidden = notes.length + loose.length > 0 || groups.length > 0;
+  reconcile(parts.groups, groups, (g) => g.id, groupNode, (node, group) => {
+    const name = group.name || t("Unnamed group");
+    node.setAttribute("aria-label", t("Group: {name}", { name }));
+    setText(node.firstElementChild, name);
+    const members = notes.filter((n) => n.group === group.id).map((note) => ({ note }));
+    renderNotes(node.lastElementChild, members, state, area, ctx);
+  });
+  const writer = isWriter(state, ctx);
+  if (writer && !parts.form) {
+    parts.form = groupForm(area);
+    section.append(parts.form);
+  }
+  if (parts.form) parts.form.hidden = !writer;
+}
+
+function groupNode() {
+  return el("section", { class: "group" }, el("h3"), el("ul", { class: "notes" }));
+}
+
+function renderNotes(list, items, state, area, ctx) {
+  reconcile(
+    list,
+    items,
+    (item) => (item.pending ? `pending:${item.note.id}` : item.note.id),
+    (item) => el("li", {}, item.pending ? pendingView(item.note) : noteNode(item.note.id)),
+    (li, item) => item.pending || updateNote(li.firstElementChild, item.note, state, area, ctx),
+  );
 }
 
 function voteCount(state, noteId) {
@@ -95,59 +130,90 @@ function voteCount(state, noteId) {
   return Object.values(voting.votes).flat().filter((id) => id === noteId).length;
 }
 
-function noteView(note, state, area, ctx) {
-  const author = state.participants[note.author]?.name ?? "";
-  const writer = !ctx.projector && (ctx.role === "facilitator" || ctx.role === "participant");
-  const mine = ctx.role === "facilitator" || note.author === ctx.me;
-  const hidden = note.private && !note.text; // someone else's, until the reveal
-  const editing = ctx.editing?.id === note.id;
-  const article = el("article", {
-    class: `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}`,
-    "data-note-id": note.id,
+function noteNode(id) {
+  const parts = {
+    text: el("p", { class: "note-text" }),
+    author: el("p", { class: "note-author" }),
+    private: el("p", { class: "note-private", text: t("Only you see this until the notes are revealed") }),
+    owner: el("p", { class: "note-owner" }),
+    source: el("p", { class: "note-source" }),
+    editor: null,
+    foot: el("div", { class: "note-foot" }),
+  };
+  parts.votes = el("span", { class: "note-votes" });
+  parts.vote = button(t("Vote"), `vote:${id}`, () => live.ctx.actions.vote(live.state.notes[id]));
+  parts.unvote = button(t("Remove vote"), `unvote:${id}`, () => live.ctx.actions.unvote(live.state.notes[id]));
+  parts.menuButton = button("…", `menu:${id}`, () => openMenu(article, parts.menuButton), {
+    class: "note-menu-button",
+    tabindex: -1, // the note itself is the tab stop: Enter or M opens this menu
+    "aria-haspopup": "menu",
+    "aria-label": t("Actions for this note"),
   });
-  if (editing) {
-    article.append(editor(note, ctx));
-    return article;
-  }
-  const votes = voteCount(state, note.id);
-  article.append(
-    ...[
-    el("p", { class: "note-text", text: hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text }),
-    author ? el("p", { class: "note-author", text: t("by {name}", { name: author }) }) : null,
-    note.private && !hidden ? el("p", { class: "note-private", text: t("Only you see this until the notes are revealed") }) : null,
-    note.anonymous && !author ? el("p", { class: "note-author", text: t("written anonymously") }) : null,
-    note.owner ? el("p", { class: "note-owner", text: t("Owner: {name}", { name: note.owner }) }) : null,
-    note.source ? el("p", { class: "note-source", text: note.source }) : null,
-    votes ? el("p", { class: "note-votes", text: t("{n} votes", { n: votes }) }) : null,
-    ].filter(Boolean),
+  parts.actions = el("div", { class: "note-actions" }, parts.vote, parts.unvote, parts.menuButton);
+  parts.foot.append(parts.votes, parts.actions);
+  const article = el(
+    "article",
+    { class: "note", "data-note-id": id, "data-focus": `note:${id}`, "aria-keyshortcuts": "Enter M ArrowUp ArrowDown ArrowLeft ArrowRight" },
+    parts.text,
+    parts.author,
+    parts.private,
+    parts.owner,
+    parts.source,
+    parts.foot,
   );
-  if (!writer || state.closed) return article;
-  if (!hidden) {
-    article.draggable = true;
-    article.addEventListener("dragstart", (e) => e.dataTransfer.setData("text/x-planche-note", note.id));
-    article.addEventListener("drop", (e) => {
-      const id = e.dataTransfer.getData("text/x-planche-note");
-      if (!id || id === note.id) return;
-      e.preventDefault();
-      e.stopPropagation();
-      ctx.actions.placeBefore(state.notes[id], note);
-    });
-  }
-  const actions = el("div", { class: "note-actions" });
-  if (canVote(state, note, ctx)) actions.append(...voteButtons(state, note, ctx));
-  if (mine && !hidden) actions.append(button(t("Edit"), `edit:${note.id}`, () => ctx.actions.edit(note)));
-  if (mine) actions.append(button(t("Delete"), `delete:${note.id}`, () => ctx.actions.remove(note)));
-  if (state.areas.length > 1 && !hidden) actions.append(moveSelect(note, state, area, ctx));
-  const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
-  if (groups.length && !hidden) actions.append(groupSelect(note, groups, ctx));
-  if (!hidden) {
-    actions.append(
-      button("↑", `up:${note.id}`, () => ctx.actions.reorder(note, -1), { "aria-label": t("Move earlier") }),
-      button("↓", `down:${note.id}`, () => ctx.actions.reorder(note, 1), { "aria-label": t("Move later") }),
-    );
-  }
-  article.append(actions);
+  article.addEventListener("keydown", (e) => noteKey(e, article, parts));
+  article.addEventListener("dragstart", (e) => e.dataTransfer.setData("text/x-planche-note", id));
+  article.addEventListener("drop", (e) => {
+    const dragged = e.dataTransfer.getData("text/x-planche-note");
+    if (!dragged || dragged === id || !live.state.notes[dragged]) return;
+    e.preventDefault();
+    e.stopPropagation();
+    live.ctx.actions.placeBefore(live.state.notes[dragged], live.state.notes[id]);
+  });
+  noteParts.set(article, parts);
   return article;
+}
+
+function updateNote(article, note, state, area, ctx) {
+  const parts = noteParts.get(article);
+  const author = state.participants[note.author]?.name ?? "";
+  const writer = isWriter(state, ctx);
+  const hidden = note.private && !note.text; // someone else's, until the reveal
+  article.className = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${note.optimistic ? " note--unsent" : ""}`;
+  setText(parts.text, hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text);
+  const by = author ? t("by {name}", { name: author }) : note.anonymous ? t("written anonymously") : "";
+  show(parts.author, Boolean(by), by);
+  parts.private.hidden = !(note.private && !hidden);
+  show(parts.owner, Boolean(note.owner), note.owner ? t("Owner: {name}", { name: note.owner }) : "");
+  show(parts.source, Boolean(note.source), note.source ?? "");
+  const votes = voteCount(state, note.id);
+  show(parts.votes, Boolean(votes), votes ? t("{n} votes", { n: votes }) : "");
+  // the note is the tab stop for its actions; a reader alone (the projector) has none
+  const items = writer ? menuItems(note, state, area, ctx) : [];
+  if (items.length) article.tabIndex = 0;
+  else article.removeAttribute("tabindex");
+  parts.menuButton.hidden = items.length === 0;
+  article.draggable = writer && !hidden;
+  const voting = writer && canVote(state, note, ctx);
+  parts.vote.hidden = !voting;
+  parts.unvote.hidden = true;
+  if (voting) {
+    const mine = state.voting.votes[ctx.me] ?? [];
+    const onThis = mine.filter((id) => id === note.id).length;
+    parts.vote.disabled = state.voting.per_person - mine.length <= 0;
+    parts.vote.setAttribute("aria-label", t("Vote for this note ({n} of your votes on it)", { n: onThis }));
+    parts.unvote.hidden = onThis === 0;
+  }
+  parts.foot.hidden = parts.votes.hidden && parts.vote.hidden && parts.menuButton.hidden;
+  const editing = writer && ctx.editing?.id === note.id;
+  if (editing && !parts.editor) {
+    parts.editor = editor(note, ctx);
+    parts.text.after(parts.editor);
+  } else if (!editing && parts.editor) {
+    parts.editor.remove();
+    parts.editor = null;
+  }
+  parts.text.hidden = editing;
 }
 
 function canVote(state, note, ctx) {
@@ -156,20 +222,58 @@ function canVote(state, note, ctx) {
   return voting && !voting.closed && !hidden && (voting.area == null || voting.area === note.area);
 }
 
-function voteButtons(state, note, ctx) {
-  const mine = state.voting.votes[ctx.me] ?? [];
-  const onThis = mine.filter((id) => id === note.id).length;
-  const left = state.voting.per_person - mine.length;
-  const buttons = [
-    button(t("Vote"), `vote:${note.id}`, () => ctx.actions.vote(note), {
-      disabled: left <= 0,
-      "aria-label": t("Vote for this note ({n} of your votes on it)", { n: onThis }),
-    }),
-  ];
-  if (onThis) {
-    buttons.push(button(t("Remove vote"), `unvote:${note.id}`, () => ctx.actions.unvote(note)));
+// What a person may do to a note, in its one menu
+function menuItems(note, state, area, ctx) {
+  const hidden = note.private && !note.text;
+  const mine = ctx.role === "facilitator" || note.author === ctx.me;
+  const items = [];
+  if (mine && !hidden) items.push({ label: t("Edit"), run: () => ctx.actions.edit(note) });
+  if (hidden) return mine ? [{ label: t("Delete"), danger: true, run: () => ctx.actions.remove(note) }] : [];
+  if (state.areas.length > 1) {
+    items.push({
+      label: t("Move to"),
+      items: () => state.areas.map((a) => ({ label: a.title, checked: a.id === note.area, run: () => a.id !== note.area && ctx.actions.move(note, a.id) })),
+    });
   }
-  return buttons;
+  const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
+  if (groups.length) {
+    items.push({
+      label: t("Group"),
+      items: () => [
+        { label: t("No group"), checked: !note.group, run: () => note.group && ctx.actions.group(note, null) },
+        ...groups.map((g) => ({ label: g.name || t("Unnamed group"), checked: g.id === note.group, run: () => g.id !== note.group && ctx.actions.group(note, g.id) })),
+      ],
+    });
+  }
+  items.push({ label: t("Move earlier"), run: () => ctx.actions.reorder(note, -1) });
+  items.push({ label: t("Move later"), run: () => ctx.actions.reorder(note, 1) });
+  if (mine) items.push({ label: t("Delete"), danger: true, run: () => ctx.actions.remove(note) });
+  return items;
+}
+
+function openMenu(article, anchor) {
+  const { state, ctx } = live;
+  const note = state.notes[article.dataset.noteId];
+  const area = state.areas.find((a) => a.id === note?.area);
+  if (!note || !area) return;
+  ctx.menu.open(anchor, menuItems(note, state, area, ctx), article);
+}
+
+// Keys on a focused note: Enter or M opens its menu; arrows move it (up and down in its
+// area, left and right to the neighbouring area)
+function noteKey(e, article, parts) {
+  if (e.target !== article || e.altKey || e.ctrlKey || e.metaKey) return;
+  const { state, ctx } = live;
+  const note = state.notes[article.dataset.noteId];
+  if (!note || parts.menuButton.hidden) return;
+  const here = state.areas.findIndex((a) => a.id === note.area);
+  const step = { ArrowUp: -1, ArrowDown: 1 }[e.key];
+  const side = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+  if (e.key === "Enter" || e.key === "m" || e.key === "M") openMenu(article, parts.menuButton);
+  else if (step) ctx.actions.reorder(note, step);
+  else if (side && state.areas[here + side]) ctx.actions.move(note, state.areas[here + side].id);
+  else return;
+  e.preventDefault();
 }
 
 function editor(note, ctx) {
@@ -180,23 +284,23 @@ function editor(note, ctx) {
     maxlength: 1000,
     oninput: (e) => (ctx.editing.text = e.target.value),
     onkeydown: (e) => {
-      if (e.key === "Escape") ctx.actions.cancel();
+      if (e.key === "Escape") live.ctx.actions.cancel();
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
-        ctx.actions.save(note.id);
+        live.ctx.actions.save(note.id);
       }
     },
   });
   field.value = ctx.editing.text;
   return el(
     "div",
-    {},
+    { class: "note-editor" },
     field,
     el(
       "div",
       { class: "note-actions" },
-      button(t("Save"), `save:${note.id}`, () => ctx.actions.save(note.id)),
-      button(t("Cancel"), `cancel:${note.id}`, () => ctx.actions.cancel()),
+      button(t("Save"), `save:${note.id}`, () => live.ctx.actions.save(note.id)),
+      button(t("Cancel"), `cancel:${note.id}`, () => live.ctx.actions.cancel()),
     ),
   );
 }
@@ -210,26 +314,7 @@ function pendingView(note) {
   );
 }
 
-function moveSelect(note, state, area, ctx) {
-  const select = el(
-    "select",
-    { "data-focus": `move:${note.id}`, onchange: (e) => ctx.actions.move(note, e.target.value) },
-    ...state.areas.map((a) => el("option", { value: a.id, text: a.title, selected: a.id === area.id })),
-  );
-  return el("label", { class: "note-move" }, el("span", { text: t("Move to") }), select);
-}
-
-function groupSelect(note, groups, ctx) {
-  const select = el(
-    "select",
-    { "data-focus": `group:${note.id}`, onchange: (e) => ctx.actions.group(note, e.target.value || null) },
-    el("option", { value: "", text: t("No group") }),
-    ...groups.map((g) => el("option", { value: g.id, text: g.name || t("Unnamed group"), selected: g.id === note.group })),
-  );
-  return el("label", { class: "note-move" }, el("span", { text: t("Group") }), select);
-}
-
-function groupForm(area, ctx) {
+function groupForm(area) {
   const id = `new-group-${area.id}`;
   const input = el("input", { id, maxlength: 200, autocomplete: "off", "data-focus": id });
   return el(
@@ -238,7 +323,7 @@ function groupForm(area, ctx) {
       class: "group-form",
       onsubmit: (e) => {
         e.preventDefault();
-        ctx.actions.newGroup(area, input.value.trim());
+        live.ctx.actions.newGroup(area, input.value.trim());
         input.value = "";
       },
     },

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from server import i18n
 from tests.conftest import ROOT, RunningServer, timeout
@@ -124,3 +124,17 @@ def join_code(page: Page) -> str:
     found = shown.search(page.locator("#join-code").inner_text())
     assert found
     return found.group()
+
+
+def note_action(note: Locator, *path: str) -> None:
+    """Chooses `path` (e.g. "Move to", "Urban myths") in a note's one menu, by keyboard:
+    the note is the tab stop and Enter opens its menu."""
+    note.focus()
+    note.press("Enter")
+    menu = note.page.get_by_role("menu")
+    for label in path:
+        item = menu.get_by_role("menuitem", name=label, exact=True).or_(
+            menu.get_by_role("menuitemradio", name=label, exact=True)
+        )
+        expect(item.first).to_be_visible()
+        item.first.click()

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from board_client import BoardClient
-from tests.browser.helpers import join_code
+from tests.browser.helpers import join_code, note_action
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
@@ -75,7 +75,7 @@ def test_a_note_typed_in_one_page_appears_in_another(
 
     # the facilitator may edit anyone's note; the edit shows on the participant's screen
     first = facilitator.locator(".note").first
-    first.get_by_role("button", name="Edit").click()
+    note_action(first, "Edit")
     editor = first.get_by_label("Edit")
     editor.fill("Hidden treasure: caretakers know the families")
     editor.press("Enter")
@@ -90,12 +90,12 @@ def test_a_note_typed_in_one_page_appears_in_another(
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, _add_area(server, board_id, token["token"])).result()
     moving = participant.locator(".note").first
-    moving.get_by_label("Move to").select_option(label="Urban myths")
+    note_action(moving, "Move to", "Urban myths")
     expect(
         facilitator.locator("section[aria-labelledby=area-myths]").locator(".note-text")
     ).to_have_text(["Hidden treasure: caretakers know the families"])
 
-    participant.locator(".note", has_text="alert").get_by_role("button", name="Delete").click()
+    note_action(participant.locator(".note", has_text="alert"), "Delete")
     expect(facilitator.locator(".note-text")).to_have_count(1)
     assert fired == []
 

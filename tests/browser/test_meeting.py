@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     assert_thumb_sized,
     join,
     join_code,
+    note_action,
     post_note,
     screenshot,
 )
@@ -92,7 +93,7 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     for page in (per, projector):
         shown = page.locator("body").inner_text()
         assert "Pedellerne" not in shown and "Min egen tanke" not in shown
-        expect(page.locator(".note--hidden .note-author")).to_have_count(0)  # nor by whom
+        expect(page.locator(".note--hidden .note-author:visible")).to_have_count(0)  # nor by whom
     expect(ole.locator(".note-text").first).to_have_text("Pedellerne kender alle familier")
     expect(ole.locator("#example")).to_be_hidden()  # examples are the facilitator's
     assert_thumb_sized(ole)
@@ -126,7 +127,7 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
         note = page.locator(".note", has_text="Pensionerede")
         note.get_by_role("button", name=re.compile("^Stem på denne note")).click()
         expect(page.locator("#voting")).to_contain_text("1 af 2 stemmer tilbage")
-    expect(projector.locator(".note-votes")).to_have_count(0)
+    expect(projector.locator(".note-votes:visible")).to_have_count(0)
     facilitator.get_by_role("button", name="Luk afstemningen og vis resultatet").click()
     expect(projector.locator(".note", has_text="Pensionerede").locator(".note-votes")).to_have_text(
         "2 stemmer"
@@ -216,7 +217,7 @@ def test_a_keyboard_only_participant_adds_moves_and_votes(
         raise AssertionError(f"Tab never reached {selector}")
 
     tab_to("#note-text")
-    page.keyboard.type("Clear goals, but who decides them?")
+    page.keyboard.type(CLEAR_GOALS)
     page.keyboard.press("Enter")
     expect(page.locator(".note-text")).to_have_text(["Clear goals, but who decides them?"])
     page.keyboard.type("Second thought")
@@ -224,22 +225,31 @@ def test_a_keyboard_only_participant_adds_moves_and_votes(
     expect(page.locator(".note-text")).to_have_text(
         ["Clear goals, but who decides them?", "Second thought"]
     )
-    tab_to(".note button[data-focus^='down:']")  # the first note, one place later
-    page.keyboard.press("Enter")
+    tab_to(".note")  # the first note: a note is one tab stop, arrow keys move it
+    page.keyboard.press("ArrowDown")
     expect(page.locator(".note-text")).to_have_text(
         ["Second thought", "Clear goals, but who decides them?"]
     )
-    tab_to(".note select")
-    page.keyboard.press("End")  # to the last area, "Suggestions"
+    # the focus stayed on the note it moved; its menu moves it to the last area
+    expect(page.locator(".note:focus .note-text")).to_have_text(CLEAR_GOALS)
+    page.keyboard.press("Enter")  # the menu: Move to, then "Suggestions"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
     expect(page.locator("section[aria-labelledby=area-suggestions] .note-text")).to_have_text(
-        ["Second thought"]
+        ["Clear goals, but who decides them?"]
     )
+    expect(page.locator(".note:focus .note-text")).to_have_text(CLEAR_GOALS)
 
     api_facilitator_opens_voting(server, board)
     expect(page.locator("#voting")).to_be_visible()
     tab_to(".note button[data-focus^='vote:']")
     page.keyboard.press("Enter")
     expect(page.locator("#voting")).to_contain_text("2 of 3 votes left")
+
+
+CLEAR_GOALS = "Clear goals, but who decides them?"
 
 
 def api_facilitator_opens_voting(server: RunningServer, board: dict[str, str]) -> None:
@@ -300,7 +310,7 @@ def test_notes_are_dragged_grouped_and_written_in_small_groups(
     facilitator.locator(f"{organisational} .group-form input").fill("Tools")
     facilitator.locator(f"{organisational} .group-form button").click()
     note = facilitator.locator(".note", has_text="Shared drive")
-    note.get_by_label("Group").select_option(label="Tools")
+    note_action(note, "Group", "Tools")
     group = participant.locator(".group", has_text="Tools")
     expect(group.locator(".note-text")).to_have_text(["Shared drive for minutes"])
     assert_accessible(participant, "participant view with groups")
@@ -343,7 +353,11 @@ def test_an_anonymous_board_shows_no_author_anywhere(
         expect(note.locator(".note-author")).to_have_text("skriven anonymt")
         assert "Eva Lund" not in note.inner_text()
     own = eva.locator(".note", has_text="Ingen vet att det var jag")
-    expect(own.get_by_role("button", name="Redigera")).to_be_visible()  # still hers to edit
+    own.focus()
+    own.press("Enter")  # still hers to edit: her note's menu offers it
+    expect(eva.get_by_role("menu").get_by_role("menuitem", name="Redigera")).to_be_visible()
+    eva.keyboard.press("Escape")
+    expect(own).to_be_focused()
     assert_all_in(facilitator, "sv")
     assert_accessible(facilitator, "facilitator view, anonymous board")
     screenshot(projector, "projector-anonymous-board")

@@ -31,7 +31,7 @@ from markdown_it import MarkdownIt
 from playwright.sync_api import Page, expect
 
 from board_client import BoardClient
-from tests.browser.helpers import Browsing, api, join
+from tests.browser.helpers import Browsing, api, join, note_action
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
@@ -454,7 +454,7 @@ def test_every_view_of_the_board_shows_hostile_text_as_text(
     options = facilitator.locator("#note-area option")
     assert set(meeting.expected["areas"]) <= set(options.all_inner_texts())
     note = facilitator.locator(".note").filter(has_text="</textarea>")
-    note.get_by_role("button", name="Edit").click()
+    note_action(note, "Edit")
     expect(facilitator.locator(".note-edit")).to_have_value(CORPUS[11])
     facilitator.locator(".note-edit").press("Escape")
     assert_inert(facilitator, "facilitator board, editing")
