@@ -21,6 +21,7 @@ import { NoteMenu } from "./notemenu.js";
 import { optimistic, refusal } from "./optimistic.js";
 import { Privacy } from "./privacy.js";
 import { Records } from "./records.js";
+import { UndoStack } from "./undo.js";
 import { BoardStore } from "./store.js";
 import { fillSelect, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
@@ -61,6 +62,7 @@ let controls = null;
 let records = null;
 let privacy = null;
 let connection = null;
+let undo = null;
 
 if (!creds?.token) {
   showNotice(t("You have not joined this board yet."));
@@ -96,6 +98,7 @@ if (!creds?.token) {
       showStatus();
       render();
     },
+    sending: (op) => undo?.record(op),
     ack: (message, op) => {
       controls?.acked(message);
       if (message.noop) refused(op, message.noop);
@@ -105,6 +108,7 @@ if (!creds?.token) {
   view.outbox = connection.outbox;
   view.actions = actions(connection);
   view.menu = new NoteMenu(root);
+  if (!projector) undo = setUpUndo(connection);
   store.subscribe((state, records) => {
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);
@@ -229,6 +233,10 @@ function render() {
   }
   const park = $("#park-form");
   if (park) park.hidden = !writer || state.closed;
+  for (const id of ["#undo", "#redo"]) {
+    const control = $(id);
+    if (control) control.hidden = !writer || state.closed;
+  }
   const consent = $("#consent");
   if (consent) {
     consent.hidden = !writer || state.method !== "idea-book";
@@ -274,6 +282,36 @@ function tick() {
     lastMinuteAnnounced = true;
   }
   if (left > 60000) lastMinuteAnnounced = false;
+}
+
+// Undo and redo of one's own note changes: buttons in the header, and Ctrl+Z, Ctrl+Shift+Z
+// or Ctrl+Y outside text fields (inside one, the field's own undo works as always)
+function setUpUndo(connection) {
+  const stack = new UndoStack((op) => connection.send(op), () => view.shown ?? store.state);
+  const undoButton = $("#undo");
+  const redoButton = $("#redo");
+  stack.changed = () => {
+    undoButton.disabled = stack.done.length === 0;
+    redoButton.disabled = stack.undone.length === 0;
+    undoButton.title = stack.undoLabel;
+    redoButton.title = stack.redoLabel;
+  };
+  undoButton.addEventListener("click", () => stack.undo());
+  redoButton.addEventListener("click", () => stack.redo());
+  document.addEventListener("keydown", (e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || editable(document.activeElement)) return;
+    const key = e.key.toLowerCase();
+    if (key === "z" && !e.shiftKey) stack.undo();
+    else if ((key === "z" && e.shiftKey) || key === "y") stack.redo();
+    else return;
+    e.preventDefault();
+  });
+  stack.changed();
+  return stack;
+}
+
+function editable(element) {
+  return element instanceof HTMLElement && (element.isContentEditable || element.matches("input, textarea, select"));
 }
 
 function setUpViews() {

@@ -122,6 +122,7 @@ export class Connection {
   }
 
   send(op) {
+    this.handlers.sending?.(op); // before it counts as sent: undo.js reads the board as it was
     const entry = { type: "op", id: crypto.randomUUID(), op };
     this.outbox.push(entry);
     this.saveOutbox();

@@ -6,10 +6,13 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from tests.browser.helpers import Browsing
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, timeout
+
+# Playwright's 5 s for an expectation, stretched like every other wait on a slow machine
+expect.set_options(timeout=timeout(5) * 1000)
 
 CHROMIUM = os.environ.get("PLANCHE_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium tries to reach Google's services at start, which this closed

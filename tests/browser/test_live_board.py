@@ -131,3 +131,35 @@ def test_an_own_change_shows_at_once_and_a_refused_one_goes_back_explained(
     expect(note.locator(".note-text")).to_have_text("Our weekly meeting")
     expect(note).to_have_attribute("data-refused", "true")
     assert_accessible(page, "a refused edit")
+
+
+def test_own_changes_are_undone_and_redone_as_new_ops(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    board = api(server, "/api/boards", {"title": "Undo", "language": "en"})
+    page = open_board(browsing, server, board)
+    post = page.locator("#note-text")
+    post.fill("Meet every week")
+    post.press("Enter")
+    note = page.locator(".note[data-note-id]")
+    expect(note).to_have_count(1)
+    note_action(note, "Edit")
+    page.locator(".note-edit").fill("Meet every other week")
+    page.locator(".note-edit").press("Enter")
+    expect(note.locator(".note-text")).to_have_text("Meet every other week")
+    note_action(note, "Delete")
+    expect(note).to_have_count(0)
+
+    page.locator("#undo").focus()  # outside a text field, Ctrl+Z is the board's undo
+    page.keyboard.press("Control+z")  # the deletion: the note is back, as it was
+    expect(note.locator(".note-text")).to_have_text("Meet every other week")
+    page.keyboard.press("Control+z")  # the edit
+    expect(note.locator(".note-text")).to_have_text("Meet every week")
+    page.get_by_role("button", name="Redo").click()
+    expect(note.locator(".note-text")).to_have_text("Meet every other week")
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+    # every step is an op in the board's history, nothing was rewound
+    live = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])
+    assert [n["text"] for n in live["state"]["notes"].values()] == ["Meet every other week"]
+    assert live["seq"] >= 6  # add, edit, delete, add again, edit back, edit again
