@@ -201,6 +201,7 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "group.rename": {"group_id": GROUPS, "name": texts(200, empty=True)},
         "group.delete": {"group_id": GROUPS},
         "note.group": {"note_id": NOTES, "group_id": st.one_of(st.none(), GROUPS)},
+        "note.color": {"note_id": NOTES, "color": st.sampled_from(COLORS)},
         "link.add": {"link": obj(id=LINKS, a=NOTES, b=NOTES, contradiction=maybe(st.booleans()))},
         "link.mark": {"link_id": LINKS, "contradiction": st.booleans()},
         "link.delete": {"link_id": LINKS},

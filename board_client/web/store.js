@@ -111,6 +111,7 @@ const HANDLERS = {
     };
   },
   "note.edit": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { text: op.text, updated_seq: seq }),
+  "note.color": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { color: op.color, updated_seq: seq }),
   "note.move": (state, op, by, seq) => {
     const note = state.notes[op.note_id];
     if (op.area != null && op.area !== note.area) [note.area, note.group] = [op.area, null];

@@ -20,6 +20,7 @@ from server.board.ops import (
     BoardRename,
     ConsentSet,
     NoteAdd,
+    NoteColor,
     NoteDelete,
     NoteEdit,
     NoteMove,
@@ -138,6 +139,9 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
                 updated_seq=rec.seq,
             )
             return put_note(state, moved)
+        case NoteColor(note_id=note_id, color=color):
+            note = visible_note(state, note_id, rec.by)
+            return put_note(state, replace(note, color=color, updated_seq=rec.seq))
         case NoteDelete(note_id=note_id):
             own_note(state, note_id, rec.by)
             notes = dict(state.notes)

@@ -48,7 +48,12 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
             return op.model_copy(
                 update={"private": private, "anonymous": _own(state, by, n, what="anonymous")}
             )
-        case o.NoteMove(note_id=n) | o.NoteDelete(note_id=n) | o.NoteGroup(note_id=n):
+        case (
+            o.NoteMove(note_id=n)
+            | o.NoteDelete(note_id=n)
+            | o.NoteGroup(note_id=n)
+            | o.NoteColor(note_id=n)
+        ):
             return op.model_copy(update={"private": _own(state, by, n)})
         case o.NoteOwn(note_id=n):
             private, anonymous = (

@@ -174,6 +174,13 @@ class NoteMove(_Op):
         return self
 
 
+class NoteColor(_Op):
+    kind: Literal["note.color"]
+    note_id: Id
+    color: Color
+    private: bool = Field(default=False, description=_OWN_PRIVATE)
+
+
 class NoteDelete(_Op):
     kind: Literal["note.delete"]
     note_id: Id
@@ -507,6 +514,7 @@ Op = Annotated[
     | GroupRename
     | GroupDelete
     | NoteGroup
+    | NoteColor
     | LinkAdd
     | LinkMark
     | LinkDelete
@@ -559,6 +567,7 @@ SENDERS: dict[str, frozenset[Role]] = {
     "group.rename": _EVERYONE_WRITING,
     "group.delete": _EVERYONE_WRITING,
     "note.group": _EVERYONE_WRITING,
+    "note.color": _EVERYONE_WRITING,
     "link.add": _EVERYONE_WRITING,
     "link.mark": _EVERYONE_WRITING,
     "link.delete": _EVERYONE_WRITING,

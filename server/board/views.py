@@ -74,6 +74,7 @@ RULES: dict[str, Hidden] = {
     "note.move": _AUTHOR_ONLY,
     "note.delete": _AUTHOR_ONLY,
     "note.group": _AUTHOR_ONLY,
+    "note.color": _AUTHOR_ONLY,
     "note.own": Hidden(_private, ("owner",), sender=_unnamed, until=_REVEAL),
     "link.add": _AUTHOR_ONLY,
     "vote.cast": Hidden(_always, ("note_id",), until="vote.close"),

@@ -69,6 +69,17 @@ def test_anyone_writing_may_move_any_note_between_areas() -> None:
     assert (moved.notes["n1"].area, moved.notes["n1"].x) == ("later", 5)
 
 
+def test_anyone_writing_may_recolour_a_note_but_not_anothers_private_one() -> None:
+    state, _ = run(board(), ANNA, add("n1"))
+    coloured, noop = run(state, BO, {"kind": "note.color", "note_id": "n1", "color": "green"})
+    assert noop is None and coloured.notes["n1"].color == "green"
+    private = replace(state, notes={"n1": replace(state.notes["n1"], private=True)})
+    _, noop = run(private, BO, {"kind": "note.color", "note_id": "n1", "color": "pink"})
+    assert noop is NoopReason.NOT_AUTHOR
+    with pytest.raises(ValueError, match="color"):
+        parse_op({"kind": "note.color", "note_id": "n1", "color": "grey"})
+
+
 def test_note_in_unknown_area_and_duplicate_note_id_are_noops() -> None:
     _, noop = run(board(), ANNA, add("n1", area="nowhere"))
     assert noop is NoopReason.AREA_NOT_FOUND

@@ -72,6 +72,11 @@ _OPS = st.one_of(
         st.sampled_from(["g1", None]),
     ),
     st.builds(
+        lambda n, c: {"kind": "note.color", "note_id": n, "color": c},
+        _NOTE,
+        st.sampled_from(["pink", "green"]),
+    ),
+    st.builds(
         lambda n, o: {"kind": "note.own", "note_id": n, "owner": o},
         _NOTE,
         st.sampled_from(["Ann Berg", None]),

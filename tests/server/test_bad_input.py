@@ -249,6 +249,7 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "group.rename": {"kind": "group.rename", "group_id": "g1", "name": "x"},
     "group.delete": {"kind": "group.delete", "group_id": "g1"},
     "note.group": {"kind": "note.group", "note_id": "n1", "group_id": None},
+    "note.color": {"kind": "note.color", "note_id": "n1", "color": "blue"},
     "link.add": {"kind": "link.add", "link": {"id": "l1", "a": "n1", "b": "n2"}},
     "link.mark": {"kind": "link.mark", "link_id": "l1", "contradiction": True},
     "link.delete": {"kind": "link.delete", "link_id": "l1"},
