@@ -97,7 +97,7 @@ export class Records {
     });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
-      throw new Error(body.message || t("The server did not answer. Try again."));
+      throw new Error(body.error?.message || t("The server did not answer. Try again."));
     }
     return response;
   }
