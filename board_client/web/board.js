@@ -397,6 +397,9 @@ function actions(connection) {
     },
     remove: (note) => connection.send({ kind: "note.delete", note_id: note.id }),
     move: (note, area) => connection.send({ kind: "note.move", note_id: note.id, area }),
+    color: (note, color) => {
+      if ((note.color ?? "yellow") !== color) connection.send({ kind: "note.color", note_id: note.id, color });
+    },
     // keyboard reordering: one step earlier (-1) or later (+1) within the area
     reorder: (note, step) => {
       const next = neighbour(view.shown, note, step);

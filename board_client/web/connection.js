@@ -1,20 +1,57 @@
+// @ts-check
 // One board's WebSocket: hello and resume, an outbox kept in localStorage, and reconnects
 // with jittered exponential backoff. See docs/protocol.md, "How a client keeps up".
+
+/** @import { Ack, BoardState, ErrorMessage, OpMessage, Op, OpRecord, PeerPresence, PresenceUpdate, ServerMessage, Welcome } from "../types/board" */
+
+/**
+ * What the connection needs of the board replica (store.js's BoardStore).
+ * @typedef {object} Replica
+ * @property {BoardState | null} state the board, or null before the first welcome
+ * @property {number | null} seq
+ * @property {string | null} epoch
+ * @property {number} clockOffset server clock minus ours, ms
+ * @property {(state: BoardState, epoch: string) => void} load
+ * @property {(records: OpRecord[]) => boolean | "unknown"} applyAll false at a gap
+ * @property {() => void} forget
+ */
+
+/**
+ * @typedef {"connecting" | "online" | "offline"} Status
+ * @typedef {object} Handlers
+ * @property {(status: Status) => void} status
+ * @property {(message: Welcome) => void} welcome
+ * @property {(message: ErrorMessage) => void} error
+ * @property {(outbox: OpMessage[]) => void} outbox
+ * @property {(message: Ack, op?: Op) => void} [ack] with the op it answers, when still kept
+ * @property {(op: Op) => void} [sending] before an op is sent (undo.js)
+ * @property {(peers: PeerPresence[]) => void} [presence]
+ */
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 10000;
 
 export class Connection {
+  /**
+   * @param {string} boardId
+   * @param {string} token
+   * @param {Replica} store
+   * @param {Handlers} handlers
+   */
   constructor(boardId, token, store, handlers) {
     this.boardId = boardId;
     this.token = token;
     this.store = store;
-    this.handlers = handlers; // {status, welcome, error, outbox, ack?, presence?}
+    this.handlers = handlers;
     this.outboxKey = `planche:outbox:${boardId}`;
+    /** @type {OpMessage[]} ops not acknowledged yet, oldest first */
     this.outbox = readJson(this.outboxKey, []);
+    /** @type {WebSocket | null} */
     this.ws = null;
     this.attempt = 0;
     this.stopped = false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
   }
 
   start() {
@@ -62,6 +99,7 @@ export class Connection {
     if (this.ws) this.ws.close(4000, "resume");
   }
 
+  /** @param {ServerMessage} message */
   receive(message) {
     switch (message.type) {
       case "welcome":
@@ -75,7 +113,7 @@ export class Connection {
         }
         this.handlers.welcome(message);
         this.handlers.status("online");
-        for (const entry of this.outbox) this.ws.send(JSON.stringify(entry));
+        for (const entry of this.outbox) this.ws?.send(JSON.stringify(entry));
         break;
       case "ops": {
         const result = this.store.applyAll(message.ops);
@@ -121,8 +159,14 @@ export class Connection {
     this.resume();
   }
 
+  /**
+   * Sends an op now if the socket is open, and keeps it until the server acknowledges it.
+   * @param {Op} op
+   * @returns {string} the message id that the ack will carry
+   */
   send(op) {
     this.handlers.sending?.(op); // before it counts as sent: undo.js reads the board as it was
+    /** @type {OpMessage} */
     const entry = { type: "op", id: crypto.randomUUID(), op };
     this.outbox.push(entry);
     this.saveOutbox();
@@ -132,12 +176,14 @@ export class Connection {
     return entry.id;
   }
 
+  /** @param {PresenceUpdate} update */
   presence(update) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify({ type: "presence", ...update }));
     }
   }
 
+  /** @param {string} id */
   resendSoon(id) {
     setTimeout(() => {
       const entry = this.outbox.find((e) => e.id === id);
@@ -145,6 +191,7 @@ export class Connection {
     }, 1000 + Math.random() * 1000);
   }
 
+  /** @param {string} id */
   drop(id) {
     const before = this.outbox.length;
     this.outbox = this.outbox.filter((entry) => entry.id !== id);
@@ -157,9 +204,17 @@ export class Connection {
   }
 }
 
+/**
+ * The JSON kept in localStorage under `key`, or `fallback` when there is none or it is broken.
+ * @template T
+ * @param {string} key
+ * @param {T} fallback
+ * @returns {T}
+ */
 export function readJson(key, fallback) {
   try {
-    return JSON.parse(localStorage.getItem(key)) ?? fallback;
+    const kept = localStorage.getItem(key);
+    return kept === null ? fallback : (JSON.parse(kept) ?? fallback);
   } catch {
     return fallback;
   }

@@ -1,9 +1,12 @@
+// @ts-check
 // The browser's texts come from the server's gettext catalogues (server/locales), fetched
 // once per page as {English message id: translation}. `t("Add")` marks a text for
 // extraction (babel.cfg) and translates it.
 
+/** @type {Record<string, string>} */
 let messages = {};
 
+/** @param {string} lang a language code the server has a catalogue for: "da", "sv", "en" */
 export async function loadLanguage(lang) {
   document.documentElement.lang = lang;
   try {
@@ -14,6 +17,12 @@ export async function loadLanguage(lang) {
   }
 }
 
+/**
+ * The text in the page's language, with each `{name}` replaced by `values.name`.
+ * @param {string} id the English text
+ * @param {Record<string, string | number>} [values]
+ * @returns {string}
+ */
 export function t(id, values = {}) {
   return (messages[id] || id).replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // A keyed list renderer: one DOM node per item, created once and then updated in place,
 // so whatever a person is doing inside a node (typing, a selection, the focus, a scroll
 // position) survives every update. Forty lines instead of a vendored library: the page

@@ -1,3 +1,4 @@
+// @ts-check
 // One menu for a note's actions (edit, move to, group, order, delete), opened from the
 // note by Enter or M or its "…" button, so a note shows its text and not a row of
 // controls. A WAI-ARIA menu: arrow keys, Home and End move, Enter or Space acts, Escape
@@ -17,9 +18,11 @@ export class NoteMenu {
     root.append(this.node);
     /** @type {HTMLElement | null} */
     this.returnTo = null;
+    /** @type {HTMLElement | null} */
+    this.anchor = null;
     /** @type {MenuItem[][]} */
     this.levels = [];
-    this.node.addEventListener("keydown", (e) => this.key(e));
+    this.node.addEventListener("keydown", (/** @type {KeyboardEvent} */ e) => this.key(e));
     document.addEventListener("pointerdown", (e) => {
       const target = /** @type {Node} */ (e.target);
       if (!this.node.hidden && !this.node.contains(target)) this.close(false);
@@ -75,6 +78,7 @@ export class NoteMenu {
 
   // beside the anchor, kept inside the window
   place() {
+    if (!this.anchor) return;
     const box = this.anchor.getBoundingClientRect();
     const menu = this.node.getBoundingClientRect();
     const left = Math.min(Math.max(8, box.left), innerWidth - menu.width - 8);

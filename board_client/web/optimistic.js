@@ -1,3 +1,4 @@
+// @ts-check
 // What a person sees of their own changes before the server has answered: the board as
 // the replica holds it, with the note ops still in the outbox laid over it. The replica
 // itself stays exactly the server's (store.js); when an answer comes the op leaves the
@@ -21,10 +22,10 @@ export function optimistic(state, outbox) {
       continue;
     }
     const current = (notes ?? state.notes)[op.note_id];
-    if (!current || !["note.edit", "note.move", "note.delete", "note.group"].includes(op.kind)) continue;
-    notes ??= { ...state.notes };
-    if (op.kind === "note.delete") delete notes[op.note_id];
-    else notes[op.note_id] = { ...current, ...changes(op), optimistic: true };
+    if (!current || !["note.edit", "note.move", "note.color", "note.delete", "note.group"].includes(op.kind)) continue;
+    const changed = (notes ??= { ...state.notes });
+    if (op.kind === "note.delete") delete changed[op.note_id];
+    else changed[op.note_id] = { ...current, ...changes(op), optimistic: true };
   }
   return { shown: notes ? { ...state, notes } : state, pending };
 }
@@ -36,6 +37,8 @@ function changes(op) {
       return { text: op.text };
     case "note.group":
       return { group: op.group_id ?? null };
+    case "note.color":
+      return { color: op.color };
     default: // note.move: only what it names
       return Object.fromEntries(["area", "x", "y"].filter((k) => op[k] != null).map((k) => [k, op[k]]));
   }
@@ -54,6 +57,7 @@ export function refusal(op, reason) {
     "note.move": t("The note was not moved."),
     "note.delete": t("The note was not deleted."),
     "note.group": t("The note was not grouped."),
+    "note.color": t("The note's colour was not changed."),
     "vote.cast": t("Your vote was not counted."),
   }[/** @type {string} */ (op.kind)];
   if (!what) return null;

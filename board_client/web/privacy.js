@@ -1,3 +1,4 @@
+// @ts-check
 // Access and people's data on the board page (docs/privacy.md). The facilitator gives the
 // board a new join code, removes a participant, gives the projector a new link, sets how
 // long the board is kept, takes every participant's name off the board, or deletes it now.
@@ -6,16 +7,28 @@
 // the board makes every screen load it afresh (close 1012), so nothing here edits the local
 // replica.
 
+/** @import { BoardState, Role } from "../types/board" */
+
 import { t } from "./i18n.js";
 import { el, fillSelect } from "./views.js";
 
 export class Privacy {
+  /**
+   * @param {HTMLElement} section where the controls go
+   * @param {string} boardId
+   * @param {string} token the page's token
+   * @param {Role} role facilitators get the board's controls, everyone else their own data
+   * @param {() => void} onDeleted the board was deleted
+   * @param {(viewerToken: string) => void} onNewViewer the projector has a new link
+   */
   constructor(section, boardId, token, role, onDeleted, onNewViewer) {
     this.section = section;
     this.base = `/api/boards/${boardId}`;
     this.token = token;
     this.onDeleted = onDeleted;
     this.onNewViewer = onNewViewer;
+    /** @type {Record<string, string>} participants' names by id, for the removal message */
+    this.names = {};
     this.message = el("p", { id: "privacy-message", class: "records-message", role: "status" });
     if (role === "facilitator") {
       this.buildFacilitator();
@@ -26,6 +39,12 @@ export class Privacy {
   }
 
   // a button that asks once more before it acts: the second press does it
+  /**
+   * @param {string} id
+   * @param {string} label
+   * @param {string} confirm the label that asks once more
+   * @param {() => Promise<unknown>} act
+   */
   confirmed(id, label, confirm, act) {
     const button = el("button", { id, type: "button", text: label });
     button.addEventListener("click", async () => {
@@ -44,10 +63,13 @@ export class Privacy {
   }
 
   buildFacilitator() {
+    /** @param {string} title @param {...Node} children */
     const group = (title, ...children) =>
       el("fieldset", { class: "control-group" }, el("legend", { text: title }), ...children);
-    this.people = el("select", { id: "remove-participant" });
-    this.days = el("input", { id: "retention-days", type: "number", min: 1, max: 3650, step: 1, inputmode: "numeric" });
+    /** @type {HTMLSelectElement} */
+    this.people = /** @type {HTMLSelectElement} */ (el("select", { id: "remove-participant" }));
+    /** @type {HTMLInputElement} */
+    this.days = /** @type {HTMLInputElement} */ (el("input", { id: "retention-days", type: "number", min: 1, max: 3650, step: 1, inputmode: "numeric" }));
     this.section.append(
       group(
         t("Access"),
@@ -97,6 +119,7 @@ export class Privacy {
     );
   }
 
+  /** @param {BoardState} state */
   update(state) {
     if (!this.people) return;
     const people = Object.values(state.participants).filter((p) => p.role === "participant" && p.name && !p.carried);
@@ -104,6 +127,12 @@ export class Privacy {
     this.names = Object.fromEntries(people.map((p) => [p.id, p.name]));
   }
 
+  /**
+   * The answer's JSON (null for 204); throws an Error with the server's message.
+   * @param {string} path under the board's address
+   * @param {RequestInit} [options]
+   * @returns {Promise<any>}
+   */
   async request(path, options = {}) {
     const response = await fetch(this.base + path, {
       ...options,
@@ -119,11 +148,17 @@ export class Privacy {
     return response.status === 204 ? null : response.json();
   }
 
+  /**
+   * Does `work` and shows what `done` says of its answer, or what went wrong.
+   * @template T
+   * @param {() => Promise<T>} work
+   * @param {(answer: T) => string} done
+   */
   async act(work, done) {
     try {
       this.message.textContent = done(await work());
     } catch (error) {
-      this.message.textContent = error.message;
+      this.message.textContent = /** @type {Error} */ (error).message;
     }
   }
 
@@ -189,6 +224,7 @@ export class Privacy {
 
   async showMine() {
     try {
+      /** @type {{ name: string, notes: { id: string, area: string, text: string }[] }} */
       const me = await this.request("/me");
       const notes = me.notes.map((n) => el("li", { text: n.text }));
       this.mine.replaceChildren(
@@ -196,7 +232,7 @@ export class Privacy {
         ...(notes.length ? notes : [el("li", { text: t("No notes carry your name.") })]),
       );
     } catch (error) {
-      this.message.textContent = error.message;
+      this.message.textContent = /** @type {Error} */ (error).message;
     }
   }
 

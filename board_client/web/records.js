@@ -1,11 +1,20 @@
+// @ts-check
 // The facilitator's records: save a named snapshot, list the records with their read-only
 // links, export a record or the live board in any format, and look back at the board as it
 // stood after any earlier change. Everything here goes through the HTTP API with the
 // facilitator's token (docs/records.md).
 
+/** @import { BoardState } from "../types/board" */
+
 import { t } from "./i18n.js";
 import { el, fillSelect, renderList } from "./views.js";
 
+/**
+ * A saved record as GET /records lists it.
+ * @typedef {{ name: string, seq: number, created_at: number, share_url: string | null }} SavedRecord
+ */
+
+/** @returns {[string, string][]} the export formats: [value, label] */
 const formats = () => [
   ["docx", t("Word (DOCX)")],
   ["pdf", "PDF"],
@@ -16,29 +25,40 @@ const formats = () => [
 ];
 
 export class Records {
+  /**
+   * @param {HTMLElement} section where the controls go
+   * @param {string} boardId
+   * @param {string} token the facilitator's token
+   */
   constructor(section, boardId, token) {
     this.section = section;
     this.base = `/api/boards/${boardId}`;
     this.token = token;
     this.seq = 0;
     this.closed = false;
-    this.name = el("input", { id: "record-name", maxlength: 200, autocomplete: "off" });
+    /** @type {SavedRecord[]} */
+    this.records = [];
+    this.name = /** @type {HTMLInputElement} */ (el("input", { id: "record-name", maxlength: 200, autocomplete: "off" }));
     this.list = el("ul", { id: "record-list", class: "record-list" });
     this.message = el("p", { class: "records-message", role: "status" });
-    this.source = el("select", { id: "export-source" });
-    this.format = el("select", { id: "export-format" });
-    this.named = el("input", { id: "export-named", type: "checkbox" });
-    this.historySeq = el("input", { id: "history-seq", type: "range", min: 0, max: 0, value: 0, step: 1 });
+    this.source = /** @type {HTMLSelectElement} */ (el("select", { id: "export-source" }));
+    this.format = /** @type {HTMLSelectElement} */ (el("select", { id: "export-format" }));
+    this.named = /** @type {HTMLInputElement} */ (el("input", { id: "export-named", type: "checkbox" }));
+    this.historySeq = /** @type {HTMLInputElement} */ (
+      el("input", { id: "history-seq", type: "range", min: 0, max: 0, value: 0, step: 1 })
+    );
     this.historyLabel = el("output", { for: "history-seq", id: "history-label" });
     this.historyView = el("div", { id: "history-view", class: "list-view history-view" });
     this.build();
   }
 
   build() {
+    /** @param {string} title @param {...Node} children */
     const group = (title, ...children) =>
       el("fieldset", { class: "control-group" }, el("legend", { text: title }), ...children);
     fillSelect(this.format, formats());
-    let pending = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let pending;
     this.historySeq.addEventListener("input", () => {
       this.historyLabel.textContent = this.describeSeq(Number(this.historySeq.value));
       clearTimeout(pending);
@@ -47,7 +67,7 @@ export class Records {
     this.section.append(
       el(
         "form",
-        { class: "control-group", onsubmit: (event) => this.save(event) },
+        { class: "control-group", onsubmit: (/** @type {SubmitEvent} */ event) => this.save(event) },
         el("label", { for: "record-name", text: t("Name of the record") }),
         this.name,
         el("button", { type: "submit", text: t("Save a record") }),
@@ -76,6 +96,7 @@ export class Records {
 
   // keeps the history slider's end at the board's last change; the record saved by closing
   // the meeting appears in the list as soon as the board says it is closed
+  /** @param {BoardState} state */
   update(state) {
     const atEnd = Number(this.historySeq.value) === this.seq;
     this.seq = state.seq;
@@ -86,10 +107,17 @@ export class Records {
     this.closed = state.closed;
   }
 
+  /** @param {number} seq */
   describeSeq(seq) {
     return t("Change {n} of {total}", { n: seq, total: this.seq });
   }
 
+  /**
+   * The server's answer; throws an Error with the server's message when it refuses.
+   * @param {string} path under the board's address
+   * @param {RequestInit & { headers?: Record<string, string> }} [options]
+   * @returns {Promise<Response>}
+   */
   async request(path, options = {}) {
     const response = await fetch(this.base + path, {
       ...options,
@@ -97,7 +125,7 @@ export class Records {
     });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
-      throw new Error(body.message || t("The server did not answer. Try again."));
+      throw new Error(body.error?.message || t("The server did not answer. Try again."));
     }
     return response;
   }
@@ -106,7 +134,7 @@ export class Records {
     try {
       this.records = await (await this.request("/records")).json();
     } catch (error) {
-      this.message.textContent = error.message;
+      this.message.textContent = /** @type {Error} */ (error).message;
       return;
     }
     const when = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" });
@@ -133,6 +161,7 @@ export class Records {
     );
   }
 
+  /** @param {SubmitEvent} event */
   async save(event) {
     event.preventDefault();
     const name = this.name.value.trim();
@@ -148,7 +177,7 @@ export class Records {
         body: JSON.stringify({ name }),
       });
     } catch (error) {
-      this.message.textContent = error.message;
+      this.message.textContent = /** @type {Error} */ (error).message;
       return;
     }
     this.name.value = "";
@@ -161,11 +190,12 @@ export class Records {
     if (this.source.value) query.set("snapshot", this.source.value);
     if (this.named.checked) query.set("authors", "named");
     this.message.textContent = t("Preparing the file…");
+    /** @type {Response} */
     let response;
     try {
       response = await this.request(`/export?${query}`);
     } catch (error) {
-      this.message.textContent = error.message;
+      this.message.textContent = /** @type {Error} */ (error).message;
       return;
     }
     const disposition = response.headers.get("content-disposition") ?? "";
@@ -185,7 +215,7 @@ export class Records {
       const answer = await (await this.request(`/history?seq=${seq}`)).json();
       if (Number(this.historySeq.value) === seq) renderList(this.historyView, answer.state, "history");
     } catch (error) {
-      this.message.textContent = error.message;
+      this.message.textContent = /** @type {Error} */ (error).message;
     }
   }
 }

@@ -1,9 +1,21 @@
+// @ts-check
 // The start page: create a board, or join one with its code. Its texts are rendered by the
 // server; only error messages come from here (the server's own words, or the page's own
 // for a refused invite code or an expired sign-in).
 
+/** @import { Credentials } from "../types/board" */
+
 import { showMyBoards } from "./myboards.js";
 
+/**
+ * POSTs `body` as JSON and returns the answer; throws an Error with the server's message
+ * (or `refused` when the server says 401 or 403).
+ * @param {string} path
+ * @param {object} body
+ * @param {Record<string, string>} [headers]
+ * @param {string | null} [refused]
+ * @returns {Promise<any>}
+ */
 async function post(path, body, headers = {}, refused = null) {
   const response = await fetch(path, {
     method: "POST",
@@ -16,39 +28,56 @@ async function post(path, body, headers = {}, refused = null) {
   return data;
 }
 
+/**
+ * @param {string} boardId
+ * @param {Credentials} credentials
+ */
 function enter(boardId, credentials) {
   localStorage.setItem(`planche:board:${boardId}`, JSON.stringify(credentials));
   location.assign(`/b/${boardId}`);
 }
 
+/**
+ * Sends the form with `submit` and shows what went wrong in the form's alert.
+ * @param {HTMLFormElement} form
+ * @param {(data: FormData) => Promise<void>} submit
+ */
 function handle(form, submit) {
-  const alert = form.querySelector("[role=alert]");
+  const alert = /** @type {HTMLElement} */ (form.querySelector("[role=alert]"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     alert.textContent = "";
-    const button = form.querySelector("button");
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector("button"));
     button.disabled = true;
     try {
       await submit(new FormData(form));
     } catch (error) {
-      alert.textContent = error.message;
+      alert.textContent = /** @type {Error} */ (error).message;
       button.disabled = false;
     }
   });
 }
 
-const create = document.querySelector("#create");
+/**
+ * A text field of a submitted form (the templates have no file inputs).
+ * @param {FormData} data
+ * @param {string} name
+ */
+const field = (data, name) => /** @type {string | null} */ (data.get(name));
+
+const create = /** @type {HTMLFormElement | null} */ (document.querySelector("#create"));
 if (create) handle(create, async (data) => {
-  const name = data.get("name").trim();
-  const invite = data.get("invite");
+  const name = (field(data, "name") ?? "").trim();
+  const invite = field(data, "invite");
   const body = {
-    title: data.get("title"),
-    method: data.get("method"),
-    language: data.get("language"),
+    title: field(data, "title"),
+    method: field(data, "method"),
+    language: field(data, "language"),
     ...(name ? { name } : {}),
   };
+  /** @type {Record<string, string>} */
   const headers = invite === null ? {} : { "X-Planche-Invite": invite };
-  const board = await post("/api/boards", body, headers, create.dataset.refused);
+  const board = await post("/api/boards", body, headers, create.dataset.refused ?? null);
   enter(board.id, {
     token: board.facilitator_token,
     participant_id: board.participant_id,
@@ -56,8 +85,8 @@ if (create) handle(create, async (data) => {
   });
 });
 
-handle(document.querySelector("#join"), async (data) => {
-  const joined = await post("/api/join", { code: data.get("code"), name: data.get("name") });
+handle(/** @type {HTMLFormElement} */ (document.querySelector("#join")), async (data) => {
+  const joined = await post("/api/join", { code: field(data, "code"), name: field(data, "name") });
   enter(joined.board_id, { token: joined.token, participant_id: joined.participant_id });
 });
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Undo and redo of one's own last changes to notes, as new ops: the log keeps what was
 // done and what was taken back, like every other change, and a replica never rewinds.
 // Each change a person sends is kept with the op that reverses it, worked out from the
@@ -94,6 +95,7 @@ function reverse(op, state) {
     case "note.edit":
       return { undo: { kind: "note.edit", note_id: note.id, text: note.text }, redo: op, label: t("edit") };
     case "note.move": {
+      /** @type {Record<string, any>} */
       const back = { kind: "note.move", note_id: note.id, area: note.area };
       if (note.x != null) back.x = note.x;
       if (note.y != null) back.y = note.y;
@@ -101,9 +103,12 @@ function reverse(op, state) {
     }
     case "note.group":
       return { undo: { kind: "note.group", note_id: note.id, group_id: note.group ?? null }, redo: op, label: t("grouping") };
+    case "note.color":
+      return { undo: { kind: "note.color", note_id: note.id, color: note.color ?? "yellow" }, redo: op, label: t("colour") };
     case "note.delete": {
       if (note.private && !note.text) return null; // nothing of it to bring back
       // under its own id again, so the steps before it still find it
+      /** @type {Record<string, any>} */
       const again = { id: note.id, area: note.area, text: note.text };
       for (const key of ["color", "x", "y"]) if (note[key] != null) again[key] = note[key];
       return { undo: { kind: "note.add", note: again }, redo: op, label: t("deletion") };

@@ -245,11 +245,25 @@ function menuItems(note, state, area, ctx) {
       ],
     });
   }
+  items.push({
+    label: t("Colour"),
+    items: () => colours().map(([color, label]) => ({ label, checked: (note.color ?? "yellow") === color, run: () => ctx.actions.color(note, color) })),
+  });
   items.push({ label: t("Move earlier"), run: () => ctx.actions.reorder(note, -1) });
   items.push({ label: t("Move later"), run: () => ctx.actions.reorder(note, 1) });
   if (mine) items.push({ label: t("Delete"), danger: true, run: () => ctx.actions.remove(note) });
   return items;
 }
+
+// the note colours of server/board/ops.py COLORS, named in the page's language
+const colours = () => [
+  ["yellow", t("Yellow")],
+  ["pink", t("Pink")],
+  ["blue", t("Blue")],
+  ["green", t("Green")],
+  ["orange", t("Orange")],
+  ["purple", t("Purple")],
+];
 
 function openMenu(article, anchor) {
   const { state, ctx } = live;

@@ -4,6 +4,7 @@ pour in, and their own changes show at once and go back, explained, when refused
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -163,3 +164,22 @@ def test_own_changes_are_undone_and_redone_as_new_ops(
     live = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])
     assert [n["text"] for n in live["state"]["notes"].values()] == ["Meet every other week"]
     assert live["seq"] >= 6  # add, edit, delete, add again, edit back, edit again
+
+
+def test_a_note_is_recoloured_from_its_menu_for_everyone(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    board = api(server, "/api/boards", {"title": "Farver", "language": "da"})
+    page = open_board(browsing, server, board)
+    other = browsing.page(lang="da")
+    other.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
+    post = page.locator("#note-text")
+    post.fill("Frivillige i biblioteket")
+    post.press("Enter")
+    note = page.locator(".note[data-note-id]")
+    note_action(note, "Farve", "Grøn")
+    expect(note).to_have_class(re.compile(r"\bnote--green\b"))
+    expect(other.locator(".note[data-note-id]")).to_have_class(re.compile(r"\bnote--green\b"))
+    page.keyboard.press("Control+z")
+    expect(other.locator(".note[data-note-id]")).to_have_class(re.compile(r"\bnote--yellow\b"))
+    assert page.console_errors == []  # type: ignore[attr-defined]

@@ -1,0 +1,236 @@
+// The board and the WebSocket messages as the browser receives them, for JSDoc in web/:
+//   /** @import { BoardState } from "../types/board" */
+// BoardState mirrors server/board/state.py's `BoardState.to_json()` (as `views.view_state`
+// gives it to one viewer); the messages mirror server/board/protocol.py. Types only: this
+// folder is outside web/, so nothing here is served.
+
+export type Role = "facilitator" | "participant" | "viewer";
+
+export interface Area {
+  id: string;
+  title: string;
+  prompt: string;
+}
+
+export interface Note {
+  id: string;
+  area: string;
+  text: string;
+  author: string;
+  color: string | null;
+  x: number | null;
+  y: number | null;
+  created_seq: number;
+  updated_seq: number;
+  private: boolean;
+  group: string | null;
+  owner: string | null;
+  source: string | null;
+  anonymous: boolean;
+}
+
+export interface Participant {
+  id: string;
+  name: string;
+  role: Role;
+  consent: boolean;
+  carried: boolean;
+}
+
+export interface Phase {
+  id: string;
+  kind: string;
+  focus: string[];
+}
+
+export interface PhaseSpec {
+  id: string;
+  kind: string;
+  minutes: number;
+}
+
+export interface GridSpec {
+  criteria: string[];
+  low: number;
+  high: number;
+}
+
+export interface Timer {
+  duration_ms: number;
+  remaining_ms: number;
+  /** the server's clock (ms) while the timer runs */
+  ends_at: number | null;
+}
+
+export interface Voting {
+  per_person: number;
+  area: string | null;
+  closed: boolean;
+  /** by voter: note ids */
+  votes: Record<string, string[]>;
+}
+
+export interface Group {
+  id: string;
+  area: string;
+  name: string;
+}
+
+export interface Link {
+  id: string;
+  a: string;
+  b: string;
+  contradiction: boolean;
+}
+
+export interface ParkedIdea {
+  id: string;
+  text: string;
+  by: string;
+  owner: string | null;
+  created_seq: number;
+  source: string | null;
+}
+
+export interface Table {
+  columns: string[];
+  rows: string[];
+  /** "row/column" -> text */
+  cells: Record<string, string>;
+}
+
+export interface Breakout {
+  id: string;
+  name: string;
+  area: string;
+  members: string[];
+  note_taker: string | null;
+}
+
+export interface BoardState {
+  id: string;
+  title: string;
+  method: string;
+  language: string;
+  seq: number;
+  areas: Area[];
+  notes: Record<string, Note>;
+  participants: Record<string, Participant>;
+  phase: Phase | null;
+  timer: Timer;
+  locked: boolean;
+  anonymous: boolean;
+  closed: boolean;
+  voting: Voting | null;
+  groups: Record<string, Group>;
+  links: Record<string, Link>;
+  priorities: string[];
+  parked: Record<string, ParkedIdea>;
+  fields: Record<string, string>;
+  tables: Record<string, Table>;
+  scores: Record<string, Record<string, number>>;
+  sealed_scores: Record<string, Record<string, number>>;
+  phases: PhaseSpec[];
+  grid: GridSpec | null;
+  breakouts: Record<string, Breakout>;
+  in_breakout: boolean;
+  focus: string[];
+}
+
+// server/board/protocol.py, client to server
+
+/** One op as the client sends it: `kind` and that kind's fields (server/board/ops.py). */
+export interface Op {
+  kind: string;
+  [field: string]: unknown;
+}
+
+export interface OpMessage {
+  type: "op";
+  id: string;
+  op: Op;
+}
+
+export interface PresenceUpdate {
+  typing?: boolean;
+  area?: string | null;
+}
+
+// server to client
+
+export interface OpRecord {
+  seq: number;
+  id: string;
+  by: string;
+  op: Op;
+  /** why the op changed nothing (server/board/rules.py NoopReason), or null */
+  noop: string | null;
+}
+
+export interface Welcome {
+  type: "welcome";
+  protocol: number;
+  role: Role;
+  participant_id: string;
+  seq: number;
+  epoch: string;
+  server_time: number | null;
+  state: BoardState | null;
+  ops: OpRecord[] | null;
+  limits: Record<string, number>;
+  join_code: string | null;
+}
+
+export interface OpsMessage {
+  type: "ops";
+  ops: OpRecord[];
+}
+
+export interface Ack {
+  type: "ack";
+  id: string;
+  seq: number;
+  noop: string | null;
+}
+
+export type ErrorCode =
+  | "invalid"
+  | "forbidden"
+  | "too_large"
+  | "rate_limited"
+  | "unknown_op"
+  | "unauthorized"
+  | "unavailable";
+
+export interface ErrorMessage {
+  type: "error";
+  id: string | null;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface PeerPresence {
+  participant_id: string;
+  name: string;
+  role: Role;
+  typing: boolean;
+  area: string | null;
+}
+
+export interface Presence {
+  type: "presence";
+  peers: PeerPresence[];
+}
+
+export type ServerMessage = Welcome | OpsMessage | Ack | ErrorMessage | Presence;
+
+// what the browser keeps
+
+/** A board's access in localStorage under `planche:board:{id}` (the projector's apart). */
+export interface Credentials {
+  token: string;
+  participant_id?: string;
+  role?: Role;
+  viewer_token?: string;
+  join_code?: string | null;
+}
