@@ -104,6 +104,12 @@ def assert_all_in(page: Page, lang: str) -> None:
 
 
 def post_note(page: Page, text: str) -> None:
+    """Types a note and presses Enter; on a phone, after opening the composer's sheet."""
+    viewport = page.viewport_size
+    if viewport and viewport["width"] <= 640:
+        write = page.locator("#write-note")
+        if write.get_attribute("aria-expanded") != "true":
+            write.click()
     field = page.locator("#note-text")
     field.fill(text)
     field.press("Enter")
