@@ -52,6 +52,25 @@ def phone_shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
+# Headless Chromium has no on-screen keyboard: this stands in for the visual viewport a
+# phone reports while its keyboard covers the bottom `covered` pixels of the screen.
+ON_SCREEN_KEYBOARD = """
+const viewport = new EventTarget();
+let covered = 0;
+Object.defineProperties(viewport, {
+  width: { get: () => window.innerWidth },
+  height: { get: () => window.innerHeight - covered },
+  offsetTop: { value: 0 },
+  scale: { value: 1 },
+});
+Object.defineProperty(window, "visualViewport", { value: viewport });
+window.showKeyboard = (pixels) => {
+  covered = pixels;
+  viewport.dispatchEvent(new Event("resize"));
+};
+"""
+
+
 def test_a_participant_on_a_phone_writes_parks_and_votes_from_anywhere_on_a_long_board(
     browsing: Browsing, server: RunningServer
 ) -> None:
@@ -110,11 +129,20 @@ def test_a_participant_on_a_phone_writes_parks_and_votes_from_anywhere_on_a_long
     expect(write).to_have_text("Continue your note")
     write.click()
     expect(field).to_have_value("Ask the caretakers which families")
+    phone.add_init_script(ON_SCREEN_KEYBOARD)
     phone.reload()
     expect(phone.locator(".note")).to_have_count(40)
     expect(write).to_have_text("Continue your note")
     write.click()
     expect(field).to_have_value("Ask the caretakers which families")
+    # the on-screen keyboard (its part of the screen, as visualViewport reports it) pushes
+    # the sheet up rather than hiding the field
+    phone.evaluate("showKeyboard(340)")
+    for part in (field, phone.locator("#new-note button"), write):
+        box = part.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] - 340
+    phone_shot(phone, "phone-composer-above-keyboard")
+    phone.evaluate("showKeyboard(0)")
     field.press("Escape")
     expect(field).to_be_hidden()
     expect(write).to_be_focused()
