@@ -3,6 +3,7 @@
 // `#token=` link, which is stored (asking first if it would replace another token, see
 // links.js) and then removed from the address bar.
 
+import { followFocus, hideComposer, setUpComposer, updateComposer } from "./composer.js";
 import { Connection, readJson } from "./connection.js";
 import { Controls } from "./controls.js";
 import { loadLanguage, t } from "./i18n.js";
@@ -23,7 +24,7 @@ import { Privacy } from "./privacy.js";
 import { Records } from "./records.js";
 import { UndoStack } from "./undo.js";
 import { BoardStore } from "./store.js";
-import { fillSelect, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
+import { neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
 const root = document.querySelector("main[data-board-id]");
 const boardId = root.dataset.boardId;
@@ -116,7 +117,12 @@ if (!creds?.token) {
       follow(state);
     }
   });
-  if (!projector) setUpForms(connection);
+  if (!projector) {
+    setUpComposer(connection, { root, store, draftKey });
+    $("#consent-box").addEventListener("change", (event) => {
+      connection.send({ kind: "consent.set", consent: event.target.checked });
+    });
+  }
   setUpViews();
   connection.start();
   window.addEventListener("pagehide", () => store.save());
@@ -131,15 +137,13 @@ function follow(state) {
   if (!first) return;
   const area = root.querySelector(`section[aria-labelledby="area-${first}"]`);
   area?.scrollIntoView({ block: "start" });
-  const select = $("#note-area");
-  if (select && document.activeElement !== select) select.value = first;
+  followFocus(first);
 }
 
 function showNotice(text) {
   $("#notice").hidden = false;
   $("#notice-text").textContent = text;
-  const form = $("#new-note");
-  if (form) form.hidden = true;
+  hideComposer();
 }
 
 function showStatus() {
@@ -224,15 +228,7 @@ function render() {
   $("#board-title").textContent = state.title;
   document.title = `${state.title} – Planche`;
   const writer = view.role === "facilitator" || view.role === "participant";
-  const form = $("#new-note");
-  if (form) {
-    form.hidden = !writer || state.closed || (state.locked && view.role !== "facilitator");
-    fillSelect($("#note-area"), state.areas.map((a) => [a.id, a.title]), $("#note-area").value || state.focus?.[0]);
-    // private writing holds the facilitator's notes too, unless one is posted as an example
-    $("#example").hidden = view.role !== "facilitator" || state.phase?.kind !== "individual";
-  }
-  const park = $("#park-form");
-  if (park) park.hidden = !writer || state.closed;
+  updateComposer(state, view);
   for (const id of ["#undo", "#redo"]) {
     const control = $(id);
     if (control) control.hidden = !writer || state.closed;
@@ -326,53 +322,6 @@ function setUpViews() {
   $("#fullscreen")?.addEventListener("click", () => {
     if (document.fullscreenElement) document.exitFullscreen();
     else document.documentElement.requestFullscreen?.();
-  });
-}
-
-function setUpForms(connection) {
-  const form = $("#new-note");
-  const field = $("#note-text");
-  field.value = localStorage.getItem(draftKey) ?? "";
-  let typing = null;
-  field.addEventListener("input", () => {
-    localStorage.setItem(draftKey, field.value);
-    if (!typing) connection.presence({ typing: true });
-    clearTimeout(typing);
-    typing = setTimeout(() => {
-      typing = null;
-      connection.presence({ typing: false });
-    }, 3000);
-  });
-  field.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = field.value.trim();
-    const area = $("#note-area").value || store.state?.areas[0]?.id;
-    if (!text || !area) return;
-    const example = !$("#example").hidden && $("#example-box").checked;
-    connection.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text, ...(example && { example }) } });
-    $("#example-box").checked = false; // one example at a time: the next note is private again
-    field.value = "";
-    localStorage.removeItem(draftKey);
-    field.focus();
-  });
-  $("#consent-box").addEventListener("change", (event) => {
-    connection.send({ kind: "consent.set", consent: event.target.checked });
-  });
-  const park = $("#park-form");
-  park.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const input = $("#park-text");
-    const text = input.value.trim();
-    if (!text) return;
-    connection.send({ kind: "idea.park", idea: { id: crypto.randomUUID(), text } });
-    input.value = "";
-    input.focus();
   });
 }
 

@@ -141,8 +141,10 @@ function noteNode(id) {
     foot: el("div", { class: "note-foot" }),
   };
   parts.votes = el("span", { class: "note-votes" });
-  parts.vote = button(t("Vote"), `vote:${id}`, () => live.ctx.actions.vote(live.state.notes[id]));
-  parts.unvote = button(t("Remove vote"), `unvote:${id}`, () => live.ctx.actions.unvote(live.state.notes[id]));
+  parts.vote = button(t("Vote"), `vote:${id}`, () => live.ctx.actions.vote(live.state.notes[id]), { "data-action": "vote" });
+  parts.unvote = button(t("Remove vote"), `unvote:${id}`, () => live.ctx.actions.unvote(live.state.notes[id]), {
+    "data-action": "unvote",
+  });
   parts.menuButton = button("…", `menu:${id}`, () => openMenu(article, parts.menuButton), {
     class: "note-menu-button",
     tabindex: -1, // the note itself is the tab stop: Enter or M opens this menu
@@ -179,7 +181,8 @@ function updateNote(article, note, state, area, ctx) {
   const author = state.participants[note.author]?.name ?? "";
   const writer = isWriter(state, ctx);
   const hidden = note.private && !note.text; // someone else's, until the reveal
-  article.className = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${note.optimistic ? " note--unsent" : ""}`;
+  const voting = writer && canVote(state, note, ctx);
+  article.className = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${note.optimistic ? " note--unsent" : ""}${voting ? " note--votable" : ""}`;
   setText(parts.text, hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text);
   const by = author ? t("by {name}", { name: author }) : note.anonymous ? t("written anonymously") : "";
   show(parts.author, Boolean(by), by);
@@ -194,7 +197,6 @@ function updateNote(article, note, state, area, ctx) {
   else article.removeAttribute("tabindex");
   parts.menuButton.hidden = items.length === 0;
   article.draggable = writer && !hidden;
-  const voting = writer && canVote(state, note, ctx);
   parts.vote.hidden = !voting;
   parts.unvote.hidden = true;
   if (voting) {

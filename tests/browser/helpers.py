@@ -104,6 +104,12 @@ def assert_all_in(page: Page, lang: str) -> None:
 
 
 def post_note(page: Page, text: str) -> None:
+    """Types a note and presses Enter; on a phone, after opening the composer's sheet."""
+    viewport = page.viewport_size
+    if viewport and viewport["width"] <= 640:
+        write = page.locator("#write-note")
+        if write.get_attribute("aria-expanded") != "true":
+            write.click()
     field = page.locator("#note-text")
     field.fill(text)
     field.press("Enter")
@@ -129,6 +135,7 @@ def join_code(page: Page) -> str:
 def note_action(note: Locator, *path: str) -> None:
     """Chooses `path` (e.g. "Move to", "Urban myths") in a note's one menu, by keyboard:
     the note is the tab stop and Enter opens its menu."""
+    expect(note).to_have_attribute("tabindex", "0")  # drawn from the server's answer
     note.focus()
     note.press("Enter")
     menu = note.page.get_by_role("menu")

@@ -49,7 +49,7 @@ def test_what_is_half_typed_survives_200_incoming_notes(
     post = page.locator("#note-text")
     post.fill("A first note")
     post.press("Enter")
-    first = page.locator(".note", has_text="A first note")
+    first = page.locator(".note[data-note-id]", has_text="A first note")
     expect(first).to_have_count(1)
     page.evaluate("window.firstNote = document.querySelector('.note[data-note-id]')")
 
