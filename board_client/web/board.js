@@ -64,6 +64,7 @@ let records = null;
 let privacy = null;
 let connection = null;
 let undo = null;
+let frame = 0; // the animation frame a draw waits for (render)
 
 if (!creds?.token) {
   showNotice(t("You have not joined this board yet."));
@@ -222,7 +223,17 @@ async function showQr(qr) {
   }
 }
 
+// Ops and outbox changes come in bursts (a room posting at once): one draw per frame
 function render() {
+  if (!frame) {
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      draw();
+    });
+  }
+}
+
+function draw() {
   const state = store.state;
   if (!state) return;
   $("#board-title").textContent = state.title;
@@ -329,7 +340,7 @@ function actions(connection) {
   return {
     edit: (note) => {
       view.editing = { id: note.id, text: note.text };
-      render();
+      draw();
       root.querySelector(`[data-focus="edit:${note.id}"]`)?.focus();
     },
     save: (id) => {
@@ -338,11 +349,11 @@ function actions(connection) {
         connection.send({ kind: "note.edit", note_id: id, text });
       }
       view.editing = null;
-      render();
+      draw();
     },
     cancel: () => {
       view.editing = null;
-      render();
+      draw();
     },
     remove: (note) => connection.send({ kind: "note.delete", note_id: note.id }),
     move: (note, area) => connection.send({ kind: "note.move", note_id: note.id, area }),

@@ -124,10 +124,16 @@ function renderNotes(list, items, state, area, ctx) {
   );
 }
 
+// votes per note once voting is closed, counted once per drawing of the board
+let counted = { votes: null, counts: new Map() };
 function voteCount(state, noteId) {
   const voting = state.voting;
   if (!voting?.closed) return null;
-  return Object.values(voting.votes).flat().filter((id) => id === noteId).length;
+  if (counted.votes !== voting.votes) {
+    counted = { votes: voting.votes, counts: new Map() };
+    for (const id of Object.values(voting.votes).flat()) counted.counts.set(id, (counted.counts.get(id) ?? 0) + 1);
+  }
+  return counted.counts.get(noteId) ?? 0;
 }
 
 function noteNode(id) {
@@ -182,7 +188,8 @@ function updateNote(article, note, state, area, ctx) {
   const writer = isWriter(state, ctx);
   const hidden = note.private && !note.text; // someone else's, until the reveal
   const voting = writer && canVote(state, note, ctx);
-  article.className = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${note.optimistic ? " note--unsent" : ""}${voting ? " note--votable" : ""}`;
+  const classes = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${note.optimistic ? " note--unsent" : ""}${voting ? " note--votable" : ""}`;
+  if (article.className !== classes) article.className = classes;
   setText(parts.text, hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text);
   const by = author ? t("by {name}", { name: author }) : note.anonymous ? t("written anonymously") : "";
   show(parts.author, Boolean(by), by);
@@ -191,11 +198,12 @@ function updateNote(article, note, state, area, ctx) {
   show(parts.source, Boolean(note.source), note.source ?? "");
   const votes = voteCount(state, note.id);
   show(parts.votes, Boolean(votes), votes ? t("{n} votes", { n: votes }) : "");
-  // the note is the tab stop for its actions; a reader alone (the projector) has none
-  const items = writer ? menuItems(note, state, area, ctx) : [];
-  if (items.length) article.tabIndex = 0;
-  else article.removeAttribute("tabindex");
-  parts.menuButton.hidden = items.length === 0;
+  // the note is the tab stop for its menu (menuItems), which has something for a writer
+  // on every note but someone else's unrevealed one; a reader alone (the projector) has none
+  const actionable = writer && (!hidden || ctx.role === "facilitator" || note.author === ctx.me);
+  if (actionable && article.tabIndex !== 0) article.tabIndex = 0;
+  else if (!actionable && article.hasAttribute("tabindex")) article.removeAttribute("tabindex");
+  parts.menuButton.hidden = !actionable;
   article.draggable = writer && !hidden;
   parts.vote.hidden = !voting;
   parts.unvote.hidden = true;
