@@ -17,6 +17,7 @@ import {
   renderTimer,
   renderVoting,
 } from "./meeting.js";
+import { highlightPhaseChanges } from "./motion.js";
 import { Privacy } from "./privacy.js";
 import { Records } from "./records.js";
 import { BoardStore } from "./store.js";
@@ -28,6 +29,7 @@ const projector = root.dataset.view === "projector";
 const credKey = `planche:board:${boardId}`;
 const draftKey = `planche:draft:${boardId}`;
 const $ = (selector) => root.querySelector(selector);
+highlightPhaseChanges($("#phase"));
 
 // the projector keeps its own (viewer) credentials, so a facilitator may open it beside
 // the board in the same browser
