@@ -186,7 +186,6 @@ def test_every_page_in_every_theme_is_readable_in_its_own_font(
         for path, what in (("/", "start"), ("/privacy", "privacy"), ("/accessibility", "a11y")):
             pages.goto(server.url + path)
             assert_clean(pages, theme, f"the {what} page")
-    screenshot(projector, "design-projector-contrast")
 
     assert browsing.foreign_requests() == []
     fonts = [u for u in browsing.requests if "/static/vendor/fonts/" in u]
