@@ -21,6 +21,7 @@ from board_client import BoardClient
 from tests.browser.helpers import (
     PHONE,
     PROJECTOR,
+    SCREENSHOTS,
     Browsing,
     api,
     assert_accessible,
@@ -176,8 +177,8 @@ def test_every_page_in_every_theme_is_readable_in_its_own_font(
             expect(participant.locator(".note")).to_have_count(7)
         assert_clean(participant, theme, "the board, as a participant")
         screenshot(participant, f"design-board-{theme}")
-        participant.set_viewport_size(PHONE)
-        screenshot(participant, f"design-board-{theme}-phone")
+        participant.set_viewport_size(PHONE)  # what a phone shows first, not the whole page
+        participant.screenshot(path=SCREENSHOTS / f"design-board-{theme}-phone.png")
         participant.set_viewport_size(DESKTOP)
 
         # the projector, open in another tab of this browser, follows at once; so does
