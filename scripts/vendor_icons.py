@@ -35,6 +35,7 @@ ALIASES = {
 }
 
 HEADER = """\
+// @ts-check
 // Icons from Lucide (lucide-static {version}, ISC licence: vendor/lucide/LICENSE), only the
 // ones the board uses. Written by scripts/vendor_icons.py: add a name there, not here.
 //
@@ -91,11 +92,12 @@ def main(package: Path) -> None:
     missing = [name for name in [*ICONS, *ALIASES.values()] if name not in nodes]
     if missing:
         raise SystemExit(f"not in lucide-static {version}: {missing}")
-    lines = ["const NODES = {"]
+    lines = ["/** @type {Record<string, [string, Record<string, string>][]>} */", "const NODES = {"]
     for name in sorted(ICONS):
         shapes = [[tag, _without_key(attrs)] for tag, attrs in nodes[name]]
         lines.append(f"  {json.dumps(name)}: {json.dumps(shapes, separators=(',', ':'))},")
     lines.append("};")
+    lines.append("/** @type {Record<string, string>} */")
     lines.append(f"const ALIASES = {json.dumps(ALIASES, indent=2)};")
     OUT.write_text(HEADER.format(version=version) + "\n".join(lines) + "\n" + CODE)
 

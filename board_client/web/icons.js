@@ -1,9 +1,11 @@
+// @ts-check
 // Icons from Lucide (lucide-static 1.62.0, ISC licence: vendor/lucide/LICENSE), only the
 // ones the board uses. Written by scripts/vendor_icons.py: add a name there, not here.
 //
 // icon("plus") returns a new <svg> that draws in the text colour (currentColor) and is hidden
 // from assistive technology: the button or link around it carries the words.
 
+/** @type {Record<string, [string, Record<string, string>][]>} */
 const NODES = {
   "arrow-left": [["path",{"d":"m12 19-7-7 7-7"}],["path",{"d":"M19 12H5"}]],
   "arrow-right": [["path",{"d":"M5 12h14"}],["path",{"d":"m12 5 7 7-7 7"}]],
@@ -72,6 +74,7 @@ const NODES = {
   "zoom-in": [["circle",{"cx":"11","cy":"11","r":"8"}],["line",{"x1":"21","x2":"16.65","y1":"21","y2":"16.65"}],["line",{"x1":"11","x2":"11","y1":"8","y2":"14"}],["line",{"x1":"8","x2":"14","y1":"11","y2":"11"}]],
   "zoom-out": [["circle",{"cx":"11","cy":"11","r":"8"}],["line",{"x1":"21","x2":"16.65","y1":"21","y2":"16.65"}],["line",{"x1":"8","x2":"14","y1":"11","y2":"11"}]],
 };
+/** @type {Record<string, string>} */
 const ALIASES = {
   "trash-2": "trash",
   "more-horizontal": "ellipsis",

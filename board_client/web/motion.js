@@ -1,3 +1,4 @@
+// @ts-check
 // Calm motion that CSS cannot start by itself (the rest is in board.css): when the phase
 // changes, the phase panel glows once. Reduced motion turns the animation off in CSS.
 
