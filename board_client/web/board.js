@@ -18,12 +18,13 @@ import {
   renderTimer,
   renderVoting,
 } from "./meeting.js";
+import { highlightPhaseChanges } from "./motion.js";
 import { NoteMenu } from "./notemenu.js";
 import { optimistic, refusal } from "./optimistic.js";
 import { Privacy } from "./privacy.js";
 import { Records } from "./records.js";
-import { UndoStack } from "./undo.js";
 import { BoardStore } from "./store.js";
+import { UndoStack } from "./undo.js";
 import { neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
 const root = document.querySelector("main[data-board-id]");
@@ -32,6 +33,7 @@ const projector = root.dataset.view === "projector";
 const credKey = `planche:board:${boardId}`;
 const draftKey = `planche:draft:${boardId}`;
 const $ = (selector) => root.querySelector(selector);
+highlightPhaseChanges($("#phase"));
 
 // the projector keeps its own (viewer) credentials, so a facilitator may open it beside
 // the board in the same browser
