@@ -18,6 +18,7 @@ import {
   renderVoting,
 } from "./meeting.js";
 import { Privacy } from "./privacy.js";
+import { fitProjector } from "./projector.js";
 import { Records } from "./records.js";
 import { BoardStore } from "./store.js";
 import { fillSelect, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
@@ -242,6 +243,7 @@ function render() {
   controls?.update(state);
   records?.update(state);
   privacy?.update(state);
+  if (projector) fitProjector(root, state);
 }
 
 let lastMinuteAnnounced = false;
