@@ -85,6 +85,15 @@ function fitAll() {
     const notes = area.querySelectorAll("ul.notes > li").length;
     area.style.setProperty("--area-weight", String(Math.min(3, Math.max(0.75, Math.sqrt(notes) / 2))));
   }
+  // too many areas for one row wrap to more, as many in each; the rows share the height
+  const box = root.querySelector("#areas");
+  box.style.removeProperty("--area-min");
+  const rows = new Set(areas.map((area) => area.offsetTop)).size || 1;
+  box.style.setProperty("--area-rows", String(rows));
+  if (rows > 1) {
+    const perRow = Math.ceil(areas.length / rows);
+    box.style.setProperty("--area-min", `calc((100% - ${perRow - 1} * 0.6rem) / ${perRow} - 1px)`);
+  }
   for (const area of areas) fitArea(area);
   const parking = root.querySelector("#parking");
   if (parking) page(parking, [...parking.querySelectorAll("#parked > li.idea")], "parking");
@@ -99,12 +108,16 @@ function fitArea(section) {
   const key = `area:${section.getAttribute("aria-labelledby")}`;
   const items = [...section.querySelectorAll("ul.notes > li")];
   showAll(section, items);
+  delete section.dataset.words;
   if (fits(section, LARGEST)) {
     forget(key);
     return;
   }
   if (!fits(section, 1)) {
-    page(section, items, key);
+    // a word wider than a note even at the minimum size (a web address) may break
+    if (!wordsFit(section)) section.dataset.words = "break";
+    if (!fits(section, 1)) page(section, items, key);
+    else forget(key);
     return;
   }
   forget(key);
@@ -119,7 +132,15 @@ function fitArea(section) {
 
 function fits(section, scale) {
   section.style.setProperty("--note-scale", String(scale));
-  return section.scrollHeight <= section.clientHeight + 1;
+  return section.scrollHeight <= section.clientHeight + 1 && wordsFit(section);
+}
+
+// Words are not broken to make text larger: a note's words must fit its width whole.
+function wordsFit(section) {
+  for (const text of section.querySelectorAll(".note-text")) {
+    if (text.scrollWidth > text.clientWidth + 1) return false;
+  }
+  return true;
 }
 
 function showAll(container, items) {
