@@ -94,7 +94,7 @@ function fitAll() {
     const perRow = Math.ceil(areas.length / rows);
     box.style.setProperty("--area-min", `calc((100% - ${perRow - 1} * 0.6rem) / ${perRow} - 1px)`);
   }
-  for (const area of areas) fitArea(area);
+  fitAreas(areas);
   const parking = root.querySelector("#parking");
   if (parking) page(parking, [...parking.querySelectorAll("#parked > li.idea")], "parking");
 }
@@ -103,35 +103,44 @@ function itemKey(li, index) {
   return li.querySelector("[data-note-id]")?.dataset.noteId ?? li.dataset.ideaId ?? `#${index}`;
 }
 
-// The largest note size at which the whole area fits; if none, pages at the minimum.
-function fitArea(section) {
-  const key = `area:${section.getAttribute("aria-labelledby")}`;
-  const items = [...section.querySelectorAll("ul.notes > li")];
-  showAll(section, items);
-  delete section.dataset.words;
-  if (fits(section, LARGEST)) {
-    forget(key);
-    return;
+// Each area's notes at the largest size at which the whole area fits; an area where none
+// does pages at the minimum. The areas' sizes do not depend on their notes, so all are
+// searched together: one layout per step, not one per step and area.
+function fitAreas(areas) {
+  const items = new Map(areas.map((area) => [area, [...area.querySelectorAll("ul.notes > li")]]));
+  for (const area of areas) {
+    showAll(area, items.get(area));
+    delete area.dataset.words;
   }
-  if (!fits(section, 1)) {
+  const fitting = (list, scale) => {
+    for (const area of list) area.style.setProperty("--note-scale", String(scale));
+    return list.map(fits);
+  };
+  const largest = fitting(areas, LARGEST);
+  const rest = areas.filter((_, i) => !largest[i]);
+  const smallest = fitting(rest, 1);
+  const search = rest.filter((_, i) => smallest[i]);
+  for (const area of rest.filter((_, i) => !smallest[i])) {
     // a word wider than a note even at the minimum size (a web address) may break
-    if (!wordsFit(section)) section.dataset.words = "break";
-    if (!fits(section, 1)) page(section, items, key);
-    else forget(key);
-    return;
+    if (!wordsFit(area)) area.dataset.words = "break";
+    if (!fits(area)) page(area, items.get(area), keyOf(area));
+    else forget(keyOf(area));
   }
-  forget(key);
-  let [low, high] = [1, LARGEST];
-  for (let i = 0; i < SEARCH_STEPS; i++) {
-    const middle = (low + high) / 2;
-    if (fits(section, middle)) low = middle;
-    else high = middle;
+  for (const area of areas.filter((_, i) => largest[i]).concat(search)) forget(keyOf(area));
+  const bounds = search.map(() => [1, LARGEST]);
+  for (let step = 0; step < SEARCH_STEPS && search.length; step++) {
+    const middles = bounds.map(([low, high]) => (low + high) / 2);
+    search.forEach((area, i) => area.style.setProperty("--note-scale", String(middles[i])));
+    search.map(fits).forEach((ok, i) => (bounds[i][ok ? 0 : 1] = middles[i]));
   }
-  fits(section, low);
+  search.forEach((area, i) => area.style.setProperty("--note-scale", String(bounds[i][0])));
 }
 
-function fits(section, scale) {
-  section.style.setProperty("--note-scale", String(scale));
+function keyOf(area) {
+  return `area:${area.getAttribute("aria-labelledby")}`;
+}
+
+function fits(section) {
   return section.scrollHeight <= section.clientHeight + 1 && wordsFit(section);
 }
 
