@@ -178,8 +178,14 @@ function page(container, items, key) {
   const box = container.getBoundingClientRect();
   const style = getComputedStyle(container);
   const limit = box.bottom - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth);
+  const bottom = (li) => {
+    const group = li.parentElement.closest("section.group"); // its frame ends below the note
+    const frame = group ? getComputedStyle(group) : null;
+    const below = frame ? parseFloat(frame.paddingBottom) + parseFloat(frame.borderBottomWidth) : 0;
+    return li.getBoundingClientRect().bottom + below;
+  };
   let end = start;
-  while (end < items.length && items[end].getBoundingClientRect().bottom <= limit + 0.5) end++;
+  while (end < items.length && bottom(items[end]) <= limit + 0.5) end++;
   end = Math.max(end, start + 1); // one note too long for the frame is still shown, cut off
   items.forEach((li, i) => li.toggleAttribute("data-page-off", i < start || i >= end));
   hideEmptyGroups(container);
