@@ -22,6 +22,7 @@ import { highlightPhaseChanges } from "./motion.js";
 import { NoteMenu } from "./notemenu.js";
 import { optimistic, refusal } from "./optimistic.js";
 import { Privacy } from "./privacy.js";
+import { fitProjector } from "./projector.js";
 import { Records } from "./records.js";
 import { BoardStore } from "./store.js";
 import { UndoStack } from "./undo.js";
@@ -265,6 +266,7 @@ function draw() {
   controls?.update(state);
   records?.update(state);
   privacy?.update(state);
+  if (projector) fitProjector(root, state);
 }
 
 // The server did not make one of this person's changes: the note is back as it is on the
