@@ -119,8 +119,13 @@ export class Controls {
       { class: "more-group" },
       el("label", { for: "control-phase", text: t("Phase") }),
       this.phase,
-      button(t("Start this phase"), () => this.startPhase(this.phase.value, this.focus.value ? [this.focus.value] : null)),
+      button(t("Start this phase"), () => this.startPhase(this.phase.value, this.focus.value ? [this.focus.value] : [])),
     );
+    // choosing a phase here proposes the area its method names; the facilitator may change it
+    this.phase.addEventListener("change", () => {
+      const areas = this.declaredAreas(this.phase.value);
+      this.focus.value = areas.length === 1 ? areas[0] : "";
+    });
     this.more = el(
       "div",
       { id: "control-more", class: "more", popover: "auto", role: "group", "aria-label": t("More") },
@@ -298,7 +303,6 @@ export class Controls {
     const timer = state.timer;
     const running = timer?.ends_at != null;
     this.timerToggle.textContent = running ? t("Pause timer") : t("Start timer");
-    this.timerToggle.setAttribute("aria-pressed", String(running));
     const open = state.voting && !state.voting.closed;
     this.voteButton.textContent = open ? t("Close voting and show results") : t("Open voting");
     for (const lock of [this.lock, this.settingsLock]) {
@@ -374,12 +378,16 @@ export class Controls {
     this.previous.title = undoing ? this.previous.getAttribute("aria-label") : t("Previous phase");
   }
 
+  // the areas the method puts in focus for a phase, where the board has them
+  declaredAreas(id) {
+    return (phaseSpec(id)?.areas ?? []).filter((a) => this.state?.areas.some((area) => area.id === a));
+  }
+
   // a phase starts with the method's areas in focus and, unless turned off, its timer running
   startPhase(id, focus = null) {
     const spec = (this.state.phases ?? []).find((p) => p.id === id);
     if (!spec) return;
-    const declared = (phaseSpec(id)?.areas ?? []).filter((a) => this.state.areas.some((area) => area.id === a));
-    this.send({ kind: "phase.set", phase: id, focus: focus ?? declared });
+    this.send({ kind: "phase.set", phase: id, focus: focus ?? this.declaredAreas(id) });
     if (spec.minutes > 0 && this.timerWithPhase.checked) this.send({ kind: "timer.start" });
   }
 

@@ -471,6 +471,7 @@ def test_every_view_of_the_board_shows_hostile_text_as_text(
         assert_shown(text, meeting.expected[context], f"list view, {context}")
 
     # records under hostile names, their list, the history of the board
+    facilitator.locator("[data-action=records]").click()
     for name in RECORDS:
         facilitator.locator("#record-name").fill(name)
         facilitator.get_by_role("button", name="Save a record").click()
