@@ -304,7 +304,10 @@ export class Controls {
     const running = timer?.ends_at != null;
     this.timerToggle.textContent = running ? t("Pause timer") : t("Start timer");
     const open = state.voting && !state.voting.closed;
-    this.voteButton.textContent = open ? t("Close voting and show results") : t("Open voting");
+    this.voteButton.textContent = open ? t("Close voting") : t("Open voting");
+    if (open) this.voteButton.setAttribute("aria-label", t("Close voting and show results"));
+    else this.voteButton.removeAttribute("aria-label");
+    this.perPerson.hidden = Boolean(open); // how many votes each matters only for opening
     for (const lock of [this.lock, this.settingsLock]) {
       lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
       lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
