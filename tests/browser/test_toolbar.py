@@ -120,6 +120,7 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     expect(dialog.locator("#delete-board")).to_be_visible()
     assert_accessible(page, "board settings dialog")
     screenshot(page, "toolbar-settings-dialog-1440")
+    dialog.get_by_label("Start the timer when a phase starts").uncheck()  # for the next one
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(settings).to_be_focused()
@@ -132,3 +133,9 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     screenshot(page, "toolbar-records-dialog-1440")
     page.get_by_role("dialog").get_by_role("button", name="Close", exact=True).click()
     expect(records).to_be_focused()
+
+    # with the setting off, the next phase waits for the facilitator to start its timer
+    next_phase.click()
+    expect(page.locator("#phase-title")).to_have_text("Put the learning into play")
+    expect(page.locator("#timer")).to_have_text("20:00 (paused)")
+    expect(next_phase).to_be_disabled()  # the last phase
