@@ -125,7 +125,8 @@ INJECTED = """() => {
     if (tag === "img" && e.id !== "qr") out.push("img");
     if (tag === "meta" && e.hasAttribute("http-equiv")) out.push("meta http-equiv");
     if (tag === "style" && e.parentElement !== document.head) out.push("style in body");
-    if (tag === "svg" && e.parentElement?.tagName !== "FIGURE") out.push("svg");
+    if (tag === "svg" && e.parentElement?.tagName !== "FIGURE" && !e.matches("#controls svg.icon"))
+      out.push("svg");  // the toolbar's own drawn icons are allowed
     if (tag === "title" && e.parentElement !== document.head) out.push("title in body");
     if (tag === "textarea" && !(e.id === "note-text" || e.classList.contains("note-edit")))
       out.push("textarea");
