@@ -352,6 +352,7 @@ export class Controls {
     this.stepper.hidden = phases.length === 0; // the free board has no phases
     this.phaseJump.hidden = phases.length === 0;
     const at = this.phaseIndex(state);
+    this.steps.style.minWidth = `${phases.length * 2.1}rem`; // every number stays in view
     const titles = new Map(phaseOptions(state));
     const key = JSON.stringify([at, state.language, [...titles]]);
     if (this.steps.dataset.key !== key) {
