@@ -283,7 +283,7 @@ export class Controls {
         "p",
         { class: "dialog-buttons" },
         el("button", { id: "close-meeting", type: "button", class: "danger", text: t("Close the meeting"), onclick: () => this.close(false) }),
-        el("button", { type: "button", class: "secondary", text: t("Cancel"), onclick: () => node.close() }),
+        el("button", { id: "close-cancel", type: "button", class: "secondary", text: t("Cancel"), onclick: () => node.close() }),
       ),
     );
     return node;
@@ -465,7 +465,7 @@ export class Controls {
     this.more.hidePopover?.();
     this.closeWarning.replaceChildren();
     open(this.closing, this.moreButton);
-    this.closing.querySelector("#close-meeting").focus();
+    this.closing.querySelector("#close-cancel").focus(); // Enter twice must not close it by accident
   }
 
   close(force) {
