@@ -179,7 +179,7 @@ async function showBoard() {
     }
   }
   if (view.role === "facilitator" && !projector && !controls) {
-    controls = new Controls($("#controls"), (op) => connection.send(op));
+    controls = new Controls($("#controls"), (op) => connection.send(op), () => store.timerRemaining());
     $("#controls").hidden = false;
     records = new Records($("#records"), boardId, creds.token);
     $("#records").hidden = false;
@@ -192,6 +192,7 @@ async function showBoard() {
   if (!projector && !privacy && (view.role === "facilitator" || view.role === "participant")) {
     const deleted = () => {
       connection.forgetAll();
+      controls?.closeDialogs();
       localStorage.removeItem(credKey);
       localStorage.removeItem(draftKey);
       showNotice(t("The board and everything on it were deleted."));

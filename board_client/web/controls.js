@@ -1,106 +1,437 @@
-// The facilitator's controls: phase, timer, reveal, voting, lock and closing. Built once;
-// `update` keeps them in step with the board without losing focus or typed values.
+// The facilitator's toolbar: one row with the phase stepper (previous, the method's phases
+// as done / now / next, next), the timer, reveal and voting, a "More" popover for the
+// rarer tools (jump to a phase, show an area, small groups, lock, close the meeting), and
+// two dialogs: board settings (with the access and privacy section) and meeting records.
+// Built once; `update` keeps it in step with the board without losing focus or typed values.
 
 import { t } from "./i18n.js";
-import { phaseOptions } from "./meeting.js";
+import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
 import { el, fillSelect } from "./views.js";
 
+const TIMER_WITH_PHASE = "planche:timer-with-phase"; // "off" when the facilitator turned it off
+const MINUTE_MS = 60000;
+
+// drawn icons (a few strokes in the style of Lucide), never emoji
+const ICONS = {
+  tick: "M4 12.5l5 5L20 6.5",
+  back: "M15 18l-6-6 6-6",
+  forward: "M9 18l6-6-6-6",
+};
+
+function icon(name) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", "icon");
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("d", ICONS[name]);
+  svg.append(path);
+  return svg;
+}
+
+// A modal dialog with a title and a close button; focus goes back where it came from.
+function dialog(id, titleId, ...children) {
+  const node = el(
+    "dialog",
+    { id, class: "panel-dialog", "aria-labelledby": titleId },
+    el("button", { type: "button", class: "dialog-close", text: t("Close"), onclick: () => node.close() }),
+    ...children,
+  );
+  node.addEventListener("close", () => {
+    const back = node.opener;
+    node.opener = null;
+    if (back?.isConnected && !back.disabled) back.focus();
+  });
+  return node;
+}
+
+function open(node, opener) {
+  if (node.open) return;
+  node.opener = opener ?? document.activeElement;
+  node.showModal();
+}
+
 export class Controls {
-  constructor(section, send) {
+  // send: (op) => op id; timerRemaining: () => ms left on the board's timer now
+  constructor(section, send, timerRemaining = () => 0) {
     this.section = section;
-    this.send = send; // (op) => op id
+    this.send = send;
+    this.timerRemaining = timerRemaining;
+    this.undo = null; // what an accidental "Next phase" replaced, until the phase changes again
+    this.build();
+  }
+
+  build() {
+    const button = (label, onclick, attrs = {}) => el("button", { type: "button", text: label, onclick, ...attrs });
+
+    // the stepper
+    this.previousText = el("span", { class: "visually-hidden", text: t("Previous phase") });
+    this.previous = el(
+      "button",
+      { type: "button", class: "tool tool--icon", "data-action": "previous-phase", onclick: () => this.previousPhase() },
+      icon("back"),
+      this.previousText,
+    );
+    this.next = el(
+      "button",
+      {
+        type: "button",
+        class: "tool tool--primary",
+        "data-action": "next-phase",
+        "aria-label": t("Next phase"),
+        onclick: () => this.nextPhase(),
+      },
+      t("Next"),
+      icon("forward"),
+    );
+    this.steps = el("ol", { class: "steps" });
+    this.stepper = el(
+      "div",
+      { class: "stepper", role: "group", "aria-label": t("Phases") },
+      this.previous,
+      this.steps,
+      this.next,
+    );
+
+    // the timer, reveal, voting
+    this.timerToggle = button(t("Start timer"), () => this.toggleTimer(), { "data-action": "timer-toggle", class: "tool" });
+    this.perPerson = el("input", {
+      id: "control-votes",
+      type: "number",
+      min: 1,
+      max: 20,
+      value: 3,
+      class: "votes-input",
+      title: t("Votes per person"),
+    });
+    this.voteButton = button(t("Open voting"), () => this.toggleVoting(), { class: "tool" });
+
+    // the "More" popover
     this.phase = el("select", { id: "control-phase" });
     this.focus = el("select", { id: "control-focus" });
-    this.perPerson = el("input", { id: "control-votes", type: "number", min: 1, max: 20, value: 3 });
-    this.lock = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleLock() });
+    this.groupCount = el("input", { id: "control-groups", type: "number", min: 2, max: 12, value: 3, class: "votes-input" });
+    this.split = button(t("Split into groups"), () => this.splitGroups());
+    this.plenary = button(t("Back to plenary"), () => this.send({ kind: "breakout.end" }));
+    this.lock = button(t("Lock the board"), () => this.toggleLock(), { "aria-pressed": "false" });
+    this.phaseJump = el(
+      "div",
+      { class: "more-group" },
+      el("label", { for: "control-phase", text: t("Phase") }),
+      this.phase,
+      button(t("Start this phase"), () => this.startPhase(this.phase.value, this.focus.value ? [this.focus.value] : [])),
+    );
+    // choosing a phase here proposes the area its method names; the facilitator may change it
+    this.phase.addEventListener("change", () => {
+      const areas = this.declaredAreas(this.phase.value);
+      this.focus.value = areas.length === 1 ? areas[0] : "";
+    });
+    this.more = el(
+      "div",
+      { id: "control-more", class: "more", popover: "auto", role: "group", "aria-label": t("More") },
+      this.phaseJump,
+      el(
+        "div",
+        { class: "more-group" },
+        el("label", { for: "control-focus", text: t("Focus on") }),
+        this.focus,
+        button(t("Show everyone this area"), () =>
+          this.send({ kind: "focus.set", areas: this.focus.value ? [this.focus.value] : [] }),
+        ),
+      ),
+      el(
+        "div",
+        { class: "more-group" },
+        el("label", { for: "control-groups", text: t("Number of groups") }),
+        this.groupCount,
+        this.split,
+        this.plenary,
+      ),
+      el("div", { class: "more-group" }, this.lock, button(t("Close the meeting"), () => this.askToClose(), { class: "quiet-danger" })),
+    );
+    this.moreButton = el("button", {
+      type: "button",
+      class: "tool",
+      popovertarget: "control-more",
+      "data-action": "more",
+      text: t("More"),
+    });
+
+    // the dialogs
+    this.settings = this.buildSettings();
+    this.records = this.buildRecords();
+    this.closing = this.buildClose();
+    this.settingsButton = button(t("Settings"), (e) => open(this.settings, e.currentTarget), {
+      class: "tool",
+      "aria-label": t("Board settings"),
+      "aria-haspopup": "dialog",
+      "data-action": "board-settings",
+    });
+    this.recordsButton = button(t("Records"), (e) => open(this.records, e.currentTarget), {
+      class: "tool",
+      "aria-haspopup": "dialog",
+      "data-action": "records",
+    });
+
+    this.section.classList.add("toolbar");
+    this.section.append(
+      el(
+        "div",
+        { class: "toolbar-row" },
+        this.stepper,
+        el(
+          "div",
+          { class: "tools", role: "group", "aria-label": t("Timer") },
+          this.timerToggle,
+          el("button", {
+            type: "button",
+            class: "tool",
+            "data-action": "timer-plus-1",
+            "aria-label": t("+1 minute"),
+            title: t("+1 minute"),
+            text: "+1",
+            onclick: () => this.send({ kind: "timer.add", minutes: 1 }),
+          }),
+          el("button", {
+            type: "button",
+            class: "tool",
+            "data-action": "timer-plus-5",
+            "aria-label": t("+5 minutes"),
+            title: t("+5 minutes"),
+            text: "+5",
+            onclick: () => this.send({ kind: "timer.add", minutes: 5 }),
+          }),
+        ),
+        el(
+          "div",
+          { class: "tools" },
+          button(t("Reveal notes"), () => this.send({ kind: "notes.reveal" }), { class: "tool" }),
+          this.voteButton,
+          el("label", { for: "control-votes", class: "visually-hidden", text: t("Votes per person") }),
+          this.perPerson,
+        ),
+        el("div", { class: "tools tools--end" }, this.moreButton, this.recordsButton, this.settingsButton),
+      ),
+      this.more,
+      this.settings,
+      this.records,
+      this.closing,
+    );
+    // the popover hangs under its button
+    this.moreButton.style.setProperty("anchor-name", "--control-more");
+    this.more.style.setProperty("position-anchor", "--control-more");
+  }
+
+  buildSettings() {
     this.anonymous = el("button", {
       type: "button",
       "aria-pressed": "false",
       "aria-describedby": "control-anonymous-hint",
       onclick: () => this.send({ kind: "board.anonymous", anonymous: !this.state?.anonymous }),
     });
-    this.voteButton = el("button", { type: "button", onclick: () => this.toggleVoting() });
-    this.closeWarning = el("p", { class: "alert", role: "alert" });
-    this.groupCount = el("input", { id: "control-groups", type: "number", min: 2, max: 12, value: 3 });
-    this.split = el("button", { type: "button", text: t("Split into groups"), onclick: () => this.splitGroups() });
-    this.plenary = el("button", { type: "button", text: t("Back to plenary"), onclick: () => this.send({ kind: "breakout.end" }) });
-    this.build();
-  }
-
-  build() {
-    const group = (title, ...children) =>
-      el("fieldset", { class: "control-group" }, el("legend", { text: title }), ...children);
-    const act = (label, op) => el("button", { type: "button", text: label, onclick: () => this.send(op()) });
-    this.section.append(
-      group(
-        t("Phase"),
-        (this.phaseLabel = el("label", { for: "control-phase", text: t("Phase") })),
-        this.phase,
-        el("label", { for: "control-focus", text: t("Focus on") }),
-        this.focus,
-        (this.startPhase = act(t("Start this phase"), () => ({
-          kind: "phase.set",
-          phase: this.phase.value,
-          focus: this.focus.value ? [this.focus.value] : [],
-        }))),
-        act(t("Show everyone this area"), () => ({
-          kind: "focus.set",
-          areas: this.focus.value ? [this.focus.value] : [],
-        })),
-      ),
-      group(
-        t("Timer"),
-        act(t("Start timer"), () => ({ kind: "timer.start" })),
-        act(t("Pause timer"), () => ({ kind: "timer.pause" })),
-        act(t("+1 minute"), () => ({ kind: "timer.add", minutes: 1 })),
-        act(t("+5 minutes"), () => ({ kind: "timer.add", minutes: 5 })),
-      ),
-      group(
-        t("Notes and votes"),
-        act(t("Reveal notes"), () => ({ kind: "notes.reveal" })),
-        el("label", { for: "control-votes", text: t("Votes per person") }),
-        this.perPerson,
-        this.voteButton,
-      ),
-      group(
-        t("Small groups"),
-        el("label", { for: "control-groups", text: t("Number of groups") }),
-        this.groupCount,
-        this.split,
-        this.plenary,
-      ),
-      group(
-        t("Board"),
-        this.lock,
+    this.settingsLock = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleLock() });
+    this.timerWithPhase = el("input", { id: "control-timer-with-phase", type: "checkbox" });
+    this.timerWithPhase.checked = localStorage.getItem(TIMER_WITH_PHASE) !== "off";
+    this.timerWithPhase.addEventListener("change", () =>
+      localStorage.setItem(TIMER_WITH_PHASE, this.timerWithPhase.checked ? "on" : "off"),
+    );
+    const node = dialog(
+      "settings-dialog",
+      "settings-title",
+      el("h2", { id: "settings-title", text: t("Board settings") }),
+      el(
+        "fieldset",
+        { class: "control-group" },
+        el("legend", { text: t("During the meeting") }),
+        this.settingsLock,
         this.anonymous,
         el("p", {
           id: "control-anonymous-hint",
           class: "hint",
           text: t("Notes written while it is on name no author, not even to you, and never in the records."),
         }),
-        el("button", { type: "button", text: t("Close the meeting"), onclick: () => this.close(false) }),
-        this.closeWarning,
+        el(
+          "span",
+          { class: "check" },
+          this.timerWithPhase,
+          el("label", { for: "control-timer-with-phase", text: t("Start the timer when a phase starts") }),
+        ),
       ),
     );
+    // the access and privacy section of the page (privacy.js), ids and behaviour unchanged
+    const privacy = document.getElementById("privacy");
+    if (privacy) node.append(privacy);
+    return node;
+  }
+
+  buildRecords() {
+    const node = dialog("records-dialog", "records-title");
+    const records = document.getElementById("records"); // built by records.js
+    if (records) node.append(records);
+    return node;
+  }
+
+  buildClose() {
+    this.closeWarning = el("p", { class: "alert", role: "alert" });
+    const node = dialog(
+      "close-dialog",
+      "close-title",
+      el("h2", { id: "close-title", text: t("Close the meeting?") }),
+      el("p", { text: t("Nobody can write on the board after this. The board stays as the meeting's record.") }),
+      this.closeWarning,
+      el(
+        "p",
+        { class: "dialog-buttons" },
+        el("button", { id: "close-meeting", type: "button", class: "danger", text: t("Close the meeting"), onclick: () => this.close(false) }),
+        el("button", { id: "close-cancel", type: "button", class: "secondary", text: t("Cancel"), onclick: () => node.close() }),
+      ),
+    );
+    return node;
   }
 
   update(state) {
-    const focusOptions = [["", t("All areas")], ...state.areas.map((a) => [a.id, a.title])];
-    if (this.phase.options.length !== (state.phases ?? []).length) fillSelect(this.phase, phaseOptions(state));
-    fillSelect(this.focus, focusOptions);
     this.state = state;
+    const phases = state.phases ?? [];
+    const focusOptions = [["", t("All areas")], ...state.areas.map((a) => [a.id, a.title])];
+    if (this.phase.options.length !== phases.length) fillSelect(this.phase, phaseOptions(state));
+    fillSelect(this.focus, focusOptions);
+    // the undo lasts until the phase changes again (the ops are still on their way at first)
+    if (this.undo && state.phase?.id === this.undo.to) this.undo.reached = true;
+    else if (this.undo?.reached) this.undo = null;
+    this.renderSteps(state);
+
+    const timer = state.timer;
+    const running = timer?.ends_at != null;
+    this.timerToggle.textContent = running ? t("Pause timer") : t("Start timer");
     const open = state.voting && !state.voting.closed;
-    this.voteButton.textContent = open ? t("Close voting and show results") : t("Open voting");
-    this.lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
-    this.lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
+    this.voteButton.textContent = open ? t("Close voting") : t("Open voting");
+    if (open) this.voteButton.setAttribute("aria-label", t("Close voting and show results"));
+    else this.voteButton.removeAttribute("aria-label");
+    this.perPerson.hidden = Boolean(open); // how many votes each matters only for opening
+    for (const lock of [this.lock, this.settingsLock]) {
+      lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
+      lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
+    }
     this.anonymous.textContent = state.anonymous ? t("Anonymous notes: on") : t("Anonymous notes: off");
     this.anonymous.setAttribute("aria-pressed", String(Boolean(state.anonymous)));
-    this.section.querySelectorAll("button, input, select").forEach((c) => (c.disabled = state.closed));
-    // a method without phases (the free board) shows only the focus
-    const phased = (state.phases ?? []).length > 0;
-    for (const part of [this.phaseLabel, this.phase, this.startPhase]) part.hidden = !phased;
-    this.split.disabled = state.closed || state.in_breakout;
-    this.plenary.disabled = state.closed || !state.in_breakout;
+
+    // a control that turns off under the keyboard hands the focus on instead of dropping it
+    const focused = this.section.contains(document.activeElement) ? document.activeElement : null;
+    this.disable(state);
+    if (focused?.disabled) {
+      const fallback = [this.next, this.previous, this.timerToggle, this.settingsButton].find((b) => !b.disabled);
+      if (this.section.querySelector(".toolbar-row")?.contains(focused)) fallback?.focus();
+    }
+  }
+
+  disable(state) {
+    const phases = state.phases ?? [];
+    const timer = state.timer;
+    // a closed meeting keeps its records and settings (privacy, delete); nothing else acts
+    const always = new Set([this.settingsButton, this.recordsButton, this.moreButton]);
+    for (const control of this.section.querySelectorAll(".toolbar-row button, .toolbar-row input, .more button, .more select, .more input")) {
+      if (!always.has(control)) control.disabled = state.closed;
+    }
+    for (const control of [this.anonymous, this.settingsLock]) control.disabled = state.closed;
+    if (state.closed) return;
+    this.timerToggle.disabled = !timer?.duration_ms;
+    const at = this.phaseIndex(state);
+    this.previous.disabled = !this.undo?.reached && at <= 0;
+    this.next.disabled = at >= phases.length - 1;
+    this.split.disabled = state.in_breakout;
+    this.plenary.disabled = !state.in_breakout;
+  }
+
+  phaseIndex(state) {
+    return (state.phases ?? []).findIndex((p) => p.id === state.phase?.id);
+  }
+
+  // the method's phases: done (a tick), now (its title), next (its title), later (a number)
+  renderSteps(state) {
+    const phases = state.phases ?? [];
+    this.stepper.hidden = phases.length === 0; // the free board has no phases
+    this.phaseJump.hidden = phases.length === 0;
+    const at = this.phaseIndex(state);
+    this.steps.style.minWidth = `${phases.length * 2.1}rem`; // every number stays in view
+    const titles = new Map(phaseOptions(state));
+    const key = JSON.stringify([at, state.language, [...titles]]);
+    if (this.steps.dataset.key !== key) {
+      this.steps.dataset.key = key;
+      this.steps.replaceChildren(
+        ...phases.map((p, i) => {
+          const where = i < at ? "done" : i === at ? "now" : i === at + 1 ? "next" : "later";
+          const title = titles.get(p.id);
+          const spoken = { done: t("done"), now: t("now"), next: t("next"), later: "" }[where];
+          return el(
+            "li",
+            { class: `step step--${where}`, "aria-current": where === "now" ? "step" : false, title },
+            el("span", { class: "step-mark", "aria-hidden": "true" }, where === "done" ? icon("tick") : String(i + 1)),
+            el("span", { class: where === "now" || where === "next" ? "step-title" : "visually-hidden", text: title }),
+            spoken ? el("span", { class: "visually-hidden", text: ` (${spoken})` }) : null,
+          );
+        }),
+      );
+    }
+    // right after "Next phase" the back button says what it does: undo the advance
+    const undoing = Boolean(this.undo?.reached);
+    this.previous.classList.toggle("tool--undo", undoing);
+    this.previousText.className = undoing ? "undo-text" : "visually-hidden";
+    this.previousText.textContent = undoing ? t("Undo") : t("Previous phase");
+    if (undoing) this.previous.setAttribute("aria-label", t("Undo: back to {phase}", { phase: titles.get(this.undo.from.id) }));
+    else this.previous.removeAttribute("aria-label");
+    this.previous.title = undoing ? this.previous.getAttribute("aria-label") : t("Previous phase");
+  }
+
+  // the areas the method puts in focus for a phase, where the board has them
+  declaredAreas(id) {
+    return (phaseSpec(id)?.areas ?? []).filter((a) => this.state?.areas.some((area) => area.id === a));
+  }
+
+  // a phase starts with the method's areas in focus and, unless turned off, its timer running
+  startPhase(id, focus = null) {
+    const spec = (this.state.phases ?? []).find((p) => p.id === id);
+    if (!spec) return;
+    this.send({ kind: "phase.set", phase: id, focus: focus ?? this.declaredAreas(id) });
+    if (spec.minutes > 0 && this.timerWithPhase.checked) this.send({ kind: "timer.start" });
+  }
+
+  nextPhase() {
+    const state = this.state;
+    const phases = state?.phases ?? [];
+    const at = this.phaseIndex(state);
+    if (at >= phases.length - 1) return;
+    const to = phases[at + 1].id;
+    this.undo = state.phase
+      ? {
+          from: state.phase,
+          to,
+          remaining: this.timerRemaining(),
+          running: state.timer?.ends_at != null,
+        }
+      : null;
+    this.startPhase(to);
+  }
+
+  // right after "Next phase": back to the phase as it was, its time left and running or not
+  previousPhase() {
+    const state = this.state;
+    const undo = this.undo;
+    this.undo = null;
+    if (undo?.reached && state.phase?.id === undo.to) {
+      const spec = state.phases.find((p) => p.id === undo.from.id);
+      this.send({ kind: "phase.set", phase: undo.from.id, focus: [...(undo.from.focus ?? [])] });
+      const change = (undo.remaining - spec.minutes * MINUTE_MS) / MINUTE_MS;
+      if (Math.abs(change) >= 1 / 60) this.send({ kind: "timer.add", minutes: Math.round(change * 1000) / 1000 });
+      if (undo.running) this.send({ kind: "timer.start" });
+      return;
+    }
+    const at = this.phaseIndex(state);
+    if (at > 0) this.startPhase(state.phases[at - 1].id);
+  }
+
+  toggleTimer() {
+    const running = this.state?.timer?.ends_at != null;
+    this.send({ kind: running ? "timer.pause" : "timer.start" });
   }
 
   // everyone who has joined, dealt round-robin into groups; each group gets its own area
@@ -116,28 +447,48 @@ export class Controls {
     this.send({ kind: "breakout.start", groups });
   }
 
+  // in a voting phase whose method names one area, the votes go to that area's notes
   toggleVoting() {
-    const open = this.state?.voting && !this.state.voting.closed;
+    const state = this.state;
+    const open = state?.voting && !state.voting.closed;
     const perPerson = Math.max(1, Math.min(20, Number(this.perPerson.value) || 3));
-    this.send(open ? { kind: "vote.close" } : { kind: "vote.open", per_person: perPerson });
+    const focus = state?.phase?.kind === "vote" ? state.phase.focus ?? [] : [];
+    const area = focus.length === 1 ? { area: focus[0] } : {};
+    this.send(open ? { kind: "vote.close" } : { kind: "vote.open", per_person: perPerson, ...area });
   }
 
   toggleLock() {
     this.send({ kind: "board.lock", locked: !this.state?.locked });
   }
 
+  askToClose() {
+    this.more.hidePopover?.();
+    this.closeWarning.replaceChildren();
+    open(this.closing, this.moreButton);
+    this.closing.querySelector("#close-cancel").focus(); // Enter twice must not close it by accident
+  }
+
   close(force) {
-    this.closing = this.send({ kind: "meeting.close", force });
+    this.closingOp = this.send({ kind: "meeting.close", force });
     this.closeWarning.replaceChildren();
   }
 
   // the server's answer to a close: a warning while parked ideas have no owner
   acked(message) {
-    if (message.id !== this.closing || message.noop !== "ideas_without_owner") return;
+    if (message.id !== this.closingOp) return;
+    if (message.noop !== "ideas_without_owner") {
+      if (!message.noop) this.closing.close();
+      return;
+    }
     this.closeWarning.replaceChildren(
       t("Some parked ideas have no owner yet."),
       " ",
       el("button", { type: "button", text: t("Close anyway"), onclick: () => this.close(true) }),
     );
+  }
+
+  // the board is gone: no dialog stays open over the notice
+  closeDialogs() {
+    for (const node of [this.settings, this.records, this.closing]) if (node.open) node.close();
   }
 }

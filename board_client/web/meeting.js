@@ -72,6 +72,11 @@ export function phaseTitle(state) {
   return spec ? spec.title[state.language] : state.phase?.id ?? "";
 }
 
+// the method's own description of a phase: title, prompt, minutes, areas in focus
+export function phaseSpec(id) {
+  return methodTexts?.phases?.find((p) => p.id === id) ?? null;
+}
+
 export function phaseOptions(state) {
   return (state.phases ?? []).map((p) => {
     const spec = methodTexts?.phases?.find((m) => m.id === p.id);

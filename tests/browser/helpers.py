@@ -69,6 +69,8 @@ def assert_accessible(page: Page, what: str) -> None:
 def assert_thumb_sized(page: Page) -> None:
     """On a phone every button, menu and field a thumb may hit is at least 44 x 44 px
     (DESIGN.md); check boxes sit beside their labels, which take the tap too."""
+    # a note that has just appeared is still scaling in (calm motion): measure it at rest
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
     small = page.evaluate(
         """() => [...document.querySelectorAll('button, select, input, textarea')]
               .filter(e => e.offsetParent !== null && !['checkbox', 'radio', 'range', 'hidden']

@@ -40,12 +40,16 @@ def create_board(page: Page, server: RunningServer, lang: str, method_label: str
 
 
 def start_phase(page: Page, phase: str, focus: str | None = None) -> None:
+    """From the toolbar's "More" menu: any phase, with an area in focus."""
+    page.locator("[data-action=more]").click()
     page.locator("#control-phase").select_option(label=phase)
     if focus:
         page.locator("#control-focus").select_option(label=focus)
     page.get_by_role(
         "button", name=re.compile("Start denne fase|Starta den här fasen|Start this phase")
     ).click()
+    page.keyboard.press("Escape")
+    expect(page.locator("#control-more")).to_be_hidden()
 
 
 def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: RunningServer) -> None:
@@ -74,8 +78,8 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     expect(facilitator.locator("#peers li")).to_have_count(4)
 
     # silent writing in the first category: others see that notes exist, not what they say
-    start_phase(facilitator, "Stille og hver for sig", "Skjulte skatte")
-    facilitator.get_by_role("button", name="Start tiden").click()
+    start_phase(facilitator, "Stille og hver for sig", "Skjulte skatte")  # its timer starts
+    expect(facilitator.locator("[data-action=timer-toggle]")).to_have_text("Sæt tiden på pause")
     expect(projector.locator("#phase-title")).to_have_text("Stille og hver for sig")
     expect(projector.locator("#timer")).to_have_text(re.compile(r"^1[12]:\d\d$"))
     post_note(ole, "Pedellerne kender alle familier")
@@ -111,6 +115,7 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     )
 
     # follow me: every screen turns to the area the facilitator shows
+    facilitator.locator("[data-action=more]").click()
     facilitator.locator("#control-focus").select_option(label="Paradokser")
     facilitator.get_by_role("button", name="Vis alle dette område").click()
     expect(projector.locator("section.area h2")).to_have_text(["Paradokser"])
@@ -118,9 +123,10 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     facilitator.locator("#control-focus").select_option(label="Alle områder")
     facilitator.get_by_role("button", name="Vis alle dette område").click()
     expect(projector.locator("section.area h2")).to_have_count(6)
+    facilitator.keyboard.press("Escape")
 
     # dot voting: hidden until closed, then the projector shows the count
-    start_phase(facilitator, "Prioritering")
+    start_phase(facilitator, "Prioritering", "Alle områder")  # not only the method's area
     facilitator.locator("#control-votes").fill("2")
     facilitator.get_by_role("button", name="Åbn afstemning").click()
     for page in (ole, ida):
@@ -137,13 +143,19 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     per.locator("#park-text").fill("Spørg ungdomsklubben")
     per.locator("#park-text").press("Enter")
     expect(projector.locator(".idea")).to_contain_text("Ingen tovholder endnu")
-    facilitator.get_by_role("button", name="Afslut mødet").click()
+    facilitator.locator("[data-action=more]").click()
+    facilitator.get_by_role("button", name="Afslut mødet").click()  # asks once more
+    facilitator.locator("#close-dialog").get_by_role("button", name="Afslut mødet").click()
     expect(facilitator.locator("#controls .alert")).to_contain_text("ingen tovholder")
+    facilitator.keyboard.press("Escape")
     idea = facilitator.locator(".idea", has_text="ungdomsklubben")
     idea.get_by_label("Tovholder").fill("Per")
     idea.get_by_role("button", name="Gem tovholder").click()
     expect(projector.locator(".idea")).to_contain_text("Tovholder: Per")
+    facilitator.locator("[data-action=more]").click()
     facilitator.get_by_role("button", name="Afslut mødet").click()
+    facilitator.locator("#close-dialog").get_by_role("button", name="Afslut mødet").click()
+    expect(facilitator.locator("#close-dialog")).to_be_hidden()
     expect(projector.locator("#closed-note")).to_be_visible()
 
     assert_thumb_sized(per)
@@ -315,6 +327,7 @@ def test_notes_are_dragged_grouped_and_written_in_small_groups(
     expect(group.locator(".note-text")).to_have_text(["Shared drive for minutes"])
     assert_accessible(participant, "participant view with groups")
 
+    facilitator.locator("[data-action=more]").click()
     facilitator.locator("#control-groups").fill("2")
     facilitator.get_by_role("button", name="Split into groups").click()
     expect(participant.locator("#note-area option", has_text="Group 1")).to_have_count(1)
@@ -341,11 +354,13 @@ def test_an_anonymous_board_shows_no_author_anywhere(
     )
     eva = browsing.page(PHONE, lang="sv")
     join(eva, server, join_code(facilitator), "Eva Lund")
+    facilitator.locator("[data-action=board-settings]").click()  # in the settings dialog
     toggle = facilitator.get_by_role("button", name="Anonyma lappar: av")
     toggle.click()
     expect(facilitator.get_by_role("button", name="Anonyma lappar: på")).to_have_attribute(
         "aria-pressed", "true"
     )
+    facilitator.keyboard.press("Escape")
     expect(eva.locator("#phase-prompt")).to_contain_text("Nya lappar är anonyma")
     post_note(eva, "Ingen vet att det var jag")
     for page in (facilitator, projector):

@@ -75,6 +75,7 @@ def test_the_facilitator_rotates_the_code_removes_someone_and_deletes_the_board(
     post_note(phone, "Bos note")
     expect(facilitator.locator(".note")).to_have_count(1)
     panel = facilitator.locator("#privacy")
+    facilitator.locator("[data-action=board-settings]").click()  # in the settings dialog
     expect(panel).to_be_visible()
     assert_all_in(facilitator, "da")
     assert_accessible(facilitator, "the facilitator's privacy panel")
@@ -203,6 +204,7 @@ def test_the_facilitator_gives_the_projector_a_new_link_and_the_old_one_stops(
     expect(projector.locator("#qr-code")).to_contain_text(code)
 
     button = facilitator.locator("#new-projector-link")
+    facilitator.locator("[data-action=board-settings]").click()  # in the settings dialog
     button.click()
     expect(button).to_have_text("Yes, close the old projector link")  # asks once more
     button.click()

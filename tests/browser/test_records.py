@@ -26,12 +26,15 @@ def test_records_share_download_and_history(browsing: Browsing, server: RunningS
     page = browsing.page(lang="da-DK")
     create_board(page, server, "da", "Fri tavle")
     records = page.locator("#records")
+    page.locator("[data-action=records]").click()  # the toolbar's "Records" dialog
     expect(records).to_be_visible()
     expect(page.locator("#record-list")).to_contain_text("Ingen referater endnu.")
+    page.keyboard.press("Escape")
 
     post_note(page, "Første iagttagelse")
     post_note(page, "Anden iagttagelse: æøå")
     expect(page.locator(".note")).to_have_count(2)
+    page.locator("[data-action=records]").click()
 
     # a record without a name is refused with a message, and nothing is saved
     page.get_by_role("button", name="Gem et referat").click()
@@ -50,7 +53,9 @@ def test_records_share_download_and_history(browsing: Browsing, server: RunningS
     expect(reader.locator("h1")).to_have_text("Netværksmøde 4")
     expect(reader.locator("body")).to_contain_text("Anden iagttagelse: æøå")
 
+    page.keyboard.press("Escape")
     post_note(page, "Tredje, efter referatet")
+    page.locator("[data-action=records]").click()
 
     # the record, not the live board, downloaded as Word
     page.locator("#export-source").select_option(label="Efter runden")
