@@ -19,6 +19,7 @@ import {
 } from "./meeting.js";
 import { Privacy } from "./privacy.js";
 import { Records } from "./records.js";
+import { setUpShortcuts } from "./shortcuts.js";
 import { BoardStore } from "./store.js";
 import { fillSelect, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
@@ -60,6 +61,7 @@ let records = null;
 let privacy = null;
 let connection = null;
 
+if (!projector) setUpShortcuts();
 if (!creds?.token) {
   showNotice(t("You have not joined this board yet."));
 } else {
