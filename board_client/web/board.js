@@ -61,7 +61,7 @@ let records = null;
 let privacy = null;
 let connection = null;
 
-if (!projector) setUpShortcuts();
+if (!projector) setUpShortcuts(root);
 if (!creds?.token) {
   showNotice(t("You have not joined this board yet."));
 } else {

@@ -1,7 +1,7 @@
 """Accessibility in a real browser: axe-core on every page and state that failed before (the
 list view beside the history, the shared record, the sounding board's survey phase, the
-closed meeting), the single-key shortcuts and their "?" sheet, and how many Tab stops a
-10-note board takes."""
+closed meeting, the privacy and accessibility pages), the single-key shortcuts and their "?"
+sheet, a focus that never falls to <body>, and how many Tab stops a 10-note board takes."""
 
 from __future__ import annotations
 
@@ -30,6 +30,25 @@ def open_board(page: Page, server: RunningServer, board_id: str, token: str) -> 
     page.goto(f"{server.url}/b/{board_id}#token={token}")
     expect(page.locator("#status")).to_have_attribute("data-state", "online")
     expect(page.locator("#board-title")).not_to_have_text("Planche")  # drawn, not only online
+
+
+def focused(page: Page) -> str:
+    """The focused element, as a user would name it: its tag, id and text."""
+    return str(
+        page.evaluate(
+            """() => { const e = document.activeElement;
+                 return `${e.tagName}#${e.id} ${e.textContent.trim().slice(0, 40)}`; }"""
+        )
+    )
+
+
+def assert_focus_visible(page: Page) -> None:
+    """The focus is on an element one can see on the screen (once the page has settled)."""
+    page.wait_for_function(
+        """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+             return e !== document.body && r.width > 0 && r.height > 0
+                    && r.bottom > 0 && r.top < innerHeight; }"""
+    )
 
 
 def test_every_page_and_state_of_a_sounding_board_passes_axe(
@@ -164,6 +183,34 @@ def test_single_keys_open_the_composer_the_list_and_the_shortcut_sheet(
     expect(sheet).to_be_hidden()
     expect(opener).to_be_focused()
     assert errors == []
+
+
+def test_focus_never_falls_to_the_page_when_what_had_it_goes_away(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Focus", "method": "category-analysis", "language": "en"}
+    board = api(server, "/api/boards", body)
+    page = browsing.page(lang="en")
+    open_board(page, server, board["id"], board["facilitator_token"])
+    page.keyboard.press("n")
+    page.keyboard.type("To be deleted")
+    page.keyboard.press("Enter")
+
+    # a note deleted from the keyboard: the focus stays in its area
+    page.locator(".note").get_by_role("button", name="Delete").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".note")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Hidden treasures")).to_be_focused()
+    assert_focus_visible(page)
+
+    # the meeting closed from the keyboard: every control goes, the focus does not
+    page.get_by_role("button", name="Close the meeting").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#closed-note")).to_be_visible()
+    expect(page.locator("#controls-title")).to_be_focused()
+    assert_focus_visible(page)
+    screenshot(page, "a11y-focus-after-closing")
+    assert_accessible(page, "focus moved to a heading")
 
 
 def test_tab_stops_on_a_participants_10_note_board(
