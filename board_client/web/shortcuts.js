@@ -16,19 +16,17 @@ const KEYS = {
 const NOT_TYPED_IN = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"]);
 
 export function setUpShortcuts(root) {
-  const sheet = document.getElementById("shortcuts");
-  const opener = document.getElementById("shortcuts-open");
-  if (sheet) setUpSheet(sheet, opener);
+  const openSheet = sheet(document.getElementById("shortcuts"), document.getElementById("shortcuts-open"));
   document.addEventListener("keydown", (event) => {
     if (!isShortcut(event)) return;
     if (event.key === "?") {
-      if (!sheet) return;
+      if (!openSheet) return;
       event.preventDefault();
-      openSheet(sheet);
+      openSheet();
       return;
     }
     const spec = KEYS[event.key];
-    const target = spec && usable(document.querySelector(spec.selector));
+    const target = usable(document.querySelector(spec.selector));
     if (!target) return;
     event.preventDefault(); // else the "n" would be typed into the note it focused
     if (spec.act === "focus") target.focus();
@@ -43,7 +41,7 @@ function isShortcut(event) {
   if (event.defaultPrevented || event.isComposing || event.repeat) return false;
   const altGr = event.getModifierState?.("AltGraph");
   if (event.metaKey || ((event.ctrlKey || event.altKey) && !altGr)) return false;
-  if (event.key !== "?" && !(event.key in KEYS)) return false;
+  if (event.key !== "?" && !Object.hasOwn(KEYS, event.key)) return false;
   const target = event.target;
   if (!(target instanceof Element)) return true;
   if (target.closest("dialog[open]")) return false;
@@ -56,24 +54,23 @@ function usable(element) {
   return element.getClientRects().length ? element : null;
 }
 
-function setUpSheet(sheet, opener) {
+// The "?" sheet: opened by the key or the header button; Escape (the browser's own, for a
+// modal dialog) or its button closes it, and the focus goes back to where it was.
+function sheet(dialog, opener) {
+  if (!dialog) return null;
   let returnTo = null;
-  opener?.addEventListener("click", () => openSheet(sheet));
-  sheet.addEventListener("open-sheet", () => {
+  const open = () => {
+    if (dialog.open) return;
     returnTo = document.activeElement;
-  });
-  // Escape closes a modal dialog by itself; the focus goes back to where it was
-  sheet.addEventListener("close", () => {
-    const back = returnTo?.isConnected ? returnTo : opener;
+    dialog.showModal();
+  };
+  opener?.addEventListener("click", open);
+  dialog.addEventListener("close", () => {
+    const back = returnTo?.isConnected && returnTo !== document.body ? returnTo : opener;
     returnTo = null;
     back?.focus();
   });
-}
-
-function openSheet(sheet) {
-  if (sheet.open) return;
-  sheet.dispatchEvent(new Event("open-sheet"));
-  sheet.showModal();
+  return open;
 }
 
 // The focus guard. The last focused element and its ancestors are remembered; when focus is

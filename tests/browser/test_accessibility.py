@@ -213,6 +213,22 @@ def test_focus_never_falls_to_the_page_when_what_had_it_goes_away(
     assert_accessible(page, "focus moved to a heading")
 
 
+def count_tab_stops(page: Page) -> int:
+    """Tab presses for one round of the page, from its top back to its top."""
+    page.evaluate(
+        """() => { window.stops = [];
+          document.addEventListener('focusin', (e) => window.stops.push(e.target)); }"""
+    )
+    for _ in range(40):
+        for _ in range(10):
+            page.keyboard.press("Tab")
+        # Tab from the last stop leaves the page; the next one is the first stop again
+        count = page.evaluate("() => { const i = stops.indexOf(stops[0], 1); return i; }")
+        if count > 0:
+            return int(count)
+    raise AssertionError("Tab never came round to the start")
+
+
 def test_tab_stops_on_a_participants_10_note_board(
     browsing: Browsing, server: RunningServer
 ) -> None:
@@ -226,27 +242,24 @@ def test_tab_stops_on_a_participants_10_note_board(
             for i in range(10):
                 await participant.add_note(participant.state.areas[i % 6].id, f"Note {i + 1}")
 
+    async def open_voting() -> None:
+        async with BoardClient(server.url, board["id"], board["facilitator_token"]) as facilitator:
+            await facilitator.send_op({"kind": "vote.open", "per_person": 3})
+
     run(write())
     page = browsing.page(lang="en")
     open_board(page, server, board["id"], kai["token"])
     expect(page.locator(".note")).to_have_count(10)
-    # every element the focus lands on, in order; Tab from the last one leaves the page
-    page.evaluate(
-        """() => { window.stops = [];
-          document.addEventListener('focusin', (e) => window.stops.push(e.target)); }"""
-    )
-    count = None
-    for _ in range(40):
-        for _ in range(10):
-            page.keyboard.press("Tab")
-        count = page.evaluate(
-            "() => { const i = stops.indexOf(stops[0], 1); return i < 0 ? null : i; }"
-        )
-        if count is not None:
-            break
-    assert count is not None, "Tab never came round to the start"
+    writing = count_tab_stops(page)
+    run(open_voting())
+    page.reload()
+    expect(page.locator(".note button", has_text="Vote")).to_have_count(10)
+    voting = count_tab_stops(page)
     report = ROOT / "test-artifacts" / "tab-stops.txt"
     report.parent.mkdir(exist_ok=True)
-    report.write_text(f"participant, 10 own notes, category analysis: {count} Tab stops\n")
-    print(f"\n{count} Tab stops")
-    assert count > 10
+    report.write_text(
+        "A participant's 10 own notes on a category analysis board:\n"
+        f"  {writing} Tab stops while writing, {voting} while voting\n"
+    )
+    print(f"\nTab stops: {writing} while writing, {voting} while voting")
+    assert 10 < writing < voting
