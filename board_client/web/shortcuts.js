@@ -35,12 +35,14 @@ export function setUpShortcuts(root) {
   guardFocus(root);
 }
 
-// a single key, pressed outside anything one types in, with no modifier (AltGr is allowed:
-// it is how Danish and Swedish keyboards type [ and ])
+// a single key, pressed outside anything one types in, with no modifier; AltGr, and Alt
+// (Option) with a symbol, are how Danish and Swedish keyboards type [ and ], while Alt with a
+// letter is the browser's menu key
 function isShortcut(event) {
   if (event.defaultPrevented || event.isComposing || event.repeat) return false;
   const altGr = event.getModifierState?.("AltGraph");
-  if (event.metaKey || ((event.ctrlKey || event.altKey) && !altGr)) return false;
+  if (event.metaKey || (event.ctrlKey && !altGr)) return false;
+  if (event.altKey && !altGr && /^[a-z]$/.test(event.key)) return false;
   if (event.key !== "?" && !Object.hasOwn(KEYS, event.key)) return false;
   const target = event.target;
   if (!(target instanceof Element)) return true;

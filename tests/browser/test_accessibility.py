@@ -157,7 +157,7 @@ def test_single_keys_open_the_composer_the_list_and_the_shortcut_sheet(
             b.onclick = () => window.clicked.push(action);
             document.querySelector('.board-head').append(b); } }"""
     )
-    for key in ("]", "[", "t", "Control+]"):
+    for key in ("]", "[", "t", "Control+]", "Alt+t"):
         page.keyboard.press(key)
     assert page.evaluate("window.clicked") == ["next-phase", "previous-phase", "timer-toggle"]
 
