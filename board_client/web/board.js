@@ -24,6 +24,7 @@ import { optimistic, refusal } from "./optimistic.js";
 import { Privacy } from "./privacy.js";
 import { fitProjector } from "./projector.js";
 import { Records } from "./records.js";
+import { setUpShortcuts } from "./shortcuts.js";
 import { BoardStore } from "./store.js";
 import { UndoStack } from "./undo.js";
 import { neighbour, placeBefore, renderAreas, renderList } from "./views.js";
@@ -69,6 +70,7 @@ let connection = null;
 let undo = null;
 let frame = 0; // the animation frame a draw waits for (render)
 
+if (!projector) setUpShortcuts(root);
 if (!creds?.token) {
   showNotice(t("You have not joined this board yet."));
 } else {

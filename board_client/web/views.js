@@ -363,35 +363,62 @@ export function neighbour(state, note, step) {
   return list[list.findIndex((n) => n.id === note.id) + step] ?? null;
 }
 
-// `prefix` keeps the headings' ids apart when two lists are on the page
+// `prefix` keeps the headings' ids apart when two lists are on the page (the list view and
+// the history). The container is one named region a keyboard can reach and scroll; the areas
+// in it are headed parts, not landmarks of their own, so two lists never repeat a landmark.
 export function renderList(container, state, prefix = "list") {
+  labelList(container, prefix);
   const sections = state.areas.map((area) => {
     const notes = notesOf(state, area.id);
+    const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
+    const loose = notes.filter((n) => !groups.some((g) => g.id === n.group));
+    const heading = notes.length === 1
+      ? t("{area} (one note)", { area: area.title })
+      : t("{area} ({n} notes)", { area: area.title, n: notes.length });
     return el(
       "section",
-      { "aria-labelledby": `${prefix}-${area.id}` },
-      el("h2", { id: `${prefix}-${area.id}`, text: t("{area} ({n} notes)", { area: area.title, n: notes.length }) }),
-      notes.length
-        ? el(
-            "ol",
-            {},
-            ...notes.map((n) => {
-              const author = state.participants[n.author]?.name ?? "";
-              const votes = voteCount(state, n.id);
-              const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
-              return el(
-                "li",
-                {},
-                el("span", { text }),
-                author ? el("span", { class: "list-meta", text: " – " + t("by {name}", { name: author }) }) : null,
-                votes ? el("span", { class: "list-meta", text: " – " + t("{n} votes", { n: votes }) }) : null,
-              );
-            }),
-          )
-        : el("p", { text: t("No notes yet.") }),
+      {},
+      el("h2", { id: `${prefix}-${area.id}`, text: heading }),
+      notes.length || groups.length ? null : el("p", { text: t("No notes yet.") }),
+      loose.length ? listItems(loose, state) : null,
+      // a group is a heading over its notes, as on the board
+      ...groups.flatMap((g) => {
+        const grouped = notes.filter((n) => n.group === g.id);
+        return [
+          el("h3", { text: t("Group: {name}", { name: g.name || t("Unnamed group") }) }),
+          grouped.length ? listItems(grouped, state) : el("p", { text: t("No notes yet.") }),
+        ];
+      }),
     );
   });
   container.replaceChildren(...sections);
+}
+
+function listItems(notes, state) {
+  return el(
+    "ol",
+    {},
+    ...notes.map((n) => {
+      const author = state.participants[n.author]?.name ?? "";
+      const votes = voteCount(state, n.id);
+      const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
+      const counted = votes === 1 ? t("1 vote") : t("{n} votes", { n: votes });
+      return el(
+        "li",
+        {},
+        el("span", { text }),
+        author ? el("span", { class: "list-meta", text: " – " + t("by {name}", { name: author }) }) : null,
+        votes ? el("span", { class: "list-meta", text: " – " + counted }) : null,
+      );
+    }),
+  );
+}
+
+function labelList(container, prefix) {
+  if (container.hasAttribute("role")) return;
+  container.setAttribute("role", "region");
+  container.setAttribute("aria-label", prefix === "history" ? t("The board after the chosen change") : t("The board as lists"));
+  container.tabIndex = 0;
 }
 
 function focusKey(element) {

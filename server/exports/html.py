@@ -36,6 +36,7 @@ _TEMPLATE = _ENV.from_string(
 </style>
 </head>
 <body>
+<main>
 <h1>{{ record.title }}</h1>
 <ul class="facts">{% for fact in record.facts %}<li>{{ fact }}</li>{% endfor %}</ul>
 <figure>{{ picture }}</figure>
@@ -56,6 +57,7 @@ _TEMPLATE = _ENV.from_string(
 </section>
 {% endmacro %}
 {% for b in record.blocks %}{{ block(b, 2) }}{% endfor %}
+</main>
 </body>
 </html>
 """
