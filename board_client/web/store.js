@@ -98,6 +98,14 @@ function endRound(state, scores) {
   state.sealed_scores = {};
 }
 
+// Python's round(): a half goes to the even neighbour (Math.round takes it up)
+function roundHalfEven(x) {
+  const down = Math.floor(x);
+  const rest = x - down;
+  if (rest !== 0.5) return Math.round(x);
+  return down % 2 === 0 ? down : down + 1;
+}
+
 function timerOf(state) {
   return state.timer ?? { duration_ms: 0, remaining_ms: 0, ends_at: null };
 }
@@ -129,7 +137,9 @@ const HANDLERS = {
   "area.rename": (state, op) => (state.areas.find((a) => a.id === op.area_id).title = op.title),
   "area.delete": (state, op) => (state.areas = state.areas.filter((a) => a.id !== op.area_id)),
   "board.rename": (state, op) => (state.title = op.title),
-  "participant.join": (state, { participant: p }) => (state.participants[p.id] = { ...p }),
+  "participant.join": (state, { participant: p }) => {
+    state.participants[p.id] = { id: p.id, name: p.name, role: p.role, consent: false, carried: false };
+  },
   "phase.set": (state, op) => {
     const spec = state.phases.find((p) => p.id === op.phase);
     state.phase = { id: spec.id, kind: spec.kind, focus: op.focus ?? [] };
@@ -140,7 +150,7 @@ const HANDLERS = {
   },
   "focus.set": (state, op) => (state.focus = op.areas ?? []),
   "timer.set": (state, op) => {
-    const duration = Math.round(op.minutes * MINUTE_MS);
+    const duration = roundHalfEven(op.minutes * MINUTE_MS);
     state.timer = { duration_ms: duration, remaining_ms: duration, ends_at: null };
   },
   "timer.start": (state, op) => {
@@ -153,7 +163,7 @@ const HANDLERS = {
   },
   "timer.add": (state, op) => {
     const timer = timerOf(state);
-    const delta = Math.round(op.minutes * MINUTE_MS);
+    const delta = roundHalfEven(op.minutes * MINUTE_MS);
     const duration = Math.max(0, timer.duration_ms + delta);
     state.timer = timer.ends_at == null
       ? { duration_ms: duration, remaining_ms: Math.max(0, timer.remaining_ms + delta), ends_at: null }
@@ -228,11 +238,14 @@ const HANDLERS = {
   },
   "consent.set": (state, op, by) => (state.participants[by].consent = op.consent),
   "breakout.start": (state, op) => {
+    const existing = new Set(state.areas.map((a) => a.id));
     state.breakouts = {};
-    for (const g of op.groups) {
+    for (const g of op.groups) { // a group id given twice: the last one counts
       const area = `group-${g.id}`.slice(0, 64);
       state.breakouts[g.id] = { id: g.id, name: g.name, area, members: g.members ?? [], note_taker: g.note_taker ?? null };
-      if (!state.areas.some((a) => a.id === area)) state.areas.push({ id: area, title: g.name, prompt: "" });
+    }
+    for (const b of Object.values(state.breakouts)) {
+      if (!existing.has(b.area)) state.areas.push({ id: b.area, title: b.name, prompt: "" });
     }
     state.in_breakout = true;
   },
