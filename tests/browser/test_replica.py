@@ -27,7 +27,7 @@ from tests.conftest import RunningServer, timeout
 pytestmark = pytest.mark.browser
 
 STREAMS_PER_BATCH = 25
-BATCHES = 9  # 225 streams, each replayed by 5 viewers from the start and from a resume
+BATCHES = 8  # 200 streams, each replayed by 5 viewers from the start and from a resume
 
 # every case: a welcome state and the records that follow it, in batches as `ops` frames
 _REPLAY = """async (cases) => {
