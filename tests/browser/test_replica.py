@@ -30,9 +30,10 @@ STREAMS_PER_BATCH = 25
 BATCHES = 8  # 200 streams, each replayed by 5 viewers from the start and from a resume
 
 # every case: a welcome state and the records that follow it, in batches as `ops` frames
-_REPLAY = """async (cases) => {
+# (as JSON text both ways: Playwright's own encoding of so many values costs seconds)
+_REPLAY = """async (shipped) => {
   const { BoardStore } = await import("/static/store.js");
-  return cases.map(({ state, frames }) => {
+  return JSON.stringify(JSON.parse(shipped).map(({ state, frames }) => {
     const store = new BoardStore("replica-conformance");
     store.load(state, "epoch");
     try {
@@ -46,7 +47,7 @@ _REPLAY = """async (cases) => {
       clearTimeout(store.saveTimer);
     }
     return store.state;
-  });
+  }));
 }"""
 
 
@@ -152,7 +153,7 @@ def test_store_js_replaying_each_viewers_records_holds_that_viewers_view(
         for case in _cases(log, resume, size):
             cases.append((stream, log, case))
     shipped = [{"state": c["state"], "frames": c["frames"]} for _, _, c in cases]
-    results = replica_page.evaluate(_REPLAY, shipped)
+    results = json.loads(replica_page.evaluate(_REPLAY, json.dumps(shipped)))
     for (stream, log, case), held in zip(cases, results, strict=True):
         if "refused" in held:
             problem = f"store.js gave up after seq {held['at']}: {held['refused']}"
