@@ -2,19 +2,65 @@
 // server marks every op that changed nothing with `noop`, so this port of the board
 // domain (server/board/apply.py, facilitation.py) carries out only ops that did apply.
 // Like every client, it holds the board as its participant may see it (views.py).
+// tests/browser/test_replica.py checks it against the Python domain for every op kind.
+// @ts-check
+
+/**
+ * The board as `BoardState.to_json()` gives it (server/board/state.py).
+ * @typedef {{id: string, title: string, prompt: string}} Area
+ * @typedef {{id: string, area: string, text: string, author: string, color: string | null,
+ *   x: number | null, y: number | null, created_seq: number, updated_seq: number,
+ *   private: boolean, group: string | null, owner: string | null, source: string | null,
+ *   anonymous: boolean}} Note
+ * @typedef {{id: string, name: string, role: string, consent: boolean, carried: boolean}} Participant
+ * @typedef {{duration_ms: number, remaining_ms: number, ends_at: number | null}} Timer
+ * @typedef {{per_person: number, area: string | null, closed: boolean,
+ *   votes: Record<string, string[]>}} Voting
+ * @typedef {{id: string, area: string, name: string}} Group
+ * @typedef {{id: string, a: string, b: string, contradiction: boolean}} Link
+ * @typedef {{id: string, text: string, by: string, owner: string | null, created_seq: number,
+ *   source: string | null}} ParkedIdea
+ * @typedef {{columns: string[], rows: string[], cells: Record<string, string>}} Table
+ * @typedef {{id: string, name: string, area: string, members: string[],
+ *   note_taker: string | null}} Breakout
+ * @typedef {{id: string, kind: string, minutes: number}} PhaseSpec
+ * @typedef {Record<string, Record<string, number>>} Scores
+ * @typedef {{id: string, title: string, method: string, language: string, seq: number,
+ *   areas: Area[], notes: Record<string, Note>, participants: Record<string, Participant>,
+ *   phase: {id: string, kind: string, focus: string[]} | null, timer: Timer, locked: boolean,
+ *   anonymous: boolean, closed: boolean, voting: Voting | null, groups: Record<string, Group>,
+ *   links: Record<string, Link>, priorities: string[], parked: Record<string, ParkedIdea>,
+ *   fields: Record<string, string>, tables: Record<string, Table>, scores: Scores,
+ *   sealed_scores: Scores, phases: PhaseSpec[], grid: object | null,
+ *   breakouts: Record<string, Breakout>, in_breakout: boolean, focus: string[]}} BoardState
+ */
+
+/**
+ * An op as the server sends it: its `kind` and that kind's fields (server/board/ops.py).
+ * @typedef {{kind: string, [field: string]: any}} Op
+ * One entry of the log as this viewer receives it; `noop`: why it changed nothing.
+ * @typedef {{seq: number, id: string, by: string, op: Op, noop?: string}} WireRecord
+ * @typedef {(state: BoardState, records: WireRecord[]) => void} Listener
+ * @typedef {(state: BoardState, op: any, by: string, seq: number) => unknown} Handler
+ */
 
 const MINUTE_MS = 60000;
 
 export class BoardStore {
-  // cacheKey: where the last state is kept, so a page reloaded offline still shows the board
+  /** @param {string} cacheKey where the last state is kept, so a page reloaded offline still shows the board */
   constructor(cacheKey) {
     this.cacheKey = cacheKey;
+    /** @type {BoardState | null} */
     this.state = null;
+    /** @type {string | null} */
     this.epoch = null;
     this.clockOffset = 0; // server clock minus ours, ms
+    /** @type {Set<Listener>} */
     this.listeners = new Set();
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.saveTimer = undefined;
     try {
-      const cached = JSON.parse(localStorage.getItem(cacheKey));
+      const cached = JSON.parse(localStorage.getItem(cacheKey) ?? "null");
       if (cached?.state) [this.state, this.epoch] = [cached.state, cached.epoch];
     } catch {
       localStorage.removeItem(cacheKey);
@@ -35,6 +81,7 @@ export class BoardStore {
     return timer.ends_at == null ? timer.remaining_ms : Math.max(0, timer.ends_at - this.serverNow());
   }
 
+  /** @param {BoardState} state @param {string | null} epoch */
   load(state, epoch) {
     this.state = structuredClone(state);
     this.epoch = epoch;
@@ -46,24 +93,34 @@ export class BoardStore {
     localStorage.removeItem(this.cacheKey);
   }
 
-  // Applies records in order; returns false at a gap (the caller must resume).
+  /**
+   * Applies records in order; false at a gap (the caller must resume), "unknown" at a kind
+   * this page does not know (the caller must load the whole state).
+   * @param {WireRecord[]} records
+   * @returns {true | false | "unknown"}
+   */
   applyAll(records) {
+    const state = this.state;
+    if (!state) return false;
     for (const record of records) {
-      if (record.seq <= this.state.seq) continue;
-      if (record.seq !== this.state.seq + 1) return false;
-      if (!record.noop && !applyOp(this.state, record)) return "unknown";
-      this.state.seq = record.seq;
+      if (record.seq <= state.seq) continue;
+      if (record.seq !== state.seq + 1) return false;
+      if (!record.noop && !applyOp(state, record)) return "unknown";
+      state.seq = record.seq;
     }
     if (records.length) this.changed(records);
     return true;
   }
 
+  /** @param {Listener} listener */
   subscribe(listener) {
     this.listeners.add(listener);
   }
 
+  /** @param {WireRecord[]} records */
   changed(records = []) {
-    for (const listener of this.listeners) listener(this.state, records);
+    const state = this.state;
+    if (state) for (const listener of this.listeners) listener(state, records);
     clearTimeout(this.saveTimer); // at most one write a second, however busy the board
     this.saveTimer = setTimeout(() => this.save(), 1000);
   }
@@ -78,6 +135,7 @@ export class BoardStore {
   }
 }
 
+/** @param {BoardState} state @param {WireRecord} record */
 function applyOp(state, { seq, by, op }) {
   const handler = HANDLERS[op.kind];
   if (!handler) return false; // a kind this page does not know: it reloads the whole state
@@ -85,12 +143,22 @@ function applyOp(state, { seq, by, op }) {
   return true;
 }
 
+/**
+ * @template T
+ * @param {Record<string, T>} map
+ * @param {string} key
+ * @returns {Record<string, T>}
+ */
 function without(map, key) {
   const { [key]: _gone, ...rest } = map;
   return rest;
 }
 
-// the scores of a round that ends become everyone's (`scores`: what the server sealed)
+/**
+ * The scores of a round that ends become everyone's.
+ * @param {BoardState} state
+ * @param {Scores | undefined} scores what the server sealed
+ */
 function endRound(state, scores) {
   for (const [person, given] of Object.entries(scores ?? {})) {
     state.scores[person] = { ...(state.scores[person] ?? {}), ...given };
@@ -98,10 +166,34 @@ function endRound(state, scores) {
   state.sealed_scores = {};
 }
 
+/**
+ * Python's round(): a half goes to the even neighbour (Math.round takes it up).
+ * @param {number} x
+ */
+function roundHalfEven(x) {
+  const down = Math.floor(x);
+  const rest = x - down;
+  if (rest !== 0.5) return Math.round(x);
+  return down % 2 === 0 ? down : down + 1;
+}
+
+/**
+ * What an applied op works on: the server found it on its board, so this replica has it.
+ * @template T
+ * @param {T | null | undefined} value
+ * @returns {T}
+ */
+function found(value) {
+  if (value == null) throw new Error("an applied op names what this replica lacks");
+  return value;
+}
+
+/** @param {BoardState} state @returns {Timer} */
 function timerOf(state) {
   return state.timer ?? { duration_ms: 0, remaining_ms: 0, ends_at: null };
 }
 
+/** @type {Record<string, Handler>} */
 const HANDLERS = {
   "note.add": (state, { note: n }, by, seq) => {
     state.notes[n.id] = {
@@ -127,12 +219,14 @@ const HANDLERS = {
     state.priorities = (state.priorities ?? []).filter((id) => id !== op.note_id);
   },
   "area.add": (state, { area }) => state.areas.push({ id: area.id, title: area.title, prompt: area.prompt ?? "" }),
-  "area.rename": (state, op) => (state.areas.find((a) => a.id === op.area_id).title = op.title),
+  "area.rename": (state, op) => (found(state.areas.find((a) => a.id === op.area_id)).title = op.title),
   "area.delete": (state, op) => (state.areas = state.areas.filter((a) => a.id !== op.area_id)),
   "board.rename": (state, op) => (state.title = op.title),
-  "participant.join": (state, { participant: p }) => (state.participants[p.id] = { ...p }),
+  "participant.join": (state, { participant: p }) => {
+    state.participants[p.id] = { id: p.id, name: p.name, role: p.role, consent: false, carried: false };
+  },
   "phase.set": (state, op) => {
-    const spec = state.phases.find((p) => p.id === op.phase);
+    const spec = found(state.phases.find((p) => p.id === op.phase));
     state.phase = { id: spec.id, kind: spec.kind, focus: op.focus ?? [] };
     state.focus = op.focus ?? [];
     const duration = spec.minutes * MINUTE_MS;
@@ -141,7 +235,7 @@ const HANDLERS = {
   },
   "focus.set": (state, op) => (state.focus = op.areas ?? []),
   "timer.set": (state, op) => {
-    const duration = Math.round(op.minutes * MINUTE_MS);
+    const duration = roundHalfEven(op.minutes * MINUTE_MS);
     state.timer = { duration_ms: duration, remaining_ms: duration, ends_at: null };
   },
   "timer.start": (state, op) => {
@@ -150,11 +244,11 @@ const HANDLERS = {
   },
   "timer.pause": (state, op) => {
     const timer = timerOf(state);
-    state.timer = { ...timer, remaining_ms: Math.max(0, timer.ends_at - op.at), ends_at: null };
+    state.timer = { ...timer, remaining_ms: Math.max(0, found(timer.ends_at) - op.at), ends_at: null };
   },
   "timer.add": (state, op) => {
     const timer = timerOf(state);
-    const delta = Math.round(op.minutes * MINUTE_MS);
+    const delta = roundHalfEven(op.minutes * MINUTE_MS);
     const duration = Math.max(0, timer.duration_ms + delta);
     state.timer = timer.ends_at == null
       ? { duration_ms: duration, remaining_ms: Math.max(0, timer.remaining_ms + delta), ends_at: null }
@@ -179,15 +273,16 @@ const HANDLERS = {
   },
   "vote.open": (state, op) => (state.voting = { per_person: op.per_person, area: op.area ?? null, closed: false, votes: {} }),
   "vote.cast": (state, op, by) => {
-    const votes = state.voting.votes;
+    const votes = found(state.voting).votes;
     votes[by] = [...(votes[by] ?? []), op.note_id];
   },
   "vote.retract": (state, op, by) => {
-    const mine = [...state.voting.votes[by]];
+    const votes = found(state.voting).votes;
+    const mine = [...votes[by]];
     mine.splice(mine.indexOf(op.note_id), 1);
-    state.voting.votes[by] = mine;
+    votes[by] = mine;
   },
-  "vote.close": (state, op) => Object.assign(state.voting, { closed: true, votes: op.votes }),
+  "vote.close": (state, op) => Object.assign(found(state.voting), { closed: true, votes: op.votes }),
   "priorities.set": (state, op) => (state.priorities = [...new Set(op.note_ids)]),
   "group.add": (state, { group: g }) => (state.groups[g.id] = { id: g.id, area: g.area, name: g.name ?? "" }),
   "group.rename": (state, op) => (state.groups[op.group_id].name = op.name),
@@ -229,11 +324,14 @@ const HANDLERS = {
   },
   "consent.set": (state, op, by) => (state.participants[by].consent = op.consent),
   "breakout.start": (state, op) => {
+    const existing = new Set(state.areas.map((a) => a.id));
     state.breakouts = {};
-    for (const g of op.groups) {
+    for (const g of op.groups) { // a group id given twice: the last one counts
       const area = `group-${g.id}`.slice(0, 64);
       state.breakouts[g.id] = { id: g.id, name: g.name, area, members: g.members ?? [], note_taker: g.note_taker ?? null };
-      if (!state.areas.some((a) => a.id === area)) state.areas.push({ id: area, title: g.name, prompt: "" });
+    }
+    for (const b of Object.values(state.breakouts)) {
+      if (!existing.has(b.area)) state.areas.push({ id: b.area, title: b.name, prompt: "" });
     }
     state.in_breakout = true;
   },
