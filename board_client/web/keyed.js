@@ -49,12 +49,13 @@ export function setText(node, text) {
 }
 
 /**
- * Shows `node` when `shown`, hides it otherwise; sets its text when given.
+ * Shows `node` with `text` when `shown`; otherwise hides it and empties it, so nothing
+ * taken off the board (a name, an owner) stays behind in the page.
  * @param {HTMLElement} node
  * @param {boolean} shown
- * @param {string} [text]
+ * @param {string} text
  */
 export function show(node, shown, text) {
   node.hidden = !shown;
-  if (shown && text != null) setText(node, text);
+  setText(node, shown ? text : "");
 }

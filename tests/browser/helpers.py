@@ -62,15 +62,25 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 def assert_accessible(page: Page, what: str) -> None:
+    settle(page)
     results = Axe().run(page)
     assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
+
+
+def settle(page: Page) -> None:
+    """Waits until the calm motion is over (a new note fading in, a phase glowing): the page
+    is measured as it rests, not halfway through a fade."""
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+            .map((a) => a.finished.catch(() => null)))"""
+    )
 
 
 def assert_thumb_sized(page: Page) -> None:
     """On a phone every button, menu and field a thumb may hit is at least 44 x 44 px
     (DESIGN.md); check boxes sit beside their labels, which take the tap too."""
-    # a note that has just appeared is still scaling in (calm motion): measure it at rest
-    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
+    settle(page)
     small = page.evaluate(
         """() => [...document.querySelectorAll('button, select, input, textarea')]
               .filter(e => e.offsetParent !== null && !['checkbox', 'radio', 'range', 'hidden']

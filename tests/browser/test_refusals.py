@@ -23,6 +23,7 @@ def test_a_record_over_the_limit_is_refused_with_the_servers_reason(
     for n in range(10):  # the most a board may save in a minute (records_per_minute)
         api(server, f"/api/boards/{board['id']}/records", {"name": f"Round {n}"}, token)
 
+    page.locator("[data-action=records]").click()  # the toolbar's "Records" dialog
     page.locator("#record-name").fill("One too many")
     page.get_by_role("button", name="Save a record").click()
     message = page.locator("#records .records-message")
