@@ -3,6 +3,7 @@
 // `#token=` link, which is stored (asking first if it would replace another token, see
 // links.js) and then removed from the address bar.
 
+import { Canvas } from "./canvas.js";
 import { Connection, readJson } from "./connection.js";
 import { Controls } from "./controls.js";
 import { loadLanguage, t } from "./i18n.js";
@@ -22,7 +23,7 @@ import { optimistic, refusal } from "./optimistic.js";
 import { Privacy } from "./privacy.js";
 import { Records } from "./records.js";
 import { BoardStore } from "./store.js";
-import { fillSelect, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
+import { dropped, fillSelect, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
 const root = document.querySelector("main[data-board-id]");
 const boardId = root.dataset.boardId;
@@ -105,6 +106,7 @@ if (!creds?.token) {
   view.outbox = connection.outbox;
   view.actions = actions(connection);
   view.menu = new NoteMenu(root);
+  view.canvas = projector ? null : new Canvas($("#areas"), { onDrop: dropped, onChange: render });
   store.subscribe((state, records) => {
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);
@@ -359,6 +361,8 @@ function actions(connection) {
     },
     remove: (note) => connection.send({ kind: "note.delete", note_id: note.id }),
     move: (note, area) => connection.send({ kind: "note.move", note_id: note.id, area }),
+    // on the canvas: x, y in the frame (canvas.js); area null for the same one
+    place: (note, area, x, y) => connection.send({ kind: "note.move", note_id: note.id, ...(area && { area }), x, y }),
     // keyboard reordering: one step earlier (-1) or later (+1) within the area
     reorder: (note, step) => {
       const next = neighbour(view.shown, note, step);
