@@ -4,6 +4,8 @@ every screen; pan, zoom and fit; arrow keys that move a note and send once."""
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -60,32 +62,27 @@ def _zoom(page: Page) -> float:
     )
 
 
+# where a note is drawn in its frame, px at zoom 1 (the protocol's x and y)
+PLACED = """(text) => {
+    const note = [...document.querySelectorAll('.note')].find(n => n.textContent.includes(text));
+    const frame = note.closest('section.area');
+    const world = document.querySelector('.canvas-world');
+    const zoom = new DOMMatrix(getComputedStyle(world).transform).a;
+    const a = note.getBoundingClientRect(), f = frame.getBoundingClientRect();
+    return [(a.left - f.left) / zoom - frame.clientLeft, (a.top - f.top) / zoom - frame.clientTop];
+}"""
+
+
 def _placed(page: Page, text: str) -> list[float]:
-    """Where a note is drawn in its frame, px at zoom 1 (the protocol's x and y)."""
-    return list(
-        page.evaluate(
-            """(text) => {
-                const note = [...document.querySelectorAll('.note')].find(n => n.textContent.includes(text));
-                const frame = note.closest('section.area');
-                const zoom = new DOMMatrix(getComputedStyle(document.querySelector('.canvas-world')).transform).a;
-                const a = note.getBoundingClientRect(), f = frame.getBoundingClientRect();
-                return [(a.left - f.left) / zoom - frame.clientLeft, (a.top - f.top) / zoom - frame.clientTop];
-            }""",
-            text,
-        )
-    )
+    return list(page.evaluate(PLACED, text))
 
 
-def _wait_for(check: Any) -> Any:
-    page_timeout = timeout(10)
-    import time
-
-    deadline = time.monotonic() + page_timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
+def _wait_for(check: Callable[[], Any]) -> Any:
+    """`check()` once it is truthy (the server has the op), or its last answer."""
+    deadline = time.monotonic() + timeout(10)
+    while not (found := check()) and time.monotonic() < deadline:
         time.sleep(0.05)
+    return found
 
 
 def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
