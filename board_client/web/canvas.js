@@ -3,8 +3,8 @@
 // "world" that pan and zoom move with one CSS transform. Area frames stand side by side in
 // the world; notes are placed in their frame by views.js with `flow` below.
 //
-// Coordinates: a note's `x`, `y` are CSS px from its frame's top-left corner (the area's
-// border box) to the note's top-left corner, at zoom 1. They are the same on every screen;
+// Coordinates: a note's `x`, `y` are CSS px from its frame's top-left corner (inside the
+// frame's border) to the note's top-left corner, at zoom 1. They are the same on every screen;
 // only the view (pan and zoom) is this browser's own and is never sent.
 //
 // Drags are local: the note follows the pointer (one style write per animation frame) and
