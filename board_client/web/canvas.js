@@ -123,14 +123,22 @@ export class Canvas {
     viewport.addEventListener("keyup", (e) => {
       if (e.key === " ") this.spaceHeld = false;
     });
-    // the browser scrolls even an overflow-hidden box to show what gets the focus: the
-    // view is pan and zoom alone, so that scroll is undone and the view pans instead
+    // the browser scrolls even an overflow-hidden box to show something (the focus, "follow
+    // me"): the view is pan and zoom alone, so that scroll becomes a pan
     viewport.addEventListener("scroll", () => {
+      if (!viewport.scrollLeft && !viewport.scrollTop) return;
+      this.panX -= viewport.scrollLeft;
+      this.panY -= viewport.scrollTop;
       viewport.scrollLeft = 0;
       viewport.scrollTop = 0;
+      this.apply();
     });
-    viewport.addEventListener("focusin", (e) => this.reveal(/** @type {HTMLElement} */ (e.target)));
-    this.media.addEventListener("change", () => handlers.onChange());
+    // after any such scroll (scroll events come before animation frames), clear of the toolbar
+    viewport.addEventListener("focusin", (e) => requestAnimationFrame(() => this.reveal(/** @type {HTMLElement} */ (e.target))));
+    this.media.addEventListener("change", () => {
+      this.apply();
+      handlers.onChange();
+    });
     this.apply();
   }
 
@@ -140,6 +148,7 @@ export class Canvas {
   }
 
   apply() {
+    this.viewport.tabIndex = this.on ? 0 : -1; // on a phone it is a plain column
     this.world.style.transform = this.on ? `translate(${this.panX}px, ${this.panY}px) scale(${this.zoom})` : "";
     this.percent.textContent = new Intl.NumberFormat(document.documentElement.lang || undefined, { style: "percent" }).format(this.zoom);
   }

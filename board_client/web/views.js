@@ -215,7 +215,7 @@ function noteNode(id) {
   article.addEventListener("keydown", (e) => noteKey(e, article, parts));
   // dragging is a shortcut; the note's menu and arrow keys do the same from the keyboard
   article.addEventListener("pointerdown", (e) => {
-    if (article.classList.contains("note--movable")) live.ctx.canvas?.pressNote(e, article);
+    if (article.hasAttribute("data-movable")) live.ctx.canvas?.pressNote(e, article);
   });
   noteParts.set(article, parts);
   return article;
@@ -240,7 +240,7 @@ function updateNote(article, note, state, area, ctx) {
   if (items.length) article.tabIndex = 0;
   else article.removeAttribute("tabindex");
   parts.menuButton.hidden = items.length === 0;
-  article.classList.toggle("note--movable", writer && !hidden);
+  article.toggleAttribute("data-movable", writer && !hidden);
   const voting = writer && canVote(state, note, ctx);
   parts.vote.hidden = !voting;
   parts.unvote.hidden = true;
@@ -306,6 +306,7 @@ function openMenu(article, anchor) {
   const note = state.notes[article.dataset.noteId];
   const area = state.areas.find((a) => a.id === note?.area);
   if (!note || !area) return;
+  article.scrollIntoView({ block: "nearest", inline: "nearest" }); // the menu opens beside it
   ctx.menu.open(anchor, menuItems(note, state, area, ctx), article);
 }
 
