@@ -208,6 +208,7 @@ export class Canvas {
     if (!this.on || e.button !== 0) return;
     if (!this.spaceHeld && target.closest(".note, button, input, textarea, select, a, label, .canvas-toolbar")) return;
     e.preventDefault();
+    if (!this.spaceHeld) this.clearSelection();
     this.viewport.focus({ preventScroll: true });
     this.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     this.viewport.classList.add("is-panning");
@@ -251,6 +252,7 @@ export class Canvas {
     if (e.key === "+" || e.key === "=") this.zoomBy(STEP);
     else if (e.key === "-") this.zoomBy(1 / STEP);
     else if (e.key === " ") this.spaceHeld = true;
+    else if (e.key === "Escape" && this.selection().length) this.clearSelection();
     else if (target === this.viewport && e.key.startsWith("Arrow")) {
       const step = e.shiftKey ? 160 : 40;
       this.panX += { ArrowLeft: step, ArrowRight: -step }[e.key] ?? 0;
@@ -283,22 +285,31 @@ export class Canvas {
   }
 
   /**
-   * A press on a note: after a few px of movement the note follows the pointer, and is
-   * dropped where the pointer is let go.
+   * A press on a note: after a few px of movement the note (with the other selected notes,
+   * when it is one of them) follows the pointer, and is dropped where the pointer is let
+   * go. Shift+click or Ctrl+click adds a note to the selection or takes it out.
    * @param {PointerEvent} e
    * @param {HTMLElement} article
    */
   pressNote(e, article) {
     const target = /** @type {HTMLElement} */ (e.target);
     if (!this.on || this.spaceHeld || e.button !== 0 || target.closest("button, input, textarea, select, a")) return;
-    const li = /** @type {HTMLElement} */ (article.parentElement);
+    if (e.shiftKey || e.ctrlKey || e.metaKey) {
+      article.toggleAttribute("data-selected");
+      e.preventDefault();
+      return;
+    }
+    if (!article.hasAttribute("data-selected")) this.clearSelection();
+    const others = this.selection().filter((a) => a !== article);
+    const moving = [article, ...others];
+    const lis = moving.map((a) => /** @type {HTMLElement} */ (a.parentElement));
     const start = { x: e.clientX, y: e.clientY };
     let at = start;
     let dragging = false;
     let frame = 0;
     const draw = () => {
       frame = 0;
-      li.style.translate = `${(at.x - start.x) / this.zoom}px ${(at.y - start.y) / this.zoom}px`;
+      for (const li of lis) li.style.translate = `${(at.x - start.x) / this.zoom}px ${(at.y - start.y) / this.zoom}px`;
     };
     const move = (/** @type {PointerEvent} */ m) => {
       if (m.pointerId !== e.pointerId) return;
@@ -306,8 +317,10 @@ export class Canvas {
       if (!dragging && Math.hypot(at.x - start.x, at.y - start.y) < DRAG_THRESHOLD) return;
       if (!dragging) {
         dragging = true;
-        li.classList.add("is-dragging");
-        li.closest(".area")?.classList.add("has-drag");
+        for (const li of lis) {
+          li.classList.add("is-dragging");
+          li.closest(".area")?.classList.add("has-drag");
+        }
       }
       frame ||= requestAnimationFrame(draw);
     };
@@ -320,19 +333,33 @@ export class Canvas {
       cancelAnimationFrame(frame);
       at = { x: u.clientX, y: u.clientY };
       draw();
-      const drop = u.type === "pointerup" && li.isConnected ? this.dropAt(article, at) : null;
-      li.style.translate = "";
-      li.classList.remove("is-dragging");
+      const drop = u.type === "pointerup" && article.isConnected ? this.dropAt(article, at) : null;
+      // the others land in the same frame (or group), as far from it as they were dragged
+      const area = drop && this.world.querySelector(`section.area[data-key="${CSS.escape(drop.area)}"]`);
+      const drops = drop && area ? [drop, ...others.filter((a) => a.isConnected).map((a) => ({ ...drop, noteId: a.dataset.noteId ?? "", ...this.placeIn(a, area) }))] : [];
+      for (const li of lis) {
+        li.style.translate = "";
+        li.classList.remove("is-dragging");
+      }
       document.querySelectorAll(".area.has-drag").forEach((a) => a.classList.remove("has-drag"));
       // the click that ends a drag is not a click on what is under it
       const swallow = (/** @type {Event} */ c) => c.stopPropagation();
       addEventListener("click", swallow, { capture: true, once: true });
       setTimeout(() => removeEventListener("click", swallow, { capture: true }), 0);
-      if (drop) this.handlers.onDrop(drop);
+      for (const one of drops) this.handlers.onDrop(one);
     };
     addEventListener("pointermove", move);
     addEventListener("pointerup", end);
     addEventListener("pointercancel", end);
+  }
+
+  /** @returns {HTMLElement[]} the selected notes */
+  selection() {
+    return [...this.world.querySelectorAll(".note[data-selected]")].map((a) => /** @type {HTMLElement} */ (a));
+  }
+
+  clearSelection() {
+    for (const a of this.selection()) a.removeAttribute("data-selected");
   }
 
   /**
@@ -347,11 +374,20 @@ export class Canvas {
     const area = /** @type {HTMLElement | null} */ (under.closest("section.area"));
     if (!area) return null;
     const group = /** @type {HTMLElement | null} */ (under.closest("section.group"));
+    return { noteId: article.dataset.noteId ?? "", area: area.dataset.key ?? "", group: group?.dataset.key ?? null, ...this.placeIn(article, area) };
+  }
+
+  /**
+   * Where a note is drawn now, as x and y in the frame `area` (kept inside it).
+   * @param {HTMLElement} article
+   * @param {Element} area
+   */
+  placeIn(article, area) {
     const frame = area.getBoundingClientRect();
     const box = article.getBoundingClientRect();
     const x = Math.round(Math.min(Math.max(0, (box.left - frame.left) / this.zoom - area.clientLeft), area.clientWidth - NOTE_W));
     const y = Math.round(Math.max(0, (box.top - frame.top) / this.zoom - area.clientTop));
-    return { noteId: article.dataset.noteId ?? "", area: area.dataset.key ?? "", group: group?.dataset.key ?? null, x, y };
+    return { x, y };
   }
 
   /**

@@ -306,7 +306,8 @@ function openMenu(article, anchor) {
   const note = state.notes[article.dataset.noteId];
   const area = state.areas.find((a) => a.id === note?.area);
   if (!note || !area) return;
-  article.scrollIntoView({ block: "nearest", inline: "nearest" }); // the menu opens beside it
+  // the menu opens beside the note: it comes into view first (at once, not smoothly)
+  article.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
   ctx.menu.open(anchor, menuItems(note, state, area, ctx), article);
 }
 

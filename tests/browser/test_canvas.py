@@ -207,6 +207,25 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
         )
     ).to_be_visible()
 
+    # Shift+click selects notes; dragging one of them moves them all
+    for text in ("Caretakers know", "Nobody reads"):
+        facilitator.locator(".note", has_text=text).click(modifiers=["Shift"])
+    expect(facilitator.locator(".note[data-selected]")).to_have_count(2)
+    screenshot(facilitator, "canvas-facilitator-selection")
+    lead = facilitator.locator(".note", has_text="Caretakers know").bounding_box()
+    target = facilitator.locator("section.area[data-key=priorities]").bounding_box()
+    assert lead and target
+    facilitator.mouse.move(lead["x"] + 10, lead["y"] + 10)
+    facilitator.mouse.down()
+    facilitator.mouse.move(target["x"] + 60, target["y"] + 250, steps=6)
+    facilitator.mouse.up()
+    priorities = participant.locator("section.area[data-key=priorities] .note-text")
+    expect(priorities).to_have_count(2)
+    assert sorted(priorities.all_inner_texts()) == [
+        "Caretakers know every family",
+        "Nobody reads the newsletter",
+    ]
+
     screenshot(facilitator, "canvas-facilitator-after-moves")
     screenshot(participant, "canvas-participant")
     assert_accessible(facilitator, "facilitator's canvas")
