@@ -371,11 +371,6 @@ function actions(connection) {
       const y = placeBefore(view.shown, note, target);
       connection.send({ kind: "note.move", note_id: note.id, y });
     },
-    placeBefore: (note, target) => {
-      if (!note) return;
-      const y = placeBefore(view.shown, note, target);
-      connection.send({ kind: "note.move", note_id: note.id, area: target.area, y });
-    },
     vote: (note) => connection.send({ kind: "vote.cast", note_id: note.id }),
     unvote: (note) => connection.send({ kind: "vote.retract", note_id: note.id }),
     own: (idea, owner) => connection.send({ kind: "idea.own", idea_id: idea.id, owner }),

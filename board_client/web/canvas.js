@@ -84,7 +84,9 @@ export class Canvas {
     /** @type {Map<number, {x: number, y: number}>} touch or pen pointers on empty canvas */
     this.pointers = new Map();
     this.spaceHeld = false;
-    /** @type {null | {article: HTMLElement, dx: number, dy: number, timer: number}} */
+    /** @type {Set<string>} ids of the selected notes (a note moved to another frame is drawn anew) */
+    this.selected = new Set();
+    /** @type {null | {article: HTMLElement, articles: HTMLElement[], dx: number, dy: number, timer: number}} */
     this.nudging = null;
 
     viewport.classList.add("canvas");
@@ -295,7 +297,9 @@ export class Canvas {
     const target = /** @type {HTMLElement} */ (e.target);
     if (!this.on || this.spaceHeld || e.button !== 0 || target.closest("button, input, textarea, select, a")) return;
     if (e.shiftKey || e.ctrlKey || e.metaKey) {
-      article.toggleAttribute("data-selected");
+      const id = article.dataset.noteId ?? "";
+      if (!this.selected.delete(id)) this.selected.add(id);
+      article.toggleAttribute("data-selected", this.selected.has(id));
       e.preventDefault();
       return;
     }
@@ -360,6 +364,7 @@ export class Canvas {
 
   clearSelection() {
     for (const a of this.selection()) a.removeAttribute("data-selected");
+    this.selected.clear();
   }
 
   /**
@@ -391,22 +396,35 @@ export class Canvas {
   }
 
   /**
-   * Arrow keys on a note: it moves `dx`, `dy` px here at once; one op goes when the keys
-   * have been let go for a moment.
+   * Arrow keys on a note (and the other selected notes, when it is one of them): they move
+   * `dx`, `dy` px here at once, together and inside their frames; one op per note goes
+   * when the keys have been let go for a moment.
    * @param {HTMLElement} article
    * @param {number} dx
    * @param {number} dy
    */
   nudge(article, dx, dy) {
     if (this.nudging && this.nudging.article !== article) this.settle();
-    const li = /** @type {HTMLElement} */ (article.parentElement);
-    const n = (this.nudging ??= { article, dx: 0, dy: 0, timer: 0 });
-    const left = parseFloat(li.style.left) || 0;
-    const top = parseFloat(li.style.top) || 0;
-    const inner = /** @type {HTMLElement | null} */ (li.offsetParent)?.clientWidth ?? FRAME_W;
-    n.dx = Math.min(Math.max(n.dx + dx, -left), inner - NOTE_W - left);
-    n.dy = Math.max(n.dy + dy, -top);
-    li.style.translate = `${n.dx}px ${n.dy}px`;
+    const loose = (/** @type {HTMLElement} */ a) => Boolean(a.parentElement?.parentElement?.matches(".area > .notes"));
+    const n = (this.nudging ??= {
+      article,
+      articles: article.hasAttribute("data-selected") ? this.selection().filter(loose) : [article],
+      dx: 0,
+      dy: 0,
+      timer: 0,
+    });
+    let [low, high, lowY] = [-Infinity, Infinity, -Infinity];
+    for (const a of n.articles) {
+      const li = /** @type {HTMLElement} */ (a.parentElement);
+      const left = parseFloat(li.style.left) || 0;
+      const inner = /** @type {HTMLElement | null} */ (li.offsetParent)?.clientWidth ?? FRAME_W;
+      low = Math.max(low, -left);
+      high = Math.min(high, inner - NOTE_W - left);
+      lowY = Math.max(lowY, -(parseFloat(li.style.top) || 0));
+    }
+    n.dx = Math.min(Math.max(n.dx + dx, low), high);
+    n.dy = Math.max(n.dy + dy, lowY);
+    for (const a of n.articles) /** @type {HTMLElement} */ (a.parentElement).style.translate = `${n.dx}px ${n.dy}px`;
     clearTimeout(n.timer);
     n.timer = setTimeout(() => this.settle(), NUDGE_SEND_MS);
     this.reveal(article);
@@ -417,13 +435,17 @@ export class Canvas {
     if (!n) return;
     this.nudging = null;
     clearTimeout(n.timer);
-    const li = /** @type {HTMLElement} */ (n.article.parentElement);
-    li.style.translate = "";
-    if (!n.article.isConnected || (!n.dx && !n.dy)) return;
-    const x = Math.round((parseFloat(li.style.left) || 0) + n.dx);
-    const y = Math.round((parseFloat(li.style.top) || 0) + n.dy);
-    const area = /** @type {HTMLElement | null} */ (n.article.closest("section.area"));
-    this.handlers.onDrop({ noteId: n.article.dataset.noteId ?? "", area: area?.dataset.key ?? "", group: null, x, y, nudge: true });
+    const drops = [];
+    for (const a of n.articles) {
+      const li = /** @type {HTMLElement} */ (a.parentElement);
+      li.style.translate = "";
+      if (!a.isConnected || (!n.dx && !n.dy)) continue;
+      const x = Math.round((parseFloat(li.style.left) || 0) + n.dx);
+      const y = Math.round((parseFloat(li.style.top) || 0) + n.dy);
+      const area = /** @type {HTMLElement | null} */ (a.closest("section.area"));
+      drops.push({ noteId: a.dataset.noteId ?? "", area: area?.dataset.key ?? "", group: null, x, y, nudge: true });
+    }
+    for (const drop of drops) this.handlers.onDrop(drop);
   }
 }
 

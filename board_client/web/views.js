@@ -241,6 +241,7 @@ function updateNote(article, note, state, area, ctx) {
   else article.removeAttribute("tabindex");
   parts.menuButton.hidden = items.length === 0;
   article.toggleAttribute("data-movable", writer && !hidden);
+  article.toggleAttribute("data-selected", Boolean(ctx.canvas?.selected.has(note.id)));
   const voting = writer && canVote(state, note, ctx);
   parts.vote.hidden = !voting;
   parts.unvote.hidden = true;
@@ -328,7 +329,9 @@ function noteKey(e, article, parts) {
   if (e.key === "Enter" || e.key === "m" || e.key === "M") openMenu(article, parts.menuButton);
   else if (canvas && e.altKey) {
     const next = state.areas[here + side];
-    if (next) ctx.actions.move(note, next.id);
+    if (!next) return;
+    if (note.group) ctx.actions.group(note, null); // shown at once out of its group
+    ctx.actions.move(note, next.id);
   } else if (canvas && (step || side)) {
     if (note.group) return; // a grouped note sits in its group's box
     const px = e.shiftKey ? 64 : 16;

@@ -225,6 +225,17 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
         "Caretakers know every family",
         "Nobody reads the newsletter",
     ]
+    # arrow keys on a selected note move the whole selection: one op per note
+    before = _board(server, board)["seq"]
+    tops = {
+        t: _note(server, board, t)["y"]
+        for t in ("Caretakers know every family", "Nobody reads the newsletter")
+    }
+    facilitator.locator(".note", has_text="Caretakers know").focus()
+    facilitator.keyboard.press("Shift+ArrowDown")
+    assert _wait_for(lambda: _board(server, board)["seq"] == before + 2)
+    for text, top in tops.items():
+        assert _note(server, board, text)["y"] == top + 64
 
     screenshot(facilitator, "canvas-facilitator-after-moves")
     screenshot(participant, "canvas-participant")
