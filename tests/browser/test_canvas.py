@@ -54,12 +54,15 @@ def _note(server: RunningServer, board: dict[str, Any], text: str) -> dict[str, 
     return next(n for n in notes if n["text"] == text)
 
 
+WORLD = "new DOMMatrix(getComputedStyle(document.querySelector('.canvas-world')).transform)"
+
+
 def _zoom(page: Page) -> float:
-    return float(
-        page.evaluate(
-            "new DOMMatrix(getComputedStyle(document.querySelector('.canvas-world')).transform).a"
-        )
-    )
+    return float(page.evaluate(f"{WORLD}.a"))
+
+
+def _pan(page: Page) -> list[float]:
+    return list(page.evaluate(f"(({{e, f}}) => [e, f])({WORLD})"))
 
 
 # where a note is drawn in its frame, px at zoom 1 (the protocol's x and y)
@@ -114,6 +117,7 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
 
     assert every_frame_shown(facilitator)
     fitted = _zoom(facilitator)
+    fitted_pan = _pan(facilitator)
     screenshot(facilitator, "canvas-facilitator-fitted")
 
     # a note placed by x, y is drawn there; the unplaced ones fill the free cells in order
@@ -139,7 +143,26 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
     viewport.focus()
     facilitator.keyboard.press("+")
     assert _zoom(facilitator) > fitted
+    facilitator.keyboard.press("-")
+    assert _zoom(facilitator) == pytest.approx(fitted)
+
+    # pan: a drag on empty canvas and the wheel move the board; Ctrl+wheel zooms
+    area = viewport.bounding_box()
+    assert area
+    empty = (area["x"] + 40, min(area["y"] + area["height"], LAPTOP["height"]) - 40)
+    facilitator.mouse.move(*empty)
+    facilitator.mouse.down()
+    facilitator.mouse.move(empty[0] + 100, empty[1] - 50, steps=4)
+    facilitator.mouse.up()
+    assert _pan(facilitator) == pytest.approx([fitted_pan[0] + 100, fitted_pan[1] - 50], abs=1)
+    facilitator.mouse.wheel(0, 120)
+    assert _pan(facilitator)[1] == pytest.approx(fitted_pan[1] - 170, abs=1)
+    facilitator.keyboard.down("Control")
+    facilitator.mouse.wheel(0, -120)
+    facilitator.keyboard.up("Control")
+    assert _zoom(facilitator) > fitted
     facilitator.get_by_role("button", name="Fit board").click()
+    assert _pan(facilitator) == pytest.approx(fitted_pan, abs=1)
 
     # someone half-way through a note while the facilitator drags another one
     participant.locator("#note-text").fill("A thought I have not fin")
