@@ -188,17 +188,37 @@ export class Canvas {
   /** @param {WheelEvent} e */
   wheel(e) {
     if (!this.on) return;
-    e.preventDefault();
     const box = this.viewport.getBoundingClientRect();
     if (e.ctrlKey || e.metaKey) {
       // Ctrl+wheel, and a touchpad's pinch, which the browser sends as one
+      e.preventDefault();
       this.zoomBy(Math.exp(-e.deltaY / 300), e.clientX - box.left, e.clientY - box.top);
-    } else {
-      const line = e.deltaMode === 1 ? 16 : 1;
-      this.panX -= (e.shiftKey && !e.deltaX ? e.deltaY : e.deltaX) * line;
-      this.panY -= e.shiftKey && !e.deltaX ? 0 : e.deltaY * line;
-      this.apply();
+      return;
     }
+    const line = e.deltaMode === 1 ? 16 : 1;
+    const sideways = e.shiftKey && !e.deltaX;
+    const x = this.within(this.panX, -(sideways ? e.deltaY : e.deltaX) * line, this.world.offsetWidth, box.width, 16);
+    const y = this.within(this.panY, sideways ? 0 : -e.deltaY * line, this.world.offsetHeight, box.height, this.toolbar.offsetHeight + 8);
+    // the board scrolls while it has more to show that way; then the page does
+    if (x === this.panX && y === this.panY) return;
+    e.preventDefault();
+    this.panX = x;
+    this.panY = y;
+    this.apply();
+  }
+
+  /**
+   * A pan by `by` px along one axis, only as far as it brings more of the world into view.
+   * @param {number} pan
+   * @param {number} by
+   * @param {number} size the world's size at zoom 1
+   * @param {number} view the viewport's size
+   * @param {number} margin
+   */
+  within(pan, by, size, view, margin) {
+    if (by < 0) return Math.min(pan, Math.max(pan + by, view - margin - size * this.zoom));
+    if (by > 0) return Math.max(pan, Math.min(pan + by, margin));
+    return pan;
   }
 
   /**
