@@ -3,6 +3,7 @@
 // `#token=` link, which is stored (asking first if it would replace another token, see
 // links.js) and then removed from the address bar.
 
+import { Canvas } from "./canvas.js";
 import { followFocus, hideComposer, setUpComposer, updateComposer } from "./composer.js";
 import { Connection, readJson } from "./connection.js";
 import { Controls } from "./controls.js";
@@ -27,7 +28,7 @@ import { Records } from "./records.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { BoardStore } from "./store.js";
 import { UndoStack } from "./undo.js";
-import { neighbour, placeBefore, renderAreas, renderList } from "./views.js";
+import { dropped, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
 const root = document.querySelector("main[data-board-id]");
 const boardId = root.dataset.boardId;
@@ -116,6 +117,7 @@ if (!creds?.token) {
   view.actions = actions(connection);
   view.menu = new NoteMenu(root);
   if (!projector) undo = setUpUndo(connection);
+  view.canvas = projector ? null : new Canvas($("#areas"), { onDrop: dropped, onChange: render });
   store.subscribe((state, records) => {
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);
@@ -367,6 +369,8 @@ function actions(connection) {
     color: (note, color) => {
       if ((note.color ?? "yellow") !== color) connection.send({ kind: "note.color", note_id: note.id, color });
     },
+    // on the canvas: x, y in the frame (canvas.js); area null for the same one
+    place: (note, area, x, y) => connection.send({ kind: "note.move", note_id: note.id, ...(area && { area }), x, y }),
     // keyboard reordering: one step earlier (-1) or later (+1) within the area
     reorder: (note, step) => {
       const next = neighbour(view.shown, note, step);
@@ -374,11 +378,6 @@ function actions(connection) {
       const target = step < 0 ? next : neighbour(view.shown, next, 1);
       const y = placeBefore(view.shown, note, target);
       connection.send({ kind: "note.move", note_id: note.id, y });
-    },
-    placeBefore: (note, target) => {
-      if (!note) return;
-      const y = placeBefore(view.shown, note, target);
-      connection.send({ kind: "note.move", note_id: note.id, area: target.area, y });
     },
     vote: (note) => connection.send({ kind: "vote.cast", note_id: note.id }),
     unvote: (note) => connection.send({ kind: "vote.retract", note_id: note.id }),

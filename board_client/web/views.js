@@ -1,6 +1,8 @@
-// Drawing the board: areas as columns, notes in them, and the same board as plain lists.
+// Drawing the board: areas as frames on a canvas (canvas.js; one column on phones, the
+// projector's own layout there), notes in them, and the same board as plain lists.
 // All user text goes in through textContent, never as HTML.
 
+import { flow } from "./canvas.js";
 import { t } from "./i18n.js";
 import { reconcile, setText, show } from "./keyed.js";
 
@@ -44,18 +46,36 @@ function inFocus(state, area) {
 
 const noteParts = new WeakMap(); // article -> its parts, made once per note
 const areaParts = new WeakMap(); // section -> its parts, made once per area
+const heights = new Map(); // note key -> its height on the canvas when last drawn, px
 // what the latest render drew from: event handlers made once read the board from here
 let live = { state: null, ctx: null };
 
-// ctx: {me, role, projector, editing: {id, text} | null, pending: [note], actions, menu}
+// ctx: {me, role, projector, editing: {id, text} | null, pending: [note], actions, menu,
+// canvas: Canvas | null (the working board's)}
 // Each area, group and note is one node for its whole life (keyed.js): an update changes
 // only what changed, so a half-typed group name, an open editor or the focus survive it.
 export function renderAreas(container, state, ctx) {
   live = { state, ctx };
   const focus = focusKey(document.activeElement);
   const areas = ctx.projector ? state.areas.filter((a) => inFocus(state, a)) : state.areas;
-  reconcile(container, areas, (a) => a.id, areaNode, (node, area) => updateArea(node, area, state, ctx));
+  const world = ctx.canvas?.world ?? container;
+  reconcile(world, areas, (a) => a.id, areaNode, (node, area) => updateArea(node, area, state, ctx));
   restoreFocus(container, focus);
+  if (ctx.canvas && !ctx.canvas.fitted && areas.length) ctx.canvas.fit(); // on first load
+}
+
+// A note dragged (or nudged with arrow keys) on the canvas was let go: onto a note or the
+// box of a group, it joins that group; anywhere else in a frame, it is placed there.
+export function dropped(drop) {
+  const { state, ctx } = live;
+  const note = state?.notes[drop.noteId];
+  if (!note || !drop.area) return;
+  if (drop.group && state.groups?.[drop.group]) {
+    if (drop.group !== note.group) ctx.actions.group(note, drop.group);
+    return;
+  }
+  if (note.group && !drop.nudge) ctx.actions.group(note, null);
+  ctx.actions.place(note, drop.area === note.area ? null : drop.area, drop.x, drop.y);
 }
 
 const isWriter = (state, ctx) => !ctx.projector && (ctx.role === "facilitator" || ctx.role === "participant") && !state.closed;
@@ -70,13 +90,6 @@ function areaNode(area) {
     form: null,
   };
   const section = el("section", { class: "area", "aria-labelledby": `area-${area.id}` }, ...Object.values(parts).filter(Boolean));
-  // dragging is a shortcut; the note's menu and arrow keys do the same from the keyboard
-  section.addEventListener("dragover", (e) => isWriter(live.state, live.ctx) && e.preventDefault());
-  section.addEventListener("drop", (e) => {
-    e.preventDefault();
-    const note = live.state.notes[e.dataTransfer.getData("text/x-planche-note")];
-    if (note && note.area !== area.id) live.ctx.actions.move(note, area.id);
-  });
   areaParts.set(section, parts);
   return section;
 }
@@ -88,12 +101,17 @@ function updateArea(section, area, state, ctx) {
   show(parts.prompt, Boolean(area.prompt), area.prompt);
   const notes = notesOf(state, area.id);
   const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
-  const loose = [
+  let loose = [
     ...notes.filter((n) => !n.group).map((note) => ({ note })),
     ...ctx.pending.filter((n) => n.area === area.id).map((note) => ({ note, pending: true })),
   ];
+  const canvas = Boolean(ctx.canvas?.on);
+  // on the canvas the notes are in reading order (top to bottom, left to right), as a
+  // keyboard or screen reader meets them; the order is from the last measured heights
+  if (canvas) loose = inReadingOrder(loose, parts.top ?? 0);
   renderNotes(parts.notes, loose, state, area, ctx);
   parts.notes.hidden = loose.length === 0;
+  place(parts, loose, canvas);
   parts.empty.hidden = notes.length + loose.length > 0 || groups.length > 0;
   reconcile(parts.groups, groups, (g) => g.id, groupNode, (node, group) => {
     const name = group.name || t("Unnamed group");
@@ -108,6 +126,39 @@ function updateArea(section, area, state, ctx) {
     section.append(parts.form);
   }
   if (parts.form) parts.form.hidden = !writer;
+}
+
+const itemKey = (item) => (item.pending ? `pending:${item.note.id}` : item.note.id);
+const flowItems = (items) =>
+  items.map((item) => ({ key: itemKey(item), x: item.pending ? null : item.note.x, y: item.pending ? null : item.note.y }));
+const heightOf = (key) => heights.get(key) ?? 112;
+
+function inReadingOrder(items, top) {
+  const { places } = flow(flowItems(items), top, heightOf);
+  const at = (item) => places.get(itemKey(item));
+  return [...items].sort((a, b) => at(a).top - at(b).top || at(a).left - at(b).left);
+}
+
+// Places a frame's loose notes (canvas.js `flow`): where they were put, the rest in free
+// cells; the list is as tall as what it holds, so groups and the group form come below.
+function place(parts, items, canvas) {
+  const lis = [...parts.notes.children];
+  if (!canvas) {
+    parts.notes.style.height = "";
+    for (const li of lis) li.style.left = li.style.top = "";
+    return;
+  }
+  if (!items.length) return;
+  parts.top = parts.notes.offsetTop;
+  for (const li of lis) heights.set(li.dataset.key, li.offsetHeight);
+  const { places, bottom } = flow(flowItems(items), parts.top, heightOf);
+  for (const li of lis) {
+    const at = places.get(li.dataset.key);
+    if (!at) continue;
+    li.style.left = `${at.left}px`;
+    li.style.top = `${at.top}px`;
+  }
+  parts.notes.style.height = `${bottom - parts.top}px`;
 }
 
 function groupNode() {
@@ -161,7 +212,7 @@ function noteNode(id) {
   parts.foot.append(parts.votes, parts.actions);
   const article = el(
     "article",
-    { class: "note", "data-note-id": id, "data-focus": `note:${id}`, "aria-keyshortcuts": "Enter M ArrowUp ArrowDown ArrowLeft ArrowRight" },
+    { class: "note", "data-note-id": id, "data-focus": `note:${id}`, "aria-keyshortcuts": "Enter M ArrowUp ArrowDown ArrowLeft ArrowRight Alt+ArrowLeft Alt+ArrowRight + -" },
     parts.text,
     parts.author,
     parts.private,
@@ -170,13 +221,9 @@ function noteNode(id) {
     parts.foot,
   );
   article.addEventListener("keydown", (e) => noteKey(e, article, parts));
-  article.addEventListener("dragstart", (e) => e.dataTransfer.setData("text/x-planche-note", id));
-  article.addEventListener("drop", (e) => {
-    const dragged = e.dataTransfer.getData("text/x-planche-note");
-    if (!dragged || dragged === id || !live.state.notes[dragged]) return;
-    e.preventDefault();
-    e.stopPropagation();
-    live.ctx.actions.placeBefore(live.state.notes[dragged], live.state.notes[id]);
+  // dragging is a shortcut; the note's menu and arrow keys do the same from the keyboard
+  article.addEventListener("pointerdown", (e) => {
+    if (article.hasAttribute("data-movable")) live.ctx.canvas?.pressNote(e, article);
   });
   noteParts.set(article, parts);
   return article;
@@ -204,7 +251,8 @@ function updateNote(article, note, state, area, ctx) {
   if (actionable && article.tabIndex !== 0) article.tabIndex = 0;
   else if (!actionable && article.hasAttribute("tabindex")) article.removeAttribute("tabindex");
   parts.menuButton.hidden = !actionable;
-  article.draggable = writer && !hidden;
+  article.toggleAttribute("data-movable", writer && !hidden);
+  article.toggleAttribute("data-selected", Boolean(ctx.canvas?.selected.has(note.id)));
   parts.vote.hidden = !voting;
   parts.unvote.hidden = true;
   if (voting) {
@@ -259,8 +307,11 @@ function menuItems(note, state, area, ctx) {
     label: t("Colour"),
     items: () => colours().map(([color, label]) => ({ label, checked: (note.color ?? "yellow") === color, run: () => ctx.actions.color(note, color) })),
   });
-  items.push({ label: t("Move earlier"), run: () => ctx.actions.reorder(note, -1) });
-  items.push({ label: t("Move later"), run: () => ctx.actions.reorder(note, 1) });
+  if (!ctx.canvas?.on) {
+    // in one column (phones) the order is the place; on the canvas arrow keys move it
+    items.push({ label: t("Move earlier"), run: () => ctx.actions.reorder(note, -1) });
+    items.push({ label: t("Move later"), run: () => ctx.actions.reorder(note, 1) });
+  }
   if (mine) items.push({ label: t("Delete"), danger: true, run: () => ctx.actions.remove(note) });
   return items;
 }
@@ -280,21 +331,36 @@ function openMenu(article, anchor) {
   const note = state.notes[article.dataset.noteId];
   const area = state.areas.find((a) => a.id === note?.area);
   if (!note || !area) return;
+  // the menu opens beside the note: it comes into view first (at once, not smoothly)
+  article.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
   ctx.menu.open(anchor, menuItems(note, state, area, ctx), article);
 }
 
-// Keys on a focused note: Enter or M opens its menu; arrows move it (up and down in its
-// area, left and right to the neighbouring area)
+// Keys on a focused note: Enter or M opens its menu. On the canvas arrows move it 16 px
+// (Shift: 64 px), sent as one move when the keys are let go; Alt+Left and Alt+Right move it
+// to the previous or next area. In one column (phones) up and down change its place in its
+// area and left and right move it to the neighbouring area.
 function noteKey(e, article, parts) {
-  if (e.target !== article || e.altKey || e.ctrlKey || e.metaKey) return;
+  if (e.target !== article || e.ctrlKey || e.metaKey) return;
   const { state, ctx } = live;
   const note = state.notes[article.dataset.noteId];
   if (!note || parts.menuButton.hidden) return;
   const here = state.areas.findIndex((a) => a.id === note.area);
   const step = { ArrowUp: -1, ArrowDown: 1 }[e.key];
   const side = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+  const canvas = ctx.canvas?.on ? ctx.canvas : null;
+  if (e.altKey && !(canvas && side)) return;
   if (e.key === "Enter" || e.key === "m" || e.key === "M") openMenu(article, parts.menuButton);
-  else if (step) ctx.actions.reorder(note, step);
+  else if (canvas && e.altKey) {
+    const next = state.areas[here + side];
+    if (!next) return;
+    if (note.group) ctx.actions.group(note, null); // shown at once out of its group
+    ctx.actions.move(note, next.id);
+  } else if (canvas && (step || side)) {
+    if (note.group) return; // a grouped note sits in its group's box
+    const px = e.shiftKey ? 64 : 16;
+    canvas.nudge(article, (side ?? 0) * px, (step ?? 0) * px);
+  } else if (step) ctx.actions.reorder(note, step);
   else if (side && state.areas[here + side]) ctx.actions.move(note, state.areas[here + side].id);
   else return;
   e.preventDefault();
