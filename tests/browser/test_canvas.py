@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from board_client import BoardClient
-from tests.browser.helpers import Browsing, api, assert_accessible, join, screenshot
+from tests.browser.helpers import Browsing, api, assert_accessible, join, screenshot, settle
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
@@ -77,6 +77,7 @@ PLACED = """(text) => {
 
 
 def _placed(page: Page, text: str) -> list[float]:
+    settle(page)  # a note moved into another frame fades in there again: measured at rest
     return list(page.evaluate(PLACED, text))
 
 
