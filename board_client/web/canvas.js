@@ -27,8 +27,9 @@ const WIDE = "(min-width: 40.0625rem)"; // phones (40rem and less) keep one colu
 
 /**
  * Where each note goes in its frame: a placed note (x and y set) exactly there; the others
- * in order into the first free cell of two columns, reading row by row from `top`, so they
- * never cover a placed note or each other.
+ * in order, two to a row, each row starting below the tallest note of the row before and
+ * a cell skipped where a placed note is in the way, so no note covers another. Linear in
+ * the notes that flow (times the few placed ones): a frame of 500 notes lays out at once.
  * @param {{key: string, x: number | null, y: number | null}[]} items
  * @param {number} top where the frame's notes start (under its title and prompt)
  * @param {(key: string) => number} heightOf a note's height, px
@@ -38,32 +39,42 @@ export function flow(items, top, heightOf) {
   /** @type {Map<string, {left: number, top: number}>} */
   const places = new Map();
   /** @type {{left: number, top: number, right: number, bottom: number}[]} */
-  const taken = [];
+  const fixed = [];
   let bottom = top;
-  const take = (/** @type {string} */ key, /** @type {number} */ left, /** @type {number} */ y, /** @type {number} */ h) => {
-    places.set(key, { left, top: y });
-    taken.push({ left, top: y, right: left + NOTE_W, bottom: y + h });
-    bottom = Math.max(bottom, y + h);
-  };
   for (const item of items) {
-    if (item.x != null && item.y != null) take(item.key, item.x, item.y, heightOf(item.key));
+    if (item.x == null || item.y == null) continue;
+    const h = heightOf(item.key);
+    places.set(item.key, { left: item.x, top: item.y });
+    fixed.push({ left: item.x, top: item.y, right: item.x + NOTE_W, bottom: item.y + h });
+    bottom = Math.max(bottom, item.y + h);
   }
-  const free = (/** @type {number} */ left, /** @type {number} */ y, /** @type {number} */ h) =>
-    taken.every((r) => left + NOTE_W + GAP <= r.left || left >= r.right + GAP || y + h + GAP <= r.top || y >= r.bottom + GAP);
+  const blocker = (/** @type {number} */ left, /** @type {number} */ y, /** @type {number} */ h) =>
+    fixed.find((r) => !(left + NOTE_W + GAP <= r.left || left >= r.right + GAP || y + h + GAP <= r.top || y >= r.bottom + GAP));
+  let rowTop = top;
+  let rowEnd = top; // where the next row may start: below every note of this one
+  let column = 0;
+  let past = Infinity; // the nearest bottom of a placed note that blocked this row
   for (const item of items) {
     if (item.x != null && item.y != null) continue;
     const h = heightOf(item.key);
-    const rows = [top, ...taken.map((r) => r.bottom + GAP)].filter((y) => y >= top).sort((a, b) => a - b);
-    let spot = null;
-    for (const y of rows) {
-      const left = COLUMNS.find((x) => free(x, y, h));
-      if (left != null) {
-        spot = { left, y };
-        break;
+    for (;;) {
+      if (column === COLUMNS.length) {
+        // nothing fitted in this row: start below the nearest note in the way
+        rowTop = rowEnd > rowTop ? rowEnd : past;
+        [column, past] = [0, Infinity];
       }
+      const left = COLUMNS[column];
+      const block = blocker(left, rowTop, h);
+      column += 1;
+      if (block) {
+        past = Math.min(past, block.bottom + GAP);
+        continue;
+      }
+      places.set(item.key, { left, top: rowTop });
+      rowEnd = Math.max(rowEnd, rowTop + h + GAP);
+      bottom = Math.max(bottom, rowTop + h);
+      break;
     }
-    spot ??= { left: COLUMNS[0], y: bottom + GAP };
-    take(item.key, spot.left, spot.y, h);
   }
   return { places, bottom };
 }
