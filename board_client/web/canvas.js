@@ -1,3 +1,4 @@
+// @ts-check
 // The working board as a canvas (laptops and desktops; phones keep one column, the
 // projector its own layout): `#areas` is a viewport, focusable and labelled, holding a
 // "world" that pan and zoom move with one CSS transform. Area frames stand side by side in

@@ -105,7 +105,7 @@ export class Controls {
       class: "votes-input",
       title: t("Votes per person"),
     });
-    this.voteButton = button(t("Open voting"), () => this.toggleVoting(), { class: "tool" });
+    this.voteButton = button(t("Open voting"), () => this.toggleVoting(), { class: "tool", "data-action": "voting" });
 
     // the "More" popover
     this.phase = el("select", { id: "control-phase" });
@@ -205,7 +205,7 @@ export class Controls {
         el(
           "div",
           { class: "tools" },
-          button(t("Reveal notes"), () => this.send({ kind: "notes.reveal" }), { class: "tool" }),
+          button(t("Reveal notes"), () => this.send({ kind: "notes.reveal" }), { class: "tool", "data-action": "reveal" }),
           this.voteButton,
           el("label", { for: "control-votes", class: "visually-hidden", text: t("Votes per person") }),
           this.perPerson,

@@ -244,7 +244,7 @@ function updateNote(article, note, state, area, ctx) {
   show(parts.owner, Boolean(note.owner), note.owner ? t("Owner: {name}", { name: note.owner }) : "");
   show(parts.source, Boolean(note.source), note.source ?? "");
   const votes = voteCount(state, note.id);
-  show(parts.votes, Boolean(votes), votes ? t("{n} votes", { n: votes }) : "");
+  show(parts.votes, Boolean(votes), votes === 1 ? t("1 vote") : t("{n} votes", { n: votes ?? 0 }));
   // the note is the tab stop for its menu (menuItems), which has something for a writer
   // on every note but someone else's unrevealed one; a reader alone (the projector) has none
   const actionable = writer && (!hidden || ctx.role === "facilitator" || note.author === ctx.me);
