@@ -165,12 +165,24 @@ function groupNode() {
   return el("section", { class: "group" }, el("h3"), el("ul", { class: "notes" }));
 }
 
+// notes this page showed as waiting to be sent: when the server's answer draws them, they
+// are already there for the person who wrote them, so they do not fade in a second time
+const shownPending = new Set();
+
 function renderNotes(list, items, state, area, ctx) {
   reconcile(
     list,
     items,
     (item) => (item.pending ? `pending:${item.note.id}` : item.note.id),
-    (item) => el("li", {}, item.pending ? pendingView(item.note) : noteNode(item.note.id)),
+    (item) => {
+      if (item.pending) {
+        shownPending.add(item.note.id);
+        return el("li", {}, pendingView(item.note));
+      }
+      const article = noteNode(item.note.id);
+      if (shownPending.delete(item.note.id)) article.style.animation = "none";
+      return el("li", {}, article);
+    },
     (li, item) => item.pending || updateNote(li.firstElementChild, item.note, state, area, ctx),
   );
 }

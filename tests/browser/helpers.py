@@ -71,9 +71,15 @@ def settle(page: Page) -> None:
     """Waits until the calm motion is over (a new note fading in, a phase glowing): the page
     is measured as it rests, not halfway through a fade."""
     page.evaluate(
-        """() => Promise.all(document.getAnimations()
-            .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
-            .map((a) => a.finished.catch(() => null)))"""
+        """async () => {
+          for (let i = 0; i < 20; i++) {  // until a frame or two pass with nothing moving
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            const moving = document.getAnimations().filter((a) => a.playState === "running"
+              && a.effect?.getComputedTiming().endTime !== Infinity);
+            if (!moving.length) return;
+            await Promise.all(moving.map((a) => a.finished.catch(() => null)));
+          }
+        }"""
     )
 
 
