@@ -159,15 +159,17 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
     # the whole board is in view from top to bottom: the wheel scrolls the page instead
     scrolled = facilitator.evaluate("document.documentElement.scrollTop")
     facilitator.mouse.wheel(0, 120)
-    facilitator.wait_for_function(f"document.documentElement.scrollTop > {scrolled}")
+    facilitator.wait_for_function(f"() => document.documentElement.scrollTop > {scrolled}")
     assert _pan(facilitator) == pytest.approx([fitted_pan[0] + 100, fitted_pan[1] - 50], abs=1)
     facilitator.keyboard.down("Control")
     facilitator.mouse.wheel(0, -120)
     facilitator.keyboard.up("Control")
-    assert _zoom(facilitator) > fitted
+    # wheel events reach the page after `wheel()` returns: wait for their effect
+    assert _wait_for(lambda: _zoom(facilitator) > fitted)
     panned = _pan(facilitator)
     facilitator.mouse.wheel(120, 0)  # sideways: more of the board comes in from the right
-    assert _pan(facilitator) == pytest.approx([panned[0] - 120, panned[1]], abs=1)
+    sideways = [panned[0] - 120, panned[1]]
+    assert _wait_for(lambda: _pan(facilitator) == pytest.approx(sideways, abs=1))
     facilitator.get_by_role("button", name="Fit board").click()
     assert _pan(facilitator) == pytest.approx(fitted_pan, abs=1)
 
