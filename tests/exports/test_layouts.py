@@ -81,10 +81,11 @@ async def test_the_leadership_deliverable_is_drafted_from_the_meetings(
     word = docx.Document(io.BytesIO(await export(server, deliverable["id"], token, "docx")))
     headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:5] == [
-        "Tema",
+        # the five headings of the handbook's "Leverance til Chefforum", word for word
+        "Netværkstema",
         "Vidensopsamling og beskrivelse af læringen",
-        "Hvordan læringen har ændret praksis",
-        "Prioriterede anbefalinger",
+        "Hvordan har læringen medvirket til ændrede praksisser?",
+        "Prioriterede anbefalinger til fremadrettet arbejde med læringen",
         "Andet",
     ]
     text = pdf_text(await export(server, deliverable["id"], token, "pdf"), tmp_path)
