@@ -22,11 +22,23 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 
 
 @cache
-def catalogue(language: str) -> dict[str, str]:
-    """Every message of `language`, by its English message id (untranslated ones left out)."""
+def catalogue(language: str) -> dict[str, str | list[str]]:
+    """Every message of `language`, by its English message id (untranslated ones left out);
+    a message with plural forms is keyed by its singular and holds every form, in the order
+    of the language's gettext plural rule (da, sv, en: one, then other)."""
     with (LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
         messages = read_po(po, locale=language)
-    return {str(m.id): str(m.string) for m in messages if m.id and m.string}
+    found: dict[str, str | list[str]] = {}
+    for m in messages:
+        if not m.id:
+            continue
+        if m.pluralizable:
+            forms = [str(f) for f in m.string or ()]
+            if all(forms):
+                found[str(m.id[0])] = forms
+        elif m.string:
+            found[str(m.id)] = str(m.string)
+    return found
 
 
 @cache

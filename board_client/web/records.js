@@ -199,7 +199,7 @@ export class Records {
       return;
     }
     const disposition = response.headers.get("content-disposition") ?? "";
-    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `planche.${this.format.value}`;
+    const name = fileName(disposition) ?? `planche.${this.format.value}`;
     const url = URL.createObjectURL(await response.blob());
     const link = el("a", { href: url, download: name, hidden: true });
     document.body.append(link);
@@ -218,4 +218,16 @@ export class Records {
       this.message.textContent = /** @type {Error} */ (error).message;
     }
   }
+}
+
+/**
+ * The file name a Content-Disposition header gives: `filename*` (UTF-8, so "Møde - 2026-12-02")
+ * before the plain ASCII `filename`.
+ * @param {string} disposition
+ * @returns {string | undefined}
+ */
+export function fileName(disposition) {
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (utf8) return decodeURIComponent(utf8);
+  return /filename="?([^";]+)"?/.exec(disposition)?.[1];
 }

@@ -23,5 +23,7 @@ def render(record: Record) -> bytes:
 
     page = html.render(record).decode()
     with _ONE_AT_A_TIME:
-        pdf: bytes = HTML(string=page, url_fetcher=_no_fetching).write_pdf()
+        # tagged as PDF/UA-1: public bodies must publish accessible documents, and a screen
+        # reader needs the headings, lists and tables a tagged PDF keeps
+        pdf: bytes = HTML(string=page, url_fetcher=_no_fetching).write_pdf(pdf_variant="pdf/ua-1")
     return pdf

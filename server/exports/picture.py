@@ -31,7 +31,7 @@ def svg(state: BoardState) -> str:
     width = max(1, len(areas)) * (_NOTE_W + 2 * _GAP)
     columns = []
     tallest = 0
-    _ = translations(state.language).gettext
+    ngettext = translations(state.language).ngettext
     for i, area in enumerate(areas):
         x = i * (_NOTE_W + 2 * _GAP) + _GAP
         notes = sorted(
@@ -55,7 +55,8 @@ def svg(state: BoardState) -> str:
                 )
         bottom = _HEAD + min(len(notes), _SHOWN) * (_NOTE_H + _GAP)
         if len(notes) > _SHOWN:
-            more = _("+ {n} more").format(n=len(notes) - _SHOWN)
+            hidden = len(notes) - _SHOWN
+            more = ngettext("+ {n} more", "+ {n} more", hidden).format(n=hidden)
             parts.append(f'<text x="{x}" y="{bottom + 14}" font-size="12">{escape(more)}</text>')
             bottom += 24
         tallest = max(tallest, bottom)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from babel.numbers import format_decimal
+
 from facilitation_methods import Method
 from server.board.state import BoardState, Note
 from server.i18n import translations
@@ -46,6 +48,7 @@ class _Layout:
         self.method = method
         self.named = named
         self._ = translations(state.language).gettext
+        self.ngettext = translations(state.language).ngettext
         self.votes = state.voting.results() if state.voting and state.voting.closed else {}
 
     def entry(self, note: Note) -> Entry:
@@ -57,7 +60,7 @@ class _Layout:
         elif self.named and author is not None and author.name:  # anonymised: no "by"
             meta.append(_("by {name}").format(name=author.name))
         if votes := self.votes.get(note.id):
-            meta.append(_("{n} votes").format(n=votes))
+            meta.append(self.ngettext("{n} vote", "{n} votes", votes).format(n=votes))
         if note.owner:
             meta.append(_("Owner: {name}").format(name=note.owner))
         if note.source:
@@ -120,7 +123,9 @@ class _Layout:
         rows = []
         for c in self.method.grid.criteria:
             scores = [s[c.id] for s in self.state.scores.values() if c.id in s]
-            average = f"{sum(scores) / len(scores):.1f}" if scores else "-"
+            mean = sum(scores) / len(scores) if scores else None
+            # "3,5" in Danish and Swedish, "3.5" in English
+            average = format_decimal(mean, format="0.0", locale=lang) if mean is not None else "-"
             rows.append([c.label[lang], str(len(scores)), average])
         return Block(
             self._("Scores"),

@@ -6,9 +6,12 @@ Used by the HTTP handlers and the CLI alike; talks to the `Store` interface only
 from __future__ import annotations
 
 import asyncio
+import re
+import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from babel.dates import format_datetime
 
@@ -90,6 +93,35 @@ async def export(
     renderers = {"md": markdown.render, "html": html.render, "pdf": pdf.render, "docx": docx.render}
     # off the event loop: a large board's PDF takes seconds, and the room's sockets wait for none
     return await rendered(renderers[fmt], laid_out)
+
+
+# what no file system takes in a name, and what would confuse a header
+_NOT_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|;]+')
+
+
+async def file_name(
+    store: Store, board: BoardRow, title: str, fmt: str, *, seq: int, record: Snapshot | None
+) -> str:
+    """`<title> - <meeting date>.<fmt>` for the board called `title` now. The date is the
+    record's, else change `seq`'s (the board's last: the day the meeting was held), as an ISO
+    date, which sorts in a folder."""
+    last = await store.ops_after(board.id, seq - 1, limit=1) if seq > 0 else []
+    when = record.created_at if record else last[0].at if last else board.created_at
+    title = " ".join(_NOT_IN_NAMES.sub(" ", title).split())[:80].strip(" .") or "Planche"
+    date = datetime.fromtimestamp(when, UTC).date().isoformat()
+    return f"{title} - {date}.{fmt}"
+
+
+# letters that do not decompose into a Latin letter and a mark (å, ä and ö do)
+_ASCII_SPELLING = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "ß": "ss"})
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition header for `name`: RFC 6266's `filename*` carries it in UTF-8
+    (æ, ø, å, ä, ö); the plain `filename` is an ASCII stand-in for old clients."""
+    spelled = name.translate(_ASCII_SPELLING)
+    plain = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _viewed_history(

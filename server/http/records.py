@@ -13,7 +13,15 @@ from server.board.ops import TITLE_MAX
 from server.board.views import ANYONE, view_state
 from server.exports import FORMATS
 from server.exports.archive import ArchiveError
-from server.exports.service import Conflict, NotFound, export, import_archive, state_at
+from server.exports.service import (
+    Conflict,
+    NotFound,
+    attachment,
+    export,
+    file_name,
+    import_archive,
+    state_at,
+)
 from server.http.boards import board_credential, count_creation
 from server.http.errors import ApiError, read_body, read_json, refuse_form
 from server.http.quotas import record_quota
@@ -97,12 +105,11 @@ async def export_board(request: Request) -> Response:
         )
     except NotFound as e:
         raise ApiError(404, "not_found", str(e)) from None
-    name = f"planche-{room.board.id[:8]}-{record_seq if record_seq is not None else seq or 'now'}"
-    return Response(
-        body,
-        media_type=FORMATS[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-    )
+    at = seq if seq is not None else room.state.seq
+    title = room.state.title
+    name = await file_name(services.store, room.board, title, fmt, seq=at, record=record)
+    headers = {"Content-Disposition": attachment(name)}
+    return Response(body, media_type=FORMATS[fmt], headers=headers)
 
 
 async def shared_record(request: Request) -> Response:

@@ -4,6 +4,7 @@ download a record as Word, look back at the board after an earlier change."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import docx
 import pytest
@@ -63,7 +64,9 @@ def test_records_share_download_and_history(browsing: Browsing, server: RunningS
     with page.expect_download() as download:
         page.get_by_role("button", name="Hent").click()
     path = download.value.path()
-    assert download.value.suggested_filename.endswith(".docx")
+    # named for people: the board's title and the day of the record, æ, ø and å kept
+    today = datetime.now(UTC).date().isoformat()
+    assert download.value.suggested_filename == f"Netværksmøde 4 - {today}.docx"
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(path.read_bytes())).paragraphs)
     assert "Anden iagttagelse: æøå" in text
     assert "Tredje, efter referatet" not in text

@@ -53,6 +53,7 @@ async def run_meeting(server: RunningServer) -> tuple[Any, str]:
         await fac.send_op({"kind": "vote.open", "per_person": 2})
         await ole.send_op({"kind": "vote.cast", "note_id": ids[6]})
         await fac.send_op({"kind": "vote.cast", "note_id": ids[6]})
+        await ole.send_op({"kind": "vote.cast", "note_id": ids[5]})
         await fac.send_op({"kind": "vote.close"})
         action = await fac.add_note("into-play", "Spørg pedellerne til næste møde")
         await fac.send_op({"kind": "note.own", "note_id": action.note_id, "owner": "Ida"})
@@ -101,6 +102,7 @@ async def test_every_format_reads_back_with_the_meeting_in_it(
     for heading in ("Kategorier", "Mønstre på tværs", "Prioriteringer", "Parkerede idéer"):
         assert heading in text
     assert "Tovholder: Ida" in text and author not in text
+    assert "2 stemmer" in text and "1 stemme" in text and "1 stemmer" not in text  # plurals
     assert f"{CORPUS[7]} ↔ Vi vil have frivillige, men har ikke tid" in text
 
     markdown = (await get(server, path, token, format="md")).text
@@ -261,3 +263,20 @@ def test_an_archive_of_the_wrong_shape_is_refused_with_its_reason(state: Any) ->
     }
     with pytest.raises(ArchiveError):
         load(json.dumps(archive).encode())
+
+
+async def test_a_swedish_record_writes_numbers_the_swedish_way(server: RunningServer) -> None:
+    board = await create_board(server.url, "Kritisk vän", method="critical-friend", language="sv")
+    joined = await join_board(server.url, board.join_code, "Åsa")
+    async with (
+        BoardClient(server.url, board.id, board.facilitator_token) as fac,
+        BoardClient(server.url, board.id, joined.token) as asa,
+    ):
+        await fac.send_op({"kind": "score.set", "criterion": "clarity", "score": 3})
+        await asa.send_op({"kind": "score.set", "criterion": "clarity", "score": 4})
+        await fac.send_op({"kind": "meeting.close"})
+    html = (await get(server, f"/api/boards/{board.id}/export", board.facilitator_token)).text
+    parsed = _Html()
+    parsed.feed(html)
+    cells = [t.strip() for t in parsed.text if t.strip()]
+    assert "3,5" in cells and "3.5" not in cells

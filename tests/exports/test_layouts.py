@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import docx
 import httpx
@@ -67,7 +69,10 @@ async def test_the_leadership_deliverable_is_drafted_from_the_meetings(
         await fac.send_op({"kind": "vote.cast", "note_id": top.note_id})
         await fac.send_op({"kind": "vote.close"})
     deliverable = await post(
-        server, path, {"title": "Leverance", "method": "leadership-deliverable"}, network["token"]
+        server,
+        path,
+        {"title": "Leverance: ældreplejen", "method": "leadership-deliverable"},
+        network["token"],
     )
     async with BoardClient(server.url, deliverable["id"], deliverable["facilitator_token"]) as fac:
         fields = fac.state.fields
@@ -88,8 +93,23 @@ async def test_the_leadership_deliverable_is_drafted_from_the_meetings(
         "Prioriterede anbefalinger til fremadrettet arbejde med læringen",
         "Andet",
     ]
-    text = pdf_text(await export(server, deliverable["id"], token, "pdf"), tmp_path)
+    pdf = await export(server, deliverable["id"], token, "pdf")
+    text = pdf_text(pdf, tmp_path)
     assert "Tak til alle kommuner" in text and "Pedellernes kendskab" in text
+    # tagged for screen readers, as public bodies must publish
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout
+    assert b"Tagged:          yes" in info
+    # saved under the board's title and the meeting's date, not an id
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(60)) as http:
+        response = await http.get(
+            f"/api/boards/{deliverable['id']}/export",
+            params={"format": "docx"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    today = datetime.now(UTC).date().isoformat()
+    disposition = response.headers["content-disposition"]
+    assert f"filename*=UTF-8''{quote(f'Leverance ældreplejen - {today}.docx')}" in disposition
+    assert f'filename="Leverance aeldreplejen - {today}.docx"' in disposition
 
 
 async def test_the_idea_book_names_only_those_who_agreed(
