@@ -48,5 +48,13 @@ def _block(document: WordDocument, block: Block, level: int) -> None:
         for row in block.grid.rows:
             for cell, text in zip(table.add_row().cells, row, strict=True):
                 cell.text = _clean(text)
+    if block.chart is not None:  # the chart's figures as a table, which Word reads aloud
+        document.add_paragraph().add_run(_clean(block.chart.caption)).italic = True
+        rows = block.chart.rows()
+        table = document.add_table(rows=len(rows), cols=2)
+        table.style = "Table Grid"
+        for cells, row in zip(table.rows, rows, strict=True):
+            for cell, text in zip(cells.cells, row, strict=True):
+                cell.text = _clean(text)
     for child in block.children:
         _block(document, child, level + 1)

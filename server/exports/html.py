@@ -6,6 +6,7 @@ from __future__ import annotations
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
+from server.exports import charts
 from server.exports.picture import svg
 from server.exports.records import Record
 
@@ -31,6 +32,8 @@ _TEMPLATE = _ENV.from_string(
            vertical-align: top; overflow-wrap: anywhere; }
   figure { margin: 1rem 0 2rem; }
   figure svg { max-width: 100%; height: auto; }
+  figure.chart { margin: 0.5rem 0 1.5rem; }
+  figcaption { color: #4a4a52; font-size: 0.9em; }
   section section { margin-left: 1rem; }
   @media print { body { margin: 0; max-width: none; } figure { break-inside: avoid; } }
 </style>
@@ -53,6 +56,8 @@ _TEMPLATE = _ENV.from_string(
 <tbody>{% for row in b.grid.rows %}
 <tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</tbody>
 </table>{% endif %}
+{% if b.chart %}<figure class="chart">{{ chart_svg(b.chart) }}
+<figcaption>{{ b.chart.caption }}</figcaption></figure>{% endif %}
 {% for child in b.children %}{{ block(child, [level + 1, 6] | min) }}{% endfor %}
 </section>
 {% endmacro %}
@@ -67,4 +72,8 @@ _TEMPLATE = _ENV.from_string(
 def render(record: Record) -> bytes:
     # the picture's user text is escaped where it is built (xml.sax.saxutils.escape)
     picture = Markup(svg(record.state))
-    return _TEMPLATE.render(record=record, picture=picture).encode()
+    return _TEMPLATE.render(record=record, picture=picture, chart_svg=_chart).encode()
+
+
+def _chart(chart: charts.Chart) -> Markup:
+    return Markup(charts.svg(chart))  # escaped where it is built

@@ -39,5 +39,11 @@ def _block(block: Block, level: int, out: list[str]) -> None:
         for row in block.grid.rows:
             out.append("| " + " | ".join(escape(c).replace("  \n", " ") for c in row) + " |")
         out.append("")
+    if block.chart is not None:
+        head, *rows = block.chart.rows()
+        out += [f"*{escape(block.chart.caption)}*", ""]
+        out += [f"| {escape(head[0])} | {escape(head[1])} |", "|---|---|"]
+        out += ["| " + " | ".join(escape(c).replace("  \n", " ") for c in r) + " |" for r in rows]
+        out.append("")
     for child in block.children:
         _block(child, level + 1, out)

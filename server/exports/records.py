@@ -9,6 +9,7 @@ from babel.numbers import format_decimal
 
 from facilitation_methods import Method
 from server.board.state import BoardState, Note
+from server.exports.charts import Bar, Chart
 from server.i18n import translations
 
 
@@ -30,6 +31,7 @@ class Block:
     intro: str = ""
     entries: list[Entry] = field(default_factory=list)
     grid: Grid | None = None
+    chart: Chart | None = None
     children: list[Block] = field(default_factory=list)
 
 
@@ -119,18 +121,42 @@ class _Layout:
     def grid(self) -> Block | None:
         if not self.method or not self.method.grid or not self.state.scores:
             return None
-        lang = self.state.language
-        rows = []
-        for c in self.method.grid.criteria:
+        _, lang, spec = self._, self.state.language, self.method.grid
+        # the board's own copy of the scale, which the method's only seeds
+        low, high = (
+            (self.state.grid.low, self.state.grid.high)
+            if self.state.grid
+            else (spec.scale_min, spec.scale_max)
+        )
+        rows, bars = [], []
+        for c in spec.criteria:
             scores = [s[c.id] for s in self.state.scores.values() if c.id in s]
             mean = sum(scores) / len(scores) if scores else None
             # "3,5" in Danish and Swedish, "3.5" in English
             average = format_decimal(mean, format="0.0", locale=lang) if mean is not None else "-"
             rows.append([c.label[lang], str(len(scores)), average])
-        return Block(
-            self._("Scores"),
-            grid=Grid([self._("Criterion"), self._("Answers"), self._("Average")], rows),
+            if mean is not None:
+                bars.append(Bar(c.label[lang], mean, average))
+        caption = _("Average score per criterion, on a scale from {low} to {high}").format(
+            low=low, high=high
         )
+        return Block(
+            _("Scores"),
+            grid=Grid([_("Criterion"), _("Answers"), _("Average")], rows),
+            chart=Chart(caption, (_("Criterion"), _("Average")), bars, high) if bars else None,
+        )
+
+    def votes_chart(self, most: int = 10) -> Chart | None:
+        """The notes with the most votes when voting closed, most first."""
+        ranked = sorted(
+            ((n, v) for i, v in self.votes.items() if (n := self.state.notes.get(i)) and v),
+            key=lambda nv: (-nv[1], nv[0].created_seq),
+        )[:most]
+        if not ranked:
+            return None
+        bars = [Bar(n.text, v, format_decimal(v, locale=self.state.language)) for n, v in ranked]
+        caption = self._("Votes for the notes with the most votes, most first")
+        return Chart(caption, (self._("Note"), self._("Votes")), bars, ranked[0][1])
 
     def parked(self) -> Block | None:
         ideas = sorted(self.state.parked.values(), key=lambda i: i.created_seq)
@@ -168,6 +194,8 @@ class _Layout:
 def _generic(lay: _Layout) -> list[Block]:
     blocks = [b for b in [lay.fields()] if b]
     blocks += lay.areas([a.id for a in lay.state.areas])
+    if chart := lay.votes_chart():
+        blocks.append(Block(lay._("Votes"), chart=chart))
     blocks += lay.tables()
     blocks += [b for b in (lay.grid(), lay.parked()) if b]
     return blocks
@@ -203,6 +231,7 @@ def _category_analysis(lay: _Layout) -> list[Block]:
     patterns.entries = lay.links() + patterns.entries
     priorities = lay.area("priorities") or Block(_("Priorities"))
     priorities.entries = lay.priorities() + priorities.entries
+    priorities.chart = lay.votes_chart()
     actions = lay.area("into-play") or Block(_("Actions"))
     blocks += [patterns, priorities, actions]
     blocks += lay.areas(["material", "recap"])

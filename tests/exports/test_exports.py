@@ -103,6 +103,18 @@ async def test_every_format_reads_back_with_the_meeting_in_it(
         assert heading in text
     assert "Tovholder: Ida" in text and author not in text
     assert "2 stemmer" in text and "1 stemme" in text and "1 stemmer" not in text  # plurals
+    # the votes as a bar chart a screen reader can name, most votes first
+    charts = [
+        dict(attrs) for tag, attrs in parsed.tags if tag == "svg" and ("role", "img") in attrs
+    ]
+    labels = [c["aria-label"] for c in charts]
+    assert labels == [
+        "Analyse af frivillighed",
+        "Stemmer på de noter, der fik flest stemmer, flest først",
+    ]
+    start = html.index('role="img" aria-label="Stemmer')
+    chart = html[start : html.index("</figure>", start)]
+    assert chart.index(CORPUS[6]) < chart.index(CORPUS[5])
     assert f"{CORPUS[7]} ↔ Vi vil have frivillige, men har ikke tid" in text
 
     markdown = (await get(server, path, token, format="md")).text
@@ -125,6 +137,8 @@ async def test_every_format_reads_back_with_the_meeting_in_it(
     assert any(
         p.style.name.startswith("Heading") and p.text == "Kategorier" for p in document.paragraphs
     )
+    tables = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables]
+    assert [["Note", "Stemmer"], [CORPUS[6], "2"], [CORPUS[5], "1"]] in tables  # the chart
 
     rows = list(csv.reader(io.StringIO((await get(server, path, token, format="csv")).text)))
     assert rows[0] == ["\ufeffOmråde", "Tekst", "Forfatter", "Stemmer", "Gruppe", "Tovholder"]
@@ -280,3 +294,7 @@ async def test_a_swedish_record_writes_numbers_the_swedish_way(server: RunningSe
     parsed.feed(html)
     cells = [t.strip() for t in parsed.text if t.strip()]
     assert "3,5" in cells and "3.5" not in cells
+    caption = "Genomsnittlig poäng per kriterium på en skala från 1 till 5"
+    assert ("aria-label", caption) in [
+        a for tag, attrs in parsed.tags if tag == "svg" for a in attrs
+    ]
