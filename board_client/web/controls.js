@@ -461,7 +461,7 @@ export class Controls {
    * @returns {string[]}
    */
   declaredAreas(id) {
-    return (phaseSpec(id)?.areas ?? []).filter((/** @type {string} */ a) => this.state?.areas.some((area) => area.id === a));
+    return (phaseSpec(id)?.areas ?? []).filter((a) => this.state?.areas.some((area) => area.id === a));
   }
 
   // a phase starts with the method's areas in focus and, unless turned off, its timer running
