@@ -100,7 +100,8 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     assert_accessible(page, "the More menu")
     screenshot(page, "toolbar-more-menu-1440")
     # the lock is a board setting: in the settings dialog, not here as well
-    expect(page.locator("#control-more").get_by_role("button", name="Lock the board")).to_have_count(0)
+    more = page.locator("#control-more")
+    expect(more.get_by_role("button", name="Lock the board")).to_have_count(0)
     page.locator("#control-phase").select_option(label="Prioritise")
     page.get_by_role("button", name="Start this phase").click()
     expect(page.locator("#phase-prompt")).to_contain_text("Now: Priorities")
