@@ -14,6 +14,7 @@ from typing import get_args
 
 from pydantic import BaseModel
 
+from facilitation_methods import schema
 from server.board import protocol, state
 from server.board.state import Area, new_board
 
@@ -80,3 +81,9 @@ def test_each_server_message_has_the_fields_of_its_protocol_model() -> None:
 def test_roles_and_error_codes_are_the_servers_closed_lists() -> None:
     assert _union("Role") == set(get_args(state.Role))
     assert _union("ErrorCode") == {code.value for code in protocol.ErrorCode}
+
+
+def test_a_methods_phase_has_the_fields_of_the_method_schema() -> None:
+    """The page reads a phase's title, prompt and areas from /api/methods (meeting.js)."""
+    assert _interfaces()["MethodPhase"] == set(schema.Phase.model_fields)
+    assert _interfaces()["Method"] <= set(schema.Method.model_fields)

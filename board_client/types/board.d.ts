@@ -49,6 +49,28 @@ export interface PhaseSpec {
   minutes: number;
 }
 
+/** One text in each of the product's languages, by language code (facilitation_methods Texts). */
+export type Texts = Record<string, string>;
+
+/** A phase as its method describes it (facilitation_methods/schema.py Phase, from /api/methods). */
+export interface MethodPhase {
+  id: string;
+  kind: string;
+  title: Texts;
+  minutes: number;
+  prompt?: Texts;
+  /** the areas in focus; empty means all */
+  areas: string[];
+}
+
+/** A method as /api/methods lists it: only what the board page reads is typed. */
+export interface Method {
+  id: string;
+  name: Texts;
+  description: Texts;
+  phases: MethodPhase[];
+}
+
 export interface GridSpec {
   criteria: string[];
   low: number;

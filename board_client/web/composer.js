@@ -1,37 +1,83 @@
+// @ts-check
 // The composer: the new-note form and the park form. On a phone (phone.css, <= 40rem) both
 // are bottom sheets opened from a bar that stays at the bottom of the screen, so writing a
 // note or parking an idea is one tap away from anywhere on a long board. The draft is kept
 // in localStorage and in the field itself, so closing the sheet or reloading loses nothing.
 // During breakouts a participant is told which group they are in and offered only its area.
 
+/** @import { BoardState, Breakout, Role } from "../types/board" */
+/** @import { Connection } from "./connection.js" */
+/** @import { BoardStore } from "./store.js" */
+
 import { t } from "./i18n.js";
 import { fillSelect } from "./views.js";
 
+/**
+ * The composer's elements (from board.html) and what it remembers between updates.
+ * @typedef {object} Parts
+ * @property {HTMLFormElement} form
+ * @property {HTMLTextAreaElement} field
+ * @property {HTMLSelectElement} select
+ * @property {HTMLElement} bar
+ * @property {HTMLButtonElement} write
+ * @property {HTMLButtonElement} showParked
+ * @property {HTMLElement} parking
+ * @property {HTMLElement} banner
+ * @property {string} draftKey
+ * @property {string} options the areas offered, as JSON, when the select was last filled
+ * @property {boolean} restricted whether the person may write in only some areas
+ */
+
+/** @typedef {{role: Role | null, me: string | null}} Viewer who looks at the board */
+
+/** @type {Parts | null} */
 let parts = null;
 
+/**
+ * One element of the page, of the kind the composer needs.
+ * @template {Element} T
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @param {{new (): T, prototype: T}} kind
+ * @returns {T}
+ */
+function find(root, selector, kind) {
+  const node = root.querySelector(selector);
+  if (!(node instanceof kind)) throw new Error(`The board page has no ${kind.name} ${selector}.`);
+  return node;
+}
+
+/**
+ * @param {Connection} connection
+ * @param {{root: HTMLElement, store: BoardStore, draftKey: string}} page
+ */
 export function setUpComposer(connection, { root, store, draftKey }) {
-  const $ = (selector) => root.querySelector(selector);
-  parts = {
-    form: $("#new-note"),
-    field: $("#note-text"),
-    select: $("#note-area"),
-    bar: $("#phone-bar"),
-    write: $("#write-note"),
-    showParked: $("#show-parked"),
-    parking: $("#parking"),
-    banner: $("#my-group"),
+  const composer = {
+    form: find(root, "#new-note", HTMLFormElement),
+    field: find(root, "#note-text", HTMLTextAreaElement),
+    select: find(root, "#note-area", HTMLSelectElement),
+    bar: find(root, "#phone-bar", HTMLElement),
+    write: find(root, "#write-note", HTMLButtonElement),
+    showParked: find(root, "#show-parked", HTMLButtonElement),
+    parking: find(root, "#parking", HTMLElement),
+    banner: find(root, "#my-group", HTMLElement),
     draftKey,
     options: "",
     restricted: false,
   };
-  const { form, field, select, write, showParked, parking } = parts;
+  parts = composer;
+  const { form, field, select, write, showParked, parking } = composer;
+  const example = find(root, "#example", HTMLElement);
+  const exampleBox = find(root, "#example-box", HTMLInputElement);
+  const parkText = find(root, "#park-text", HTMLInputElement);
   field.value = localStorage.getItem(draftKey) ?? "";
+  /** @type {ReturnType<typeof setTimeout> | null} */
   let typing = null;
   field.addEventListener("input", () => {
     localStorage.setItem(draftKey, field.value);
     labelWrite();
-    if (!typing) connection.presence({ typing: true });
-    clearTimeout(typing);
+    if (typing == null) connection.presence({ typing: true });
+    else clearTimeout(typing);
     typing = setTimeout(() => {
       typing = null;
       connection.presence({ typing: false });
@@ -48,28 +94,29 @@ export function setUpComposer(connection, { root, store, draftKey }) {
     const text = field.value.trim();
     const area = select.value || store.state?.areas[0]?.id;
     if (!text || !area) return;
-    const example = !$("#example").hidden && $("#example-box").checked;
-    connection.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text, ...(example && { example }) } });
-    $("#example-box").checked = false; // one example at a time: the next note is private again
+    const asExample = !example.hidden && exampleBox.checked;
+    connection.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text, ...(asExample && { example: true }) } });
+    exampleBox.checked = false; // one example at a time: the next note is private again
     field.value = "";
     localStorage.removeItem(draftKey);
     labelWrite();
     field.focus();
   });
-  $("#park-form").addEventListener("submit", (event) => {
+  find(root, "#park-form", HTMLFormElement).addEventListener("submit", (event) => {
     event.preventDefault();
-    const input = $("#park-text");
-    const text = input.value.trim();
+    const text = parkText.value.trim();
     if (!text) return;
     connection.send({ kind: "idea.park", idea: { id: crypto.randomUUID(), text } });
-    input.value = "";
-    input.focus();
+    parkText.value = "";
+    parkText.focus();
   });
 
   // the bar's two buttons open one sheet at a time; the same button (or Escape) closes it
   write.addEventListener("click", () => toggleSheet(form, write, field));
   showParked.addEventListener("click", () => toggleSheet(parking, showParked, parking));
-  for (const [sheet, button] of [[form, write], [parking, showParked]]) {
+  /** @type {[HTMLElement, HTMLButtonElement][]} */
+  const sheets = [[form, write], [parking, showParked]];
+  for (const [sheet, button] of sheets) {
     sheet.addEventListener("keydown", (event) => {
       if (event.key !== "Escape" || sheet.dataset.sheet !== "open") return;
       closeSheet(sheet, button);
@@ -78,11 +125,15 @@ export function setUpComposer(connection, { root, store, draftKey }) {
   }
   fitAboveKeyboard();
   new ResizeObserver(() => {
-    document.documentElement.style.setProperty("--phone-bar-height", `${parts.bar.offsetHeight}px`);
-  }).observe(parts.bar);
+    document.documentElement.style.setProperty("--phone-bar-height", `${composer.bar.offsetHeight}px`);
+  }).observe(composer.bar);
   labelWrite();
 }
 
+/**
+ * @param {BoardState} state
+ * @param {Viewer} view
+ */
 export function updateComposer(state, view) {
   if (!parts) return;
   const { form, select, bar, write, showParked, parking, banner } = parts;
@@ -99,7 +150,7 @@ export function updateComposer(state, view) {
     fillSelect(select, options, mine ?? (select.value || state.focus?.[0]));
   }
   // private writing holds the facilitator's notes too, unless one is posted as an example
-  form.querySelector("#example").hidden = view.role !== "facilitator" || state.phase?.kind !== "individual";
+  find(form, "#example", HTMLElement).hidden = view.role !== "facilitator" || state.phase?.kind !== "individual";
   banner.hidden = !group;
   if (group) {
     const taker = group.note_taker && group.note_taker !== view.me ? state.participants[group.note_taker] : null;
@@ -109,7 +160,7 @@ export function updateComposer(state, view) {
     );
   }
   const park = parking.querySelector("#park-form");
-  if (park) park.hidden = !writer || state.closed;
+  if (park instanceof HTMLElement) park.hidden = !writer || state.closed;
   write.hidden = form.hidden;
   if (form.hidden) closeSheet(form, write);
   showParked.textContent = t("Parked ideas ({n})", { n: Object.keys(state.parked ?? {}).length });
@@ -118,9 +169,11 @@ export function updateComposer(state, view) {
 
 // "Follow me": the area the facilitator shows becomes the composer's, unless the person is
 // choosing one now or may write only in their group's
+/** @param {string} area */
 export function followFocus(area) {
   if (!parts || parts.restricted || document.activeElement === parts.select) return;
-  if ([...parts.select.options].some((o) => o.value === area)) parts.select.value = area;
+  const select = parts.select;
+  if ([...select.options].some((o) => o.value === area)) select.value = area;
 }
 
 export function hideComposer() {
@@ -130,13 +183,26 @@ export function hideComposer() {
   closeSheet(parts.form, parts.write);
 }
 
+/**
+ * @param {BoardState} state
+ * @param {string | null} me
+ * @returns {Breakout | null}
+ */
 function myGroup(state, me) {
+  if (me == null) return null;
   return Object.values(state.breakouts ?? {}).find((g) => g.members.includes(me) || g.note_taker === me) ?? null;
 }
 
 // the areas a person may write in now (facilitation.may_write_in): a participant in a
 // breakout group has only their group's area; everyone else every area but the other groups'
+/**
+ * @param {BoardState} state
+ * @param {Viewer} view
+ * @param {Breakout | null} group the person's breakout group
+ * @returns {[id: string, title: string][]}
+ */
 function offeredAreas(state, view, group) {
+  /** @type {[id: string, title: string][]} */
   const all = state.areas.map((a) => [a.id, a.title]);
   if (view.role !== "participant" || !state.in_breakout) return all;
   const groupAreas = new Set(Object.values(state.breakouts ?? {}).map((g) => g.area));
@@ -145,7 +211,13 @@ function offeredAreas(state, view, group) {
   return all.filter(([id]) => !groupAreas.has(id));
 }
 
+/**
+ * @param {HTMLElement} sheet
+ * @param {HTMLButtonElement} button what opens and closes it
+ * @param {HTMLElement} focus what gets the focus when it opens
+ */
 function toggleSheet(sheet, button, focus) {
+  if (!parts) return;
   if (sheet.dataset.sheet === "open") {
     closeSheet(sheet, button);
     return;
@@ -159,14 +231,19 @@ function toggleSheet(sheet, button, focus) {
   focus.focus();
 }
 
+/**
+ * @param {HTMLElement} sheet
+ * @param {HTMLButtonElement} button
+ */
 function closeSheet(sheet, button) {
   delete sheet.dataset.sheet;
   button.setAttribute("aria-expanded", "false");
-  if (sheet === parts.form) labelWrite();
+  if (sheet === parts?.form) labelWrite();
 }
 
 // a closed sheet with a draft in it says so on its button
 function labelWrite() {
+  if (!parts) return;
   const draft = parts.form.dataset.sheet !== "open" && parts.field.value.trim();
   parts.write.textContent = draft ? t("Continue your note") : t("Write a note");
 }
@@ -186,6 +263,10 @@ function fitAboveKeyboard() {
   fit();
 }
 
+/**
+ * @param {keyof HTMLElementTagNameMap} tag
+ * @param {string} text
+ */
 function el(tag, text) {
   const node = document.createElement(tag);
   node.textContent = text;

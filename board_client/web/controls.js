@@ -1,8 +1,12 @@
+// @ts-check
 // The facilitator's toolbar: one row with the phase stepper (previous, the method's phases
 // as done / now / next, next), the timer, reveal and voting, a "More" popover for the
-// rarer tools (jump to a phase, show an area, small groups, lock, close the meeting), and
-// two dialogs: board settings (with the access and privacy section) and meeting records.
-// Built once; `update` keeps it in step with the board without losing focus or typed values.
+// rarer tools (jump to a phase, show an area, small groups, close the meeting), and two
+// dialogs: board settings (lock, anonymous notes, the access and privacy section) and
+// meeting records. Built once; `update` keeps it in step with the board without losing
+// focus or typed values.
+
+/** @import { Ack, BoardState, Op, Phase } from "../types/board" */
 
 import { t } from "./i18n.js";
 import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
@@ -12,12 +16,14 @@ const TIMER_WITH_PHASE = "planche:timer-with-phase"; // "off" when the facilitat
 const MINUTE_MS = 60000;
 
 // drawn icons (a few strokes in the style of Lucide), never emoji
+/** @type {Record<"tick" | "back" | "forward", string>} */
 const ICONS = {
   tick: "M4 12.5l5 5L20 6.5",
   back: "M15 18l-6-6 6-6",
   forward: "M9 18l6-6-6-6",
 };
 
+/** @param {keyof typeof ICONS} name */
 function icon(name) {
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
@@ -30,8 +36,18 @@ function icon(name) {
   return svg;
 }
 
+/** @type {WeakMap<HTMLDialogElement, Element | null>} an open dialog -> what opened it */
+const openers = new WeakMap();
+
 // A modal dialog with a title and a close button; focus goes back where it came from.
+/**
+ * @param {string} id
+ * @param {string} titleId the id of its heading
+ * @param {...Node} children
+ * @returns {HTMLDialogElement}
+ */
 function dialog(id, titleId, ...children) {
+  /** @type {HTMLDialogElement} */
   const node = el(
     "dialog",
     { id, class: "panel-dialog", "aria-labelledby": titleId },
@@ -39,40 +55,68 @@ function dialog(id, titleId, ...children) {
     ...children,
   );
   node.addEventListener("close", () => {
-    const back = node.opener;
-    node.opener = null;
-    if (back?.isConnected && !back.disabled) back.focus();
+    const back = openers.get(node);
+    openers.delete(node);
+    if (back instanceof HTMLElement && back.isConnected && !back.matches(":disabled")) back.focus();
   });
   return node;
 }
 
+/**
+ * @param {HTMLDialogElement} node
+ * @param {EventTarget | null} [opener] what gets the focus back (else the focused element)
+ */
 function open(node, opener) {
   if (node.open) return;
-  node.opener = opener ?? document.activeElement;
+  openers.set(node, opener instanceof Element ? opener : document.activeElement);
   node.showModal();
 }
 
+/**
+ * What an accidental "Next phase" replaced: the phase, its time left and whether it ran;
+ * `reached` once the board is in the new phase.
+ * @typedef {{from: Phase, to: string, remaining: number, running: boolean, reached?: boolean}} PhaseUndo
+ */
+
 export class Controls {
-  // send: (op) => op id; timerRemaining: () => ms left on the board's timer now
+  /**
+   * @param {HTMLElement} section where the toolbar goes
+   * @param {(op: Op) => string} send sends an op, returns its message id
+   * @param {() => number} timerRemaining ms left on the board's timer now
+   */
   constructor(section, send, timerRemaining = () => 0) {
     this.section = section;
     this.send = send;
     this.timerRemaining = timerRemaining;
-    this.undo = null; // what an accidental "Next phase" replaced, until the phase changes again
+    /** @type {PhaseUndo | null} what an accidental "Next phase" replaced, until the phase changes again */
+    this.undo = null;
+    /** @type {BoardState | null} */
+    this.state = null;
+    /** @type {string | null} the message id of the last "close the meeting" */
+    this.closingOp = null;
     this.build();
   }
 
   build() {
+    /**
+     * @param {string} label
+     * @param {(event: MouseEvent & {currentTarget: HTMLButtonElement}) => void} onclick
+     * @param {Record<string, string>} [attrs]
+     * @returns {HTMLButtonElement}
+     */
     const button = (label, onclick, attrs = {}) => el("button", { type: "button", text: label, onclick, ...attrs });
 
     // the stepper
+    /** @type {HTMLSpanElement} */
     this.previousText = el("span", { class: "visually-hidden", text: t("Previous phase") });
+    /** @type {HTMLButtonElement} */
     this.previous = el(
       "button",
       { type: "button", class: "tool tool--icon", "data-action": "previous-phase", onclick: () => this.previousPhase() },
       icon("back"),
       this.previousText,
     );
+    /** @type {HTMLButtonElement} */
     this.next = el(
       "button",
       {
@@ -85,7 +129,9 @@ export class Controls {
       t("Next"),
       icon("forward"),
     );
+    /** @type {HTMLOListElement} */
     this.steps = el("ol", { class: "steps" });
+    /** @type {HTMLDivElement} */
     this.stepper = el(
       "div",
       { class: "stepper", role: "group", "aria-label": t("Phases") },
@@ -95,7 +141,9 @@ export class Controls {
     );
 
     // the timer, reveal, voting
+    /** @type {HTMLButtonElement} */
     this.timerToggle = button(t("Start timer"), () => this.toggleTimer(), { "data-action": "timer-toggle", class: "tool" });
+    /** @type {HTMLInputElement} */
     this.perPerson = el("input", {
       id: "control-votes",
       type: "number",
@@ -105,15 +153,21 @@ export class Controls {
       class: "votes-input",
       title: t("Votes per person"),
     });
+    /** @type {HTMLButtonElement} */
     this.voteButton = button(t("Open voting"), () => this.toggleVoting(), { class: "tool", "data-action": "voting" });
 
     // the "More" popover
+    /** @type {HTMLSelectElement} */
     this.phase = el("select", { id: "control-phase" });
+    /** @type {HTMLSelectElement} */
     this.focus = el("select", { id: "control-focus" });
+    /** @type {HTMLInputElement} */
     this.groupCount = el("input", { id: "control-groups", type: "number", min: 2, max: 12, value: 3, class: "votes-input" });
+    /** @type {HTMLButtonElement} */
     this.split = button(t("Split into groups"), () => this.splitGroups());
+    /** @type {HTMLButtonElement} */
     this.plenary = button(t("Back to plenary"), () => this.send({ kind: "breakout.end" }));
-    this.lock = button(t("Lock the board"), () => this.toggleLock(), { "aria-pressed": "false" });
+    /** @type {HTMLDivElement} */
     this.phaseJump = el(
       "div",
       { class: "more-group" },
@@ -126,6 +180,7 @@ export class Controls {
       const areas = this.declaredAreas(this.phase.value);
       this.focus.value = areas.length === 1 ? areas[0] : "";
     });
+    /** @type {HTMLDivElement} */
     this.more = el(
       "div",
       { id: "control-more", class: "more", popover: "auto", role: "group", "aria-label": t("More") },
@@ -147,8 +202,9 @@ export class Controls {
         this.split,
         this.plenary,
       ),
-      el("div", { class: "more-group" }, this.lock, button(t("Close the meeting"), () => this.askToClose(), { class: "quiet-danger" })),
+      el("div", { class: "more-group" }, button(t("Close the meeting"), () => this.askToClose(), { class: "quiet-danger" })),
     );
+    /** @type {HTMLButtonElement} */
     this.moreButton = el("button", {
       type: "button",
       class: "tool",
@@ -158,15 +214,20 @@ export class Controls {
     });
 
     // the dialogs
+    /** @type {HTMLDialogElement} */
     this.settings = this.buildSettings();
+    /** @type {HTMLDialogElement} */
     this.records = this.buildRecords();
+    /** @type {HTMLDialogElement} */
     this.closing = this.buildClose();
+    /** @type {HTMLButtonElement} */
     this.settingsButton = button(t("Settings"), (e) => open(this.settings, e.currentTarget), {
       class: "tool",
       "aria-label": t("Board settings"),
       "aria-haspopup": "dialog",
       "data-action": "board-settings",
     });
+    /** @type {HTMLButtonElement} */
     this.recordsButton = button(t("Records"), (e) => open(this.records, e.currentTarget), {
       class: "tool",
       "aria-haspopup": "dialog",
@@ -223,13 +284,17 @@ export class Controls {
   }
 
   buildSettings() {
+    /** @type {HTMLButtonElement} */
     this.anonymous = el("button", {
       type: "button",
       "aria-pressed": "false",
       "aria-describedby": "control-anonymous-hint",
       onclick: () => this.send({ kind: "board.anonymous", anonymous: !this.state?.anonymous }),
     });
-    this.settingsLock = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleLock() });
+    // the board's lock lives here only, with the other board settings
+    /** @type {HTMLButtonElement} */
+    this.lock = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleLock() });
+    /** @type {HTMLInputElement} */
     this.timerWithPhase = el("input", { id: "control-timer-with-phase", type: "checkbox" });
     this.timerWithPhase.checked = localStorage.getItem(TIMER_WITH_PHASE) !== "off";
     this.timerWithPhase.addEventListener("change", () =>
@@ -243,7 +308,7 @@ export class Controls {
         "fieldset",
         { class: "control-group" },
         el("legend", { text: t("During the meeting") }),
-        this.settingsLock,
+        this.lock,
         this.anonymous,
         el("p", {
           id: "control-anonymous-hint",
@@ -272,7 +337,10 @@ export class Controls {
   }
 
   buildClose() {
+    /** @type {HTMLParagraphElement} */
     this.closeWarning = el("p", { class: "alert", role: "alert" });
+    /** @type {HTMLButtonElement} */
+    this.closeCancel = el("button", { id: "close-cancel", type: "button", class: "secondary", text: t("Cancel"), onclick: () => node.close() });
     const node = dialog(
       "close-dialog",
       "close-title",
@@ -283,12 +351,13 @@ export class Controls {
         "p",
         { class: "dialog-buttons" },
         el("button", { id: "close-meeting", type: "button", class: "danger", text: t("Close the meeting"), onclick: () => this.close(false) }),
-        el("button", { id: "close-cancel", type: "button", class: "secondary", text: t("Cancel"), onclick: () => node.close() }),
+        this.closeCancel,
       ),
     );
     return node;
   }
 
+  /** @param {BoardState} state */
   update(state) {
     this.state = state;
     const phases = state.phases ?? [];
@@ -308,31 +377,32 @@ export class Controls {
     if (open) this.voteButton.setAttribute("aria-label", t("Close voting and show results"));
     else this.voteButton.removeAttribute("aria-label");
     this.perPerson.hidden = Boolean(open); // how many votes each matters only for opening
-    for (const lock of [this.lock, this.settingsLock]) {
-      lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
-      lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
-    }
+    this.lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
+    this.lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
     this.anonymous.textContent = state.anonymous ? t("Anonymous notes: on") : t("Anonymous notes: off");
     this.anonymous.setAttribute("aria-pressed", String(Boolean(state.anonymous)));
 
     // a control that turns off under the keyboard hands the focus on instead of dropping it
     const focused = this.section.contains(document.activeElement) ? document.activeElement : null;
     this.disable(state);
-    if (focused?.disabled) {
+    if (focused?.matches(":disabled")) {
       const fallback = [this.next, this.previous, this.timerToggle, this.settingsButton].find((b) => !b.disabled);
       if (this.section.querySelector(".toolbar-row")?.contains(focused)) fallback?.focus();
     }
   }
 
+  /** @param {BoardState} state */
   disable(state) {
     const phases = state.phases ?? [];
     const timer = state.timer;
     // a closed meeting keeps its records and settings (privacy, delete); nothing else acts
     const always = new Set([this.settingsButton, this.recordsButton, this.moreButton]);
-    for (const control of this.section.querySelectorAll(".toolbar-row button, .toolbar-row input, .more button, .more select, .more input")) {
-      if (!always.has(control)) control.disabled = state.closed;
+    /** @type {NodeListOf<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>} */
+    const controls = this.section.querySelectorAll(".toolbar-row button, .toolbar-row input, .more button, .more select, .more input");
+    for (const control of controls) {
+      if (!(control instanceof HTMLButtonElement && always.has(control))) control.disabled = state.closed;
     }
-    for (const control of [this.anonymous, this.settingsLock]) control.disabled = state.closed;
+    for (const control of [this.anonymous, this.lock]) control.disabled = state.closed;
     if (state.closed) return;
     this.timerToggle.disabled = !timer?.duration_ms;
     const at = this.phaseIndex(state);
@@ -342,11 +412,13 @@ export class Controls {
     this.plenary.disabled = !state.in_breakout;
   }
 
+  /** @param {BoardState} state */
   phaseIndex(state) {
     return (state.phases ?? []).findIndex((p) => p.id === state.phase?.id);
   }
 
   // the method's phases: done (a tick), now (its title), next (its title), later (a number)
+  /** @param {BoardState} state */
   renderSteps(state) {
     const phases = state.phases ?? [];
     this.stepper.hidden = phases.length === 0; // the free board has no phases
@@ -373,23 +445,32 @@ export class Controls {
       );
     }
     // right after "Next phase" the back button says what it does: undo the advance
-    const undoing = Boolean(this.undo?.reached);
-    this.previous.classList.toggle("tool--undo", undoing);
-    this.previousText.className = undoing ? "undo-text" : "visually-hidden";
-    this.previousText.textContent = undoing ? t("Undo") : t("Previous phase");
-    if (undoing) this.previous.setAttribute("aria-label", t("Undo: back to {phase}", { phase: titles.get(this.undo.from.id) }));
+    const undo = this.undo?.reached ? this.undo : null;
+    this.previous.classList.toggle("tool--undo", undo != null);
+    this.previousText.className = undo ? "undo-text" : "visually-hidden";
+    this.previousText.textContent = undo ? t("Undo") : t("Previous phase");
+    const label = undo ? t("Undo: back to {phase}", { phase: titles.get(undo.from.id) ?? undo.from.id }) : null;
+    if (label) this.previous.setAttribute("aria-label", label);
     else this.previous.removeAttribute("aria-label");
-    this.previous.title = undoing ? this.previous.getAttribute("aria-label") : t("Previous phase");
+    this.previous.title = label ?? t("Previous phase");
   }
 
   // the areas the method puts in focus for a phase, where the board has them
+  /**
+   * @param {string} id a phase
+   * @returns {string[]}
+   */
   declaredAreas(id) {
     return (phaseSpec(id)?.areas ?? []).filter((a) => this.state?.areas.some((area) => area.id === a));
   }
 
   // a phase starts with the method's areas in focus and, unless turned off, its timer running
+  /**
+   * @param {string} id
+   * @param {string[] | null} [focus] the areas in focus (else the method's)
+   */
   startPhase(id, focus = null) {
-    const spec = (this.state.phases ?? []).find((p) => p.id === id);
+    const spec = (this.state?.phases ?? []).find((p) => p.id === id);
     if (!spec) return;
     this.send({ kind: "phase.set", phase: id, focus: focus ?? this.declaredAreas(id) });
     if (spec.minutes > 0 && this.timerWithPhase.checked) this.send({ kind: "timer.start" });
@@ -397,7 +478,8 @@ export class Controls {
 
   nextPhase() {
     const state = this.state;
-    const phases = state?.phases ?? [];
+    if (!state) return;
+    const phases = state.phases ?? [];
     const at = this.phaseIndex(state);
     if (at >= phases.length - 1) return;
     const to = phases[at + 1].id;
@@ -415,12 +497,13 @@ export class Controls {
   // right after "Next phase": back to the phase as it was, its time left and running or not
   previousPhase() {
     const state = this.state;
+    if (!state) return;
     const undo = this.undo;
     this.undo = null;
     if (undo?.reached && state.phase?.id === undo.to) {
       const spec = state.phases.find((p) => p.id === undo.from.id);
       this.send({ kind: "phase.set", phase: undo.from.id, focus: [...(undo.from.focus ?? [])] });
-      const change = (undo.remaining - spec.minutes * MINUTE_MS) / MINUTE_MS;
+      const change = (undo.remaining - (spec?.minutes ?? 0) * MINUTE_MS) / MINUTE_MS;
       if (Math.abs(change) >= 1 / 60) this.send({ kind: "timer.add", minutes: Math.round(change * 1000) / 1000 });
       if (undo.running) this.send({ kind: "timer.start" });
       return;
@@ -436,6 +519,7 @@ export class Controls {
 
   // everyone who has joined, dealt round-robin into groups; each group gets its own area
   splitGroups() {
+    if (!this.state) return;
     const people = Object.values(this.state.participants).filter((p) => p.role === "participant" && !p.carried);
     const count = Math.max(2, Math.min(12, Number(this.groupCount.value) || 3));
     const run = Date.now().toString(36); // new area ids for each round of groups
@@ -465,15 +549,17 @@ export class Controls {
     this.more.hidePopover?.();
     this.closeWarning.replaceChildren();
     open(this.closing, this.moreButton);
-    this.closing.querySelector("#close-cancel").focus(); // Enter twice must not close it by accident
+    this.closeCancel.focus(); // Enter twice must not close it by accident
   }
 
+  /** @param {boolean} force close even while parked ideas have no owner */
   close(force) {
     this.closingOp = this.send({ kind: "meeting.close", force });
     this.closeWarning.replaceChildren();
   }
 
   // the server's answer to a close: a warning while parked ideas have no owner
+  /** @param {Ack} message */
   acked(message) {
     if (message.id !== this.closingOp) return;
     if (message.noop !== "ideas_without_owner") {

@@ -1,5 +1,9 @@
+// @ts-check
 // What a meeting shows besides the notes: the phase and its timer, the voting, the parked
 // ideas, who is present, and a polite live region that announces what changed.
+
+/** @import { BoardState, Method, MethodPhase, OpRecord, ParkedIdea, PeerPresence, Role } from "../types/board" */
+/** @import { BoardStore } from "./store.js" */
 
 import { t } from "./i18n.js";
 import { reconcile, setText, show } from "./keyed.js";
@@ -8,12 +12,16 @@ import { button, el } from "./views.js";
 const ANNOUNCE_EVERY_MS = 2000; // screen readers get at most one message this often
 
 export class Announcer {
+  /** @param {HTMLElement} region a polite live region */
   constructor(region) {
     this.region = region;
+    /** @type {string[]} */
     this.queue = [];
+    /** @type {ReturnType<typeof setTimeout> | null} */
     this.timer = null;
   }
 
+  /** @param {string} text */
   say(text) {
     if (!this.queue.includes(text)) this.queue.push(text);
     if (this.timer == null) this.flush();
@@ -30,11 +38,18 @@ export class Announcer {
 }
 
 // What to announce for a batch of ops (phase, voting, new notes by others).
+/**
+ * @param {OpRecord[]} records
+ * @param {BoardState} state the board after them
+ * @param {string | null} me
+ * @returns {string[]}
+ */
 export function describe(records, state, me) {
   const said = [];
   const added = records.filter((r) => !r.noop && r.op.kind === "note.add" && r.by !== me);
   if (added.length === 1) {
-    const area = state.areas.find((a) => a.id === added[0].op.note.area);
+    const note = /** @type {{area: string}} */ (added[0].op.note); // server/board/ops.py NoteAdd
+    const area = state.areas.find((a) => a.id === note.area);
     said.push(t("New note in {area}.", { area: area?.title ?? "" }));
   } else if (added.length > 1) {
     said.push(t("{n} new notes.", { n: added.length }));
@@ -56,10 +71,13 @@ export function describe(records, state, me) {
   return said;
 }
 
-let methodTexts = null; // the board's method from /api/methods, for phase titles and prompts
+/** @type {Method | null} the board's method from /api/methods, for phase titles and prompts */
+let methodTexts = null;
 
+/** @param {string} methodId */
 export async function loadMethod(methodId) {
   try {
+    /** @type {Method[]} */
     const methods = await (await fetch("/api/methods")).json();
     methodTexts = methods.find((m) => m.id === methodId) ?? null;
   } catch {
@@ -67,49 +85,73 @@ export async function loadMethod(methodId) {
   }
 }
 
+/**
+ * The current phase's title in the board's language (its id until the method is loaded).
+ * @param {BoardState} state
+ */
 export function phaseTitle(state) {
-  const spec = methodTexts?.phases?.find((p) => p.id === state.phase?.id);
+  const spec = phaseSpec(state.phase?.id);
   return spec ? spec.title[state.language] : state.phase?.id ?? "";
 }
 
 // the method's own description of a phase: title, prompt, minutes, areas in focus
+/**
+ * @param {string | undefined} id
+ * @returns {MethodPhase | null}
+ */
 export function phaseSpec(id) {
   return methodTexts?.phases?.find((p) => p.id === id) ?? null;
 }
 
+/**
+ * The board's phases for a select: id and title.
+ * @param {BoardState} state
+ * @returns {[id: string, title: string][]}
+ */
 export function phaseOptions(state) {
   return (state.phases ?? []).map((p) => {
-    const spec = methodTexts?.phases?.find((m) => m.id === p.id);
+    const spec = phaseSpec(p.id);
     return [p.id, spec ? spec.title[state.language] : p.id];
   });
 }
 
+/**
+ * @param {HTMLElement} section the phase banner, with #phase-title and #phase-prompt
+ * @param {BoardState} state
+ */
 export function renderPhase(section, state) {
   section.hidden = !state.phase && !state.timer?.duration_ms && !state.anonymous;
   const untimed = !state.phase && !state.timer?.duration_ms; // shown for the anonymous hint only
-  section.querySelector("#phase-title").textContent = state.phase ? phaseTitle(state) : untimed ? t("Anonymous notes") : t("Timer");
-  const spec = methodTexts?.phases?.find((p) => p.id === state.phase?.id);
+  const title = section.querySelector("#phase-title");
+  const promptNode = section.querySelector("#phase-prompt");
+  if (!title || !promptNode) return;
+  title.textContent = state.phase ? phaseTitle(state) : untimed ? t("Anonymous notes") : t("Timer");
+  const spec = phaseSpec(state.phase?.id);
   const focus = (state.focus ?? []).map((id) => state.areas.find((a) => a.id === id)?.title);
   const prompt = [spec?.prompt?.[state.language], focus.length ? t("Now: {areas}", { areas: focus.join(", ") }) : null];
-  section.querySelector("#phase-prompt").textContent = prompt.filter(Boolean).join(" ");
+  promptNode.textContent = prompt.filter(Boolean).join(" ");
   if (state.phase?.kind === "individual") {
-    section.querySelector("#phase-prompt").append(
-      el("span", { class: "private-hint", text: " " + t("Notes stay private until the facilitator reveals them.") }),
-    );
+    promptNode.append(el("span", { class: "private-hint", text: " " + t("Notes stay private until the facilitator reveals them.") }));
   }
   if (state.anonymous) {
-    section.querySelector("#phase-prompt").append(
-      el("span", { class: "private-hint", text: " " + t("New notes are anonymous: nobody sees who wrote them.") }),
-    );
+    promptNode.append(el("span", { class: "private-hint", text: " " + t("New notes are anonymous: nobody sees who wrote them.") }));
   }
 }
 
+/**
+ * A time left as minutes:seconds, rounded up ("4:05").
+ * @param {number} ms
+ */
 export function formatTime(ms) {
   const total = Math.ceil(ms / 1000);
   const minutes = Math.floor(total / 60);
   return `${minutes}:${String(total % 60).padStart(2, "0")}`;
 }
 
+/**
+ * @param {HTMLElement} node
+ * @param {BoardStore} store
+ */
 export function renderTimer(node, store) {
   const timer = store.state?.timer;
   if (!timer || !timer.duration_ms) {
@@ -122,6 +164,11 @@ export function renderTimer(node, store) {
   node.dataset.state = running ? (left === 0 ? "done" : "running") : "paused";
 }
 
+/**
+ * @param {HTMLElement} node
+ * @param {BoardState} state
+ * @param {string | null} me
+ */
 export function renderVoting(node, state, me) {
   const voting = state.voting;
   node.hidden = !voting;
@@ -130,7 +177,7 @@ export function renderVoting(node, state, me) {
     node.textContent = t("Voting is closed. The results are shown on the notes.");
     return;
   }
-  const used = (voting.votes[me] ?? []).length;
+  const used = me == null ? 0 : (voting.votes[me] ?? []).length;
   const cast = Object.values(voting.votes).flat().length;
   node.textContent = t("Voting: you have {left} of {total} votes left. {cast} votes cast so far; results when voting closes.", {
     left: voting.per_person - used,
@@ -139,14 +186,34 @@ export function renderVoting(node, state, me) {
   });
 }
 
-// ctx: {me, role, projector, actions: {own(idea, owner)}}
+/**
+ * Who draws the parked ideas, and what they may do with them.
+ * @typedef {object} ParkedContext
+ * @property {string | null} me
+ * @property {Role | null} role
+ * @property {boolean} projector
+ * @property {{own: (idea: ParkedIdea, owner: string | null) => void} | undefined} [actions]
+ */
+
+/** @typedef {ParkedIdea | {id: "", text: ""}} IdeaItem an idea, or the "No parked ideas." line */
+
 // One node per idea for its life (keyed.js): an owner half typed survives every update.
+/**
+ * @param {HTMLElement} list
+ * @param {BoardState} state
+ * @param {ParkedContext} ctx
+ */
 export function renderParked(list, state, ctx) {
   const ideas = Object.values(state.parked ?? {}).sort((a, b) => a.created_seq - b.created_seq);
+  /** @type {IdeaItem[]} */
   const items = ideas.length ? ideas : [{ id: "", text: "" }];
   reconcile(list, items, (idea) => idea.id, ideaNode, (item, idea) => updateIdea(item, idea, state, ctx));
 }
 
+/**
+ * @param {IdeaItem} idea
+ * @returns {HTMLElement}
+ */
 function ideaNode(idea) {
   if (!idea.id) return el("li", { class: "empty", text: t("No parked ideas.") });
   return el(
@@ -158,40 +225,52 @@ function ideaNode(idea) {
   );
 }
 
+/**
+ * @param {HTMLElement} item
+ * @param {IdeaItem} idea
+ * @param {BoardState} state
+ * @param {ParkedContext} ctx
+ */
 function updateIdea(item, idea, state, ctx) {
-  if (!idea.id) return;
-  const [text, owner, source] = item.children;
+  if (!idea.id || !("by" in idea)) return; // the "No parked ideas." line
+  const [text, owner, source] = /** @type {HTMLElement[]} */ ([...item.children]);
   setText(text, idea.text);
   owner.className = idea.owner ? "idea-owner" : "idea-owner idea-owner--missing";
   setText(owner, idea.owner ? t("Owner: {name}", { name: idea.owner }) : t("No owner yet"));
   show(source, Boolean(idea.source), idea.source ?? "");
-  const myName = state.participants[ctx.me]?.name;
-  const acting = !ctx.projector && ctx.role !== "viewer" && !state.closed;
+  const myName = ctx.me == null ? undefined : state.participants[ctx.me]?.name;
+  const actions = ctx.actions;
+  const acting = Boolean(actions) && !ctx.projector && ctx.role !== "viewer" && !state.closed;
   const form = item.querySelector(".owner-form");
   const take = item.querySelector("button.take");
-  if (acting && ctx.role === "facilitator") {
-    if (!form) item.append(ownerForm(idea, ctx));
+  if (actions && acting && ctx.role === "facilitator") {
+    if (!form) item.append(ownerForm(idea, actions));
     const input = item.querySelector("input");
     // someone else set the owner: shown, unless this person has started typing one
-    if (input.value === input.dataset.shown) input.value = idea.owner ?? "";
-    input.dataset.shown = idea.owner ?? "";
+    if (input && input.value === input.dataset.shown) input.value = idea.owner ?? "";
+    if (input) input.dataset.shown = idea.owner ?? "";
   } else form?.remove();
-  const offer = acting && ctx.role !== "facilitator" && !idea.owner && myName;
+  const offer = actions && acting && ctx.role !== "facilitator" && !idea.owner && myName;
   if (offer && !take) {
-    item.append(button(t("I will take it on"), `take:${idea.id}`, () => ctx.actions.own(idea, myName), { class: "take" }));
+    item.append(button(t("I will take it on"), `take:${idea.id}`, () => actions.own(idea, myName), { class: "take" }));
   } else if (!offer) take?.remove();
 }
 
-function ownerForm(idea, ctx) {
+/**
+ * @param {ParkedIdea} idea
+ * @param {{own: (idea: ParkedIdea, owner: string | null) => void}} actions
+ */
+function ownerForm(idea, actions) {
   const id = `owner-${idea.id}`;
+  /** @type {HTMLInputElement} */
   const input = el("input", { id, value: idea.owner ?? "", maxlength: 60, "data-focus": id, "data-shown": idea.owner ?? "" });
   return el(
     "form",
     {
       class: "owner-form",
-      onsubmit: (e) => {
+      onsubmit: (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
-        ctx.actions.own(idea, input.value.trim() || null);
+        actions.own(idea, input.value.trim() || null);
       },
     },
     el("label", { for: id, text: t("Owner") }),
@@ -200,6 +279,11 @@ function ownerForm(idea, ctx) {
   );
 }
 
+/**
+ * Who is here now (each person once; the projector and other viewers are not named).
+ * @param {HTMLElement} list
+ * @param {PeerPresence[]} peers
+ */
 export function renderPeers(list, peers) {
   const names = [...new Map(peers.map((p) => [p.participant_id, p])).values()]
     .filter((p) => p.role !== "viewer")

@@ -1,3 +1,4 @@
+// @ts-check
 // The projector: a poster for the room, read from 8 metres away. It never scrolls. Each
 // area's notes grow to fill their frame; with more notes they shrink, down to the projector's
 // minimum text size; past that the area shows as many as fit, says "+N more", and turns to
@@ -8,6 +9,8 @@
 // module only sizes and pages them, and writes the room's own voting line in place of the
 // per-person one ("you have 3 of 3 votes left" means nothing on a wall).
 
+/** @import { BoardState } from "../types/board" */
+
 import { t } from "./i18n.js";
 
 const TURN_EVERY_MS = 8000;
@@ -15,23 +18,42 @@ const LARGEST = 1.6; // note text grows to at most 1.6 × the minimum
 const SEARCH_STEPS = 5; // halvings between the minimum and LARGEST: within 2 %
 const CONTRAST_KEY = "planche:projector:contrast";
 
+/** @type {HTMLElement | null} the page's main landmark, once set up */
 let root = null;
 let scheduled = false;
-// a paged container (an area, the parking strip) → the key of the first item on its page
+/** @type {Map<string, string>} a paged container (an area, the parking strip) → the key of the first item on its page */
 const firstShown = new Map();
-// and → the key of the first item on the page after it
+/** @type {Map<string, string>} and → the key of the first item on the page after it */
 const nextShown = new Map();
 
+/**
+ * The elements under `parent` that `selector` finds, as HTML elements.
+ * @param {ParentNode} parent
+ * @param {string} selector
+ * @returns {HTMLElement[]}
+ */
+function all(parent, selector) {
+  return [...parent.querySelectorAll(selector)].filter((node) => node instanceof HTMLElement);
+}
+
 // Called after every render of the projector; fits in the next frame, before it is painted.
+/**
+ * @param {HTMLElement} main the page's main landmark
+ * @param {BoardState} state
+ */
 export function fitProjector(main, state) {
   if (!root) setUp(main);
-  showVoting(state);
+  showVoting(main, state);
   schedule();
 }
 
+/** @param {HTMLElement} main */
 function setUp(main) {
   root = main;
-  const toggle = root.querySelector("#projector-contrast");
+  const toggle = main.querySelector("#projector-contrast");
+  const areas = main.querySelector("#areas");
+  if (!toggle || !areas) return;
+  /** @param {boolean} on */
   const apply = (on) => {
     document.body.classList.toggle("projector-contrast", on);
     toggle.setAttribute("aria-pressed", String(on));
@@ -44,7 +66,7 @@ function setUp(main) {
     schedule();
   });
   // the areas' room changes with the window, the header's text, the parking strip, fonts
-  new ResizeObserver(schedule).observe(root.querySelector("#areas"));
+  new ResizeObserver(schedule).observe(areas);
   document.fonts?.ready.then(schedule);
   setInterval(turnPages, TURN_EVERY_MS);
 }
@@ -59,8 +81,13 @@ function schedule() {
 }
 
 // Only what the whole room shares: how many votes each has, how many are cast.
-function showVoting(state) {
-  const line = root.querySelector("#projector-voting");
+/**
+ * @param {HTMLElement} main
+ * @param {BoardState} state
+ */
+function showVoting(main, state) {
+  const line = main.querySelector("#projector-voting");
+  if (!(line instanceof HTMLElement)) return;
   const voting = state.voting;
   line.hidden = !voting;
   if (!voting) return;
@@ -79,14 +106,15 @@ function showVoting(state) {
 }
 
 function fitAll() {
-  const areas = [...root.querySelectorAll("#areas > section.area")];
+  const box = root?.querySelector("#areas");
+  if (!root || !(box instanceof HTMLElement)) return;
+  const areas = all(box, ":scope > section.area");
   // a crowded area gets more of the width than one with a note or two
   for (const area of areas) {
     const notes = area.querySelectorAll("ul.notes > li").length;
     area.style.setProperty("--area-weight", String(Math.min(3, Math.max(0.75, Math.sqrt(notes) / 2))));
   }
   // too many areas for one row wrap to more, as many in each; the rows share the height
-  const box = root.querySelector("#areas");
   box.style.removeProperty("--area-min");
   const rows = new Set(areas.map((area) => area.offsetTop)).size || 1;
   box.style.setProperty("--area-rows", String(rows));
@@ -96,22 +124,33 @@ function fitAll() {
   }
   fitAreas(areas);
   const parking = root.querySelector("#parking");
-  if (parking) page(parking, [...parking.querySelectorAll("#parked > li.idea")], "parking");
+  if (parking instanceof HTMLElement) page(parking, all(parking, "#parked > li.idea"), "parking");
 }
 
+/**
+ * What a paged item is, across updates: its note's id or its idea's id.
+ * @param {HTMLElement} li
+ * @param {number} index
+ */
 function itemKey(li, index) {
-  return li.querySelector("[data-note-id]")?.dataset.noteId ?? li.dataset.ideaId ?? `#${index}`;
+  return li.querySelector("[data-note-id]")?.getAttribute("data-note-id") ?? li.dataset.ideaId ?? `#${index}`;
 }
 
 // Each area's notes at the largest size at which the whole area fits; an area where none
 // does pages at the minimum. The areas' sizes do not depend on their notes, so all are
 // searched together: one layout per step, not one per step and area.
+/** @param {HTMLElement[]} areas */
 function fitAreas(areas) {
-  const items = new Map(areas.map((area) => [area, [...area.querySelectorAll("ul.notes > li")]]));
+  const items = new Map(areas.map((area) => [area, all(area, "ul.notes > li")]));
+  const itemsOf = (/** @type {HTMLElement} */ area) => items.get(area) ?? [];
   for (const area of areas) {
-    showAll(area, items.get(area));
+    showAll(area, itemsOf(area));
     delete area.dataset.words;
   }
+  /**
+   * @param {HTMLElement[]} list
+   * @param {number} scale
+   */
   const fitting = (list, scale) => {
     for (const area of list) area.style.setProperty("--note-scale", String(scale));
     return list.map(fits);
@@ -123,10 +162,11 @@ function fitAreas(areas) {
   for (const area of rest.filter((_, i) => !smallest[i])) {
     // a word wider than a note even at the minimum size (a web address) may break
     if (!wordsFit(area)) area.dataset.words = "break";
-    if (!fits(area)) page(area, items.get(area), keyOf(area));
+    if (!fits(area)) page(area, itemsOf(area), keyOf(area));
     else forget(keyOf(area));
   }
   for (const area of areas.filter((_, i) => largest[i]).concat(search)) forget(keyOf(area));
+  /** @type {[low: number, high: number][]} */
   const bounds = search.map(() => [1, LARGEST]);
   for (let step = 0; step < SEARCH_STEPS && search.length; step++) {
     const middles = bounds.map(([low, high]) => (low + high) / 2);
@@ -136,15 +176,18 @@ function fitAreas(areas) {
   search.forEach((area, i) => area.style.setProperty("--note-scale", String(bounds[i][0])));
 }
 
+/** @param {HTMLElement} area */
 function keyOf(area) {
   return `area:${area.getAttribute("aria-labelledby")}`;
 }
 
+/** @param {HTMLElement} section */
 function fits(section) {
   return section.scrollHeight <= section.clientHeight + 1 && wordsFit(section);
 }
 
 // Words are not broken to make text larger: a note's words must fit its width whole.
+/** @param {HTMLElement} section */
 function wordsFit(section) {
   for (const text of section.querySelectorAll(".note-text")) {
     if (text.scrollWidth > text.clientWidth + 1) return false;
@@ -152,18 +195,28 @@ function wordsFit(section) {
   return true;
 }
 
+/**
+ * @param {HTMLElement} container
+ * @param {HTMLElement[]} items
+ */
 function showAll(container, items) {
   for (const li of items) li.removeAttribute("data-page-off");
   for (const group of container.querySelectorAll("section.group")) group.removeAttribute("data-page-off");
   delete container.dataset.more;
 }
 
+/** @param {string} key */
 function forget(key) {
   firstShown.delete(key);
   nextShown.delete(key);
 }
 
 // Shows the items from this container's current page on, as many as fit, and "+N more".
+/**
+ * @param {HTMLElement} container
+ * @param {HTMLElement[]} items
+ * @param {string} key the container's, in firstShown and nextShown
+ */
 function page(container, items, key) {
   showAll(container, items);
   if (container.scrollHeight <= container.clientHeight + 1) {
@@ -171,15 +224,16 @@ function page(container, items, key) {
     return;
   }
   const keys = items.map(itemKey);
-  const start = Math.max(0, keys.indexOf(firstShown.get(key)));
+  const first = firstShown.get(key);
+  const start = first == null ? 0 : Math.max(0, keys.indexOf(first));
   container.dataset.more = t("+{n} more", { n: items.length }); // its room is kept while measuring
   items.forEach((li, i) => li.toggleAttribute("data-page-off", i < start));
   hideEmptyGroups(container);
   const box = container.getBoundingClientRect();
   const style = getComputedStyle(container);
   const limit = box.bottom - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth);
-  const bottom = (li) => {
-    const group = li.parentElement.closest("section.group"); // its frame ends below the note
+  const bottom = (/** @type {HTMLElement} */ li) => {
+    const group = li.parentElement?.closest("section.group"); // its frame ends below the note
     const frame = group ? getComputedStyle(group) : null;
     const below = frame ? parseFloat(frame.paddingBottom) + parseFloat(frame.borderBottomWidth) : 0;
     return li.getBoundingClientRect().bottom + below;
@@ -194,6 +248,7 @@ function page(container, items, key) {
   nextShown.set(key, keys[end] ?? keys[0]);
 }
 
+/** @param {HTMLElement} container */
 function hideEmptyGroups(container) {
   for (const group of container.querySelectorAll("section.group")) {
     group.toggleAttribute("data-page-off", !group.querySelector("ul.notes > li:not([data-page-off])"));
@@ -201,7 +256,7 @@ function hideEmptyGroups(container) {
 }
 
 function turnPages() {
-  if (!nextShown.size) return;
+  if (!root || !nextShown.size) return;
   const turned = [...nextShown.keys()];
   for (const [key, next] of nextShown) firstShown.set(key, next);
   fitAll();

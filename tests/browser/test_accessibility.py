@@ -114,6 +114,7 @@ def test_every_page_and_state_of_a_sounding_board_passes_axe(
     # the privacy and accessibility pages have their axe checks in test_privacy_panel.py and
     # test_meeting.py; here, the shortcuts are on the statement too
     reader.goto(server.url + "/accessibility")
+    expect(reader.locator("main")).to_contain_text("WCAG 2.2 at level AA")  # issue 15
     expect(reader.locator(".shortcut-list")).to_contain_text("Show these shortcuts")
     screenshot(reader, "a11y-accessibility-statement")
 

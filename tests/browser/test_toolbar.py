@@ -99,6 +99,9 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     expect(page.locator("#control-more")).to_be_visible()
     assert_accessible(page, "the More menu")
     screenshot(page, "toolbar-more-menu-1440")
+    # the lock is a board setting: in the settings dialog, not here as well
+    more = page.locator("#control-more")
+    expect(more.get_by_role("button", name="Lock the board")).to_have_count(0)
     page.locator("#control-phase").select_option(label="Prioritise")
     page.get_by_role("button", name="Start this phase").click()
     expect(page.locator("#phase-prompt")).to_contain_text("Now: Priorities")
@@ -120,6 +123,14 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     expect(dialog.locator("#delete-board")).to_be_visible()
     assert_accessible(page, "board settings dialog")
     screenshot(page, "toolbar-settings-dialog-1440")
+    lock = dialog.get_by_role("button", name="Lock the board")
+    lock.click()
+    expect(lock).to_have_attribute("aria-pressed", "true")
+    expect(lock).to_have_text("Unlock the board")
+    live = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])
+    assert live["state"]["locked"] is True
+    lock.click()
+    expect(lock).to_have_attribute("aria-pressed", "false")
     dialog.get_by_label("Start the timer when a phase starts").uncheck()  # for the next one
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
