@@ -1,7 +1,8 @@
 // @ts-check
-// The start page: create a board, or join one with its code. Its texts are rendered by the
-// server; only error messages come from here (the server's own words, or the page's own
-// for a refused invite code or an expired sign-in).
+// The start page: create a board (a method from the gallery; for category analysis, the
+// categories, the handbook's and the facilitator's own), or join one with its code. Its texts
+// are rendered by the server, messages included (data-* attributes), so this needs no
+// catalogue; the server's own words are shown when it refuses.
 
 /** @import { Credentials } from "../types/board" */
 
@@ -47,7 +48,7 @@ function handle(form, submit) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     alert.textContent = "";
-    const button = /** @type {HTMLButtonElement} */ (form.querySelector("button"));
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
     button.disabled = true;
     try {
       await submit(new FormData(form));
@@ -65,15 +66,121 @@ function handle(form, submit) {
  */
 const field = (data, name) => /** @type {string | null} */ (data.get(name));
 
+/**
+ * The categories fieldset of `method`, if it has categories.
+ * @param {string | null} method
+ */
+const categoriesOf = (method) =>
+  /** @type {HTMLFieldSetElement | null} */ (document.querySelector(`fieldset.categories[data-method="${method}"]`));
+
+/** Shows the categories of the chosen method only. @param {HTMLFormElement} form */
+function showCategories(form) {
+  const method = field(new FormData(form), "method");
+  for (const set of form.querySelectorAll("fieldset.categories")) {
+    /** @type {HTMLFieldSetElement} */ (set).hidden = set !== categoriesOf(method);
+  }
+}
+
+/**
+ * Adds the category typed into `set`'s own-category fields to its list, chosen.
+ * @param {HTMLFieldSetElement} set
+ * @param {HTMLButtonElement} button
+ */
+function addCategory(set, button) {
+  const title = /** @type {HTMLInputElement} */ (set.querySelector(".custom-title"));
+  const explanation = /** @type {HTMLTextAreaElement} */ (set.querySelector(".custom-explanation"));
+  const alert = /** @type {HTMLElement} */ (set.querySelector(".category-alert"));
+  if (!title.value.trim() || !explanation.value.trim()) {
+    alert.textContent = button.dataset.incomplete ?? "";
+    (title.value.trim() ? explanation : title).focus();
+    return;
+  }
+  alert.textContent = "";
+  const id = `custom-category-${set.querySelectorAll("li").length}`;
+  const box = Object.assign(document.createElement("input"), { type: "checkbox", id, checked: true });
+  box.dataset.title = title.value.trim();
+  box.dataset.explanation = explanation.value.trim();
+  box.setAttribute("aria-describedby", `${id}-about`);
+  const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: box.dataset.title });
+  const about = Object.assign(document.createElement("span"), {
+    className: "hint",
+    id: `${id}-about`,
+    textContent: box.dataset.explanation,
+  });
+  const remove = Object.assign(document.createElement("button"), {
+    type: "button",
+    className: "link-button",
+    textContent: button.dataset.remove ?? "",
+  });
+  remove.setAttribute("aria-label", `${button.dataset.remove}: ${box.dataset.title}`);
+  const item = document.createElement("li");
+  item.className = "category--own";
+  remove.addEventListener("click", () => {
+    item.remove();
+    title.focus();
+  });
+  item.append(box, label, about, remove);
+  /** @type {HTMLElement} */ (set.querySelector(".category-list")).append(item);
+  title.value = explanation.value = "";
+  title.focus();
+}
+
+/**
+ * The chosen categories in the order shown: the handbook's by id, one's own with their texts;
+ * throws the fieldset's own message when there are too few, too many or two alike.
+ * @param {HTMLFieldSetElement} set
+ * @returns {(string | { title: string, explanation: string })[]}
+ */
+function chosenCategories(set) {
+  const boxes = /** @type {HTMLInputElement[]} */ ([...set.querySelectorAll("input[type=checkbox]:checked")]);
+  const chosen = boxes.map((box) =>
+    box.dataset.title ? { title: box.dataset.title, explanation: box.dataset.explanation ?? "" } : box.value,
+  );
+  const alert = /** @type {HTMLElement} */ (set.querySelector(".category-alert"));
+  const names = boxes.map((box) => (box.dataset.title ?? box.labels?.[0]?.textContent ?? "").trim().toLowerCase());
+  const wrong =
+    chosen.length < Number(set.dataset.min) || chosen.length > Number(set.dataset.max)
+      ? set.dataset.wrong
+      : new Set(names).size < names.length
+        ? set.dataset.same
+        : "";
+  alert.textContent = wrong ?? "";
+  if (wrong) {
+    boxes[0]?.focus();
+    throw new Error(wrong);
+  }
+  return chosen;
+}
+
 const create = /** @type {HTMLFormElement | null} */ (document.querySelector("#create"));
+if (create) {
+  create.addEventListener("change", (event) => {
+    if (/** @type {HTMLInputElement} */ (event.target).name === "method") showCategories(create);
+  });
+  for (const button of create.querySelectorAll(".add-category")) {
+    const set = /** @type {HTMLFieldSetElement} */ (button.closest("fieldset"));
+    const add = () => addCategory(set, /** @type {HTMLButtonElement} */ (button));
+    button.addEventListener("click", add);
+    // Enter in the name adds the category rather than creating the board
+    set.querySelector(".custom-title")?.addEventListener("keydown", (event) => {
+      if (/** @type {KeyboardEvent} */ (event).key !== "Enter") return;
+      event.preventDefault();
+      add();
+    });
+  }
+  showCategories(create);
+}
 if (create) handle(create, async (data) => {
   const name = (field(data, "name") ?? "").trim();
   const invite = field(data, "invite");
+  const method = field(data, "method");
+  const set = categoriesOf(method);
   const body = {
     title: field(data, "title"),
-    method: field(data, "method"),
+    method,
     language: field(data, "language"),
     ...(name ? { name } : {}),
+    ...(set ? { categories: chosenCategories(set) } : {}),
   };
   /** @type {Record<string, string>} */
   const headers = invite === null ? {} : { "X-Planche-Invite": invite };

@@ -39,7 +39,6 @@ def svg(chart: Chart) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label={quoteattr(chart.caption)}'
         f' viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
         ' font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif">',
-        f"<title>{escape(chart.caption)}</title>",
     ]
     for i, bar in enumerate(chart.bars):
         y = _PAD + i * _ROW_H

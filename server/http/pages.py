@@ -45,6 +45,7 @@ def _render(
             "lang": lang,
             "languages": _LANGUAGE_NAMES,
             "_": translations.gettext,
+            "ngettext": translations.ngettext,
             "path": request.url.path,
         },
         status_code=context.get("status_code", 200),
@@ -61,9 +62,32 @@ def _render(
     return response
 
 
+# the method gallery, in the order of a learning network's life (docs/methods.md); a method
+# of the operator's own (--methods-dir) goes under "More methods"
+_GALLERY = (
+    ("plan", ("theme-unfolding", "process-plan", "meeting-plan")),
+    (
+        "meet",
+        ("category-analysis", "knowledge-sharing", "critical-friend", "sounding-board", "walkshop"),
+    ),
+    ("capture", ("meeting-capture", "idea-book", "leadership-deliverable")),
+    ("other", ("free",)),
+)
+
+
+def _gallery(methods: dict[str, Any]) -> list[tuple[str, list[Any]]]:
+    placed = {m for _, ids in _GALLERY for m in ids}
+    shelves = [(name, [methods[m] for m in ids if m in methods]) for name, ids in _GALLERY]
+    shelves.append(("more", [m for i, m in methods.items() if i not in placed]))
+    return [(name, found) for name, found in shelves if found]
+
+
 async def start_page(request: Request) -> Response:
     code = request.query_params.get("code", "")[:40]
-    return _render(request, "start.html", {"code": code, "methods": services_of(request).methods})
+    methods = services_of(request).methods
+    return _render(
+        request, "start.html", {"code": code, "methods": methods, "gallery": _gallery(methods)}
+    )
 
 
 async def accessibility_page(request: Request) -> Response:

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 def create_board(page: Page, server: RunningServer, lang: str, method_label: str) -> None:
     page.goto(f"{server.url}/?lang={lang}")
     page.locator("#create-title").fill("Netværksmøde 4")
-    page.locator("#create-method").select_option(label=method_label)
+    page.get_by_role("radio", name=method_label, exact=True).check()
     page.locator("#create-language").select_option(lang)
     page.locator("#create-name").fill("Mette")
     page.locator("#create button[type=submit]").click()

@@ -119,7 +119,9 @@ INJECTED = """() => {
       if (urlAttr.test(a.name) && /^\\s*(javascript|vbscript|data:text)/i.test(a.value))
         out.push(`${tag}[${a.name}=${a.value.slice(0, 40)}]`);
     }
-    if (never.includes(tag)) out.push(tag);
+    // the page's own: the start page's "add a category of your own"
+    const own = e.closest("details.custom-category");
+    if (never.includes(tag) && !(tag === "details" && own)) out.push(tag);
     if (tag === "script" && !(e.getAttribute("src") || "").startsWith("/static/"))
       out.push("inline script");
     if (tag === "img" && e.id !== "qr") out.push("img");
@@ -128,7 +130,7 @@ INJECTED = """() => {
     if (tag === "svg" && e.parentElement?.tagName !== "FIGURE" && !e.matches("#controls svg.icon"))
       out.push("svg");  // the toolbar's own drawn icons are allowed
     if (tag === "title" && e.parentElement !== document.head) out.push("title in body");
-    if (tag === "textarea" && !(e.id === "note-text" || e.classList.contains("note-edit")))
+    if (tag === "textarea" && !(e.id === "note-text" || e.classList.contains("note-edit") || own))
       out.push("textarea");
     if (tag === "a" && e.getAttribute("href")?.startsWith("http")) out.push(`a ${e.href}`);
   }
