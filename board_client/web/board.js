@@ -24,7 +24,7 @@ import { NoteMenu } from "./notemenu.js";
 import { optimistic, refusal } from "./optimistic.js";
 import { Privacy } from "./privacy.js";
 import { fitProjector } from "./projector.js";
-import { Records } from "./records.js";
+import { Records, readerDialog } from "./records.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { BoardStore } from "./store.js";
 import { UndoStack } from "./undo.js";
@@ -192,6 +192,10 @@ async function showBoard() {
       link.href = `/b/${boardId}/projector#token=${creds.viewer_token}`;
       link.hidden = false;
     }
+  }
+  if (view.role === "participant" && !projector && !records) {
+    records = new Records($("#records"), boardId, creds.token, { reader: true });
+    readerDialog($("#records"), $("#records-open"));
   }
   if (!projector && !privacy && (view.role === "facilitator" || view.role === "participant")) {
     const deleted = () => {

@@ -1,8 +1,9 @@
 // @ts-check
-// The facilitator's records: save a named snapshot, list the records with their read-only
-// links, export a record or the live board in any format, and look back at the board as it
-// stood after any earlier change. Everything here goes through the HTTP API with the
-// facilitator's token (docs/records.md).
+// The meeting's records: the facilitator saves a named snapshot and gets read-only links;
+// facilitator and participants list the records, export a record or the live board in any
+// format, and look back at the board as it stood after any earlier change. Everything goes
+// through the HTTP API with the page's own token, so a participant gets the board as the
+// board showed it to them (docs/records.md).
 
 /** @import { BoardState } from "../types/board" */
 
@@ -28,10 +29,12 @@ export class Records {
   /**
    * @param {HTMLElement} section where the controls go
    * @param {string} boardId
-   * @param {string} token the facilitator's token
+   * @param {string} token the page's token
+   * @param {{ reader?: boolean }} [options] reader: a participant's, who saves no records
    */
-  constructor(section, boardId, token) {
+  constructor(section, boardId, token, { reader = false } = {}) {
     this.section = section;
+    this.reader = reader;
     this.base = `/api/boards/${boardId}`;
     this.token = token;
     this.seq = 0;
@@ -65,13 +68,15 @@ export class Records {
       pending = setTimeout(() => this.showHistory(), 250);
     });
     this.section.append(
-      el(
-        "form",
-        { class: "control-group", onsubmit: (/** @type {SubmitEvent} */ event) => this.save(event) },
-        el("label", { for: "record-name", text: t("Name of the record") }),
-        this.name,
-        el("button", { type: "submit", text: t("Save a record") }),
-      ),
+      this.reader
+        ? el("p", { class: "hint", text: t("The records of this meeting, as the board showed them to you.") })
+        : el(
+            "form",
+            { class: "control-group", onsubmit: (/** @type {SubmitEvent} */ event) => this.save(event) },
+            el("label", { for: "record-name", text: t("Name of the record") }),
+            this.name,
+            el("button", { type: "submit", text: t("Save a record") }),
+          ),
       this.message,
       this.list,
       group(
@@ -103,8 +108,21 @@ export class Records {
     this.historySeq.max = String(state.seq);
     if (atEnd) this.historySeq.value = String(state.seq);
     this.historyLabel.textContent = this.describeSeq(Number(this.historySeq.value));
-    if (state.closed && !this.closed) this.refresh();
+    if (state.closed && !this.closed) this.awaitClosingRecord(state.seq);
     this.closed = state.closed;
+  }
+
+  /**
+   * The server saves the closing record just after the close reaches everyone: ask again,
+   * a little later each time, until the list has it.
+   * @param {number} seq the close's change
+   */
+  async awaitClosingRecord(seq) {
+    for (let wait = 250; wait < 8000; wait *= 2) {
+      await this.refresh();
+      if (this.records.some((r) => r.seq >= seq)) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   /** @param {number} seq */
@@ -218,6 +236,24 @@ export class Records {
       this.message.textContent = /** @type {Error} */ (error).message;
     }
   }
+}
+
+/**
+ * A participant's way to the records: `opener` (in the page's header) shows `section` in a
+ * modal dialog, and focus goes back to it on closing.
+ * @param {HTMLElement} section
+ * @param {HTMLElement} opener
+ */
+export function readerDialog(section, opener) {
+  /** @type {HTMLDialogElement} */
+  const dialog = el("dialog", { id: "records-dialog", class: "panel-dialog", "aria-labelledby": "records-title" });
+  dialog.append(el("button", { type: "button", class: "dialog-close", text: t("Close"), onclick: () => dialog.close() }));
+  section.before(dialog);
+  dialog.append(section);
+  section.hidden = false;
+  opener.hidden = false;
+  opener.addEventListener("click", () => dialog.showModal());
+  dialog.addEventListener("close", () => opener.focus());
 }
 
 /**

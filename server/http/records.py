@@ -78,7 +78,9 @@ async def history(request: Request) -> JSONResponse:
 
 async def export_board(request: Request) -> Response:
     services = services_of(request)
-    credential, room = await board_credential(request, services, facilitator=True)
+    credential, room = await board_credential(request, services)
+    if credential.role == "viewer":  # a shared screen shows the board; it takes no files home
+        raise ApiError(403, "forbidden", "Only the facilitator and participants may do this.")
     fmt = request.query_params.get("format", "html")
     if fmt not in FORMATS:
         raise ApiError(422, "invalid", f"Query 'format': one of {', '.join(FORMATS)}.")

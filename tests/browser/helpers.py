@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from board_client import BoardClient
 from server import i18n
 from tests.conftest import ROOT, RunningServer, timeout
 
@@ -163,3 +166,16 @@ def note_action(note: Locator, *path: str) -> None:
         )
         expect(item.first).to_be_visible()
         item.first.click()
+
+
+def send_as(server: RunningServer, board_id: str, token: str, *ops: dict[str, Any]) -> None:
+    """Ops sent in order by a BoardClient with `token`, each acknowledged before the next,
+    in another thread (Playwright's sync API holds this thread's event loop)."""
+
+    async def run() -> None:
+        async with BoardClient(server.url, board_id, token) as client:
+            for op in ops:
+                await client.send_op(op)
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()

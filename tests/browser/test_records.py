@@ -12,10 +12,13 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     Browsing,
+    api,
     assert_accessible,
     assert_all_in,
+    join,
     post_note,
     screenshot,
+    send_as,
 )
 from tests.browser.test_meeting import create_board
 from tests.conftest import RunningServer
@@ -89,3 +92,52 @@ def test_records_share_download_and_history(browsing: Browsing, server: RunningS
     assert_all_in(page, "da")
     screenshot(page, "records-da")
     assert browsing.foreign_requests() == []
+
+
+def test_a_participant_downloads_the_records_as_the_board_showed_them(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Kritisk vän, vår", "method": "category-analysis", "language": "sv"}
+    board = api(server, "/api/boards", body)
+    fac = board["facilitator_token"]
+    bo = api(server, "/api/join", {"code": board["join_code"], "name": "Bo"})
+    page = browsing.page(lang="sv-SE")
+    join(page, server, board["join_code"], "Åsa")
+    silent = {"kind": "phase.set", "phase": "silent", "focus": ["hidden-treasures"]}
+    send_as(server, board["id"], fac, silent)
+    post_note(page, "Åsas tanke om biblioteket")
+    hidden = {
+        "kind": "note.add",
+        "note": {"id": "n-bo", "area": "hidden-treasures", "text": "Bos hemliga tanke"},
+    }
+    send_as(server, board["id"], bo["token"], hidden)
+    expect(page.locator(".note")).to_have_count(2)  # Bo's as a placeholder
+
+    # from the header, by keyboard: the records, without saving or sharing
+    page.get_by_role("button", name="Anteckningar").focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Mötesanteckningar")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Spara en anteckning")).to_have_count(0)
+    assert_all_in(page, "sv")
+    assert_accessible(page, "a participant's records")
+    screenshot(page, "records-participant-sv")
+
+    # the live board as Åsa sees it, in the archive that holds every note: her private note,
+    # not Bo's (a record in the other formats shows what the room has seen)
+    page.locator("#export-format").select_option("json")
+    with page.expect_download() as download:
+        dialog.get_by_role("button", name="Ladda ner").click()
+    text = download.value.path().read_text()
+    assert "Åsas tanke om biblioteket" in text and "Bos hemliga" not in text
+
+    # the record the closing saves appears, and downloads under the board's name and day
+    send_as(server, board["id"], fac, {"kind": "meeting.close"})
+    page.locator("#export-source").select_option(label="Mötet avslutat")
+    page.locator("#export-format").select_option("docx")
+    with page.expect_download() as download:
+        dialog.get_by_role("button", name="Ladda ner").click()
+    today = datetime.now(UTC).date().isoformat()
+    assert download.value.suggested_filename == f"Kritisk vän, vår - {today}.docx"
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Anteckningar")).to_be_focused()

@@ -66,7 +66,7 @@ ENDPOINTS: list[tuple[str, str, Any, tuple[int, int, int, int, int]]] = [
     ("GET", "/api/boards/{id}/records", None, (401, 200, 200, 200, 403)),
     ("POST", "/api/boards/{id}/records", {"name": "R"}, (401, 201, 403, 403, 403)),
     ("GET", "/api/boards/{id}/history?seq=0", None, (401, 200, 200, 200, 403)),
-    ("GET", "/api/boards/{id}/export?format=md", None, (401, 200, 403, 403, 403)),
+    ("GET", "/api/boards/{id}/export?format=md", None, (401, 200, 200, 403, 403)),
     ("GET", "/api/boards/{id}/me", None, (401, 200, 200, 200, 403)),
     ("PATCH", "/api/boards/{id}", {"retention_days": 9}, (401, 200, 403, 403, 403)),
     ("POST", "/api/boards/{id}/join-code", None, (401, 200, 403, 403, 403)),
