@@ -87,3 +87,7 @@ def test_a_methods_phase_has_the_fields_of_the_method_schema() -> None:
     """The page reads a phase's title, prompt and areas from /api/methods (meeting.js)."""
     assert _interfaces()["MethodPhase"] == set(schema.Phase.model_fields)
     assert _interfaces()["Method"] <= set(schema.Method.model_fields)
+    # the worksheet (worksheet.js) reads fields, tables and the grid the same way
+    assert _interfaces()["MethodField"] == set(schema.FormField.model_fields)
+    assert _interfaces()["MethodTable"] == set(schema.Table.model_fields)
+    assert _interfaces()["MethodGrid"] == set(schema.Grid.model_fields)

@@ -63,12 +63,38 @@ export interface MethodPhase {
   areas: string[];
 }
 
+/** A field of a method's worksheet (facilitation_methods/schema.py FormField). */
+export interface MethodField {
+  id: string;
+  label: Texts;
+  help?: Texts;
+}
+
+/** A table of a method's worksheet: fixed rows, or rows added on the board when none. */
+export interface MethodTable {
+  id: string;
+  title: Texts;
+  columns: { id: string; title: Texts }[];
+  rows: { id: string; title: Texts }[];
+}
+
+/** A method's scoring grid: each participant scores each criterion on the scale. */
+export interface MethodGrid {
+  criteria: MethodField[];
+  scale_min: number;
+  scale_max: number;
+}
+
 /** A method as /api/methods lists it: only what the board page reads is typed. */
 export interface Method {
   id: string;
   name: Texts;
   description: Texts;
   phases: MethodPhase[];
+  fields: MethodField[];
+  tables: MethodTable[];
+  /** absent when the method has none */
+  grid?: MethodGrid;
 }
 
 export interface GridSpec {

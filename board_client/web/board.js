@@ -15,10 +15,12 @@ import {
   loadMethod,
   renderParked,
   renderPeers,
+  boardMethod,
   renderPhase,
   renderTimer,
   renderVoting,
 } from "./meeting.js";
+import { Worksheet, fitWorksheet, worksheetTime } from "./worksheet.js";
 import { highlightPhaseChanges } from "./motion.js";
 import { NoteMenu } from "./notemenu.js";
 import { optimistic, refusal } from "./optimistic.js";
@@ -67,6 +69,7 @@ const view = {
 let controls = null;
 let records = null;
 let privacy = null;
+let worksheet = null;
 let connection = null;
 let undo = null;
 let frame = 0; // the animation frame a draw waits for (render)
@@ -193,6 +196,10 @@ async function showBoard() {
       link.hidden = false;
     }
   }
+  if (!worksheet) {
+    const readOnly = projector || (view.role !== "facilitator" && view.role !== "participant");
+    worksheet = new Worksheet($("#worksheet"), (op) => connection.send(op), { me: view.me, readOnly });
+  }
   if (view.role === "participant" && !projector && !records) {
     records = new Records($("#records"), boardId, creds.token, { reader: true });
     readerDialog($("#records"), $("#records-open"));
@@ -272,6 +279,12 @@ function draw() {
   renderAreas($("#areas"), shown, { ...view, pending });
   if (view.listView) renderList($("#list"), state);
   renderParked($("#parked"), state, view);
+  worksheet?.update(state, boardMethod());
+  if (projector) {
+    const now = worksheetTime(state, boardMethod());
+    document.body.classList.toggle("worksheet-time", now);
+    if (now) fitWorksheet($("#worksheet"));
+  }
   controls?.update(state);
   records?.update(state);
   privacy?.update(state);

@@ -85,6 +85,9 @@ export async function loadMethod(methodId) {
   }
 }
 
+/** The board's method as /api/methods describes it, once loaded. */
+export const boardMethod = () => methodTexts;
+
 /**
  * The current phase's title in the board's language (its id until the method is loaded).
  * @param {BoardState} state

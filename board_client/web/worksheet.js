@@ -1,0 +1,357 @@
+// @ts-check
+// The method's worksheet: its fields (a theme, a summary), its tables (the meetings of a
+// process plan, a meeting's agenda) and its scoring grid (critical friend), filled in live
+// by the facilitator and the participants, read on the projector. Each field and each cell
+// is its own op (`field.set`, `cell.set`), so two people typing in different cells never
+// overwrite each other; a control someone is typing in is never rewritten under them.
+
+/** @import { BoardState, Method, Op, Texts } from "../types/board" */
+
+import { nt, t } from "./i18n.js";
+import { reconcile, setText } from "./keyed.js";
+import { el } from "./views.js";
+
+const SEND_AFTER_MS = 600; // a pause in typing sends the text; leaving the control sends it at once
+
+/**
+ * A text control that sends its value a moment after typing stops and when it loses focus,
+ * and that an incoming value replaces only while nobody is editing it here.
+ */
+class LiveText {
+  /**
+   * @param {HTMLInputElement | HTMLTextAreaElement} control
+   * @param {(text: string) => void} send
+   */
+  constructor(control, send) {
+    this.control = control;
+    this.sent = "";
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
+    const flush = () => {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      if (control.value !== this.sent) {
+        this.sent = control.value;
+        send(control.value);
+      }
+    };
+    control.addEventListener("input", () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(flush, SEND_AFTER_MS);
+    });
+    control.addEventListener("blur", flush);
+  }
+
+  /** @param {string} text the board's value */
+  show(text) {
+    const control = this.control;
+    // typed here and not yet sent (or sent and not yet back): what is typed stays
+    if (this.timer !== undefined || control.value !== this.sent) return;
+    this.sent = text;
+    if (control.value === text) return;
+    const focused = document.activeElement === control;
+    const caret = control.selectionStart ?? 0;
+    control.value = text;
+    if (focused) control.setSelectionRange(Math.min(caret, text.length), Math.min(caret, text.length));
+  }
+}
+
+/** What a projector or a watcher sees instead of a control: the text itself. */
+class ReadText {
+  /** @param {HTMLElement} node */
+  constructor(node) {
+    this.control = node;
+  }
+
+  /** @param {string} text */
+  show(text) {
+    setText(this.control, text);
+  }
+}
+
+/**
+ * @param {Texts | undefined} texts
+ * @param {string} lang
+ */
+const say = (texts, lang) => (texts ? texts[lang] ?? texts.en ?? Object.values(texts)[0] ?? "" : "");
+
+export class Worksheet {
+  /**
+   * @param {HTMLElement} section where the worksheet goes (hidden while the method has none)
+   * @param {(op: Op) => void} send
+   * @param {{ me: string, readOnly: boolean }} who
+   */
+  constructor(section, send, who) {
+    this.section = section;
+    this.send = send;
+    this.who = who;
+    /** @type {Method | null} */
+    this.method = null;
+    this.lang = "";
+    /** @type {Map<string, LiveText | ReadText>} by "field:ID" or "cell:TABLE/ROW/COLUMN" */
+    this.live = new Map();
+    /** @type {string | undefined} the table this page just added a row to */
+    this.addingTo = undefined;
+    this.body = el("div", { class: "worksheet-body" });
+    this.section.append(this.body);
+  }
+
+  /**
+   * @param {BoardState} state
+   * @param {Method | null} method
+   */
+  update(state, method) {
+    const has = Boolean(method && (method.fields.length || method.tables.length || method.grid));
+    this.section.hidden = !has;
+    if (!method || !has) return;
+    if (method !== this.method || state.language !== this.lang) this.build(method, state.language);
+    const readOnly = this.who.readOnly || state.closed;
+    for (const control of this.section.querySelectorAll("textarea, input, button")) {
+      /** @type {HTMLInputElement} */ (control).disabled = readOnly;
+    }
+    for (const f of method.fields) this.live.get(`field:${f.id}`)?.show(state.fields[f.id] ?? "");
+    for (const spec of method.tables) this.updateTable(spec, state);
+    if (method.grid) this.updateGrid(method, state);
+  }
+
+  /**
+   * @param {Method} method
+   * @param {string} lang
+   */
+  build(method, lang) {
+    this.method = method;
+    this.lang = lang;
+    this.live.clear();
+    const parts = [];
+    for (const f of method.fields) {
+      const id = `field-${f.id}`;
+      if (this.who.readOnly) {
+        const text = el("p", { class: "worksheet-text", "data-field": f.id });
+        this.live.set(`field:${f.id}`, new ReadText(text));
+        parts.push(el("div", { class: "worksheet-field" }, el("h3", { text: say(f.label, lang) }), text));
+        continue;
+      }
+      const control = el("textarea", { id, rows: 3, maxlength: 4000, "data-field": f.id });
+      if (f.help) control.setAttribute("aria-describedby", `${id}-help`);
+      this.live.set(`field:${f.id}`, new LiveText(control, (text) => this.send({ kind: "field.set", field: f.id, text })));
+      parts.push(
+        el(
+          "div",
+          { class: "worksheet-field" },
+          el("label", { for: id, text: say(f.label, lang) }),
+          f.help ? el("p", { class: "hint", id: `${id}-help`, text: say(f.help, lang) }) : null,
+          control,
+        ),
+      );
+    }
+    for (const spec of method.tables) parts.push(this.buildTable(spec, lang));
+    if (method.grid) parts.push(this.buildGrid(method, lang));
+    this.body.replaceChildren(...parts);
+  }
+
+  /**
+   * @param {Method["tables"][number]} spec
+   * @param {string} lang
+   */
+  buildTable(spec, lang) {
+    const fixed = spec.rows.length > 0;
+    const head = el(
+      "tr",
+      {},
+      fixed ? el("td", {}) : null,
+      ...spec.columns.map((c) => el("th", { scope: "col", text: say(c.title, lang) })),
+      fixed || this.who.readOnly ? null : el("td", {}),
+    );
+    const body = el("tbody", { "data-table": spec.id });
+    const add = fixed || this.who.readOnly
+      ? null
+      : el("button", {
+          type: "button",
+          class: "worksheet-add-row",
+          text: t("Add a row"),
+          onclick: () => {
+            this.addingTo = spec.id;
+            this.send({ kind: "row.add", table: spec.id, row: `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}` });
+          },
+        });
+    return el(
+      "div",
+      { class: "worksheet-table" },
+      el(
+        "table",
+        {},
+        el("caption", { text: say(spec.title, lang) }),
+        el("thead", {}, head),
+        body,
+      ),
+      add,
+    );
+  }
+
+  /**
+   * @param {Method["tables"][number]} spec
+   * @param {BoardState} state
+   */
+  updateTable(spec, state) {
+    const table = state.tables[spec.id];
+    const body = this.section.querySelector(`tbody[data-table="${CSS.escape(spec.id)}"]`);
+    if (!table || !body) return;
+    const titles = new Map(spec.rows.map((r) => [r.id, say(r.title, this.lang)]));
+    const fixed = spec.rows.length > 0;
+    const before = body.children.length;
+    reconcile(
+      body,
+      table.rows.map((row, i) => ({ row, i })),
+      ({ row }) => row,
+      ({ row }) => {
+        const cells = spec.columns.map((c) => {
+          const key = `cell:${spec.id}/${row}/${c.id}`;
+          if (this.who.readOnly) {
+            const text = el("td", { class: "worksheet-text", "data-cell": `${row}/${c.id}` });
+            this.live.set(key, new ReadText(text));
+            return text;
+          }
+          const control = el("textarea", { rows: 1, maxlength: 1000, "data-cell": `${row}/${c.id}` });
+          const send = (/** @type {string} */ text) => this.send({ kind: "cell.set", table: spec.id, row, column: c.id, text });
+          this.live.set(key, new LiveText(control, send));
+          return el("td", {}, control);
+        });
+        return el(
+          "tr",
+          {},
+          fixed ? el("th", { scope: "row", text: titles.get(row) ?? row }) : null,
+          ...cells,
+          fixed || this.who.readOnly
+            ? null
+            : el("td", {}, el("button", {
+                type: "button",
+                class: "worksheet-delete-row",
+                text: t("Delete"),
+                onclick: () => this.send({ kind: "row.delete", table: spec.id, row }),
+              })),
+        );
+      },
+      (node, { row, i }) => {
+        for (const c of spec.columns) {
+          const live = this.live.get(`cell:${spec.id}/${row}/${c.id}`);
+          live?.show(table.cells[`${row}/${c.id}`] ?? "");
+          // each cell says which row it is in, for a screen reader that lands in it
+          const label = fixed ? `${titles.get(row) ?? row}, ${say(c.title, this.lang)}` : t("Row {n}, {column}", { n: i + 1, column: say(c.title, this.lang) });
+          if (live instanceof LiveText) live.control.setAttribute("aria-label", label);
+        }
+        const remove = node.querySelector(".worksheet-delete-row");
+        remove?.setAttribute("aria-label", t("Delete row {n}", { n: i + 1 }));
+      },
+    );
+    // the row this page just added: its first cell takes the focus, ready for typing
+    if (this.addingTo === spec.id && body.children.length > before) {
+      this.addingTo = undefined;
+      /** @type {HTMLElement | null} */ (body.lastElementChild?.querySelector("textarea") ?? null)?.focus();
+    }
+  }
+
+  /**
+   * @param {Method} method
+   * @param {string} lang
+   */
+  buildGrid(method, lang) {
+    const grid = /** @type {NonNullable<Method["grid"]>} */ (method.grid);
+    const rows = grid.criteria.map((c) =>
+      el(
+        "fieldset",
+        { class: "worksheet-criterion", "data-criterion": c.id },
+        el("legend", { text: say(c.label, lang) }),
+        c.help ? el("p", { class: "hint", text: say(c.help, lang) }) : null,
+        el("div", { class: "worksheet-scale" }),
+        el("p", { class: "worksheet-result", "data-result": c.id }),
+      ),
+    );
+    return el(
+      "section",
+      { class: "worksheet-grid", "aria-labelledby": "worksheet-grid-title" },
+      el("h3", { id: "worksheet-grid-title", text: t("Scores") }),
+      el("p", { class: "hint worksheet-grid-hint" }),
+      ...rows,
+    );
+  }
+
+  /**
+   * @param {Method} method
+   * @param {BoardState} state
+   */
+  updateGrid(method, state) {
+    const spec = state.grid;
+    if (!spec || !method.grid) return;
+    const mine = { ...(state.scores[this.who.me] ?? {}), ...(state.sealed_scores?.[this.who.me] ?? {}) };
+    const sealed = state.phase?.kind === "individual";
+    setText(
+      /** @type {HTMLElement} */ (this.section.querySelector(".worksheet-grid-hint")),
+      sealed
+        ? t("Your scores stay hidden from the others until this round ends.")
+        : t("Score each criterion from {low} to {high}.", { low: spec.low, high: spec.high }),
+    );
+    const values = [];
+    for (let v = spec.low; v <= spec.high; v++) values.push(v);
+    for (const criterion of method.grid.criteria) {
+      const set = this.section.querySelector(`[data-criterion="${CSS.escape(criterion.id)}"]`);
+      if (!set) continue;
+      const scale = /** @type {HTMLElement} */ (set.querySelector(".worksheet-scale"));
+      reconcile(
+        scale,
+        this.who.readOnly ? [] : values,
+        (v) => String(v),
+        (v) => {
+          const id = `score-${criterion.id}-${v}`;
+          const input = el("input", { type: "radio", id, name: `score-${criterion.id}`, value: v });
+          input.addEventListener("change", () => this.send({ kind: "score.set", criterion: criterion.id, score: v }));
+          return el("span", { class: "worksheet-choice" }, input, el("label", { for: id, text: String(v) }));
+        },
+        (node, v) => {
+          const input = /** @type {HTMLInputElement} */ (node.querySelector("input"));
+          input.checked = mine[criterion.id] === v;
+          input.disabled = state.closed;
+        },
+      );
+      const scores = Object.values(state.scores).map((s) => s[criterion.id]).filter((s) => s !== undefined);
+      const result = /** @type {HTMLElement} */ (set.querySelector(".worksheet-result"));
+      if (!scores.length) setText(result, "");
+      else {
+        const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+        const average = new Intl.NumberFormat(document.documentElement.lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(mean);
+        setText(result, nt("Average {average} ({n} person scored)", "Average {average} ({n} people scored)", scores.length, { average, n: scores.length }));
+        result.style.setProperty("--share", String((mean - spec.low) / Math.max(1, spec.high - spec.low)));
+      }
+    }
+  }
+}
+
+/**
+ * Whether the projector shows the worksheet in place of the areas: while the method's
+ * capture phase runs, on a board whose method has no phases but a table (a meeting plan),
+ * and once a scoring round's results are public.
+ * @param {BoardState} state
+ * @param {Method | null} method
+ */
+export function worksheetTime(state, method) {
+  if (!method || !(method.fields.length || method.tables.length || method.grid)) return false;
+  if (state.phase?.kind === "capture") return true;
+  if (!method.phases.length) return true;
+  return Boolean(method.grid && Object.keys(state.scores).length && state.phase?.kind !== "individual");
+}
+
+/**
+ * On the projector: the largest text (from 1.6rem down to 1.25rem, 20 px at 1080p) at which
+ * the worksheet fits its place; what still does not fit is cut, and the section says so.
+ * @param {HTMLElement} section
+ */
+export function fitWorksheet(section) {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  let size = 1.6;
+  section.style.fontSize = `${size}rem`;
+  while (section.scrollHeight > section.clientHeight + 1 && size > 1.25) {
+    size = Math.max(1.25, size - 0.05);
+    section.style.fontSize = `${size}rem`;
+  }
+  section.dataset.cut = String(section.scrollHeight > section.clientHeight + 1);
+  return size * rem;
+}

@@ -1,0 +1,184 @@
+"""The method's worksheet in the page: fields, tables (fixed and added rows) and the scoring
+grid, filled in live by several people, shown on the projector and read back in the record."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import docx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import (
+    PROJECTOR,
+    Browsing,
+    api,
+    assert_accessible,
+    assert_all_in,
+    join,
+    screenshot,
+    send_as,
+)
+from tests.conftest import RunningServer, timeout
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1440, "height": 900}
+
+
+def state_of(server: RunningServer, board: dict[str, Any]) -> Any:
+    return api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])["state"]
+
+
+def until(server: RunningServer, board: dict[str, Any], check: Any) -> Any:
+    """The board's state once `check(state)` holds (the page sends after a pause in typing)."""
+    import time
+
+    deadline = time.monotonic() + timeout(10)
+    while not check(state := state_of(server, board)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert check(state), state
+    return state
+
+
+def open_board(browsing: Browsing, server: RunningServer, board: dict[str, Any]) -> Page:
+    page = browsing.page(LAPTOP, lang="da-DK")
+    page.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
+    expect(page.locator("#status")).to_have_attribute("data-state", "online")
+    return page
+
+
+def test_two_people_fill_in_a_theme_unfolding_and_the_projector_shows_it(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Udfoldning af temaet", "method": "theme-unfolding", "language": "da"}
+    board = api(server, "/api/boards", body)
+    facilitator = open_board(browsing, server, board)
+    participant = browsing.page(LAPTOP, lang="da-DK")
+    join(participant, server, board["join_code"], "Ida")
+    sheet = facilitator.get_by_role("region", name="Udfyld sammen")
+    expect(sheet).to_be_visible()
+    expect(sheet.get_by_role("textbox")).to_have_count(8)
+
+    # Ida is half-way through one field while the facilitator writes another
+    why = participant.get_by_label("Hvorfor er temaet interessant?")
+    why.press_sequentially("Fordi de frivillige")
+    theme = facilitator.get_by_label("Tema", exact=True)
+    theme.fill("Flere frivillige i ældreplejen")
+    theme.press("Tab")  # leaving the field sends it at once
+    expect(participant.get_by_label("Tema", exact=True)).to_have_value(
+        "Flere frivillige i ældreplejen"
+    )
+    expect(why).to_be_focused()
+    why.press_sequentially(" bliver, når de bliver spurgt")
+    expect(why).to_have_value("Fordi de frivillige bliver, når de bliver spurgt")
+    state = until(server, board, lambda s: s["fields"]["why"].endswith("spurgt"))
+    assert state["fields"]["theme"] == "Flere frivillige i ældreplejen"
+    expect(facilitator.get_by_label("Hvorfor er temaet interessant?")).to_have_value(
+        "Fordi de frivillige bliver, når de bliver spurgt"
+    )
+    assert_all_in(participant, "da")
+    assert_accessible(participant, "a theme unfolding's worksheet")
+    screenshot(participant, "worksheet-theme-unfolding")
+
+    # in the capture phase the projector shows the worksheet instead of the areas, and fits
+    projector = browsing.page(PROJECTOR, lang="da-DK")
+    projector.goto(f"{server.url}/b/{board['id']}/projector#token={board['viewer_token']}")
+    send_as(
+        server, board["id"], board["facilitator_token"], {"kind": "phase.set", "phase": "capture"}
+    )
+    shown = projector.get_by_role("region", name="Udfyld sammen")
+    expect(shown).to_contain_text("Flere frivillige i ældreplejen")
+    expect(projector.locator("#areas")).to_be_hidden()
+    fits = projector.evaluate(
+        """() => ({ fits: document.documentElement.scrollHeight <= innerHeight,
+                   smallest: Math.min(...[...document.querySelectorAll('.worksheet-text')]
+                     .map(e => parseFloat(getComputedStyle(e).fontSize))) })"""
+    )
+    assert fits["fits"] and fits["smallest"] >= 20, fits
+    screenshot(projector, "worksheet-projector-capture")
+
+    # and the record holds what was written
+    path = f"/api/boards/{board['id']}/export?format=docx"
+    document = docx.Document(io.BytesIO(fetch(server, path, board["facilitator_token"])))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Flere frivillige i ældreplejen" in text
+    assert "Fordi de frivillige bliver, når de bliver spurgt" in text
+
+
+def fetch(server: RunningServer, path: str, token: str) -> bytes:
+    import urllib.request
+
+    request = urllib.request.Request(
+        server.url + path, headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout(30)) as response:
+        return bytes(response.read())
+
+
+def test_tables_and_the_scoring_grid_are_filled_in_by_keyboard(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Procesplan", "method": "process-plan", "language": "da"}
+    board = api(server, "/api/boards", body)
+    page = open_board(browsing, server, board)
+
+    # a fixed row: its cells are named by row and column
+    cell = page.get_by_label("1. møde, Undertema")
+    cell.fill("Frivillighed i nattevagten")
+    cell.press("Tab")
+    # rows added on the board: the new row's first cell takes the focus
+    page.get_by_role("button", name="Tilføj en række").click()
+    expect(page.get_by_label("Række 1, Deltager")).to_be_focused()
+    page.keyboard.type("Ida")
+    expect(page.get_by_label("Række 1, Deltager")).to_have_value("Ida")
+    page.keyboard.press("Tab")
+    page.keyboard.type("3")
+    page.keyboard.press("Tab")
+    state = until(server, board, lambda s: len(s["tables"]["contributions"]["cells"]) == 2)
+    row = state["tables"]["contributions"]["rows"][0]
+    assert state["tables"]["contributions"]["cells"] == {
+        f"{row}/participant": "Ida",
+        f"{row}/meeting": "3",
+    }
+    assert state["tables"]["meetings"]["cells"]["meeting-1/sub-theme"] == (
+        "Frivillighed i nattevagten"
+    )
+    assert_accessible(page, "a process plan's tables")
+    screenshot(page, "worksheet-process-plan")
+    page.get_by_role("button", name="Slet række 1").click()
+    until(server, board, lambda s: s["tables"]["contributions"]["rows"] == [])
+
+    # critical friend: scores by keyboard, sealed while the round runs, then the average
+    body = {"title": "Kritisk ven", "method": "critical-friend", "language": "da"}
+    friend = api(server, "/api/boards", body)
+    ole = api(server, "/api/join", {"code": friend["join_code"], "name": "Ole"})
+    send_as(
+        server,
+        friend["id"],
+        friend["facilitator_token"],
+        {"kind": "phase.set", "phase": "feedback"},
+    )
+    page = open_board(browsing, server, friend)
+    grid = page.get_by_role("group", name="Klarhed")
+    expect(page.get_by_text("De andre ser ikke dine point, før runden er slut.")).to_be_visible()
+    grid.get_by_role("radio", name="3").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")  # a radio group: the arrow moves the choice to 4
+    expect(grid.get_by_role("radio", name="4")).to_be_checked()
+    send_as(
+        server,
+        friend["id"],
+        ole["token"],
+        {"kind": "score.set", "criterion": "clarity", "score": 3},
+    )
+    send_as(
+        server,
+        friend["id"],
+        friend["facilitator_token"],
+        {"kind": "phase.set", "phase": "dialogue"},
+    )
+    expect(grid).to_contain_text("Gennemsnit 3,5 (2 har givet point)")
+    assert_accessible(page, "a critical friend's scores")
+    screenshot(page, "worksheet-critical-friend")
