@@ -13,6 +13,7 @@ import hmac
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from babel.dates import format_date
 from pydantic import BaseModel, Field
@@ -61,6 +62,11 @@ class CreateMeeting(BaseModel):
     categories: Categories = None
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
     closing: bool = Field(default=False, description="Gather every earlier meeting's notes.")
+    planning: bool = Field(
+        default=False,
+        description="A planning board of the network (its theme unfolding, its process plan): "
+        "no meeting number and no recap; a closing meeting gathers its fields too.",
+    )
 
 
 async def create_network(request: Request) -> JSONResponse:
@@ -82,27 +88,53 @@ async def create_network(request: Request) -> JSONResponse:
     )
 
 
+def _series(boards: list[BoardRow]) -> tuple[list[BoardRow], list[BoardRow]]:
+    """A network's planning boards (oldest first) and its meetings (by number): every store
+    sorts a missing number differently, so the order is made here."""
+    planning = sorted((b for b in boards if b.meeting_no is None), key=lambda b: b.created_at)
+    meetings = sorted(
+        (b for b in boards if b.meeting_no is not None), key=lambda b: b.meeting_no or 0
+    )
+    return planning, meetings
+
+
 async def get_network(request: Request) -> JSONResponse:
     services = services_of(request)
     network = await _authorized(request, services)
-    meetings = await services.store.network_meetings(network.id)
+    planning, meetings = _series(await services.store.network_meetings(network.id))
+
+    async def described(board: BoardRow) -> dict[str, Any]:
+        room = await services.rooms.get(board.id)
+        state = room.state if room is not None else None
+        # the network's facilitator sees each board as the board's facilitator would
+        ideas = (
+            [
+                {"text": i.text, "owner": i.owner}
+                for i in sorted(state.parked.values(), key=lambda i: i.created_seq)
+                if not i.source  # carried ideas are listed where they were parked
+            ]
+            if state is not None
+            else []
+        )
+        return {
+            "board_id": board.id,
+            "number": board.meeting_no,
+            "title": state.title if state is not None else board.title,
+            "method": board.method,
+            "date": _date(board),
+            "join_code": board.join_code,
+            "closed": bool(state and state.closed),
+            "parked": ideas,
+        }
+
     return JSONResponse(
         {
             "id": network.id,
             "title": network.title,
             "theme": network.theme,
             "language": network.language,
-            "meetings": [
-                {
-                    "board_id": m.id,
-                    "number": m.meeting_no,
-                    "title": m.title,
-                    "method": m.method,
-                    "date": _date(m),
-                    "join_code": m.join_code,
-                }
-                for m in meetings
-            ],
+            "planning": [await described(b) for b in planning],
+            "meetings": [await described(b) for b in meetings],
         }
     )
 
@@ -112,9 +144,9 @@ async def add_meeting(request: Request) -> JSONResponse:
     network = await _authorized(request, services)
     body = await read_json(request, CreateMeeting)
     count_creation(request, services)  # a meeting is a board like any other
-    earlier = await services.store.network_meetings(network.id)
+    planning, earlier = _series(await services.store.network_meetings(network.id))
     meetings = []
-    for board in earlier:
+    for board in [*planning, *earlier] if body.closing else earlier:
         room = await services.rooms.get(board.id)
         if room is not None:
             method = services.methods.get(board.method)
@@ -124,6 +156,8 @@ async def add_meeting(request: Request) -> JSONResponse:
     states = [(m.board, m.state) for m in meetings]
 
     def seed(state: BoardState, facilitator: str) -> BoardState:
+        if body.planning:
+            return state  # planned before the meetings: nothing to carry yet
         seeded = _seed(state, meetings, closing=body.closing)
         if seeded.method == "leadership-deliverable":
             seeded = draft_deliverable(seeded, network.theme, states)
@@ -136,7 +170,7 @@ async def add_meeting(request: Request) -> JSONResponse:
         name=body.name,
         categories=body.categories,
     )
-    number = len(earlier) + 1
+    number = None if body.planning else len(earlier) + 1
     answer = await open_board(services, create, network_id=network.id, meeting_no=number, seed=seed)
     return JSONResponse({**answer, "number": number}, status_code=201)
 
@@ -170,6 +204,8 @@ def _date(board: BoardRow) -> str:
 def _source(board: BoardRow, language: str) -> str:
     when = datetime.fromtimestamp(board.created_at, UTC).date()
     date = format_date(when, format="medium", locale=language)  # 24. nov. 2026 / 24 Nov 2026
+    if board.meeting_no is None:
+        return f"{board.title} · {date}"
     return f"{_MEETING[language]} {board.meeting_no} · {date} · {board.title}"
 
 
@@ -187,7 +223,7 @@ def draft_deliverable(
                 if n.private or n.source is not None or n.area not in wanted:
                     continue
                 owner = f" ({n.owner})" if with_owner and n.owner else ""
-                out.append(f"- {n.text}{owner} [{_MEETING[lang]} {board.meeting_no}]")
+                out.append(f"- {n.text}{owner} [{_called(board, lang)}]")
         return "\n".join(out)[:FIELD_TEXT_MAX]
 
     def priorities() -> str:
@@ -198,9 +234,7 @@ def draft_deliverable(
                 ranked = sorted(meeting.voting.results().items(), key=lambda kv: -kv[1])
                 chosen = [meeting.notes[i] for i, _ in ranked[:5] if i in meeting.notes]
             chosen += [n for n in meeting.notes.values() if n.area == "priorities"]
-            out += [
-                f"{len(out) + 1}. {n.text} [{_MEETING[lang]} {board.meeting_no}]" for n in chosen
-            ]
+            out += [f"{len(out) + 1}. {n.text} [{_called(board, lang)}]" for n in chosen]
         return "\n".join(out)[:FIELD_TEXT_MAX]
 
     drafted = {
@@ -339,7 +373,15 @@ class _Carry:
 
 def _first_id(board: BoardRow, key: str) -> str:
     """The id of something first written in `board`, the same on every later hop."""
-    carried = f"m{board.meeting_no}-{key}"
+    prefix = f"m{board.meeting_no}-" if board.meeting_no is not None else f"p{board.id[:8]}-"
+    carried = prefix + key
     if len(carried) <= 64:
         return carried
-    return f"m{board.meeting_no}-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    return prefix + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _called(board: BoardRow, language: str) -> str:
+    """A board as a source names it: "Møde 2", or a planning board by its title."""
+    if board.meeting_no is None:
+        return board.title
+    return f"{_MEETING[language]} {board.meeting_no}"

@@ -31,6 +31,13 @@ async def test_meetings_carry_recap_parked_ideas_and_material_forward(
         {"title": "Frivillighed", "theme": "Flere frivillige i ældreplejen", "language": "en"},
     )
     path = f"/api/networks/{network['id']}/meetings"
+    # the theme unfolded on a planning board, before the meetings: it takes no number
+    body = {"title": "Our theme", "method": "theme-unfolding", "planning": True}
+    unfolding = await post(server, path, body, network["token"])
+    assert unfolding["number"] is None
+    async with BoardClient(server.url, unfolding["id"], unfolding["facilitator_token"]) as fac:
+        assert not any(a.id == "recap" for a in fac.state.areas)
+        await fac.send_op({"kind": "field.set", "field": "why", "text": "Fewer hands each year"})
     first = await post(server, path, {"title": "Kick-off"}, network["token"])
     assert first["number"] == 1
     async with BoardClient(server.url, first["id"], first["facilitator_token"]) as fac:
@@ -72,6 +79,8 @@ async def test_meetings_carry_recap_parked_ideas_and_material_forward(
     assert where["Volunteers stay when they are asked for advice"] == ("material", "Meeting 1")
     assert where["A private thought of mine"] == ("material", "Meeting 1")
     assert where["Theme and potentials: Keeping volunteers"] == ("material", "Meeting 1")
+    planned = "Why is the theme interesting?: Fewer hands each year"
+    assert where[planned] == ("material", "Our theme")  # the planning board's, by its title
     assert len(where) == len(state["notes"])
 
     async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
@@ -84,6 +93,11 @@ async def test_meetings_carry_recap_parked_ideas_and_material_forward(
             (2, "Study visit"),
             (3, "Analysis"),
         ]
+        assert [p["title"] for p in listing.json()["planning"]] == ["Our theme"]
+        # each idea listed where it was parked, with its owner
+        parked = {m["number"]: m["parked"] for m in listing.json()["meetings"]}
+        assert parked[1] == [{"text": "A volunteers' café", "owner": "Ida"}]
+        assert parked[2] == [] and parked[3] == []
         wrong = await http.get(
             f"/api/networks/{network['id']}", headers={"Authorization": "Bearer nope"}
         )
