@@ -169,6 +169,11 @@ def create_app(config: Config) -> Starlette:
         Route("/api/networks", facilitating("network", networks.create_network), methods=["POST"]),
         Route("/api/networks/{network_id}", networks.get_network),
         Route("/api/networks/{network_id}/meetings", networks.add_meeting, methods=["POST"]),
+        Route(
+            "/api/networks/{network_id}/boards/{board_id}/facilitator-token",
+            networks.board_token,
+            methods=["POST"],
+        ),
         Route("/api/boards/import", facilitating("board", records.import_board), methods=["POST"]),
         Route("/api/me/boards", my_boards),
         Route("/api/boards/{board_id}/facilitator-token", facilitator_token, methods=["POST"]),

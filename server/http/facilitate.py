@@ -149,7 +149,7 @@ async def facilitator_token(request: Request) -> JSONResponse:
         raise ApiError(
             403, "forbidden", "You did not create this board while signed in, so it is not yours."
         )
-    facilitator = _facilitator_of(room.state.participants)
+    facilitator = facilitator_of(room.state.participants)
     if facilitator is None:
         raise ApiError(404, "not_found", "This board has no facilitator to stand for.")
     token = new_token()
@@ -162,5 +162,5 @@ async def facilitator_token(request: Request) -> JSONResponse:
     )
 
 
-def _facilitator_of(participants: dict[str, Any]) -> str | None:
+def facilitator_of(participants: dict[str, Any]) -> str | None:
     return next((p.id for p in participants.values() if p.role == "facilitator"), None)

@@ -31,6 +31,7 @@ from server.http.boards import (
     open_board,
 )
 from server.http.errors import ApiError, read_json
+from server.http.facilitate import facilitator_of
 from server.ids import hash_token, new_board_id, new_token
 from server.services import Services, services_of
 from server.store.base import BoardRow, NetworkRow
@@ -173,6 +174,29 @@ async def add_meeting(request: Request) -> JSONResponse:
     number = None if body.planning else len(earlier) + 1
     answer = await open_board(services, create, network_id=network.id, meeting_no=number, seed=seed)
     return JSONResponse({**answer, "number": number}, status_code=201)
+
+
+async def board_token(request: Request) -> JSONResponse:
+    """A fresh facilitator token for one of the network's boards, for its facilitator on a
+    device that never held it (the network's page opens its meetings with it); in the
+    answer's body only, never in a URL."""
+    services = services_of(request)
+    network = await _authorized(request, services)
+    board_id = request.path_params["board_id"]
+    board = await services.store.get_board(board_id)
+    room = await services.rooms.get(board_id)
+    if board is None or room is None or board.network_id != network.id:
+        raise ApiError(404, "not_found", "This learning network has no such board.")
+    facilitator = facilitator_of(room.state.participants)
+    if facilitator is None:
+        raise ApiError(404, "not_found", "This board has no facilitator to stand for.")
+    token = new_token()
+    await services.store.add_facilitator_token(board_id, facilitator, hash_token(token))
+    return JSONResponse(
+        {"token": token, "participant_id": facilitator, "urls": {"board": f"/b/{board_id}"}},
+        status_code=201,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def _authorized(request: Request, services: Services) -> NetworkRow:

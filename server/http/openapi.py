@@ -434,7 +434,16 @@ OPERATIONS: tuple[Operation, ...] = (
         {
             200: Answer(
                 "The network.",
-                _object("id", "title", "theme", "language", "meetings", meetings={"type": "array"}),
+                _object(
+                    "id",
+                    "title",
+                    "theme",
+                    "language",
+                    "planning",
+                    "meetings",
+                    planning={"type": "array"},
+                    meetings={"type": "array"},
+                ),
             ),
             401: "No bearer token.",
             403: "The token does not open this network.",
@@ -458,6 +467,23 @@ OPERATIONS: tuple[Operation, ...] = (
             503: _STORE,
         },
         body=CreateMeeting,
+        auth="network",
+        tag="networks",
+    ),
+    Operation(
+        "post",
+        "/api/networks/{network_id}/boards/{board_id}/facilitator-token",
+        "A fresh facilitator token for one of the network's boards, in the body only.",
+        {
+            201: Answer(
+                "The token and the facilitator it stands for.",
+                _object("token", "participant_id", "urls"),
+            ),
+            401: "No bearer token.",
+            403: "The token does not open this network.",
+            404: "No such network, or the board is not one of its boards.",
+            503: _STORE,
+        },
         auth="network",
         tag="networks",
     ),

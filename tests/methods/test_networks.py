@@ -98,6 +98,22 @@ async def test_meetings_carry_recap_parked_ideas_and_material_forward(
         parked = {m["number"]: m["parked"] for m in listing.json()["meetings"]}
         assert parked[1] == [{"text": "A volunteers' café", "owner": "Ida"}]
         assert parked[2] == [] and parked[3] == []
+        # the network's facilitator opens any of its boards on a new device, and no other
+        auth = {"Authorization": f"Bearer {network['token']}"}
+        fresh = await http.post(
+            f"/api/networks/{network['id']}/boards/{first['id']}/facilitator-token", headers=auth
+        )
+        assert fresh.status_code == 201
+        async with BoardClient(server.url, first["id"], fresh.json()["token"]) as fac:
+            assert fac.state.participants[fac.participant_id].role == "facilitator"
+        stranger = await http.post(
+            "/api/boards", json={"title": "Not the network's", "language": "en"}
+        )
+        refused = await http.post(
+            f"/api/networks/{network['id']}/boards/{stranger.json()['id']}/facilitator-token",
+            headers=auth,
+        )
+        assert refused.status_code == 404
         wrong = await http.get(
             f"/api/networks/{network['id']}", headers={"Authorization": "Bearer nope"}
         )
