@@ -153,6 +153,7 @@ def create_app(config: Config) -> Starlette:
     routes = [
         Route("/", pages.start_page),
         Route("/b/{board_id}", pages.board_page),
+        Route("/n/{network_id}", pages.network_page),
         Route("/b/{board_id}/projector", pages.projector_page),
         Route("/b/{board_id}/qr.svg", pages.join_qr),
         Route("/accessibility", pages.accessibility_page),

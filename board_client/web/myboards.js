@@ -165,6 +165,38 @@ async function fromBrowser(section, list) {
   return shown;
 }
 
+/**
+ * The learning networks this browser holds the token of, each a link to its page.
+ * @param {HTMLElement} section
+ * @param {HTMLElement} list
+ * @returns {Promise<number>} how many it listed
+ */
+async function networksInBrowser(section, list) {
+  let shown = 0;
+  for (let i = 0; i < localStorage.length; i++) {
+    const id = /^planche:network:(.+)$/.exec(localStorage.key(i) ?? "")?.[1];
+    if (!id) continue;
+    let held = null;
+    try {
+      held = JSON.parse(localStorage.getItem(`planche:network:${id}`) ?? "null");
+    } catch {
+      continue;
+    }
+    if (!held?.token) continue;
+    const response = await fetch(`/api/networks/${encodeURIComponent(id)}`, {
+      headers: { Authorization: `Bearer ${held.token}` },
+    }).catch(() => null);
+    if (!response?.ok) continue; // deleted, or not this browser's any more
+    const network = await response.json();
+    const li = item(section, network.title);
+    /** @type {HTMLAnchorElement} */ (find(li, ".my-board-title")).href = `/n/${id}`;
+    find(li, ".my-board-role").textContent = section.dataset.network ?? "";
+    list.append(li);
+    shown += 1;
+  }
+  return shown;
+}
+
 /** Fills the start page's list of boards, if the page has one. */
 export async function showMyBoards() {
   const section = /** @type {HTMLElement | null} */ (document.querySelector("#my-boards"));
@@ -179,7 +211,7 @@ export async function showMyBoards() {
   });
   const shown = section.dataset.source === "account"
     ? await fromAccount(section, list, alert)
-    : await fromBrowser(section, list);
+    : (await networksInBrowser(section, list)) + (await fromBrowser(section, list));
   find(section, "#my-boards-empty").hidden = shown > 0;
   section.dataset.loaded = "true";
 }

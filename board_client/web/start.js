@@ -192,6 +192,17 @@ if (create) handle(create, async (data) => {
   });
 });
 
+const network = /** @type {HTMLFormElement | null} */ (document.querySelector("#network"));
+if (network) handle(network, async (data) => {
+  const invite = field(data, "invite");
+  /** @type {Record<string, string>} */
+  const headers = invite === null ? {} : { "X-Planche-Invite": invite };
+  const body = { title: field(data, "title"), theme: field(data, "theme"), language: field(data, "language") };
+  const made = await post("/api/networks", body, headers, network.dataset.refused ?? null);
+  localStorage.setItem(`planche:network:${made.id}`, JSON.stringify({ token: made.token }));
+  location.assign(`/n/${made.id}`);
+});
+
 handle(/** @type {HTMLFormElement} */ (document.querySelector("#join")), async (data) => {
   const joined = await post("/api/join", { code: field(data, "code"), name: field(data, "name") });
   enter(joined.board_id, { token: joined.token, participant_id: joined.participant_id });

@@ -28,12 +28,18 @@ _SHOWS_CODE = frozenset({"facilitator", "viewer"})  # who may read the join code
 
 
 def _render(
-    request: Request, template: str, context: dict[str, Any], board: BoardRow | None = None
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    board: BoardRow | None = None,
+    language: str | None = None,
 ) -> Response:
+    """`template` in the page's language: the user's switch, then the board's (or the
+    network's `language`), then the browser's."""
     switch = request.query_params.get("lang")
     lang = i18n.pick(
         switch=switch or request.cookies.get(_LANG_COOKIE),
-        board=board.language if board else None,
+        board=board.language if board else language,
         accept_language=request.headers.get("accept-language"),
     )
     translations = i18n.translations(lang)
@@ -111,6 +117,30 @@ async def projector_page(request: Request) -> Response:
     if board is None:
         return _render(request, "not_found.html", {"status_code": 404})
     return _render(request, "board.html", {"board_id": board.id, "view": "projector"}, board)
+
+
+async def network_page(request: Request) -> Response:
+    """A learning network's page: its planning boards, meetings, parked ideas and the next
+    steps. The page holds no data; network.js reads it with the network's token."""
+    network = await services_of(request).store.get_network(request.path_params["network_id"])
+    if network is None:
+        return _render(request, "not_found.html", {"status_code": 404})
+    methods = services_of(request).methods
+    context = {"network_id": network.id, "methods": methods, "meeting_methods": _MEETINGS}
+    return _render(request, "network.html", context, language=network.language)
+
+
+# what a network's next meeting can be, the usual first
+_MEETINGS = (
+    "meeting-capture",
+    "category-analysis",
+    "knowledge-sharing",
+    "critical-friend",
+    "sounding-board",
+    "walkshop",
+    "idea-book",
+    "free",
+)
 
 
 async def join_qr(request: Request) -> Response:
