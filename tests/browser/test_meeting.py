@@ -117,11 +117,11 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     # follow me: every screen turns to the area the facilitator shows
     facilitator.locator("[data-action=more]").click()
     facilitator.locator("#control-focus").select_option(label="Paradokser")
-    facilitator.get_by_role("button", name="Vis alle dette område").click()
+    facilitator.get_by_role("button", name="Sæt alles fokus på dette område").click()
     expect(projector.locator("section.area h2")).to_have_text(["Paradokser"])
     expect(per.locator("#note-area")).to_have_value("paradoxes")
     facilitator.locator("#control-focus").select_option(label="Alle områder")
-    facilitator.get_by_role("button", name="Vis alle dette område").click()
+    facilitator.get_by_role("button", name="Sæt alles fokus på dette område").click()
     expect(projector.locator("section.area h2")).to_have_count(6)
     facilitator.keyboard.press("Escape")
 
