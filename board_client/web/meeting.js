@@ -5,7 +5,7 @@
 /** @import { BoardState, Method, MethodPhase, OpRecord, ParkedIdea, PeerPresence, Role } from "../types/board" */
 /** @import { BoardStore } from "./store.js" */
 
-import { t } from "./i18n.js";
+import { nt, t } from "./i18n.js";
 import { reconcile, setText, show } from "./keyed.js";
 import { button, el } from "./views.js";
 
@@ -52,7 +52,7 @@ export function describe(records, state, me) {
     const area = state.areas.find((a) => a.id === note.area);
     said.push(t("New note in {area}.", { area: area?.title ?? "" }));
   } else if (added.length > 1) {
-    said.push(t("{n} new notes.", { n: added.length }));
+    said.push(t("{n} new notes.", { n: added.length })); // more than one
   }
   for (const r of records) {
     if (r.noop) continue;
@@ -182,11 +182,16 @@ export function renderVoting(node, state, me) {
   }
   const used = me == null ? 0 : (voting.votes[me] ?? []).length;
   const cast = Object.values(voting.votes).flat().length;
-  node.textContent = t("Voting: you have {left} of {total} votes left. {cast} votes cast so far; results when voting closes.", {
-    left: voting.per_person - used,
-    total: voting.per_person,
-    cast,
-  });
+  const total = voting.per_person;
+  node.textContent = [
+    nt("Voting: you have {left} of {n} vote left.", "Voting: you have {left} of {n} votes left.", total, {
+      left: total - used,
+      n: total,
+    }),
+    nt("{n} vote cast so far; results when voting closes.", "{n} votes cast so far; results when voting closes.", cast, {
+      n: cast,
+    }),
+  ].join(" ");
 }
 
 /**

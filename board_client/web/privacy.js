@@ -9,7 +9,7 @@
 
 /** @import { BoardState, Role } from "../types/board" */
 
-import { t } from "./i18n.js";
+import { nt, t } from "./i18n.js";
 import { el, fillSelect } from "./views.js";
 
 export class Privacy {
@@ -201,7 +201,7 @@ export class Privacy {
     }
     return this.act(
       () => this.request("", { method: "PATCH", body: JSON.stringify({ retention_days: days }) }),
-      () => t("The board is deleted {n} days after its last change.", { n: days }),
+      () => nt("The board is deleted {n} day after its last change.", "The board is deleted {n} days after its last change.", days, { n: days }),
     );
   }
 
