@@ -219,6 +219,15 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "row.add": {"table": st.sampled_from(w.tables), "row": st.sampled_from(w.rows)},
         "row.delete": {"table": st.sampled_from(w.tables), "row": st.sampled_from(w.rows)},
         "score.set": {"criterion": st.sampled_from(w.criteria), "score": st.integers(0, 10)},
+        "grid.set": {
+            "criteria": st.lists(
+                obj(id=st.sampled_from(w.criteria), label=texts(200)),
+                min_size=0,
+                max_size=3,
+            ),
+            "low": st.integers(-1, 6),
+            "high": st.integers(0, 11),
+        },
         "consent.set": {"consent": st.booleans()},
         "breakout.start": {
             "groups": st.lists(

@@ -101,6 +101,8 @@ export interface GridSpec {
   criteria: string[];
   low: number;
   high: number;
+  /** the facilitator's own criteria (grid.set), by position; empty: the method's labels */
+  labels: string[];
 }
 
 export interface Timer {

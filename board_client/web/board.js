@@ -198,7 +198,8 @@ async function showBoard() {
   }
   if (!worksheet) {
     const readOnly = projector || (view.role !== "facilitator" && view.role !== "participant");
-    worksheet = new Worksheet($("#worksheet"), (op) => connection.send(op), { me: view.me, readOnly });
+    const facilitator = view.role === "facilitator" && !projector;
+    worksheet = new Worksheet($("#worksheet"), (op) => connection.send(op), { me: view.me, readOnly, facilitator });
   }
   if (view.role === "participant" && !projector && !records) {
     records = new Records($("#records"), boardId, creds.token, { reader: true });

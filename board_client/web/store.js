@@ -322,6 +322,14 @@ const HANDLERS = {
     const scores = op.private ? (state.sealed_scores ??= {}) : state.scores;
     scores[by] = { ...(scores[by] ?? {}), [op.criterion]: op.score };
   },
+  "grid.set": (state, op) => {
+    state.grid = {
+      criteria: op.criteria.map((/** @type {{id: string}} */ c) => c.id),
+      low: op.low,
+      high: op.high,
+      labels: op.criteria.map((/** @type {{label: string}} */ c) => c.label),
+    };
+  },
   "consent.set": (state, op, by) => (state.participants[by].consent = op.consent),
   "breakout.start": (state, op) => {
     const existing = new Set(state.areas.map((a) => a.id));

@@ -12,6 +12,7 @@ import { reconcile, setText } from "./keyed.js";
 import { el } from "./views.js";
 
 const SEND_AFTER_MS = 600; // a pause in typing sends the text; leaving the control sends it at once
+const AWAIT_ECHO_MS = 5000; // how long a sent text waits for the board to show it back
 
 /**
  * A text control that sends its value a moment after typing stops and when it loses focus,
@@ -27,11 +28,14 @@ class LiveText {
     this.sent = "";
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.timer = undefined;
+    /** @type {{ text: string, until: number } | null} sent and not yet back from the board */
+    this.awaiting = null;
     const flush = () => {
       clearTimeout(this.timer);
       this.timer = undefined;
       if (control.value !== this.sent) {
         this.sent = control.value;
+        this.awaiting = { text: control.value, until: Date.now() + AWAIT_ECHO_MS };
         send(control.value);
       }
     };
@@ -45,8 +49,14 @@ class LiveText {
   /** @param {string} text the board's value */
   show(text) {
     const control = this.control;
-    // typed here and not yet sent (or sent and not yet back): what is typed stays
+    // typed here and not yet sent: what is typed stays
     if (this.timer !== undefined || control.value !== this.sent) return;
+    // sent and not yet back: the board still shows the text before it, which must not
+    // replace what was sent (a refused change gives up waiting after a while)
+    if (this.awaiting) {
+      if (text === this.awaiting.text || Date.now() > this.awaiting.until) this.awaiting = null;
+      else return;
+    }
     this.sent = text;
     if (control.value === text) return;
     const focused = document.activeElement === control;
@@ -79,7 +89,7 @@ export class Worksheet {
   /**
    * @param {HTMLElement} section where the worksheet goes (hidden while the method has none)
    * @param {(op: Op) => void} send
-   * @param {{ me: string, readOnly: boolean }} who
+   * @param {{ me: string, readOnly: boolean, facilitator: boolean }} who
    */
   constructor(section, send, who) {
     this.section = section;
@@ -90,6 +100,8 @@ export class Worksheet {
     this.lang = "";
     /** @type {Map<string, LiveText | ReadText>} by "field:ID" or "cell:TABLE/ROW/COLUMN" */
     this.live = new Map();
+    /** @type {BoardState | null} the board as last drawn */
+    this.state = null;
     /** @type {string | undefined} the table this page just added a row to */
     this.addingTo = undefined;
     this.body = el("div", { class: "worksheet-body" });
@@ -145,7 +157,7 @@ export class Worksheet {
       );
     }
     for (const spec of method.tables) parts.push(this.buildTable(spec, lang));
-    if (method.grid) parts.push(this.buildGrid(method, lang));
+    if (method.grid) parts.push(this.buildGrid());
     this.body.replaceChildren(...parts);
   }
 
@@ -251,28 +263,84 @@ export class Worksheet {
   }
 
   /**
-   * @param {Method} method
-   * @param {string} lang
+   * The grid's frame: its title, a hint, the criteria (drawn by updateGrid) and, for the
+   * facilitator, the editor of the board's own criteria and scale.
    */
-  buildGrid(method, lang) {
-    const grid = /** @type {NonNullable<Method["grid"]>} */ (method.grid);
-    const rows = grid.criteria.map((c) =>
-      el(
-        "fieldset",
-        { class: "worksheet-criterion", "data-criterion": c.id },
-        el("legend", { text: say(c.label, lang) }),
-        c.help ? el("p", { class: "hint", text: say(c.help, lang) }) : null,
-        el("div", { class: "worksheet-scale" }),
-        el("p", { class: "worksheet-result", "data-result": c.id }),
-      ),
-    );
+  buildGrid() {
     return el(
       "section",
       { class: "worksheet-grid", "aria-labelledby": "worksheet-grid-title" },
       el("h3", { id: "worksheet-grid-title", text: t("Scores") }),
       el("p", { class: "hint worksheet-grid-hint" }),
-      ...rows,
+      el("div", { class: "worksheet-criteria" }),
+      this.who.facilitator ? this.buildCriteriaEditor() : null,
     );
+  }
+
+  buildCriteriaEditor() {
+    const lines = el("textarea", { id: "criteria-lines", rows: 4, maxlength: 2400, "aria-describedby": "criteria-hint" });
+    const low = el("input", { id: "criteria-low", type: "number", min: 0, max: 9, step: 1, inputmode: "numeric" });
+    const high = el("input", { id: "criteria-high", type: "number", min: 1, max: 10, step: 1, inputmode: "numeric" });
+    const alert = el("p", { class: "alert", role: "alert" });
+    const save = (/** @type {SubmitEvent} */ event) => {
+      event.preventDefault();
+      const labels = /** @type {HTMLTextAreaElement} */ (lines).value.split("\n").map((l) => l.trim()).filter(Boolean);
+      const [from, to] = [Number(/** @type {HTMLInputElement} */ (low).value), Number(/** @type {HTMLInputElement} */ (high).value)];
+      const wrong = !labels.length || labels.length > 12
+        ? t("Write 1 to 12 criteria, one per line.")
+        : labels.some((l) => l.length > 200)
+          ? t("A criterion has at most 200 characters.")
+          : !(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from < to && to <= 10)
+            ? t("The scale runs from a lowest score of 0 to 9 up to a highest above it, at most 10.")
+            : "";
+      alert.textContent = wrong;
+      if (wrong) return;
+      const criteria = labels.map((label, i) => ({ id: `c${i + 1}`, label }));
+      this.send({ kind: "grid.set", criteria, low: from, high: to });
+      /** @type {HTMLDetailsElement} */ (form.closest("details")).open = false;
+    };
+    const form = el(
+      "form",
+      { class: "criteria-editor", novalidate: true, onsubmit: save },
+      el("label", { for: "criteria-lines", text: t("Criteria, one per line") }),
+      el("p", { class: "hint", id: "criteria-hint", text: t("You can change them until someone has scored.") }),
+      lines,
+      el(
+        "p",
+        { class: "criteria-scale" },
+        el("label", { for: "criteria-low", text: t("Lowest score") }),
+        low,
+        el("label", { for: "criteria-high", text: t("Highest score") }),
+        high,
+      ),
+      alert,
+      el("button", { type: "submit", text: t("Use these criteria") }),
+    );
+    const details = el("details", { class: "criteria-details" }, el("summary", { text: t("Change the criteria") }), form);
+    // filled from the board each time it opens, so it starts from what is there now
+    details.addEventListener("toggle", () => {
+      if (!details.open || !this.state?.grid) return;
+      /** @type {HTMLTextAreaElement} */ (lines).value = this.criteria(this.state).map((c) => c.label).join("\n");
+      /** @type {HTMLInputElement} */ (low).value = String(this.state.grid.low);
+      /** @type {HTMLInputElement} */ (high).value = String(this.state.grid.high);
+    });
+    return details;
+  }
+
+  /**
+   * The scoring round's criteria: the board's own (grid.set), else its method's labels.
+   * @param {BoardState} state
+   * @returns {{ id: string, label: string, help: string }[]}
+   */
+  criteria(state) {
+    const spec = state.grid;
+    if (!spec) return [];
+    const method = new Map((this.method?.grid?.criteria ?? []).map((c) => [c.id, c]));
+    return spec.criteria.map((id, i) => ({
+      id,
+      label: spec.labels?.[i] || say(method.get(id)?.label, this.lang) || id,
+      help: spec.labels?.length ? "" : say(method.get(id)?.help, this.lang),
+    }));
   }
 
   /**
@@ -282,6 +350,7 @@ export class Worksheet {
   updateGrid(method, state) {
     const spec = state.grid;
     if (!spec || !method.grid) return;
+    this.state = state;
     const mine = { ...(state.scores[this.who.me] ?? {}), ...(state.sealed_scores?.[this.who.me] ?? {}) };
     const sealed = state.phase?.kind === "individual";
     setText(
@@ -290,38 +359,59 @@ export class Worksheet {
         ? t("Your scores stay hidden from the others until this round ends.")
         : t("Score each criterion from {low} to {high}.", { low: spec.low, high: spec.high }),
     );
+    const editor = /** @type {HTMLElement | null} */ (this.section.querySelector(".criteria-details"));
+    const scored = Object.keys(state.scores).length > 0 || Object.keys(state.sealed_scores ?? {}).length > 0;
+    if (editor) editor.hidden = scored || state.closed;
+    /** @type {number[]} */
     const values = [];
     for (let v = spec.low; v <= spec.high; v++) values.push(v);
-    for (const criterion of method.grid.criteria) {
-      const set = this.section.querySelector(`[data-criterion="${CSS.escape(criterion.id)}"]`);
-      if (!set) continue;
-      const scale = /** @type {HTMLElement} */ (set.querySelector(".worksheet-scale"));
-      reconcile(
-        scale,
-        this.who.readOnly ? [] : values,
-        (v) => String(v),
-        (v) => {
-          const id = `score-${criterion.id}-${v}`;
-          const input = el("input", { type: "radio", id, name: `score-${criterion.id}`, value: v });
-          input.addEventListener("change", () => this.send({ kind: "score.set", criterion: criterion.id, score: v }));
-          return el("span", { class: "worksheet-choice" }, input, el("label", { for: id, text: String(v) }));
-        },
-        (node, v) => {
-          const input = /** @type {HTMLInputElement} */ (node.querySelector("input"));
-          input.checked = mine[criterion.id] === v;
-          input.disabled = state.closed;
-        },
-      );
-      const scores = Object.values(state.scores).map((s) => s[criterion.id]).filter((s) => s !== undefined);
-      const result = /** @type {HTMLElement} */ (set.querySelector(".worksheet-result"));
-      if (!scores.length) setText(result, "");
-      else {
-        const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-        const average = new Intl.NumberFormat(document.documentElement.lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(mean);
-        setText(result, nt("Average {average} ({n} person scored)", "Average {average} ({n} people scored)", scores.length, { average, n: scores.length }));
-        result.style.setProperty("--share", String((mean - spec.low) / Math.max(1, spec.high - spec.low)));
-      }
-    }
+    const list = /** @type {HTMLElement} */ (this.section.querySelector(".worksheet-criteria"));
+    reconcile(
+      list,
+      this.criteria(state),
+      (c) => c.id,
+      (c) =>
+        el(
+          "fieldset",
+          { class: "worksheet-criterion", "data-criterion": c.id },
+          el("legend", {}),
+          el("p", { class: "hint" }),
+          el("div", { class: "worksheet-scale" }),
+          el("p", { class: "worksheet-result", "data-result": c.id }),
+        ),
+      (set, criterion) => {
+        setText(/** @type {HTMLElement} */ (set.querySelector("legend")), criterion.label);
+        const help = /** @type {HTMLElement} */ (set.querySelector(".hint"));
+        setText(help, criterion.help);
+        help.hidden = !criterion.help;
+        const scale = /** @type {HTMLElement} */ (set.querySelector(".worksheet-scale"));
+        reconcile(
+          scale,
+          this.who.readOnly ? [] : values,
+          (v) => String(v),
+          (v) => {
+            const id = `score-${criterion.id}-${v}`;
+            const input = el("input", { type: "radio", id, name: `score-${criterion.id}`, value: v });
+            input.addEventListener("change", () => this.send({ kind: "score.set", criterion: criterion.id, score: v }));
+            return el("span", { class: "worksheet-choice" }, input, el("label", { for: id, text: String(v) }));
+          },
+          (node, v) => {
+            const input = /** @type {HTMLInputElement} */ (node.querySelector("input"));
+            input.checked = mine[criterion.id] === v;
+            input.disabled = state.closed;
+          },
+        );
+        const scores = Object.values(state.scores).map((s) => s[criterion.id]).filter((s) => s !== undefined);
+        const result = /** @type {HTMLElement} */ (set.querySelector(".worksheet-result"));
+        if (!scores.length) setText(result, "");
+        else {
+          const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+          const average = new Intl.NumberFormat(document.documentElement.lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(mean);
+          setText(result, nt("Average {average} ({n} person scored)", "Average {average} ({n} people scored)", scores.length, { average, n: scores.length }));
+          result.style.setProperty("--share", String((mean - spec.low) / Math.max(1, spec.high - spec.low)));
+        }
+      },
+    );
   }
 }
 

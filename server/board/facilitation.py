@@ -24,6 +24,7 @@ from server.board.state import (
     Area,
     BoardState,
     Breakout,
+    GridSpec,
     Group,
     Link,
     ParkedIdea,
@@ -101,6 +102,13 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
                 return replace(state, sealed_scores={**state.sealed_scores, by: mine})
             mine = {**state.scores.get(by, {}), criterion: score}
             return replace(state, scores={**state.scores, by: mine})
+        case o.GridSet(criteria=criteria, low=low, high=high):
+            need(state.grid is not None, NoopReason.NO_GRID)
+            need(not state.scores and not state.sealed_scores, NoopReason.SCORES_GIVEN)
+            spec = GridSpec(
+                tuple(c.id for c in criteria), low, high, tuple(c.label for c in criteria)
+            )
+            return replace(state, grid=spec)
         case o.BreakoutStart() | o.BreakoutAssign() | o.BreakoutEnd():
             return _breakout(state, op)
     raise AssertionError(f"unhandled op kind {op.kind}")  # pragma: no cover

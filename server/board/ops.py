@@ -453,6 +453,30 @@ class ScoreSet(_Op):
     )
 
 
+class NewCriterion(_Op):
+    id: Id
+    label: AreaTitle
+
+
+class GridSet(_Op):
+    """The facilitator's own criteria and scale for the board's scoring round, before anyone
+    has scored (the method's grid is only where a board starts)."""
+
+    kind: Literal["grid.set"]
+    criteria: tuple[NewCriterion, ...] = Field(min_length=1, max_length=12)
+    low: int = Field(ge=0, le=9, strict=True)
+    high: int = Field(ge=1, le=10, strict=True)
+
+    @model_validator(mode="after")
+    def _scale(self) -> GridSet:
+        if self.low >= self.high:
+            raise ValueError("'low' must be below 'high'")
+        ids = [c.id for c in self.criteria]
+        if len(set(ids)) < len(ids):
+            raise ValueError("criteria: each id once")
+        return self
+
+
 class ConsentSet(_Op):
     """A participant agrees (or no longer agrees) to be named in published records."""
 
@@ -527,6 +551,7 @@ Op = Annotated[
     | RowAdd
     | RowDelete
     | ScoreSet
+    | GridSet
     | ConsentSet
     | BreakoutStart
     | BreakoutAssign
@@ -580,6 +605,7 @@ SENDERS: dict[str, frozenset[Role]] = {
     "row.add": _EVERYONE_WRITING,
     "row.delete": _EVERYONE_WRITING,
     "score.set": _EVERYONE_WRITING,
+    "grid.set": _FACILITATOR,
     "consent.set": _EVERYONE_WRITING,
     "breakout.start": _FACILITATOR,
     "breakout.assign": _FACILITATOR,

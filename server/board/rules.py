@@ -46,7 +46,9 @@ class NoopReason(StrEnum):
     ROW_NOT_FOUND = "row_not_found"
     COLUMN_NOT_FOUND = "column_not_found"
     CRITERION_NOT_FOUND = "criterion_not_found"
+    NO_GRID = "no_grid"
     SCORE_OUT_OF_RANGE = "score_out_of_range"
+    SCORES_GIVEN = "scores_given"  # the criteria change only before anyone has scored
     BREAKOUT_RUNNING = "breakout_running"
     NO_BREAKOUT = "no_breakout"
     GROUP_NOT_YOURS = "group_not_yours"

@@ -72,6 +72,7 @@ class GridSpec:
     criteria: tuple[str, ...]
     low: int
     high: int
+    labels: tuple[str, ...] = ()  # the facilitator's own criteria (grid.set); empty: the method's
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +228,11 @@ class BoardState:
             "scores": {k: dict(v) for k, v in self.scores.items()},
             "sealed_scores": {k: dict(v) for k, v in self.sealed_scores.items()},
             "phases": [asdict(p) for p in self.phases],
-            "grid": {**asdict(self.grid), "criteria": list(self.grid.criteria)}
+            "grid": {
+                **asdict(self.grid),
+                "criteria": list(self.grid.criteria),
+                "labels": list(self.grid.labels),
+            }
             if self.grid
             else None,
             "breakouts": {
@@ -274,7 +279,7 @@ class BoardState:
             scores={k: dict(v) for k, v in data.get("scores", {}).items()},
             sealed_scores={k: dict(v) for k, v in data.get("sealed_scores", {}).items()},
             phases=tuple(PhaseSpec(**p) for p in data.get("phases", ())),
-            grid=GridSpec(tuple(g["criteria"]), g["low"], g["high"])
+            grid=GridSpec(tuple(g["criteria"]), g["low"], g["high"], tuple(g.get("labels", ())))
             if (g := data.get("grid"))
             else None,
             breakouts={

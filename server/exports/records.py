@@ -118,32 +118,36 @@ class _Layout:
             blocks.append(Block(spec.title[lang], grid=Grid(columns, rows)))
         return blocks
 
+    def criteria(self) -> list[tuple[str, str]]:
+        """The scoring round's criteria as (id, label): the board's own (grid.set), else its
+        method's, in the board's language."""
+        grid, lang = self.state.grid, self.state.language
+        if grid is not None and grid.labels:
+            return list(zip(grid.criteria, grid.labels, strict=True))
+        spec = self.method.grid if self.method else None
+        return [(c.id, c.label[lang]) for c in spec.criteria] if spec else []
+
     def grid(self) -> Block | None:
-        if not self.method or not self.method.grid or not self.state.scores:
+        grid = self.state.grid
+        if grid is None or not self.state.scores:
             return None
-        _, lang, spec = self._, self.state.language, self.method.grid
-        # the board's own copy of the scale, which the method's only seeds
-        low, high = (
-            (self.state.grid.low, self.state.grid.high)
-            if self.state.grid
-            else (spec.scale_min, spec.scale_max)
-        )
+        _, lang = self._, self.state.language
         rows, bars = [], []
-        for c in spec.criteria:
-            scores = [s[c.id] for s in self.state.scores.values() if c.id in s]
+        for criterion, label in self.criteria():
+            scores = [s[criterion] for s in self.state.scores.values() if criterion in s]
             mean = sum(scores) / len(scores) if scores else None
             # "3,5" in Danish and Swedish, "3.5" in English
             average = format_decimal(mean, format="0.0", locale=lang) if mean is not None else "-"
-            rows.append([c.label[lang], str(len(scores)), average])
+            rows.append([label, str(len(scores)), average])
             if mean is not None:
-                bars.append(Bar(c.label[lang], mean, average))
+                bars.append(Bar(label, mean, average))
         caption = _("Average score per criterion, on a scale from {low} to {high}").format(
-            low=low, high=high
+            low=grid.low, high=grid.high
         )
         return Block(
             _("Scores"),
             grid=Grid([_("Criterion"), _("Answers"), _("Average")], rows),
-            chart=Chart(caption, (_("Criterion"), _("Average")), bars, high) if bars else None,
+            chart=Chart(caption, (_("Criterion"), _("Average")), bars, grid.high) if bars else None,
         )
 
     def votes_chart(self, most: int = 10) -> Chart | None:

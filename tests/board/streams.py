@@ -313,6 +313,24 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         ),
         2,
     ),
+    "grid.set": (
+        lambda s: _kind(
+            "grid.set",
+            criteria=st.lists(
+                st.builds(
+                    lambda i, label: {"id": i, "label": label},
+                    st.sampled_from(["clarity", "reach", "cost"]),
+                    st.sampled_from(["Klarhed", "Reach", "Cost <b>"]),
+                ),
+                min_size=1,
+                max_size=3,
+                unique_by=lambda c: c["id"],
+            ),
+            low=st.integers(0, 2),
+            high=st.integers(3, 7),
+        ),
+        1,
+    ),
     "consent.set": (lambda s: _kind("consent.set", consent=st.booleans()), 1),
     "breakout.start": (
         lambda s: _kind(

@@ -4,6 +4,7 @@ grid, filled in live by several people, shown on the projector and read back in 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import docx
@@ -161,7 +162,19 @@ def test_tables_and_the_scoring_grid_are_filled_in_by_keyboard(
         {"kind": "phase.set", "phase": "feedback"},
     )
     page = open_board(browsing, server, friend)
+    # the facilitator's own criteria and scale for this round, before anyone scores
+    page.get_by_text("Skift kriterierne").click()
+    expect(page.get_by_label("Kriterier, ét pr. linje")).to_have_value(re.compile("^Relevans for"))
+    page.get_by_label("Kriterier, ét pr. linje").fill("Relevans\nKlarhed\n\nMod til at prøve")
+    page.get_by_label("Højeste point").fill("11")
+    page.get_by_role("button", name="Brug disse kriterier").click()
+    expect(page.get_by_role("alert").filter(has_text="højst 10")).to_be_visible()
+    page.get_by_label("Højeste point").fill("4")
+    page.get_by_role("button", name="Brug disse kriterier").click()
+    expect(page.get_by_role("group", name="Mod til at prøve")).to_be_visible()
+    expect(page.locator(".worksheet-criterion")).to_have_count(3)
     grid = page.get_by_role("group", name="Klarhed")
+    expect(grid.get_by_role("radio")).to_have_count(4)
     expect(page.get_by_text("De andre ser ikke dine point, før runden er slut.")).to_be_visible()
     grid.get_by_role("radio", name="3").focus()
     page.keyboard.press("Space")
@@ -171,8 +184,9 @@ def test_tables_and_the_scoring_grid_are_filled_in_by_keyboard(
         server,
         friend["id"],
         ole["token"],
-        {"kind": "score.set", "criterion": "clarity", "score": 3},
+        {"kind": "score.set", "criterion": "c2", "score": 3},
     )
+    expect(page.get_by_text("Skift kriterierne")).to_be_hidden()  # scored: the criteria stay
     send_as(
         server,
         friend["id"],

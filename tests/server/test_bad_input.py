@@ -187,6 +187,7 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
         "table_not_found",
     ),
     ({"kind": "score.set", "criterion": "clarity", "score": 3}, "criterion_not_found"),
+    ({"kind": "grid.set", "criteria": [{"id": "c", "label": "C"}], "low": 1, "high": 5}, "no_grid"),
 ]
 
 
@@ -262,6 +263,7 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "row.add": {"kind": "row.add", "table": "t", "row": "r"},
     "row.delete": {"kind": "row.delete", "table": "t", "row": "r"},
     "score.set": {"kind": "score.set", "criterion": "c", "score": 1},
+    "grid.set": {"kind": "grid.set", "criteria": [{"id": "c", "label": "C"}], "low": 1, "high": 5},
     "consent.set": {"kind": "consent.set", "consent": True},
     "breakout.start": {"kind": "breakout.start", "groups": [{"id": "g1", "name": "One"}]},
     "breakout.assign": {"kind": "breakout.assign", "participant": "p-1", "group": "g1"},
