@@ -31,9 +31,12 @@ NOTES = [
 ]
 
 
-def _seed(server: RunningServer, board: dict[str, Any]) -> None:
+def _seed(server: RunningServer, board: dict[str, Any], focus: list[str] | None = None) -> None:
     async def post() -> None:
         async with BoardClient(server.url, board["id"], board["facilitator_token"]) as client:
+            if focus is not None:
+                await client.send_op({"kind": "focus.set", "areas": focus})
+                return
             for area, text, x, y in NOTES:
                 await client.add_note(area, text, x=x, y=y)
 
@@ -64,6 +67,18 @@ def _wait_for(check: Callable[[], Any]) -> Any:
     return found
 
 
+# how big a note's text is on screen, and which frames are whole inside the canvas
+FITTED = """() => {
+  const world = document.querySelector('.canvas-world');
+  const zoom = new DOMMatrix(getComputedStyle(world).transform).a;
+  const text = parseFloat(getComputedStyle(document.querySelector('.note-text')).fontSize);
+  const view = document.querySelector('#areas').getBoundingClientRect();
+  const shown = [...document.querySelectorAll('section.area')].map(a => {
+    const r = a.getBoundingClientRect();
+    return r.left >= view.left - 1 && r.right <= view.right + 1; });
+  return {px: text * zoom, shown}; }"""
+
+
 def _note(page: Page, text: str) -> Any:
     return page.locator(".note", has_text=text)
 
@@ -84,17 +99,7 @@ def test_notes_are_selected_together_and_a_drag_shows_to_the_others(
 
     # six frames do not fit at a readable size: fit keeps note text >= 12 px on screen,
     # shows the first frames whole and leaves the rest a pan away
-    fitted = facilitator.evaluate(
-        """() => {
-          const world = document.querySelector('.canvas-world');
-          const zoom = new DOMMatrix(getComputedStyle(world).transform).a;
-          const text = parseFloat(getComputedStyle(document.querySelector('.note-text')).fontSize);
-          const view = document.querySelector('#areas').getBoundingClientRect();
-          const shown = [...document.querySelectorAll('section.area')].map(a => {
-            const r = a.getBoundingClientRect();
-            return r.left >= view.left - 1 && r.right <= view.right + 1; });
-          return {px: text * zoom, shown}; }"""
-    )
+    fitted = facilitator.evaluate(FITTED)
     assert fitted["px"] >= 12.5, fitted
     assert fitted["shown"][:2] == [True, True] and not fitted["shown"][-1], fitted
     screenshot(facilitator, "selection-fit-six-frames")
@@ -184,3 +189,11 @@ def test_notes_are_selected_together_and_a_drag_shows_to_the_others(
     expect(ghost).to_have_count(0)
     expect(facilitator.locator(SECOND).locator(".note", has_text="The new rota")).to_be_visible()
     assert _state(server, board)["seq"] == before + 1  # the drop: one note.move
+
+    # with frames in focus (the phase's, or the facilitator's choice), fit shows those
+    _seed(server, board, focus=["learning", "actions"])
+    expect(facilitator.locator("section.area.area--muted")).to_have_count(4)
+    facilitator.get_by_role("button", name="Fit board").click()
+    fitted = facilitator.evaluate(FITTED)
+    assert fitted["px"] >= 12.5, fitted
+    assert fitted["shown"] == [False, False, False, False, True, True], fitted
