@@ -570,8 +570,8 @@ export class Canvas {
         this.ghosts.set(peer.participant_id, ghost);
       }
       ghost.className = "note-ghost";
-      // see-through paper of the note's colour; its text stays solid, to be read
-      ghost.style.background = `color-mix(in srgb, ${getComputedStyle(note).backgroundColor} 65%, transparent)`;
+      // the note's own paper, so its text keeps the note's contrast; ghosted by its dashed edge
+      ghost.style.background = getComputedStyle(note).backgroundColor;
       ghost.dataset.noteId = drag.note_id;
       if (ghost.parentElement !== area) area.append(ghost);
       ghost.style.left = `${drag.x}px`;

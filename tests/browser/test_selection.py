@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from board_client import BoardClient
@@ -185,6 +186,13 @@ def test_notes_are_selected_together_and_a_drag_shows_to_the_others(
     settle(facilitator)
     screenshot(facilitator, "selection-ghost-drag-seen-by-facilitator")
     assert_accessible(facilitator, "a ghost of someone else's drag")
+    facilitator.emulate_media(color_scheme="dark")
+    settle(facilitator)
+    screenshot(facilitator, "selection-ghost-drag-seen-by-facilitator-dark")
+    # the canvas only: the facilitator's toolbar is not dark-themed yet (toolbar.css)
+    dark = Axe().run(facilitator, context="#areas")
+    assert dark.violations_count == 0, dark.generate_report()
+    facilitator.emulate_media(color_scheme="light")
     participant.mouse.up()
     expect(ghost).to_have_count(0)
     expect(facilitator.locator(SECOND).locator(".note", has_text="The new rota")).to_be_visible()
@@ -194,6 +202,7 @@ def test_notes_are_selected_together_and_a_drag_shows_to_the_others(
     _seed(server, board, focus=["learning", "actions"])
     expect(facilitator.locator("section.area.area--muted")).to_have_count(4)
     facilitator.get_by_role("button", name="Fit board").click()
+    screenshot(facilitator, "selection-fit-focus")
     fitted = facilitator.evaluate(FITTED)
     assert fitted["px"] >= 12.5, fitted
     assert fitted["shown"] == [False, False, False, False, True, True], fitted
