@@ -163,6 +163,9 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
     facilitator.mouse.wheel(0, 120)
     facilitator.wait_for_function(f"() => document.documentElement.scrollTop > {scrolled}")
     assert _pan(facilitator) == pytest.approx([fitted_pan[0] + 100, fitted_pan[1] - 50], abs=1)
+    # a new gesture, not the page's scroll going on (Chromium keeps a scroll's wheel
+    # events on the scroller it started on until the pointer moves)
+    facilitator.mouse.move(empty[0] + 1, empty[1] - 200)
     facilitator.keyboard.down("Control")
     facilitator.mouse.wheel(0, -120)
     facilitator.keyboard.up("Control")
