@@ -344,6 +344,13 @@ def _garbage_object() -> st.SearchStrategy[dict[str, Any]]:
         type=st.just("presence"),
         typing=maybe(JSON_VALUES),
         area=maybe(st.one_of(JSON_VALUES, st.sampled_from(["a" * 65, "\udfff"]))),
+        drag=maybe(
+            st.one_of(
+                JSON_VALUES,
+                obj(note_id=maybe(JSON_VALUES), area=maybe(JSON_VALUES), x=maybe(JSON_VALUES)),
+                st.just({"note_id": "n1", "area": "a", "x": 1e6, "y": 0}),
+            )
+        ),
     )
     hello = obj(
         type=st.just("hello"),
@@ -428,6 +435,17 @@ def presence(w: World) -> st.SearchStrategy[dict[str, Any]]:
         type=st.just("presence"),
         typing=maybe(st.booleans()),
         area=maybe(st.one_of(st.none(), st.sampled_from(w.areas))),
+        drag=maybe(
+            st.one_of(
+                st.none(),
+                obj(
+                    note_id=st.sampled_from(["n1", "no-such-note"]),
+                    area=st.sampled_from(w.areas),
+                    x=st.integers(-500, 5000),
+                    y=st.floats(-500, 5000),
+                ),
+            )
+        ),
     )
 
 

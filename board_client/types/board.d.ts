@@ -201,9 +201,18 @@ export interface OpMessage {
   op: Op;
 }
 
+/** A note being dragged, shown to the others as a ghost (never stored). */
+export interface Drag {
+  note_id: string;
+  area: string;
+  x: number;
+  y: number;
+}
+
 export interface PresenceUpdate {
   typing?: boolean;
   area?: string | null;
+  drag?: Drag | null;
 }
 
 // server to client
@@ -265,6 +274,7 @@ export interface PeerPresence {
   role: Role;
   typing: boolean;
   area: string | null;
+  drag?: Drag | null;
 }
 
 export interface Presence {

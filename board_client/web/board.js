@@ -114,13 +114,18 @@ if (!creds?.token) {
       controls?.acked(message);
       if (message.noop) refused(op, message.noop);
     },
-    presence: (peers) => renderPeers($("#peers"), peers),
+    presence: (peers) => {
+      renderPeers($("#peers"), peers);
+      view.canvas?.showDrags(peers, view.me);
+    },
   });
   view.outbox = connection.outbox;
   view.actions = actions(connection);
   view.menu = new NoteMenu(root);
   if (!projector) undo = setUpUndo(connection);
-  view.canvas = projector ? null : new Canvas($("#areas"), { onDrop: dropped, onChange: render });
+  view.canvas = projector
+    ? null
+    : new Canvas($("#areas"), { onDrop: dropped, onChange: render, onDrag: (drag) => connection.presence({ drag }), say: (text) => announcer.say(text) });
   store.subscribe((state, records) => {
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);

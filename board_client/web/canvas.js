@@ -10,7 +10,13 @@
 //
 // Drags are local: the note follows the pointer (one style write per animation frame) and
 // the page sends one op when it is dropped, through `onDrop`. Arrow keys nudge a note the
-// same way and send once the keys are released.
+// same way and send once the keys are released. While a note is dragged, where it is goes to
+// the others as presence (`onDrag`, at most 5 times a second), never into the log; the
+// others' drags are drawn as ghosts (`showDrags`).
+//
+// Selection: Shift+click or Ctrl+click, Shift+drag on empty canvas (a rectangle: the notes
+// it touches), Shift+Space on a focused note, Ctrl+A (every note of the focused note's
+// area); Escape clears it. The selected notes move together, by drag and by arrow keys.
 
 import { t } from "./i18n.js";
 
@@ -25,6 +31,8 @@ const STEP = 1.25;
 const NUDGE_SEND_MS = 500; // a burst of arrow keys is sent as one move this long after
 const DRAG_THRESHOLD = 4; // px the pointer moves before a press becomes a drag
 const WIDE = "(min-width: 40.0625rem)"; // phones (40rem and less) keep one column
+const DRAG_TELL_MS = 200; // a drag's place goes to the others at most this often
+const READABLE_PX = 13; // fit zooms no lower than this for a note's text on screen
 
 /**
  * Where each note goes in its frame: a placed note (x and y set) exactly there; the others
@@ -83,7 +91,7 @@ export function flow(items, top, heightOf) {
 export class Canvas {
   /**
    * @param {HTMLElement} viewport the `#areas` element
-   * @param {{onDrop: (drop: Drop) => void, onChange: () => void}} handlers
+   * @param {{onDrop: (drop: Drop) => void, onChange: () => void, onDrag?: (drag: Drag | null) => void, say?: (text: string) => void}} handlers
    */
   constructor(viewport, handlers) {
     this.viewport = viewport;
@@ -100,12 +108,14 @@ export class Canvas {
     this.selected = new Set();
     /** @type {null | {article: HTMLElement, articles: HTMLElement[], dx: number, dy: number, timer: number}} */
     this.nudging = null;
+    /** @type {Map<string, HTMLElement>} the others' drags, by participant */
+    this.ghosts = new Map();
 
     viewport.classList.add("canvas");
     viewport.tabIndex = 0;
     viewport.setAttribute("role", "region");
     viewport.setAttribute("aria-label", t("Board canvas"));
-    viewport.setAttribute("aria-keyshortcuts", "+ - Space");
+    viewport.setAttribute("aria-keyshortcuts", "+ - Space Control+A Escape");
     this.percent = document.createElement("span");
     this.percent.className = "canvas-zoom";
     this.percent.setAttribute("aria-live", "polite");
@@ -181,7 +191,11 @@ export class Canvas {
     this.apply();
   }
 
-  /** The whole board in view, every frame. */
+  /**
+   * The whole board in view, every frame, when its notes can still be read so; else the
+   * frames in focus (the phase's, or the first ones) as wide as the view at a readable
+   * zoom, and the rest a pan away.
+   */
   fit() {
     const width = this.viewport.clientWidth;
     const height = this.viewport.clientHeight;
@@ -189,12 +203,52 @@ export class Canvas {
     const worldH = this.world.offsetHeight;
     if (!this.on || !width || !height || !worldW) return false;
     const top = this.toolbar.offsetHeight + 8; // the toolbar does not cover a frame
-    this.zoom = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, Math.min(width / worldW, (height - top) / worldH, 1)));
-    this.panX = (width - worldW * this.zoom) / 2;
+    const whole = Math.min(width / worldW, (height - top) / worldH, 1);
+    const floor = this.readableZoom();
+    if (whole >= floor) {
+      this.zoom = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, whole));
+      this.panX = (width - worldW * this.zoom) / 2;
+    } else {
+      const [left, right] = this.focusSpan(width / floor);
+      this.zoom = Math.min(1, Math.max(floor, width / (right - left)));
+      const span = (right - left) * this.zoom;
+      this.panX = span <= width ? (width - span) / 2 - left * this.zoom : -left * this.zoom;
+    }
     this.panY = top; // frames grow downwards as notes come: room below them
     this.fitted = true;
     this.apply();
     return true;
+  }
+
+  /** The lowest zoom at which a note's text is still READABLE_PX on screen. */
+  readableZoom() {
+    const text = this.world.querySelector(".note-text") ?? this.world;
+    const size = parseFloat(getComputedStyle(text).fontSize) || 16;
+    return Math.min(1, Math.max(ZOOM_MIN, READABLE_PX / size));
+  }
+
+  /**
+   * From where to where (world px at zoom 1, margins included) the frames in focus
+   * stand; with no focus, as many of the first frames as fit into `room`.
+   * @param {number} room
+   * @returns {[number, number]}
+   */
+  focusSpan(room) {
+    const frames = /** @type {HTMLElement[]} */ ([...this.world.querySelectorAll(":scope > section.area")]);
+    const focused = frames.filter((f) => !f.classList.contains("area--muted"));
+    const margin = 32; // the world's padding
+    const edges = (/** @type {HTMLElement[]} */ some) => /** @type {[number, number]} */ ([
+      some[0].offsetLeft - margin,
+      some[some.length - 1].offsetLeft + some[some.length - 1].offsetWidth + margin,
+    ]);
+    if (focused.length && focused.length < frames.length) return edges(focused);
+    let last = 1;
+    while (last < frames.length) {
+      const [l, r] = edges(frames.slice(0, last + 1));
+      if (r - l > room) break;
+      last += 1;
+    }
+    return edges(frames.slice(0, last));
   }
 
   /** @param {WheelEvent} e */
@@ -242,8 +296,12 @@ export class Canvas {
     if (!this.on || e.button !== 0) return;
     if (!this.spaceHeld && target.closest(".note, button, input, textarea, select, a, label, .canvas-toolbar")) return;
     e.preventDefault();
-    if (!this.spaceHeld) this.clearSelection();
     this.viewport.focus({ preventScroll: true });
+    if (!this.spaceHeld && e.shiftKey && !this.pointers.size) {
+      this.lasso(e);
+      return;
+    }
+    if (!this.spaceHeld) this.clearSelection();
     this.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     this.viewport.classList.add("is-panning");
     const move = (/** @type {PointerEvent} */ m) => {
@@ -280,13 +338,26 @@ export class Canvas {
 
   /** @param {KeyboardEvent} e */
   key(e) {
-    if (!this.on || e.altKey || e.ctrlKey || e.metaKey) return;
     const target = /** @type {HTMLElement} */ (e.target);
-    if (target !== this.viewport && !target.matches(".note")) return;
-    if (e.key === "+" || e.key === "=") this.zoomBy(STEP);
+    if (!this.on || e.altKey || (target !== this.viewport && !target.matches(".note"))) return;
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "a" && !e.shiftKey) {
+      // every note of the focused note's area (from the canvas itself: of the board)
+      const scope = target === this.viewport ? this.world : target.closest("section.area");
+      this.select([...(scope?.querySelectorAll(".note[data-movable]") ?? [])].map((a) => /** @type {HTMLElement} */ (a)));
+      e.preventDefault();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey) return;
+    if (e.key === " " && e.shiftKey && target.matches(".note[data-movable]")) {
+      this.toggle(target);
+      this.tellSelection();
+    } else if (e.key === "+" || e.key === "=") this.zoomBy(STEP);
     else if (e.key === "-") this.zoomBy(1 / STEP);
     else if (e.key === " ") this.spaceHeld = true;
-    else if (e.key === "Escape" && this.selection().length) this.clearSelection();
+    else if (e.key === "Escape" && this.selection().length) {
+      this.clearSelection();
+      this.tellSelection();
+    }
     else if (target === this.viewport && e.key.startsWith("Arrow")) {
       const step = e.shiftKey ? 160 : 40;
       this.panX += { ArrowLeft: step, ArrowRight: -step }[e.key] ?? 0;
@@ -329,9 +400,8 @@ export class Canvas {
     const target = /** @type {HTMLElement} */ (e.target);
     if (!this.on || this.spaceHeld || e.button !== 0 || target.closest("button, input, textarea, select, a")) return;
     if (e.shiftKey || e.ctrlKey || e.metaKey) {
-      const id = article.dataset.noteId ?? "";
-      if (!this.selected.delete(id)) this.selected.add(id);
-      article.toggleAttribute("data-selected", this.selected.has(id));
+      this.toggle(article);
+      this.tellSelection();
       e.preventDefault();
       return;
     }
@@ -343,6 +413,14 @@ export class Canvas {
     let at = start;
     let dragging = false;
     let frame = 0;
+    let told = 0; // when the others last heard where it is
+    let telling = 0; // the timer that will tell them next
+    const tell = () => {
+      telling = 0;
+      told = performance.now();
+      const here = article.isConnected ? this.dropAt(article, at) : null;
+      this.handlers.onDrag?.(here && { note_id: here.noteId, area: here.area, x: here.x, y: here.y });
+    };
     const draw = () => {
       frame = 0;
       for (const li of lis) li.style.translate = `${(at.x - start.x) / this.zoom}px ${(at.y - start.y) / this.zoom}px`;
@@ -359,6 +437,7 @@ export class Canvas {
         }
       }
       frame ||= requestAnimationFrame(draw);
+      telling ||= setTimeout(tell, Math.max(0, DRAG_TELL_MS - (performance.now() - told)));
     };
     const end = (/** @type {PointerEvent} */ u) => {
       if (u.pointerId !== e.pointerId) return;
@@ -367,6 +446,8 @@ export class Canvas {
       removeEventListener("pointercancel", end);
       if (!dragging) return;
       cancelAnimationFrame(frame);
+      clearTimeout(telling);
+      this.handlers.onDrag?.(null);
       at = { x: u.clientX, y: u.clientY };
       draw();
       const drop = u.type === "pointerup" && article.isConnected ? this.dropAt(article, at) : null;
@@ -398,6 +479,117 @@ export class Canvas {
     for (const a of this.selection()) a.removeAttribute("data-selected");
     this.selected.clear();
   }
+
+  /**
+   * Adds a note to the selection, or takes it out.
+   * @param {HTMLElement} article
+   */
+  toggle(article) {
+    const id = article.dataset.noteId ?? "";
+    if (!this.selected.delete(id)) this.selected.add(id);
+    article.toggleAttribute("data-selected", this.selected.has(id));
+  }
+
+  /**
+   * Exactly these notes selected, and said so.
+   * @param {HTMLElement[]} articles
+   */
+  select(articles) {
+    this.clearSelection();
+    for (const a of articles) this.toggle(a);
+    this.tellSelection();
+  }
+
+  /** How many notes are selected, for a screen reader. */
+  tellSelection() {
+    const n = this.selected.size;
+    const text = n === 0 ? t("No notes selected") : n === 1 ? t("1 note selected") : t("{n} notes selected", { n });
+    this.handlers.say?.(text);
+  }
+
+  /**
+   * Shift+drag on empty canvas: a rectangle, and the notes it touches selected (added to
+   * those selected before).
+   * @param {PointerEvent} e
+   */
+  lasso(e) {
+    const view = this.viewport.getBoundingClientRect();
+    const before = new Set(this.selected);
+    const box = document.createElement("div");
+    box.className = "canvas-lasso";
+    box.setAttribute("aria-hidden", "true");
+    const start = { x: e.clientX, y: e.clientY };
+    const notes = /** @type {HTMLElement[]} */ ([...this.world.querySelectorAll(".note[data-movable]")]);
+    const move = (/** @type {PointerEvent} */ m) => {
+      if (m.pointerId !== e.pointerId) return;
+      const [left, right] = [Math.min(start.x, m.clientX), Math.max(start.x, m.clientX)];
+      const [top, bottom] = [Math.min(start.y, m.clientY), Math.max(start.y, m.clientY)];
+      if (!box.isConnected) this.viewport.append(box);
+      Object.assign(box.style, { left: `${left - view.left}px`, top: `${top - view.top}px`, width: `${right - left}px`, height: `${bottom - top}px` });
+      for (const a of notes) {
+        const r = a.getBoundingClientRect();
+        const touched = r.right >= left && r.left <= right && r.bottom >= top && r.top <= bottom;
+        const id = a.dataset.noteId ?? "";
+        if (touched || before.has(id)) this.selected.add(id);
+        else this.selected.delete(id);
+        a.toggleAttribute("data-selected", this.selected.has(id));
+      }
+    };
+    const end = (/** @type {PointerEvent} */ u) => {
+      if (u.pointerId !== e.pointerId) return;
+      removeEventListener("pointermove", move);
+      removeEventListener("pointerup", end);
+      removeEventListener("pointercancel", end);
+      box.remove();
+      this.tellSelection();
+    };
+    addEventListener("pointermove", move);
+    addEventListener("pointerup", end);
+    addEventListener("pointercancel", end);
+  }
+
+  /**
+   * The others' drags as ghosts of their notes, each with who moves it, where it is now.
+   * @param {{participant_id: string, name: string, drag?: Drag | null}[]} peers
+   * @param {string | null} me
+   */
+  showDrags(peers, me) {
+    /** @type {Set<string>} */
+    const shown = new Set();
+    for (const peer of peers) {
+      const drag = peer.drag;
+      if (!drag || !this.on || peer.participant_id === me) continue;
+      const area = this.world.querySelector(`section.area[data-key="${CSS.escape(drag.area)}"]`);
+      const note = this.world.querySelector(`.note[data-note-id="${CSS.escape(drag.note_id)}"]`);
+      if (!area || !note) continue;
+      let ghost = this.ghosts.get(peer.participant_id);
+      if (!ghost) {
+        ghost = document.createElement("div");
+        ghost.setAttribute("aria-hidden", "true"); // a glimpse: the drop itself is what counts
+        ghost.append(document.createElement("p"), document.createElement("p"));
+        this.ghosts.set(peer.participant_id, ghost);
+      }
+      ghost.className = "note-ghost";
+      // the note's own paper, so its text keeps the note's contrast; ghosted by its dashed edge
+      ghost.style.background = getComputedStyle(note).backgroundColor;
+      ghost.dataset.noteId = drag.note_id;
+      if (ghost.parentElement !== area) area.append(ghost);
+      ghost.style.left = `${drag.x}px`;
+      ghost.style.top = `${drag.y}px`;
+      const [text, who] = /** @type {HTMLElement[]} */ ([...ghost.children]);
+      text.className = "note-ghost-text";
+      text.textContent = note.querySelector(".note-text")?.textContent ?? "";
+      who.className = "note-ghost-who";
+      who.textContent = t("{name} is moving this", { name: peer.name });
+      shown.add(peer.participant_id);
+    }
+    for (const [id, ghost] of this.ghosts) {
+      if (shown.has(id)) continue;
+      ghost.remove();
+      this.ghosts.delete(id);
+    }
+  }
+
 
   /**
    * What is under the pointer where a dragged note is let go.
@@ -483,4 +675,5 @@ export class Canvas {
 
 /**
  * @typedef {{noteId: string, area: string, group: string | null, x: number, y: number, nudge?: boolean}} Drop
+ * @typedef {{note_id: string, area: string, x: number, y: number}} Drag
  */

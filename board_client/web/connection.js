@@ -49,6 +49,8 @@ export class Connection {
     /** @type {WebSocket | null} */
     this.ws = null;
     this.attempt = 0;
+    /** @type {PresenceUpdate} what this person is doing, as last said (presence) */
+    this.present = {};
     this.stopped = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.timer = undefined;
@@ -176,10 +178,14 @@ export class Connection {
     return entry.id;
   }
 
-  /** @param {PresenceUpdate} update */
+  /**
+   * Says what this person is doing now; a field not in `update` stays as last said.
+   * @param {PresenceUpdate} update
+   */
   presence(update) {
+    this.present = { ...this.present, ...update };
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
-      this.ws.send(JSON.stringify({ type: "presence", ...update }));
+      this.ws.send(JSON.stringify({ type: "presence", ...this.present }));
     }
   }
 

@@ -62,12 +62,25 @@ class OpMessage(_Message):
     op: Op
 
 
+class Drag(BaseModel):
+    """A note being dragged: where it is drawn now (frame-relative px at zoom 1, as a
+    `note.move`'s x and y), shown to the others as a ghost and never stored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    note_id: str = Field(min_length=1, max_length=64)
+    area: str = Field(min_length=1, max_length=64)
+    x: float = Field(ge=-100_000, le=100_000, allow_inf_nan=False)
+    y: float = Field(ge=-100_000, le=100_000, allow_inf_nan=False)
+
+
 class PresenceUpdate(_Message):
     """What this client is doing now; relayed to the others in batches, never stored."""
 
     type: Literal["presence"]
     typing: bool = False
     area: str | None = Field(default=None, max_length=64)
+    drag: Drag | None = Field(default=None, description="The note being dragged; null on drop.")
 
 
 ClientMessage = Annotated[Hello | OpMessage | PresenceUpdate, Field(discriminator="type")]
@@ -128,6 +141,7 @@ class PeerPresence(BaseModel):
     role: Role
     typing: bool = False
     area: str | None = None
+    drag: Drag | None = None
 
 
 class Presence(_Message):

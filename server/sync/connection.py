@@ -314,7 +314,8 @@ async def _read_loop(
             task.add_done_callback(tasks.discard)
             task.add_done_callback(lambda _: slots.release())
         elif isinstance(decoded, PresenceUpdate):
-            room.set_presence(conn, {"typing": decoded.typing, "area": decoded.area})
+            drag = decoded.drag.model_dump() if decoded.drag else None
+            room.set_presence(conn, {"typing": decoded.typing, "area": decoded.area, "drag": drag})
         else:
             error = ProtocolError(ErrorCode.INVALID, "Already greeted; send hello only once.")
             conn.send(error_frame(error))

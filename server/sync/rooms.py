@@ -32,6 +32,7 @@ from server.board.complete import complete, in_private_writing
 from server.board.ops import Op, dump_op, parse_op
 from server.board.protocol import (
     PROTOCOL_VERSION,
+    Drag,
     ErrorCode,
     PeerPresence,
     Presence,
@@ -54,6 +55,10 @@ T = TypeVar("T")
 
 _BATCH_MAX = 500
 IDLE_SECONDS = 600.0  # a room with no connection for this long is closed to free memory
+# ops after which presence may show less than before (see _hide_what_others_may_not_see)
+_PRESENCE_OPS = frozenset(
+    {"meeting.close", "phase.set", "board.anonymous", "note.delete", "note.add", "note.own"}
+)
 _PRESENCE_BATCH_SECONDS = 0.2  # presence changes within this window go out as one message
 _PRESENCE_HEARTBEAT = 10.0  # a room with connections tells the other workers this often
 _PRESENCE_EXPIRES = 25.0  # another worker's list unheard of this long is dropped (it died)
@@ -245,7 +250,7 @@ class Room:
         Runs without awaiting, so no op can slip between the welcome and the first delivery.
         """
         self.peers.add(peer)
-        self.presence[peer] = {"typing": False, "area": None}
+        self.presence[peer] = {"typing": False, "area": None, "drag": None}
         self._presence_changed()
         welcome = Welcome(
             role=peer.role,
@@ -335,10 +340,10 @@ class Room:
                 entry = peers[info["participant_id"]] = PeerPresence(**info)
             entry.typing = entry.typing or bool(info.get("typing"))
             entry.area = entry.area or info.get("area")
-        if in_private_writing(self.state) or self.state.anonymous:
-            # who writes where would tell whose each new note is
-            for entry in peers.values():
-                entry.typing, entry.area = False, None
+            if entry.drag is None and info.get("drag"):
+                entry.drag = Drag(**info["drag"])
+        for entry in peers.values():
+            _hide_what_others_may_not_see(self.state, entry)
         frame = encode(Presence(peers=sorted(peers.values(), key=lambda p: p.name)))
         for peer in list(self.peers):
             peer.send(frame)
@@ -355,6 +360,8 @@ class Room:
             )
             entry.typing = entry.typing or bool(info.get("typing"))
             entry.area = entry.area or info.get("area")
+            if entry.drag is None and info.get("drag"):
+                entry.drag = Drag(**info["drag"])
             peers[peer.participant_id] = entry
         return [p.model_dump() for p in sorted(peers.values(), key=lambda p: p.participant_id)]
 
@@ -582,6 +589,7 @@ class Room:
                 self._recent.append(r)
         first, last = records[0]["seq"], records[-1]["seq"]
         shared = ops_frame(records)
+        self._presence_after(records)
         if any(hidden_from_others(r) for r in records):
             # private writing or open voting: each sees the batch as they may
             senders = {r["by"] for r in records if hidden_from_others(r)}
@@ -592,6 +600,17 @@ class Room:
             return
         for peer in list(self.peers):
             peer.deliver(first, last, shared)
+
+    def _presence_after(self, records: list[dict[str, Any]]) -> None:
+        """Ops that change what presence may show (a close, a phase of private writing, an
+        anonymous board, a note gone) send it again; a closed meeting has no one writing."""
+        kinds = {r["op"]["kind"] for r in records if not r.get("noop")}
+        if not kinds & _PRESENCE_OPS:
+            return
+        if self.state.closed:
+            for peer, info in self.presence.items():
+                self.presence[peer] = {**info, "typing": False, "drag": None}
+        self._presence_changed()
 
     def _fail(self, batch: list[_Submission], code: ErrorCode, message: str) -> None:
         for sub in batch:
@@ -745,3 +764,26 @@ class Rooms:
         self._rooms.clear()
         for task in list(self._closing):
             await task
+
+
+def _hide_what_others_may_not_see(state: BoardState, entry: PeerPresence) -> None:
+    """Takes out of one person's presence what would tell others more than the board does:
+    who writes where, while writing is private or the board anonymous (whose each new note
+    is); a drag of a note they may not see whole or whose author is hidden, or by someone
+    who may not move notes; anything but who is there, once the meeting is closed."""
+    if state.closed:
+        entry.typing, entry.drag = False, None
+    if in_private_writing(state) or state.anonymous:
+        entry.typing, entry.area, entry.drag = False, None, None
+    drag = entry.drag
+    if drag is None:
+        return
+    note = state.notes.get(drag.note_id)
+    if (
+        entry.role not in ("facilitator", "participant")
+        or note is None
+        or note.private
+        or note.anonymous
+        or not any(a.id == drag.area for a in state.areas)
+    ):
+        entry.drag = None
