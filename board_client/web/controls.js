@@ -4,6 +4,7 @@
 // two dialogs: board settings (with the access and privacy section) and meeting records.
 // Built once; `update` keeps it in step with the board without losing focus or typed values.
 
+import { AreaDialog } from "./areadialog.js";
 import { t } from "./i18n.js";
 import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
 import { el, fillSelect } from "./views.js";
@@ -149,6 +150,11 @@ export class Controls {
       ),
       el("div", { class: "more-group" }, this.lock, button(t("Close the meeting"), () => this.askToClose(), { class: "quiet-danger" })),
     );
+    // a new frame, or a quadrant (2x2) for prioritising: areadialog.js
+    this.areaDialog = new AreaDialog(this.send);
+    this.more.prepend(
+      el("div", { class: "more-group" }, button(t("Add area"), () => this.addArea(), { "data-action": "add-area" })),
+    );
     this.moreButton = el("button", {
       type: "button",
       class: "tool",
@@ -216,6 +222,7 @@ export class Controls {
       this.settings,
       this.records,
       this.closing,
+      this.areaDialog.node,
     );
     // the popover hangs under its button
     this.moreButton.style.setProperty("anchor-name", "--control-more");
@@ -461,6 +468,11 @@ export class Controls {
     this.send({ kind: "board.lock", locked: !this.state?.locked });
   }
 
+  addArea() {
+    this.more.hidePopover?.();
+    this.areaDialog.open(this.moreButton);
+  }
+
   askToClose() {
     this.more.hidePopover?.();
     this.closeWarning.replaceChildren();
@@ -489,6 +501,6 @@ export class Controls {
 
   // the board is gone: no dialog stays open over the notice
   closeDialogs() {
-    for (const node of [this.settings, this.records, this.closing]) if (node.open) node.close();
+    for (const node of [this.settings, this.records, this.closing, this.areaDialog.node]) if (node.open) node.close();
   }
 }
