@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from server.board.state import Area, Axes, Note, Participant, new_board
-from server.exports import csv, markdown, records
+from server.exports import csv, markdown, picture, records
 
 
 def test_a_quadrants_notes_are_listed_under_their_cells_in_every_layout() -> None:
@@ -26,3 +26,6 @@ def test_a_quadrants_notes_are_listed_under_their_cells_in_every_layout() -> Non
     rows = csv.render(state).decode()
     assert '"Priorities: High effect, low effort",Fix the door sign' in rows
     assert "Priorities,Weekly coffee" in rows
+    drawn = picture.svg(state)  # the picture of the board names the cells too
+    assert drawn.index("High effect, low effort") < drawn.index("Fix the door sign")
+    assert drawn.index("Not placed yet") < drawn.index("Weekly coffee")
