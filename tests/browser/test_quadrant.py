@@ -90,6 +90,7 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
     expect(up).to_be_focused()
     mistake = "Name what grows from bottom to top. For example: Effect"
     expect(up).to_have_accessible_description(mistake)
+    screenshot(page, "quadrant-add-area-mistake")
     assert_accessible(page, "the add-area dialog with a mistake")
     up.fill("Effect")
     dialog.get_by_role("button", name="Add the area").click()
@@ -171,6 +172,14 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
     screenshot(phone, "quadrant-phone")
     assert_thumb_sized(phone)
     assert_accessible(phone, "a quadrant on a phone")
+    # the same participant on a wider screen, in the dark theme: the canvas's grid again
+    phone.set_viewport_size(LAPTOP)
+    phone.emulate_media(color_scheme="dark")
+    expect(
+        phone.locator(f"section.area[data-key='{quadrant['id']}'] .quadrant-grid")
+    ).to_be_visible()
+    screenshot(phone, "quadrant-participant-dark")
+    assert_accessible(phone, "a quadrant on the canvas, dark")
 
     # the projector: a 2x2 poster of the cells, never scrolling
     projector = browsing.page(PROJECTOR, lang="en")
@@ -194,3 +203,8 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
     assert projector.evaluate("document.documentElement.scrollHeight <= innerHeight")
     screenshot(projector, "quadrant-projector")
     assert_accessible(projector, "a quadrant on the projector")
+    projector.get_by_role("button", name="High contrast").click()
+    settle(projector)
+    assert projector.evaluate("document.documentElement.scrollHeight <= innerHeight")
+    screenshot(projector, "quadrant-projector-contrast")
+    assert_accessible(projector, "a quadrant on the projector, high contrast")
