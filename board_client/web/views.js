@@ -116,7 +116,7 @@ function updateArea(section, area, state, ctx) {
   const inCells = updateQuadrant(section, area, canvas, loose, (list, items) => renderNotes(list, items, state, area, ctx));
   if (inCells) loose = [];
   renderNotes(parts.notes, loose, state, area, ctx);
-  parts.notes.hidden = loose.length === 0;
+  parts.notes.hidden = loose.length === 0 && !(canvas && top); // a quadrant's list holds its grid's room
   place(parts, loose, canvas, top);
   parts.empty.hidden = notes.length + loose.length > 0 || groups.length > 0 || Boolean(area.axes);
   reconcile(parts.groups, groups, (g) => g.id, groupNode, (node, group) => {
@@ -154,7 +154,7 @@ function place(parts, items, canvas, top = null) {
     for (const li of lis) li.style.left = li.style.top = "";
     return;
   }
-  if (!items.length) return;
+  if (!items.length && top == null) return;
   parts.top = parts.notes.offsetTop;
   for (const li of lis) heights.set(li.dataset.key, li.offsetHeight);
   const { places, bottom } = flow(flowItems(items), top ?? parts.top, heightOf);

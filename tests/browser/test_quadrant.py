@@ -99,12 +99,15 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
     assert areas, "the area never reached the server"
     quadrant = areas[1]
     assert quadrant["axes"] == {"x": "Effort", "y": "Effect"}
-    _post(server, board, quadrant["id"])
 
-    # on the canvas: a 2x2 grid with both axes named, low and high marked
+    # on the canvas: a 2x2 grid with both axes named, low and high marked; what the frame
+    # holds besides (a form for a new group) comes below it, even while it is empty
     frame = page.locator(f"section.area[data-key='{quadrant['id']}']")
     grid = frame.locator(".quadrant-grid")
     expect(grid).to_be_visible()
+    form, drawn = frame.locator(".group-form").bounding_box(), grid.bounding_box()
+    assert form and drawn and form["y"] > drawn["y"] + drawn["height"]
+    _post(server, board, quadrant["id"])
     expect(grid.locator(".quadrant-cell")).to_have_text(
         [
             "High effect, low effort",
