@@ -228,3 +228,17 @@ export function quadrantList(area, notes, listOf) {
     return [heading, here.length ? listOf(here) : make("p", "", t("No notes yet."))];
   });
 }
+
+/**
+ * A note in a quadrant says which cell it is in to a screen reader, on the canvas too.
+ * @param {HTMLElement} article
+ * @param {{x?: number | null, y?: number | null}} note
+ * @param {{axes?: Axes}} area
+ */
+export function describeCell(article, note, area) {
+  const cell = area.axes ? cellOf(note) : null;
+  const text = area.axes ? (cell ? cellLabel(cell, area.axes) : t("Not placed yet")) : null;
+  if (text === article.getAttribute("aria-description")) return;
+  if (text) article.setAttribute("aria-description", text);
+  else article.removeAttribute("aria-description");
+}

@@ -5,7 +5,7 @@
 import { flow } from "./canvas.js";
 import { t } from "./i18n.js";
 import { reconcile, setText, show } from "./keyed.js";
-import { BELOW_GRID, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
+import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -256,6 +256,7 @@ function updateNote(article, note, state, area, ctx) {
   const classes = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${note.optimistic ? " note--unsent" : ""}${voting ? " note--votable" : ""}`;
   if (article.className !== classes) article.className = classes;
   setText(parts.text, hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text);
+  describeCell(article, note, area);
   const by = author ? t("by {name}", { name: author }) : note.anonymous ? t("written anonymously") : "";
   show(parts.author, Boolean(by), by);
   parts.private.hidden = !(note.private && !hidden);

@@ -138,6 +138,10 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
         frame.locator(".note", has_text=NOTES[1]), "Place in quadrant", "Low effect, high effort"
     )
     assert _wait_for(lambda: _cell(server, board, NOTES[1]) == ("low", "high"))
+    # on the canvas, each note tells a screen reader which cell it is in
+    placed = frame.locator(".note", has_text=NOTES[1])
+    expect(placed).to_have_accessible_description("Low effect, high effort")
+    expect(placed).to_be_focused()  # back on the note after the menu
     settle(page)
     screenshot(page, "quadrant-facilitator")
     assert_accessible(page, "a quadrant on the canvas")
