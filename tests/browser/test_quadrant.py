@@ -5,6 +5,7 @@ the projector."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from board_client import BoardClient
-from server.board.quadrant import AXIS, GRID_TOP, cell_of
+from server.board.quadrant import AXIS, CELL, GRID_TOP, cell_of
 from server.board.state import Note
 from tests.browser.helpers import (
     PHONE,
@@ -36,11 +37,15 @@ LAPTOP = {"width": 1440, "height": 900}
 NOTES = ("Fix the door sign", "Rebuild the website", "Weekly coffee with the neighbours")
 
 
-def _post(server: RunningServer, board: dict[str, Any], area: str) -> None:
+def _post(
+    server: RunningServer, board: dict[str, Any], area: str, texts: tuple[str, ...] = NOTES
+) -> None:
     async def post() -> None:
         async with BoardClient(server.url, board["id"], board["facilitator_token"]) as client:
-            for text in NOTES:
-                await client.add_note(area, text)
+            for text in texts:
+                # "Idea n" land in the high effect, high effort cell
+                at = {"x": AXIS + CELL + 20, "y": GRID_TOP + 20} if text.startswith("Idea") else {}
+                await client.add_note(area, text, **at)
 
     with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's loop
         pool.submit(asyncio.run, post()).result()
@@ -215,3 +220,12 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
     assert projector.evaluate("document.documentElement.scrollHeight <= innerHeight")
     screenshot(projector, "quadrant-projector-contrast")
     assert_accessible(projector, "a quadrant on the projector, high contrast")
+
+    # a crowded cell pages on its own, saying how many more; the others show all theirs
+    _post(server, board, quadrant["id"], tuple(f"Idea {n}" for n in range(40)))
+    expect(shown.nth(1)).to_have_attribute("data-more", re.compile(r"^\+\d+ more$"))
+    for i in (0, 2, 3):
+        expect(shown.nth(i)).not_to_have_attribute("data-more", re.compile(".*"))
+    expect(shown.nth(0).locator(".note-text")).to_have_text([NOTES[0]])
+    assert projector.evaluate("document.documentElement.scrollHeight <= innerHeight")
+    screenshot(projector, "quadrant-projector-crowded")
