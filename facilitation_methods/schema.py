@@ -53,10 +53,18 @@ class PhaseKind(StrEnum):
     BREAKOUT = "breakout"  # small groups, each with a note-taker
 
 
+class Axes(_Strict):
+    """A quadrant area's axes, each named by what grows along it (low to high)."""
+
+    x: Texts = Field(description="From left (low) to right (high), e.g. effort.")
+    y: Texts = Field(description="From bottom (low) to top (high), e.g. effect.")
+
+
 class Area(_Strict):
     id: Slug
     title: Texts
     prompt: LongTexts | None = None
+    axes: Axes | None = Field(default=None, description="A 2x2 quadrant for prioritising.")
 
 
 class Phase(_Strict):

@@ -44,6 +44,7 @@ def test_each_part_of_the_board_has_the_fields_of_its_dataclass() -> None:
     interfaces = _interfaces()
     parts = [
         "Area",
+        "Axes",
         "Note",
         "Participant",
         "Phase",

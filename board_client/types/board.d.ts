@@ -10,6 +10,14 @@ export interface Area {
   id: string;
   title: string;
   prompt: string;
+  /** a quadrant (2x2) for prioritising; absent on a plain area (quadrant.js) */
+  axes?: Axes;
+}
+
+/** each axis named by what grows along it: x from left (low) to right (high), y bottom to top */
+export interface Axes {
+  x: string;
+  y: string;
 }
 
 export interface Note {

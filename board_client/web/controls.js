@@ -8,6 +8,7 @@
 
 /** @import { Ack, BoardState, Op, Phase } from "../types/board" */
 
+import { AreaDialog } from "./areadialog.js";
 import { t } from "./i18n.js";
 import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
 import { el, fillSelect } from "./views.js";
@@ -204,6 +205,12 @@ export class Controls {
       ),
       el("div", { class: "more-group" }, button(t("Close the meeting"), () => this.askToClose(), { class: "quiet-danger" })),
     );
+    // a new frame, or a quadrant (2x2) for prioritising: areadialog.js
+    /** @type {AreaDialog} */
+    this.areaDialog = new AreaDialog(this.send);
+    this.more.prepend(
+      el("div", { class: "more-group" }, button(t("Add area"), () => this.addArea(), { "data-action": "add-area" })),
+    );
     /** @type {HTMLButtonElement} */
     this.moreButton = el("button", {
       type: "button",
@@ -277,6 +284,7 @@ export class Controls {
       this.settings,
       this.records,
       this.closing,
+      this.areaDialog.node,
     );
     // the popover hangs under its button
     this.moreButton.style.setProperty("anchor-name", "--control-more");
@@ -545,6 +553,11 @@ export class Controls {
     this.send({ kind: "board.lock", locked: !this.state?.locked });
   }
 
+  addArea() {
+    this.more.hidePopover?.();
+    this.areaDialog.open(this.moreButton);
+  }
+
   askToClose() {
     this.more.hidePopover?.();
     this.closeWarning.replaceChildren();
@@ -575,6 +588,6 @@ export class Controls {
 
   // the board is gone: no dialog stays open over the notice
   closeDialogs() {
-    for (const node of [this.settings, this.records, this.closing]) if (node.open) node.close();
+    for (const node of [this.settings, this.records, this.closing, this.areaDialog.node]) if (node.open) node.close();
   }
 }

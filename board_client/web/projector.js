@@ -162,7 +162,7 @@ function fitAreas(areas) {
   for (const area of rest.filter((_, i) => !smallest[i])) {
     // a word wider than a note even at the minimum size (a web address) may break
     if (!wordsFit(area)) area.dataset.words = "break";
-    if (!fits(area)) page(area, itemsOf(area), keyOf(area));
+    if (!fits(area)) pageArea(area, itemsOf(area));
     else forget(keyOf(area));
   }
   for (const area of areas.filter((_, i) => largest[i]).concat(search)) forget(keyOf(area));
@@ -183,7 +183,24 @@ function keyOf(area) {
 
 /** @param {HTMLElement} section */
 function fits(section) {
-  return section.scrollHeight <= section.clientHeight + 1 && wordsFit(section);
+  return section.scrollHeight <= section.clientHeight + 1 && wordsFit(section) && cellsOf(section).every(fitsBox);
+}
+
+/** @param {HTMLElement} box */
+const fitsBox = (box) => box.scrollHeight <= box.clientHeight + 1;
+
+// a quadrant's cells (quadrant.js) share its height two by two: each pages on its own
+/** @param {HTMLElement} area */
+const cellsOf = (area) => all(area, ".quadrant-list");
+
+/**
+ * @param {HTMLElement} area
+ * @param {HTMLElement[]} items
+ */
+function pageArea(area, items) {
+  const cells = cellsOf(area);
+  if (!cells.length) return page(area, items, keyOf(area));
+  cells.forEach((cell, i) => page(cell, all(cell, "ul.notes > li"), `${keyOf(area)}:${i}`));
 }
 
 // Words are not broken to make text larger: a note's words must fit its width whole.
@@ -203,12 +220,17 @@ function showAll(container, items) {
   for (const li of items) li.removeAttribute("data-page-off");
   for (const group of container.querySelectorAll("section.group")) group.removeAttribute("data-page-off");
   delete container.dataset.more;
+  for (const inner of all(container, "[data-more]")) delete inner.dataset.more;
 }
 
 /** @param {string} key */
 function forget(key) {
-  firstShown.delete(key);
-  nextShown.delete(key);
+  for (const k of [...firstShown.keys(), ...nextShown.keys()]) {
+    if (k === key || k.startsWith(`${key}:`)) {
+      firstShown.delete(k);
+      nextShown.delete(k);
+    }
+  }
 }
 
 // Shows the items from this container's current page on, as many as fit, and "+N more".

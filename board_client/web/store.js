@@ -7,7 +7,7 @@
 
 /**
  * The board as `BoardState.to_json()` gives it (server/board/state.py).
- * @typedef {{id: string, title: string, prompt: string}} Area
+ * @typedef {{id: string, title: string, prompt: string, axes?: {x: string, y: string}}} Area
  * @typedef {{id: string, area: string, text: string, author: string, color: string | null,
  *   x: number | null, y: number | null, created_seq: number, updated_seq: number,
  *   private: boolean, group: string | null, owner: string | null, source: string | null,
@@ -218,7 +218,8 @@ const HANDLERS = {
     );
     state.priorities = (state.priorities ?? []).filter((id) => id !== op.note_id);
   },
-  "area.add": (state, { area }) => state.areas.push({ id: area.id, title: area.title, prompt: area.prompt ?? "" }),
+  "area.add": (state, { area }) =>
+    state.areas.push({ id: area.id, title: area.title, prompt: area.prompt ?? "", ...(area.axes && { axes: { x: area.axes.x, y: area.axes.y } }) }),
   "area.rename": (state, op) => (found(state.areas.find((a) => a.id === op.area_id)).title = op.title),
   "area.delete": (state, op) => (state.areas = state.areas.filter((a) => a.id !== op.area_id)),
   "board.rename": (state, op) => (state.title = op.title),

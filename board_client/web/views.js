@@ -5,6 +5,7 @@
 import { flow } from "./canvas.js";
 import { t } from "./i18n.js";
 import { reconcile, setText, show } from "./keyed.js";
+import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -108,11 +109,16 @@ function updateArea(section, area, state, ctx) {
   const canvas = Boolean(ctx.canvas?.on);
   // on the canvas the notes are in reading order (top to bottom, left to right), as a
   // keyboard or screen reader meets them; the order is from the last measured heights
-  if (canvas) loose = inReadingOrder(loose, parts.top ?? 0);
+  // a quadrant (quadrant.js) flows the notes not placed yet below its grid, and in one
+  // column lists its notes by cell
+  const top = area.axes ? BELOW_GRID : null;
+  if (canvas) loose = inReadingOrder(loose, top ?? parts.top ?? 0);
+  const inCells = updateQuadrant(section, area, canvas, loose, (list, items) => renderNotes(list, items, state, area, ctx));
+  if (inCells) loose = [];
   renderNotes(parts.notes, loose, state, area, ctx);
-  parts.notes.hidden = loose.length === 0;
-  place(parts, loose, canvas);
-  parts.empty.hidden = notes.length + loose.length > 0 || groups.length > 0;
+  parts.notes.hidden = loose.length === 0 && !(canvas && top); // a quadrant's list holds its grid's room
+  place(parts, loose, canvas, top);
+  parts.empty.hidden = notes.length + loose.length > 0 || groups.length > 0 || Boolean(area.axes);
   reconcile(parts.groups, groups, (g) => g.id, groupNode, (node, group) => {
     const name = group.name || t("Unnamed group");
     node.setAttribute("aria-label", t("Group: {name}", { name }));
@@ -141,17 +147,17 @@ function inReadingOrder(items, top) {
 
 // Places a frame's loose notes (canvas.js `flow`): where they were put, the rest in free
 // cells; the list is as tall as what it holds, so groups and the group form come below.
-function place(parts, items, canvas) {
+function place(parts, items, canvas, top = null) {
   const lis = [...parts.notes.children];
   if (!canvas) {
     parts.notes.style.height = "";
     for (const li of lis) li.style.left = li.style.top = "";
     return;
   }
-  if (!items.length) return;
+  if (!items.length && top == null) return;
   parts.top = parts.notes.offsetTop;
   for (const li of lis) heights.set(li.dataset.key, li.offsetHeight);
-  const { places, bottom } = flow(flowItems(items), parts.top, heightOf);
+  const { places, bottom } = flow(flowItems(items), top ?? parts.top, heightOf);
   for (const li of lis) {
     const at = places.get(li.dataset.key);
     if (!at) continue;
@@ -250,6 +256,7 @@ function updateNote(article, note, state, area, ctx) {
   const classes = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${note.optimistic ? " note--unsent" : ""}${voting ? " note--votable" : ""}`;
   if (article.className !== classes) article.className = classes;
   setText(parts.text, hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text);
+  describeCell(article, note, area);
   const by = author ? t("by {name}", { name: author }) : note.anonymous ? t("written anonymously") : "";
   show(parts.author, Boolean(by), by);
   parts.private.hidden = !(note.private && !hidden);
@@ -304,6 +311,14 @@ function menuItems(note, state, area, ctx) {
       label: t("Move to"),
       items: () => state.areas.map((a) => ({ label: a.title, checked: a.id === note.area, run: () => a.id !== note.area && ctx.actions.move(note, a.id) })),
     });
+  }
+  if (area.axes) {
+    items.push(
+      placeMenuItem(note, area, Object.values(state.notes), (cell, x, y) => {
+        if (note.group) ctx.actions.group(note, null); // a grouped note sits in its group's box
+        ctx.actions.place(note, null, x, y);
+      }),
+    );
   }
   const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
   if (groups.length) {
@@ -457,8 +472,9 @@ export function renderList(container, state, prefix = "list") {
       "section",
       {},
       el("h2", { id: `${prefix}-${area.id}`, text: heading }),
-      notes.length || groups.length ? null : el("p", { text: t("No notes yet.") }),
-      loose.length ? listItems(loose, state) : null,
+      notes.length || groups.length || area.axes ? null : el("p", { text: t("No notes yet.") }),
+      // a quadrant (quadrant.js): each cell's heading over its notes
+      ...(area.axes ? quadrantList(area, loose, (n) => listItems(n, state)) : [loose.length ? listItems(loose, state) : null]),
       // a group is a heading over its notes, as on the board
       ...groups.flatMap((g) => {
         const grouped = notes.filter((n) => n.group === g.id);

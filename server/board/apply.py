@@ -39,7 +39,7 @@ from server.board.rules import (
     put_note,
     visible_note,
 )
-from server.board.state import Area, BoardState, Note, Participant
+from server.board.state import Area, Axes, BoardState, Note, Participant
 
 __all__ = ["NoopReason", "Record", "apply", "follow", "replay"]
 
@@ -151,7 +151,8 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             return replace(state, notes=notes, links=links, priorities=priorities)
         case AreaAdd(area=new):
             need(state.area(new.id) is None, NoopReason.AREA_EXISTS)
-            added = Area(id=new.id, title=new.title, prompt=new.prompt)
+            axes = Axes(new.axes.x, new.axes.y) if new.axes else None
+            added = Area(id=new.id, title=new.title, prompt=new.prompt, axes=axes)
             return replace(state, areas=(*state.areas, added))
         case AreaRename(area_id=area_id, title=title):
             need_area(state, area_id)

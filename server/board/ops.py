@@ -99,6 +99,7 @@ HideableId = Annotated[str, AfterValidator(_hideable_id)]
 NoteText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "note text")]
 AreaTitle = Annotated[str, _checked_text(TITLE_MAX, "area title")]
 AreaPrompt = Annotated[str, _checked_text(PROMPT_MAX, "area prompt", optional=True)]
+AxisName = Annotated[str, _checked_text(NAME_MAX, "axis name")]
 BoardTitle = Annotated[str, _checked_text(TITLE_MAX, "board title")]
 GroupName = Annotated[str, _checked_text(TITLE_MAX, "group name", optional=True)]
 OwnerName = Annotated[str, _checked_text(NAME_MAX, "owner")]
@@ -187,10 +188,21 @@ class NoteDelete(_Op):
     private: bool = Field(default=False, description=_OWN_PRIVATE)
 
 
+class NewAxes(_Op):
+    """A quadrant's axes, each named by what grows along it (low to high)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    x: AxisName = Field(description="Grows from left (low) to right (high), e.g. Effort.")
+    y: AxisName = Field(description="Grows from bottom (low) to top (high), e.g. Effect.")
+
+
 class NewArea(_Op):
     id: Id
     title: AreaTitle
     prompt: AreaPrompt = ""
+    axes: NewAxes | None = Field(
+        default=None, description="Makes the area a 2x2 quadrant for prioritising."
+    )
 
 
 class AreaAdd(_Op):

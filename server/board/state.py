@@ -17,10 +17,32 @@ Role = Literal["facilitator", "participant", "viewer"]
 
 
 @dataclass(frozen=True, slots=True)
+class Axes:
+    """A quadrant area's two axes, each named by what grows along it: `x` from low (left)
+    to high (right), `y` from low (bottom) to high (top). See `server/board/quadrant.py`."""
+
+    x: str
+    y: str
+
+
+@dataclass(frozen=True, slots=True)
 class Area:
     id: str
     title: str
     prompt: str = ""
+    axes: Axes | None = None  # a 2x2 quadrant for prioritising; None: a plain frame
+
+    def to_json(self) -> dict[str, Any]:
+        """Without `axes` when it has none, as before quadrants existed."""
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "prompt": self.prompt}
+        if self.axes:
+            data["axes"] = {"x": self.axes.x, "y": self.axes.y}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Area:
+        axes = Axes(**a) if (a := data.get("axes")) else None
+        return cls(data["id"], data["title"], data.get("prompt", ""), axes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +220,7 @@ class BoardState:
             "method": self.method,
             "language": self.language,
             "seq": self.seq,
-            "areas": [asdict(a) for a in self.areas],
+            "areas": [a.to_json() for a in self.areas],
             "notes": {k: asdict(n) for k, n in self.notes.items()},
             "participants": {k: asdict(p) for k, p in self.participants.items()},
             "phase": {**asdict(self.phase), "focus": list(self.phase.focus)}
@@ -251,7 +273,7 @@ class BoardState:
             method=data["method"],
             language=data["language"],
             seq=data["seq"],
-            areas=tuple(Area(**a) for a in data["areas"]),
+            areas=tuple(Area.from_json(a) for a in data["areas"]),
             notes={k: Note(**n) for k, n in data["notes"].items()},
             participants={k: Participant(**p) for k, p in data["participants"].items()},
             phase=Phase(phase["id"], phase["kind"], tuple(phase["focus"])) if phase else None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv as stdlib_csv
 import io
 
+from server.board.quadrant import cell_label, cell_of
 from server.board.state import BoardState
 from server.i18n import translations
 
@@ -22,7 +23,7 @@ def neutralise(cell: str) -> str:
 def render(state: BoardState, *, named: bool = False) -> bytes:
     _ = translations(state.language).gettext
     votes = state.voting.results() if state.voting and state.voting.closed else {}
-    areas = {a.id: a.title for a in state.areas}
+    areas = {a.id: a for a in state.areas}
     order = {a.id: i for i, a in enumerate(state.areas)}
     out = io.StringIO()
     writer = stdlib_csv.writer(out)
@@ -34,8 +35,12 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
     for n in notes:
         author = state.participants.get(n.author)
         group = state.groups.get(n.group) if n.group else None
+        area = areas.get(n.area)
+        where = area.title if area else n.area
+        if area and area.axes and (cell := cell_of(n)):  # a quadrant's cell, by its axes
+            where = f"{where}: {cell_label(cell, area.axes, _)}"
         row = [
-            areas.get(n.area, n.area),
+            where,
             n.text,
             author.name if named and author else "",
             str(votes.get(n.id, 0)),

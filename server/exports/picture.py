@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from xml.sax.saxutils import escape
 
+from server.board.quadrant import CELLS, Cell, cell_label, cell_of
 from server.board.state import BoardState
 from server.i18n import translations
 
@@ -24,6 +25,7 @@ _COLORS = {
 _NOTE_W, _NOTE_H, _GAP, _HEAD = 170, 96, 12, 40
 _LINES, _CHARS = 5, 24
 _SHOWN = 30  # notes drawn per area
+_CELL_ORDER: dict[Cell | None, int] = {c: i for i, c in enumerate(CELLS)}
 
 
 def svg(state: BoardState) -> str:
@@ -31,6 +33,7 @@ def svg(state: BoardState) -> str:
     width = max(1, len(areas)) * (_NOTE_W + 2 * _GAP)
     columns = []
     tallest = 0
+    _ = translations(state.language).gettext
     ngettext = translations(state.language).ngettext
     for i, area in enumerate(areas):
         x = i * (_NOTE_W + 2 * _GAP) + _GAP
@@ -42,8 +45,20 @@ def svg(state: BoardState) -> str:
             f'<text x="{x}" y="24" font-size="12" font-weight="bold">'
             f"{escape(_clip(area.title, _CHARS - 4))}</text>"
         ]
-        for j, note in enumerate(notes[:_SHOWN]):
-            y = _HEAD + j * (_NOTE_H + _GAP)
+        if area.axes:  # a quadrant: its notes by cell, each cell named by the axes
+            notes.sort(key=lambda n: _CELL_ORDER.get(cell_of(n), len(_CELL_ORDER)))
+        y = _HEAD
+        named: list[Cell | None] = []  # the cells named so far
+        for note in notes[:_SHOWN]:
+            cell = cell_of(note)
+            if area.axes and cell not in named:
+                named.append(cell)
+                name = cell_label(cell, area.axes, _) if cell else _("Not placed yet")
+                parts.append(
+                    f'<text x="{x}" y="{y + 12}" font-size="11" font-weight="bold">'
+                    f"{escape(_clip(name, _CHARS + 4))}</text>"
+                )
+                y += 18
             fill = _COLORS.get(note.color or "yellow", _COLORS["yellow"])
             parts.append(
                 f'<rect x="{x}" y="{y}" width="{_NOTE_W}" height="{_NOTE_H}" rx="4" '
@@ -53,7 +68,8 @@ def svg(state: BoardState) -> str:
                 parts.append(
                     f'<text x="{x + 8}" y="{y + 20 + k * 15}" font-size="12">{escape(line)}</text>'
                 )
-        bottom = _HEAD + min(len(notes), _SHOWN) * (_NOTE_H + _GAP)
+            y += _NOTE_H + _GAP
+        bottom = y
         if len(notes) > _SHOWN:
             hidden = len(notes) - _SHOWN
             more = ngettext("+ {n} more", "+ {n} more", hidden).format(n=hidden)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from babel.numbers import format_decimal
 
 from facilitation_methods import Method
+from server.board.quadrant import CELLS, cell_label, cell_of
 from server.board.state import BoardState, Note
 from server.exports.charts import Bar, Chart
 from server.i18n import translations
@@ -79,7 +80,15 @@ class _Layout:
             return None
         notes = self.notes(area_id)
         groups = [g for g in self.state.groups.values() if g.area == area_id]
-        block = Block(area.title, area.prompt, [self.entry(n) for n in notes if not n.group])
+        loose = [n for n in notes if not n.group]
+        if area.axes:  # a quadrant: its notes under their cells, then those not placed
+            cells = {cell: [n for n in loose if cell_of(n) == cell] for cell in CELLS}
+            loose = [n for n in loose if cell_of(n) is None]
+        block = Block(area.title, area.prompt, [self.entry(n) for n in loose])
+        if area.axes:
+            for cell, in_cell in cells.items():
+                heading = cell_label(cell, area.axes, self._)
+                block.children.append(Block(heading, entries=[self.entry(n) for n in in_cell]))
         for g in groups:
             members = [self.entry(n) for n in notes if n.group == g.id]
             block.children.append(Block(g.name or self._("Unnamed group"), entries=members))

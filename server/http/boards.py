@@ -15,6 +15,7 @@ from facilitation_methods import Method
 from server.board.ops import PROMPT_MAX, TITLE_MAX, JoiningParticipant, ParticipantJoin
 from server.board.state import (
     Area,
+    Axes,
     BoardState,
     GridSpec,
     Participant,
@@ -215,7 +216,8 @@ def _areas(
     elif chosen:
         raise ApiError(422, "invalid", f"Field 'categories': {method.id!r} has no categories.")
     for a in method.areas:
-        areas.append(Area(a.id, a.title[language], a.prompt[language] if a.prompt else ""))
+        axes = Axes(a.axes.x[language], a.axes.y[language]) if a.axes else None
+        areas.append(Area(a.id, a.title[language], a.prompt[language] if a.prompt else "", axes))
     return tuple(areas)
 
 

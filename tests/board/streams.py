@@ -181,7 +181,11 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
             "area.add",
             area=st.fixed_dictionaries(
                 {"id": st.sampled_from(["extra", "values"]), "title": st.just("Extra")},
-                optional={"prompt": st.just("Why?")},
+                optional={
+                    "prompt": st.just("Why?"),
+                    # a quadrant area (2x2, low to high along each axis)
+                    "axes": st.just({"x": "Effort", "y": "Effect"}),
+                },
             ),
         ),
         1,

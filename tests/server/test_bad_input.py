@@ -77,6 +77,29 @@ CASES: list[tuple[str, Any, str, str | None]] = [
         OP_ID,
     ),
     (
+        "quadrant area with one axis",
+        {
+            "type": "op",
+            "id": OP_ID,
+            "op": {"kind": "area.add", "area": {"id": "q", "title": "Q", "axes": {"x": "Effort"}}},
+        },
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "quadrant axis name over the limit",
+        {
+            "type": "op",
+            "id": OP_ID,
+            "op": {
+                "kind": "area.add",
+                "area": {"id": "q", "title": "Q", "axes": {"x": "E", "y": "y" * 61}},
+            },
+        },
+        "too_large",
+        OP_ID,
+    ),
+    (
         "server-only op kind",
         {
             "type": "op",
