@@ -160,7 +160,8 @@ def test_every_page_in_every_theme_is_readable_in_its_own_font(
     join(participant, server, board["join_code"], "Ole")
     expect(participant.locator(".note")).to_have_count(7)
     # with no choice made, the device's light scheme decides and nothing is stored
-    expect(participant.locator("html")).not_to_have_attribute("data-theme", "dark")
+    expect(participant.locator("html")).to_have_attribute("data-theme", "light")
+    assert participant.evaluate("localStorage.getItem('planche:theme')") is None
     assert background(participant) == THEMES["light"][1]
     projector = participant.context.new_page()
     projector.set_viewport_size(PROJECTOR)
@@ -201,15 +202,30 @@ def test_the_device_decides_until_a_choice_and_motion_stays_calm(
     )
     page = browsing.page(DESKTOP)
     page.emulate_media(color_scheme="dark")
+    # the theme as the body is first parsed, before anything is painted
+    page.add_init_script(
+        """new MutationObserver((_, seen) => {
+            if (!document.body) return;
+            window.themeAtFirstPaint = document.documentElement.dataset.theme ?? "";
+            seen.disconnect();
+        }).observe(document, { childList: true, subtree: true });"""
+    )
     page.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
     expect(page.locator("#status")).to_have_attribute("data-state", "online")
-    expect(page.locator("html")).not_to_have_attribute("data-theme", "dark")
-    assert background(page) == THEMES["dark"][1]  # the device's dark scheme, no choice made
+    # the device's dark scheme, no choice made: the dark theme, from the first paint on
+    assert page.evaluate("window.themeAtFirstPaint") == "dark"
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    assert background(page) == THEMES["dark"][1]
     expect(page.get_by_label("Colours")).to_have_value("")
+    assert_clean(page, "dark", "the board on a dark device")
+    screenshot(page, "design-facilitator-dark-device")
+    # the device changes its setting: the page follows at once, no reload
     page.emulate_media(color_scheme="light", contrast="more")
+    expect(page.locator("html")).to_have_attribute("data-theme", "contrast")
     assert background(page) == THEMES["contrast"][1]
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
     page.emulate_media(color_scheme="dark", contrast="no-preference")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     page.get_by_label("Colours").select_option(label="Light")  # a choice beats the device
     assert background(page) == THEMES["light"][1]
 
