@@ -58,12 +58,14 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     assert_accessible(facilitator, "facilitator view")
     code = join_code(facilitator)
 
-    projector = facilitator.context.new_page()
-    projector.set_viewport_size(PROJECTOR)
+    # the projector in a browser of its own, as on the computer by the big screen: opened as
+    # a second tab, it left the facilitator's tab in the background, where headless Chromium
+    # draws seldom and every click waited 1.5-2 s for its button to be "stable"
+    projector = browsing.page(PROJECTOR, lang="da-DK")
     projector.goto(
         server.url + (facilitator.locator("#projector-link").get_attribute("href") or "")
     )
-    projector.goto(projector.url)  # as if opened on the big screen; the token is remembered
+    projector.goto(projector.url)  # opened again from there: the token is remembered
     expect(projector.locator("#qr")).to_be_visible()
     assert projector.evaluate("document.querySelector('#qr').naturalWidth") > 0
     expect(projector.locator("#qr-code")).to_contain_text(code)
@@ -347,8 +349,7 @@ def test_an_anonymous_board_shows_no_author_anywhere(
 ) -> None:
     facilitator = browsing.page(lang="sv")
     create_board(facilitator, server, "sv", "Analys med kategorier")
-    projector = facilitator.context.new_page()
-    projector.set_viewport_size(PROJECTOR)
+    projector = browsing.page(PROJECTOR, lang="sv")  # its own browser, as in the Danish run
     projector.goto(
         server.url + (facilitator.locator("#projector-link").get_attribute("href") or "")
     )
