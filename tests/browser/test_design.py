@@ -6,12 +6,8 @@ changes move calmly, and not at all when the system asks for less motion."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -21,11 +17,12 @@ from board_client import BoardClient
 from tests.browser.helpers import (
     PHONE,
     PROJECTOR,
-    SCREENSHOTS,
     Browsing,
     api,
+    as_facilitator,
     assert_accessible,
     join,
+    phone_shot,
     screenshot,
 )
 from tests.conftest import RunningServer
@@ -79,17 +76,6 @@ ICONS_ASKED_FOR = [
     "users",
     "hand",
 ]
-
-
-def as_facilitator(
-    server: RunningServer, board: dict[str, Any], act: Callable[[BoardClient], Awaitable[Any]]
-) -> None:
-    async def run() -> None:
-        async with BoardClient(server.url, board["id"], board["facilitator_token"]) as client:
-            await act(client)
-
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's loop
-        pool.submit(asyncio.run, run()).result()
 
 
 async def _a_board_in_every_colour(client: BoardClient) -> None:
@@ -179,7 +165,7 @@ def test_every_page_in_every_theme_is_readable_in_its_own_font(
         assert_clean(participant, theme, "the board, as a participant")
         screenshot(participant, f"design-board-{theme}")
         participant.set_viewport_size(PHONE)  # what a phone shows first, not the whole page
-        participant.screenshot(path=SCREENSHOTS / f"design-board-{theme}-phone.png")
+        phone_shot(participant, f"design-board-{theme}-phone")
         participant.set_viewport_size(DESKTOP)
 
         # the projector, open in another tab of this browser, follows at once; so does

@@ -14,6 +14,7 @@ from tests.browser.helpers import (
     PROJECTOR,
     Browsing,
     api,
+    as_facilitator,
     assert_accessible,
     assert_all_in,
     assert_no_text_fits_badly,
@@ -268,17 +269,9 @@ CLEAR_GOALS = "Clear goals, but who decides them?"
 
 def api_facilitator_opens_voting(server: RunningServer, board: dict[str, str]) -> None:
     """The facilitator's part is not under test here: a plain WebSocket client does it."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from board_client import BoardClient
-
-    async def open_voting() -> None:
-        async with BoardClient(server.url, board["id"], board["facilitator_token"]) as client:
-            await client.send_op({"kind": "vote.open", "per_person": 3})
-
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's loop
-        pool.submit(asyncio.run, open_voting()).result()
+    as_facilitator(
+        server, board, lambda client: client.send_op({"kind": "vote.open", "per_person": 3})
+    )
 
 
 def test_notes_written_with_the_network_cut_arrive_once(
