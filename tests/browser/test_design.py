@@ -165,6 +165,7 @@ def test_every_page_in_every_theme_is_readable_in_its_own_font(
         assert_clean(participant, theme, "the board, as a participant")
         screenshot(participant, f"design-board-{theme}")
         participant.set_viewport_size(PHONE)  # what a phone shows first, not the whole page
+        assert_clean(participant, theme, "the board on a phone")  # its bar and sheets too
         phone_shot(participant, f"design-board-{theme}-phone")
         participant.set_viewport_size(DESKTOP)
 
