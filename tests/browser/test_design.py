@@ -117,7 +117,10 @@ def assert_in_own_font(page: Page, what: str) -> None:
 def assert_clean(page: Page, theme: str, what: str) -> None:
     """In the theme, in the own font, and no axe violation. Themes differ only in colour
     tokens, so the light theme gets every axe rule and the others the colour rules, with the
-    7:1 rule (AAA) added for high contrast."""
+    7:1 rule (AAA) added for high contrast. The page is brought to the front first, as a
+    person looks at it: headless Chromium draws a background tab seldom, and the check waits
+    for frames."""
+    page.bring_to_front()
     expect(page.locator("html")).to_have_attribute("data-theme", theme)
     assert background(page) == THEMES[theme][1], what
     assert_in_own_font(page, what)
