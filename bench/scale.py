@@ -29,6 +29,7 @@ from board_client import create_board, join_board
 class Step:
     rooms: int
     rate: float  # ops/s offered, all rooms together
+    seconds: float  # how long the writers write
     acks: list[float] = field(default_factory=list)
     frames: int = 0
     generator_cpu: float = 0.0
@@ -37,17 +38,15 @@ class Step:
     @property
     def durable(self) -> float:
         """Acked ops per second."""
-        return len(self.acks) / _STEP_SECONDS
-
-
-_STEP_SECONDS = 5.0
+        return len(self.acks) / self.seconds
 
 
 async def many_rooms(
-    server: Process, rooms_steps: list[int], per_room: float, clients: int
+    server: Process, rooms_steps: list[int], per_room: float, clients: int, seconds: float = 5.0
 ) -> list[Step]:
-    """S2: `clients` connections per room, one of them writing `per_room` ops/s; the number
-    of rooms grows step by step until the ack p99 passes 100 ms (the knee)."""
+    """S2: `clients` connections per room, one of them writing `per_room` ops/s for `seconds`
+    a step; the number of rooms grows step by step until the ack p99 passes 100 ms (the
+    knee)."""
     steps: list[Step] = []
     opened: list[ClientConnection] = []
     writers: list[ClientConnection] = []
@@ -63,7 +62,8 @@ async def many_rooms(
                     opened.append(ws)
                     if i == 0:
                         writers.append(ws)
-            step = await _step(server, Step(rooms, rooms * per_room), opened, writers, per_room)
+            step = Step(rooms, rooms * per_room, seconds)
+            step = await _step(server, step, opened, writers, per_room)
             steps.append(step)
             if percentiles(step.acks)["p99"] > 100 or step.generator_cpu > 0.7:
                 break
@@ -90,7 +90,7 @@ async def _step(
 
     async def write(ws: ClientConnection, room: int) -> None:
         t0 = time.perf_counter() + random.random() / per_room
-        for k in range(int(per_room * _STEP_SECONDS)):
+        for k in range(int(per_room * step.seconds)):
             delay = t0 + k / per_room - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -106,7 +106,9 @@ async def _step(
     ]
     own, theirs, wall = own_cpu_seconds(), server.cpu_seconds(), time.perf_counter()
     await asyncio.gather(*(write(ws, i) for i, ws in enumerate(writers)))
-    await asyncio.sleep(1.0)  # the last acks
+    last = time.perf_counter() + 1.0  # the last acks: a second at most
+    while len(step.acks) < len(due) and time.perf_counter() < last:
+        await asyncio.sleep(0.02)
     elapsed = time.perf_counter() - wall
     step.generator_cpu = (own_cpu_seconds() - own) / elapsed
     step.server_cpu = (server.cpu_seconds() - theirs) / elapsed

@@ -1,7 +1,9 @@
 // @ts-check
-// The colour theme. Unless this browser chose one, the device decides (prefers-color-scheme,
-// prefers-contrast: see the tokens at the top of board.css); a choice made in the footer is
-// kept in localStorage ("planche:theme") and set as <html data-theme="light|dark|contrast">.
+// The colour theme, always set as <html data-theme="light|dark|contrast"> (board.css holds
+// one block of tokens per theme). A choice made in the footer is kept in localStorage
+// ("planche:theme"); without one, "as on this device" is resolved here from the media
+// queries (high contrast first, then dark, else light) and followed live when the device
+// changes its setting.
 //
 // A classic blocking script in <head>, on purpose: the Content-Security-Policy allows no
 // inline script, and a module would only run after the first paint, so a dark page would
@@ -12,6 +14,11 @@
   const KEY = "planche:theme";
   const THEMES = ["light", "dark", "contrast"];
   const root = document.documentElement;
+  // what the device asks for, in the order a page honours it
+  const DEVICE = /** @type {const} */ ([
+    ["contrast", matchMedia("(prefers-contrast: more)")],
+    ["dark", matchMedia("(prefers-color-scheme: dark)")],
+  ]);
 
   const stored = () => {
     try {
@@ -21,20 +28,27 @@
       return ""; // storage refused (a locked-down browser): the device decides
     }
   };
+  let chosen = stored(); // "" while the device decides
   /** @param {string} theme "light", "dark", "contrast", or "" for the device's */
   const apply = (theme) => {
-    if (theme) root.dataset.theme = theme;
-    else delete root.dataset.theme;
+    chosen = THEMES.includes(theme) ? theme : "";
+    root.dataset.theme =
+      chosen || (DEVICE.find(([, query]) => query.matches)?.[0] ?? "light");
   };
   const choice = () =>
     /** @type {HTMLSelectElement | null} */ (document.getElementById("theme-choice"));
 
-  apply(stored());
+  apply(chosen);
+  for (const [, query] of DEVICE) {
+    query.addEventListener("change", () => {
+      if (!chosen) apply("");
+    });
+  }
 
   document.addEventListener("DOMContentLoaded", () => {
     const select = choice();
     if (!select) return;
-    select.value = stored();
+    select.value = chosen;
     select.closest("[hidden]")?.removeAttribute("hidden"); // useless without this script
     select.addEventListener("change", () => {
       try {
@@ -43,7 +57,7 @@
       } catch {
         // not kept, but this page still follows the choice
       }
-      apply(THEMES.includes(select.value) ? select.value : "");
+      apply(select.value);
     });
   });
 
@@ -52,6 +66,6 @@
     if (event.key !== KEY) return;
     apply(stored());
     const select = choice();
-    if (select) select.value = stored();
+    if (select) select.value = chosen;
   });
 })();

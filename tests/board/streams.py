@@ -10,23 +10,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from hypothesis import strategies as st
 
-from server.board.apply import Record, apply
-from server.board.complete import complete
-from server.board.ops import KINDS, SENDERS, dump_op, parse_op
-from server.board.state import (
-    Area,
-    BoardState,
-    GridSpec,
-    Participant,
-    PhaseSpec,
-    Table,
-    new_board,
-)
+from server.board.ops import KINDS, SENDERS, dump_op
+from server.board.state import Area, BoardState, GridSpec, Participant, PhaseSpec, Table
+from tests.board.boards import a_board, send
 
 FAC, ANN, BO, WALL = "p-fac", "p-ann", "p-bo", "p-wall"
 CY = "p-cy"  # joins during the stream
@@ -39,24 +30,22 @@ SECRET_WORDS = ("hidden", "secret")
 
 
 def start() -> BoardState:
-    board = new_board(
-        "b",
+    return a_board(
         "Analysis",
         "category-analysis",
         "en",
         (Area("values", "Values"), Area("myths", "Urban myths", "What do people say?")),
+        (
+            Participant(FAC, "Fac", "facilitator"),
+            Participant(ANN, "Ann", "participant"),
+            Participant(BO, "Bo", "participant", consent=True),
+            Participant(WALL, "", "viewer"),
+        ),
         phases=(PhaseSpec("silent", "individual", 12), PhaseSpec("together", "joint", 15)),
         grid=GridSpec(("clarity", "relevance"), 1, 5),
         fields={"goal": ""},
         tables={"actions": Table(("what", "who"), ("r1",))},
     )
-    participants = {
-        FAC: Participant(FAC, "Fac", "facilitator"),
-        ANN: Participant(ANN, "Ann", "participant"),
-        BO: Participant(BO, "Bo", "participant", consent=True),
-        WALL: Participant(WALL, "", "viewer"),
-    }
-    return replace(board, participants=participants)
 
 
 # whole minutes as the page sends them, any float the protocol admits, and minutes that
@@ -431,9 +420,8 @@ def _step(
     full: BoardState, seq: int, raw: dict[str, Any], by: str
 ) -> tuple[dict[str, Any], BoardState]:
     by = sender(full, raw["kind"], raw, by)
-    op = complete(full, parse_op(raw), by, now_ms=1_000 * seq)
-    full, noop = apply(full, Record(seq, f"op-{seq}", by, op))
+    full, op, noop = send(full, by, raw, now_ms=1_000 * seq)
     wire: dict[str, Any] = {"seq": seq, "id": f"op-{seq}", "by": by, "op": dump_op(op)}
     if noop is not None:
-        wire["noop"] = noop.value
+        wire["noop"] = noop
     return wire, full

@@ -3,21 +3,10 @@ breakout groups."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from server.board.apply import Record, apply
-from server.board.complete import complete
-from server.board.ops import parse_op
-from server.board.state import (
-    Area,
-    BoardState,
-    GridSpec,
-    Participant,
-    PhaseSpec,
-    Table,
-    new_board,
-)
+from server.board.state import Area, BoardState, GridSpec, Participant, PhaseSpec, Table
+from tests.board.boards import a_board, send
 
 FAC, ANN, BO = "p-fac", "p-ann", "p-bo"
 
@@ -26,32 +15,28 @@ class Board:
     """A board driven op by op, as a room would: completed, sequenced, applied."""
 
     def __init__(self) -> None:
-        state = new_board(
-            "b",
+        self.state: BoardState = a_board(
             "Meeting",
             "sounding-board",
             "da",
             (Area("main", "Tavlen"),),
+            (
+                Participant(FAC, "Fac", "facilitator"),
+                Participant(ANN, "Ann", "participant"),
+                Participant(BO, "Bo", "participant"),
+            ),
             phases=(PhaseSpec("groups", "breakout", 20),),
             fields={"topic": ""},
             tables={"agenda": Table(("time", "content"), ("r1",))},
             grid=GridSpec(("clarity",), 1, 5),
         )
-        people = {
-            FAC: Participant(FAC, "Fac", "facilitator"),
-            ANN: Participant(ANN, "Ann", "participant"),
-            BO: Participant(BO, "Bo", "participant"),
-        }
-        self.state: BoardState = replace(state, participants=people)
         self.clock = 0
 
     def send(self, by: str, op: dict[str, Any], at_ms: int | None = None) -> str | None:
         if at_ms is not None:
             self.clock = at_ms
-        completed = complete(self.state, parse_op(op), by, self.clock)
-        record = Record(self.state.seq + 1, f"op-{self.state.seq + 1}", by, completed)
-        self.state, noop = apply(self.state, record)
-        return noop.value if noop else None
+        self.state, _, noop = send(self.state, by, op, self.clock)
+        return noop
 
 
 def test_the_timer_runs_on_the_servers_clock_and_survives_pauses() -> None:

@@ -6,9 +6,10 @@ import asyncio
 import json
 import re
 import urllib.request
+from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
@@ -20,6 +21,7 @@ from tests.conftest import ROOT, RunningServer, timeout
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PROJECTOR = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
+T = TypeVar("T")
 
 
 class Browsing:
@@ -62,6 +64,35 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def phone_shot(page: Page, name: str) -> Path:
+    """What a phone's screen shows, not the whole page (the bar and the sheets are fixed to
+    the screen)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def in_thread(job: Coroutine[Any, Any, T]) -> T:
+    """Runs `job` (BoardClients posting, say) to its end in another thread: Playwright's sync
+    API holds this thread's event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, job).result()
+
+
+def as_facilitator(
+    server: RunningServer, board: dict[str, Any], act: Callable[[BoardClient], Awaitable[T]]
+) -> T:
+    """`act` done by a BoardClient with the facilitator's token of `board` (as the API made
+    it), in another thread."""
+
+    async def run() -> T:
+        async with BoardClient(server.url, board["id"], board["facilitator_token"]) as client:
+            return await act(client)
+
+    return in_thread(run())
 
 
 def assert_accessible(page: Page, what: str) -> None:
@@ -169,13 +200,12 @@ def note_action(note: Locator, *path: str) -> None:
 
 
 def send_as(server: RunningServer, board_id: str, token: str, *ops: dict[str, Any]) -> None:
-    """Ops sent in order by a BoardClient with `token`, each acknowledged before the next,
-    in another thread (Playwright's sync API holds this thread's event loop)."""
+    """Ops sent in order by a BoardClient with any board's `token` (a participant's, say),
+    each acknowledged before the next, in another thread."""
 
     async def run() -> None:
         async with BoardClient(server.url, board_id, token) as client:
             for op in ops:
                 await client.send_op(op)
 
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, run()).result()
+    in_thread(run())

@@ -5,25 +5,23 @@ sheet, a focus that never falls to <body>, and how many Tab stops a 10-note boar
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from board_client import BoardClient
-from tests.browser.helpers import Browsing, api, assert_accessible, note_action, screenshot
+from tests.browser.helpers import (
+    Browsing,
+    api,
+    assert_accessible,
+    in_thread,
+    note_action,
+    screenshot,
+)
 from tests.conftest import ROOT, RunningServer
 
 pytestmark = pytest.mark.browser
-
-
-def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's loop
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def open_board(page: Page, server: RunningServer, board_id: str, token: str) -> None:
@@ -79,7 +77,7 @@ def test_every_page_and_state_of_a_sounding_board_passes_axe(
             # the survey phase and the survey area share a name
             await facilitator.send_op({"kind": "phase.set", "phase": "survey", "focus": []})
 
-    run(meet())
+    in_thread(meet())
     page = browsing.page(lang="en")
     open_board(page, server, board["id"], board["facilitator_token"])
     expect(page.locator(".note")).to_have_count(9)
@@ -98,7 +96,7 @@ def test_every_page_and_state_of_a_sounding_board_passes_axe(
     assert_accessible(page, "list view and history")
     screenshot(page, "a11y-list-view-and-history")
 
-    run(close_meeting(server, board))
+    in_thread(close_meeting(server, board))
     expect(page.locator("#closed-note")).to_be_visible()
     assert_accessible(page, "list view, meeting closed")
 
@@ -252,12 +250,12 @@ def test_tab_stops_on_a_participants_10_note_board(
         async with BoardClient(server.url, board["id"], board["facilitator_token"]) as facilitator:
             await facilitator.send_op({"kind": "vote.open", "per_person": 3})
 
-    run(write())
+    in_thread(write())
     page = browsing.page(lang="en")
     open_board(page, server, board["id"], kai["token"])
     expect(page.locator(".note")).to_have_count(10)
     writing = count_tab_stops(page)
-    run(open_voting())
+    in_thread(open_voting())
     page.reload()
     expect(page.locator(".note button[data-action=vote]:visible")).to_have_count(10)
     voting = count_tab_stops(page)

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from board_client import BoardClient
-from tests.browser.helpers import join_code, note_action
+from tests.browser.helpers import api, in_thread, join_code, note_action
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-
-
-def api(server: RunningServer, path: str, body: Any = None, token: str | None = None) -> Any:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(server.url + path, data, headers)
-    with urllib.request.urlopen(request, timeout=timeout(10)) as response:
-        return json.load(response)
 
 
 def note_texts(server: RunningServer, board: dict[str, Any]) -> list[str]:
@@ -86,9 +73,7 @@ def test_a_note_typed_in_one_page_appears_in_another(
     # a second area appears live, and a note moves there from the keyboard
     board_id = facilitator.url.rsplit("/", 1)[1]
     token = json.loads(facilitator.evaluate(f"localStorage.getItem('planche:board:{board_id}')"))
-    # Playwright's sync API holds this thread's event loop: the client runs in another thread
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, _add_area(server, board_id, token["token"])).result()
+    in_thread(_add_area(server, board_id, token["token"]))
     moving = participant.locator(".note").first
     note_action(moving, "Move to", "Urban myths")
     expect(

@@ -6,12 +6,8 @@ changes move calmly, and not at all when the system asks for less motion."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -21,11 +17,12 @@ from board_client import BoardClient
 from tests.browser.helpers import (
     PHONE,
     PROJECTOR,
-    SCREENSHOTS,
     Browsing,
     api,
+    as_facilitator,
     assert_accessible,
     join,
+    phone_shot,
     screenshot,
 )
 from tests.conftest import RunningServer
@@ -81,17 +78,6 @@ ICONS_ASKED_FOR = [
 ]
 
 
-def as_facilitator(
-    server: RunningServer, board: dict[str, Any], act: Callable[[BoardClient], Awaitable[Any]]
-) -> None:
-    async def run() -> None:
-        async with BoardClient(server.url, board["id"], board["facilitator_token"]) as client:
-            await act(client)
-
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's loop
-        pool.submit(asyncio.run, run()).result()
-
-
 async def _a_board_in_every_colour(client: BoardClient) -> None:
     await client.send_op({"kind": "phase.set", "phase": "together"})
     texts = [
@@ -131,7 +117,10 @@ def assert_in_own_font(page: Page, what: str) -> None:
 def assert_clean(page: Page, theme: str, what: str) -> None:
     """In the theme, in the own font, and no axe violation. Themes differ only in colour
     tokens, so the light theme gets every axe rule and the others the colour rules, with the
-    7:1 rule (AAA) added for high contrast."""
+    7:1 rule (AAA) added for high contrast. The page is brought to the front first, as a
+    person looks at it: headless Chromium draws a background tab seldom, and the check waits
+    for frames."""
+    page.bring_to_front()
     expect(page.locator("html")).to_have_attribute("data-theme", theme)
     assert background(page) == THEMES[theme][1], what
     assert_in_own_font(page, what)
@@ -160,7 +149,8 @@ def test_every_page_in_every_theme_is_readable_in_its_own_font(
     join(participant, server, board["join_code"], "Ole")
     expect(participant.locator(".note")).to_have_count(7)
     # with no choice made, the device's light scheme decides and nothing is stored
-    expect(participant.locator("html")).not_to_have_attribute("data-theme", "dark")
+    expect(participant.locator("html")).to_have_attribute("data-theme", "light")
+    assert participant.evaluate("localStorage.getItem('planche:theme')") is None
     assert background(participant) == THEMES["light"][1]
     projector = participant.context.new_page()
     projector.set_viewport_size(PROJECTOR)
@@ -178,7 +168,8 @@ def test_every_page_in_every_theme_is_readable_in_its_own_font(
         assert_clean(participant, theme, "the board, as a participant")
         screenshot(participant, f"design-board-{theme}")
         participant.set_viewport_size(PHONE)  # what a phone shows first, not the whole page
-        participant.screenshot(path=SCREENSHOTS / f"design-board-{theme}-phone.png")
+        assert_clean(participant, theme, "the board on a phone")  # its bar and sheets too
+        phone_shot(participant, f"design-board-{theme}-phone")
         participant.set_viewport_size(DESKTOP)
 
         # the projector, open in another tab of this browser, follows at once; so does
@@ -201,15 +192,30 @@ def test_the_device_decides_until_a_choice_and_motion_stays_calm(
     )
     page = browsing.page(DESKTOP)
     page.emulate_media(color_scheme="dark")
+    # the theme as the body is first parsed, before anything is painted
+    page.add_init_script(
+        """new MutationObserver((_, seen) => {
+            if (!document.body) return;
+            window.themeAtFirstPaint = document.documentElement.dataset.theme ?? "";
+            seen.disconnect();
+        }).observe(document, { childList: true, subtree: true });"""
+    )
     page.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
     expect(page.locator("#status")).to_have_attribute("data-state", "online")
-    expect(page.locator("html")).not_to_have_attribute("data-theme", "dark")
-    assert background(page) == THEMES["dark"][1]  # the device's dark scheme, no choice made
+    # the device's dark scheme, no choice made: the dark theme, from the first paint on
+    assert page.evaluate("window.themeAtFirstPaint") == "dark"
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    assert background(page) == THEMES["dark"][1]
     expect(page.get_by_label("Colours")).to_have_value("")
+    assert_clean(page, "dark", "the board on a dark device")
+    screenshot(page, "design-facilitator-dark-device")
+    # the device changes its setting: the page follows at once, no reload
     page.emulate_media(color_scheme="light", contrast="more")
+    expect(page.locator("html")).to_have_attribute("data-theme", "contrast")
     assert background(page) == THEMES["contrast"][1]
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
     page.emulate_media(color_scheme="dark", contrast="no-preference")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     page.get_by_label("Colours").select_option(label="Light")  # a choice beats the device
     assert background(page) == THEMES["light"][1]
 

@@ -14,6 +14,7 @@ from tests.browser.helpers import (
     PROJECTOR,
     Browsing,
     api,
+    as_facilitator,
     assert_accessible,
     assert_all_in,
     assert_no_text_fits_badly,
@@ -58,12 +59,14 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
     assert_accessible(facilitator, "facilitator view")
     code = join_code(facilitator)
 
-    projector = facilitator.context.new_page()
-    projector.set_viewport_size(PROJECTOR)
+    # the projector in a browser of its own, as on the computer by the big screen: opened as
+    # a second tab, it left the facilitator's tab in the background, where headless Chromium
+    # draws seldom and every click waited 1.5-2 s for its button to be "stable"
+    projector = browsing.page(PROJECTOR, lang="da-DK")
     projector.goto(
         server.url + (facilitator.locator("#projector-link").get_attribute("href") or "")
     )
-    projector.goto(projector.url)  # as if opened on the big screen; the token is remembered
+    projector.goto(projector.url)  # opened again from there: the token is remembered
     expect(projector.locator("#qr")).to_be_visible()
     assert projector.evaluate("document.querySelector('#qr').naturalWidth") > 0
     expect(projector.locator("#qr-code")).to_contain_text(code)
@@ -266,17 +269,9 @@ CLEAR_GOALS = "Clear goals, but who decides them?"
 
 def api_facilitator_opens_voting(server: RunningServer, board: dict[str, str]) -> None:
     """The facilitator's part is not under test here: a plain WebSocket client does it."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from board_client import BoardClient
-
-    async def open_voting() -> None:
-        async with BoardClient(server.url, board["id"], board["facilitator_token"]) as client:
-            await client.send_op({"kind": "vote.open", "per_person": 3})
-
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's loop
-        pool.submit(asyncio.run, open_voting()).result()
+    as_facilitator(
+        server, board, lambda client: client.send_op({"kind": "vote.open", "per_person": 3})
+    )
 
 
 def test_notes_written_with_the_network_cut_arrive_once(
@@ -347,8 +342,7 @@ def test_an_anonymous_board_shows_no_author_anywhere(
 ) -> None:
     facilitator = browsing.page(lang="sv")
     create_board(facilitator, server, "sv", "Analys med kategorier")
-    projector = facilitator.context.new_page()
-    projector.set_viewport_size(PROJECTOR)
+    projector = browsing.page(PROJECTOR, lang="sv")  # its own browser, as in the Danish run
     projector.goto(
         server.url + (facilitator.locator("#projector-link").get_attribute("href") or "")
     )

@@ -5,21 +5,20 @@ group is named and its area is the only one offered, and voting shows large butt
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from board_client import BoardClient
 from tests.browser.helpers import (
     PHONE,
-    SCREENSHOTS,
     Browsing,
     api,
+    as_facilitator,
     assert_accessible,
     assert_no_text_fits_badly,
     assert_thumb_sized,
+    phone_shot,
     screenshot,
 )
 from tests.conftest import RunningServer
@@ -28,15 +27,8 @@ pytestmark = pytest.mark.browser
 
 
 def send_ops(server: RunningServer, board: dict[str, Any], ops: list[dict[str, Any]]) -> None:
-    """The facilitator's ops, sent by a BoardClient in another thread (Playwright's sync API
-    holds this thread's event loop)."""
-
-    async def run() -> None:
-        async with BoardClient(server.url, board["id"], board["facilitator_token"]) as client:
-            await asyncio.gather(*(client.send_op(op) for op in ops))
-
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, run()).result()
+    """The facilitator's ops, all sent at once."""
+    as_facilitator(server, board, lambda client: asyncio.gather(*map(client.send_op, ops)))
 
 
 def on_screen(page: Page, locator: Locator) -> bool:
@@ -44,12 +36,6 @@ def on_screen(page: Page, locator: Locator) -> bool:
     box = locator.bounding_box()
     assert box is not None
     return box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] and box["x"] >= 0
-
-
-def phone_shot(page: Page, name: str) -> None:
-    """What the phone's screen shows (the bar and the sheets are fixed to it)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 # Headless Chromium has no on-screen keyboard: this stands in for the visual viewport a

@@ -1,12 +1,15 @@
 """Crash loop: under steady load the server is killed with SIGKILL again and again.
 
 Four `BoardClient`s on one board (the facilitator and three participants) keep adding and
-editing notes while the server is killed 20 times at seeded-random moments and started again
+editing notes while the server is killed 10 times at seeded-random moments and started again
 on the same port and database. After every restart each op acked so far must be in the served
 board and in its op log, exactly once, at the seq of its ack; at the end, once the load has
 stopped and the outboxes are empty, every replica equals the served board.
 
 The seed is printed; `PLANCHE_CRASH_LOOP_SEED=<seed>` runs the same kill moments again.
+Every kill is the same check at another random moment, and every run draws a new seed, so
+the suite's runs add up; `PLANCHE_CRASH_LOOP_KILLS=50` makes one run a longer soak. (Most of
+a kill's time is the server starting again, about 1.5 s on 2 cores.)
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from tests.wire import open_peer
 
 pytestmark = pytest.mark.anyio
 
-KILLS = 20
+KILLS = int(os.environ.get("PLANCHE_CRASH_LOOP_KILLS") or 10)
 KILL_AFTER = (0.2, 1.5)  # seconds from a restart to the next kill
 PACE = (0.08, 0.3)  # seconds between two ops of one client
 MAX_IN_FLIGHT = 10  # unacked ops per client; the load waits when it has this many
@@ -205,7 +208,7 @@ class Checker:
             await peer.close()
 
 
-async def test_twenty_kill_9s_under_load_lose_no_acked_op_and_every_replica_converges(
+async def test_kill_9s_under_load_lose_no_acked_op_and_every_replica_converges(
     own_server: RunningServer,
 ) -> None:
     seed = int(os.environ.get("PLANCHE_CRASH_LOOP_SEED") or random.randrange(2**32))

@@ -115,6 +115,7 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
         ),
         await acked(ann_peer, {"kind": "note.edit", "note_id": "n1", "text": SECRET}),
         await acked(ann_peer, {"kind": "note.move", "note_id": "n1", "area": "questions"}),
+        await acked(ann_peer, {"kind": "note.color", "note_id": "n1", "color": "pink"}),
         await acked(ann_peer, {"kind": "note.own", "note_id": "n1", "owner": "Ann Andersen"}),
         await acked(
             ann_peer, {"kind": "note.add", "note": {"id": "d1", "area": "works", "text": DRAFT}}
@@ -247,6 +248,7 @@ async def test_an_anonymous_board_names_no_author_on_any_path(
         ),
         await acked(ann_peer, {"kind": "note.edit", "note_id": "a1", "text": SECRET + "!"}),
         await acked(ann_peer, {"kind": "note.move", "note_id": "a1", "x": 40, "y": 40}),
+        await acked(ann_peer, {"kind": "note.color", "note_id": "a1", "color": "green"}),
     }
     # the board's own rule: Ann may still change her note, and nobody else sees it is hers
     last = await acked(fac, {"kind": "notes.reveal"})
