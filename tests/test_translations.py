@@ -14,6 +14,8 @@ from server import i18n
 from tests.conftest import ROOT
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# texts that are rightly the same in a language as in English ("note" is Danish too)
+SPELLED_ALIKE = {"da": {"{area} ({n} note)"}}
 
 
 def _ids(path: Path) -> set[str]:
@@ -53,7 +55,7 @@ def test_danish_and_swedish_are_really_translated() -> None:
     for language in ("da", "sv"):
         catalogue = i18n.catalogue(language)
         same = [k for k, v in catalogue.items() if k in (v if isinstance(v, list) else [v])]
-        same = [k for k in same if len(k) > 12]
+        same = [k for k in same if len(k) > 12 and k not in SPELLED_ALIKE.get(language, ())]
         assert not same, f"{language}: left in English: {same}"
 
 

@@ -238,13 +238,16 @@ async function showQr(qr) {
       headers: { authorization: `Bearer ${creds.token}` },
       cache: "no-store",
     });
-    if (!response.ok) return;
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const url = URL.createObjectURL(await response.blob());
     if (qr.src.startsWith("blob:")) URL.revokeObjectURL(qr.src);
     qr.src = url;
     qr.hidden = false;
   } catch {
-    // offline: the code is still written under the picture
+    // offline or the server busy: the code is still written under the picture, and the
+    // projector asks again in a moment (it may run for hours unattended)
+    delete qr.dataset.code;
+    setTimeout(render, 3000);
   }
 }
 

@@ -18,7 +18,7 @@
 // it touches), Shift+Space on a focused note, Ctrl+A (every note of the focused note's
 // area); Escape clears it. The selected notes move together, by drag and by arrow keys.
 
-import { t } from "./i18n.js";
+import { nt, t } from "./i18n.js";
 
 export const NOTE_W = 160; // a note's width on the canvas, px (canvas.css says the same)
 export const PAD = 16; // between a frame's edge and its notes
@@ -503,7 +503,7 @@ export class Canvas {
   /** How many notes are selected, for a screen reader. */
   tellSelection() {
     const n = this.selected.size;
-    const text = n === 0 ? t("No notes selected") : n === 1 ? t("1 note selected") : t("{n} notes selected", { n });
+    const text = n === 0 ? t("No notes selected") : nt("{n} note selected", "{n} notes selected", n, { n });
     this.handlers.say?.(text);
   }
 

@@ -3,7 +3,7 @@
 // All user text goes in through textContent, never as HTML.
 
 import { flow } from "./canvas.js";
-import { t } from "./i18n.js";
+import { nt, t } from "./i18n.js";
 import { reconcile, setText, show } from "./keyed.js";
 import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
 
@@ -263,7 +263,7 @@ function updateNote(article, note, state, area, ctx) {
   show(parts.owner, Boolean(note.owner), note.owner ? t("Owner: {name}", { name: note.owner }) : "");
   show(parts.source, Boolean(note.source), note.source ?? "");
   const votes = voteCount(state, note.id);
-  show(parts.votes, Boolean(votes), votes === 1 ? t("1 vote") : t("{n} votes", { n: votes ?? 0 }));
+  show(parts.votes, Boolean(votes), nt("{n} vote", "{n} votes", votes ?? 0, { n: votes ?? 0 }));
   // the note is the tab stop for its menu (menuItems), which has something for a writer
   // on every note but someone else's unrevealed one; a reader alone (the projector) has none
   const actionable = writer && (!hidden || ctx.role === "facilitator" || note.author === ctx.me);
@@ -278,7 +278,10 @@ function updateNote(article, note, state, area, ctx) {
     const mine = state.voting.votes[ctx.me] ?? [];
     const onThis = mine.filter((id) => id === note.id).length;
     parts.vote.disabled = state.voting.per_person - mine.length <= 0;
-    parts.vote.setAttribute("aria-label", t("Vote for this note ({n} of your votes on it)", { n: onThis }));
+    parts.vote.setAttribute(
+      "aria-label",
+      nt("Vote for this note ({n} of your votes on it)", "Vote for this note ({n} of your votes on it)", onThis, { n: onThis }),
+    );
     parts.unvote.hidden = onThis === 0;
   }
   parts.foot.hidden = parts.votes.hidden && parts.vote.hidden && parts.menuButton.hidden;
@@ -467,7 +470,7 @@ export function renderList(container, state, prefix = "list") {
     const loose = notes.filter((n) => !groups.some((g) => g.id === n.group));
     const heading = notes.length === 1
       ? t("{area} (one note)", { area: area.title })
-      : t("{area} ({n} notes)", { area: area.title, n: notes.length });
+      : nt("{area} ({n} note)", "{area} ({n} notes)", notes.length, { area: area.title, n: notes.length });
     return el(
       "section",
       {},
@@ -496,7 +499,7 @@ function listItems(notes, state) {
       const author = state.participants[n.author]?.name ?? "";
       const votes = voteCount(state, n.id);
       const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
-      const counted = votes === 1 ? t("1 vote") : t("{n} votes", { n: votes });
+      const counted = nt("{n} vote", "{n} votes", votes, { n: votes });
       return el(
         "li",
         {},

@@ -136,11 +136,16 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
         note = page.locator(".note", has_text="Pensionerede")
         note.get_by_role("button", name=re.compile("^Stem på denne note")).click()
         expect(page.locator("#voting")).to_contain_text("1 af 2 stemmer tilbage")
+    other = ole.locator(".note", has_text="Pedellerne kender")
+    other.get_by_role("button", name=re.compile("^Stem på denne note")).click()
+    expect(ole.locator("#voting")).to_contain_text("0 af 2 stemmer tilbage")
     expect(projector.locator(".note-votes:visible")).to_have_count(0)
     facilitator.get_by_role("button", name="Luk afstemningen og vis resultatet").click()
     expect(projector.locator(".note", has_text="Pensionerede").locator(".note-votes")).to_have_text(
         "2 stemmer"
     )
+    one = projector.locator(".note", has_text="Pedellerne kender").locator(".note-votes")
+    expect(one).to_have_text("1 stemme")  # the catalogue's singular, not "1 stemmer"
 
     # an idea parked in passing gets an owner before the meeting closes
     per.locator("#park-text").fill("Spørg ungdomsklubben")

@@ -130,7 +130,8 @@ INJECTED = """() => {
     if (tag === "svg" && e.parentElement?.tagName !== "FIGURE" && !e.matches("#controls svg.icon"))
       out.push("svg");  // the toolbar's own drawn icons are allowed
     if (tag === "title" && e.parentElement !== document.head) out.push("title in body");
-    if (tag === "textarea" && !(e.id === "note-text" || e.classList.contains("note-edit") || own))
+    const ours = ["note-text", "network-theme"].includes(e.id) || e.classList.contains("note-edit");
+    if (tag === "textarea" && !(ours || own))
       out.push("textarea");
     if (tag === "a" && e.getAttribute("href")?.startsWith("http")) out.push(`a ${e.href}`);
   }
