@@ -205,7 +205,11 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "link.add": {"link": obj(id=LINKS, a=NOTES, b=NOTES, contradiction=maybe(st.booleans()))},
         "link.mark": {"link_id": LINKS, "contradiction": st.booleans()},
         "link.delete": {"link_id": LINKS},
-        "note.own": {"note_id": NOTES, "owner": st.one_of(st.none(), name)},
+        "note.own": {
+            "note_id": NOTES,
+            "owner": st.one_of(st.none(), name),
+            "due": maybe(st.sampled_from(["2027-01-15", "2027-02-30", "15/1", "", "2027-1-5"])),
+        },
         "idea.park": {"idea": obj(id=IDEAS, text=note_text)},
         "idea.own": {"idea_id": IDEAS, "owner": st.one_of(st.none(), name)},
         "idea.delete": {"idea_id": IDEAS},

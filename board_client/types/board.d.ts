@@ -33,6 +33,8 @@ export interface Note {
   private: boolean;
   group: string | null;
   owner: string | null;
+  /** by when the owner takes it forward (YYYY-MM-DD) */
+  due: string | null;
   source: string | null;
   anonymous: boolean;
 }

@@ -20,6 +20,8 @@ import {
   renderTimer,
   renderVoting,
 } from "./meeting.js";
+import { drawLinks, shortText } from "./notelinks.js";
+import { OwnerDialog } from "./ownerdialog.js";
 import { Worksheet, fitWorksheet, worksheetTime } from "./worksheet.js";
 import { highlightPhaseChanges } from "./motion.js";
 import { NoteMenu } from "./notemenu.js";
@@ -65,16 +67,30 @@ const view = {
   outbox: [],
   status: "connecting",
   listView: false,
+  linking: null, // the note a link is being made from (notelinks.js)
 };
 let controls = null;
 let records = null;
 let privacy = null;
 let worksheet = null;
+let owners = null; // the owner dialog, made when first asked for
 let connection = null;
 let undo = null;
 let frame = 0; // the animation frame a draw waits for (render)
 
-if (!projector) setUpShortcuts(root);
+if (!projector) {
+  setUpShortcuts(root);
+  const stopLinking = () => {
+    view.linking = null;
+    showLinking();
+  };
+  $("#linking-stop")?.addEventListener("click", stopLinking);
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || !view.linking) return;
+    stopLinking();
+    e.preventDefault();
+  });
+}
 if (!creds?.token) {
   showNotice(t("You have not joined this board yet."));
 } else {
@@ -286,6 +302,7 @@ function draw() {
   renderTimer($("#timer"), store);
   renderVoting($("#voting"), state, view.me);
   renderAreas($("#areas"), shown, { ...view, pending });
+  if (view.canvas?.on) drawLinks($("#areas"), shown);
   if (view.listView) renderList($("#list"), state);
   renderParked($("#parked"), state, view);
   worksheet?.update(state, boardMethod());
@@ -371,6 +388,24 @@ function setUpViews() {
   });
 }
 
+/** The note's node on the board, if it is drawn. */
+function noteNode(id) {
+  return root.querySelector(`.note[data-note-id="${CSS.escape(id)}"]`);
+}
+
+// While a link is being made: what to do next, where everyone sees it, and how to stop
+function showLinking() {
+  const banner = $("#linking");
+  if (!banner) return;
+  const from = view.linking && (view.shown ?? store.state)?.notes[view.linking];
+  banner.hidden = !from;
+  $("#linking-text").textContent = from
+    ? t("Choose the note to link “{text}” to: click it, or press Enter on it. Escape stops.", { text: shortText(from) })
+    : "";
+  root.classList.toggle("linking", Boolean(from));
+  draw(); // the notes' handlers read the linking from the last drawing's context
+}
+
 function actions(connection) {
   return {
     edit: (note) => {
@@ -391,6 +426,27 @@ function actions(connection) {
       draw();
     },
     remove: (note) => connection.send({ kind: "note.delete", note_id: note.id }),
+    ownNote: (note) => {
+      owners ??= new OwnerDialog((op) => connection.send(op));
+      owners.open(note, view.shown ?? store.state, noteNode(note.id));
+    },
+    // a link is made in two steps: "Link to another note…" on one, then the other chosen
+    startLink: (note) => {
+      view.linking = note.id;
+      showLinking();
+    },
+    finishLink: (target) => {
+      const from = view.linking;
+      view.linking = null;
+      showLinking();
+      if (!from || from === target.id) return;
+      const link = { id: `l-${crypto.randomUUID()}`, a: from, b: target.id };
+      connection.send({ kind: "link.add", link });
+      announcer.say(t("Linked."));
+      noteNode(target.id)?.focus();
+    },
+    markLink: (link, contradiction) => connection.send({ kind: "link.mark", link_id: link.id, contradiction }),
+    unlink: (link) => connection.send({ kind: "link.delete", link_id: link.id }),
     move: (note, area) => connection.send({ kind: "note.move", note_id: note.id, area }),
     color: (note, color) => {
       if ((note.color ?? "yellow") !== color) connection.send({ kind: "note.color", note_id: note.id, color });

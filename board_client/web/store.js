@@ -10,7 +10,7 @@
  * @typedef {{id: string, title: string, prompt: string, axes?: {x: string, y: string}}} Area
  * @typedef {{id: string, area: string, text: string, author: string, color: string | null,
  *   x: number | null, y: number | null, created_seq: number, updated_seq: number,
- *   private: boolean, group: string | null, owner: string | null, source: string | null,
+ *   private: boolean, group: string | null, owner: string | null, due: string | null, source: string | null,
  *   anonymous: boolean}} Note
  * @typedef {{id: string, name: string, role: string, consent: boolean, carried: boolean}} Participant
  * @typedef {{duration_ms: number, remaining_ms: number, ends_at: number | null}} Timer
@@ -199,7 +199,7 @@ const HANDLERS = {
     state.notes[n.id] = {
       id: n.id, area: n.area, text: n.text, author: by, color: n.color ?? null,
       x: n.x ?? null, y: n.y ?? null, created_seq: seq, updated_seq: seq,
-      private: Boolean(n.private), group: null, owner: null, source: null, anonymous: Boolean(n.anonymous),
+      private: Boolean(n.private), group: null, owner: null, due: null, source: null, anonymous: Boolean(n.anonymous),
     };
   },
   "note.edit": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { text: op.text, updated_seq: seq }),
@@ -262,6 +262,7 @@ const HANDLERS = {
         note.text = op.texts?.[note.id] ?? note.text;
         note.author = op.authors?.[note.id] ?? note.author;
         note.owner = op.owners?.[note.id] ?? note.owner;
+        note.due = op.dues?.[note.id] ?? note.due;
       }
     }
   },
@@ -299,7 +300,8 @@ const HANDLERS = {
   "link.add": (state, { link: l }) => (state.links[l.id] = { id: l.id, a: l.a, b: l.b, contradiction: Boolean(l.contradiction) }),
   "link.mark": (state, op) => (state.links[op.link_id].contradiction = op.contradiction),
   "link.delete": (state, op) => (state.links = without(state.links, op.link_id)),
-  "note.own": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { owner: op.owner ?? null, updated_seq: seq }),
+  "note.own": (state, op, by, seq) =>
+    Object.assign(state.notes[op.note_id], { owner: op.owner ?? null, due: op.owner != null ? op.due ?? null : null, updated_seq: seq }),
   "idea.park": (state, { idea }, by, seq) => {
     state.parked[idea.id] = { id: idea.id, text: idea.text, by, owner: null, created_seq: seq, source: null };
   },

@@ -5,6 +5,7 @@
 import { flow } from "./canvas.js";
 import { nt, t } from "./i18n.js";
 import { reconcile, setText, show } from "./keyed.js";
+import { linksOf, shortText } from "./notelinks.js";
 import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
 
 export function el(tag, attrs = {}, ...children) {
@@ -241,7 +242,15 @@ function noteNode(id) {
   article.addEventListener("keydown", (e) => noteKey(e, article, parts));
   // dragging is a shortcut; the note's menu and arrow keys do the same from the keyboard
   article.addEventListener("pointerdown", (e) => {
+    if (live.ctx?.linking) return; // choosing the other end of a link: a click, not a drag
     if (article.hasAttribute("data-movable")) live.ctx.canvas?.pressNote(e, article);
+  });
+  article.addEventListener("click", (e) => {
+    const note = live.ctx?.linking && live.state.notes[article.dataset.noteId];
+    if (!note) return;
+    e.preventDefault();
+    e.stopPropagation();
+    live.ctx.actions.finishLink(note);
   });
   noteParts.set(article, parts);
   return article;
@@ -260,7 +269,8 @@ function updateNote(article, note, state, area, ctx) {
   const by = author ? t("by {name}", { name: author }) : note.anonymous ? t("written anonymously") : "";
   show(parts.author, Boolean(by), by);
   parts.private.hidden = !(note.private && !hidden);
-  show(parts.owner, Boolean(note.owner), note.owner ? t("Owner: {name}", { name: note.owner }) : "");
+  const due = note.owner && note.due ? ` · ${dueText(note.due)}` : "";
+  show(parts.owner, Boolean(note.owner), note.owner ? t("Owner: {name}", { name: note.owner }) + due : "");
   show(parts.source, Boolean(note.source), note.source ?? "");
   const votes = voteCount(state, note.id);
   show(parts.votes, Boolean(votes), nt("{n} vote", "{n} votes", votes ?? 0, { n: votes ?? 0 }));
@@ -333,6 +343,24 @@ function menuItems(note, state, area, ctx) {
       ],
     });
   }
+  items.push({ label: note.owner ? t("Owner: {name}", { name: note.owner }) : t("Owner…"), run: () => ctx.actions.ownNote(note) });
+  if (Object.keys(state.notes).length > 1) items.push({ label: t("Link to another note…"), run: () => ctx.actions.startLink(note) });
+  const links = linksOf(state, note);
+  if (links.length) {
+    items.push({
+      label: nt("Link ({n})", "Links ({n})", links.length, { n: links.length }),
+      items: () =>
+        links.flatMap(({ link, other }) => [
+          {
+            label: link.contradiction
+              ? t("Call it a connection: {text}", { text: shortText(other) })
+              : t("Call it a contradiction: {text}", { text: shortText(other) }),
+            run: () => ctx.actions.markLink(link, !link.contradiction),
+          },
+          { label: t("Remove the link to: {text}", { text: shortText(other) }), run: () => ctx.actions.unlink(link) },
+        ]),
+    });
+  }
   items.push({
     label: t("Colour"),
     items: () => colours().map(([color, label]) => ({ label, checked: (note.color ?? "yellow") === color, run: () => ctx.actions.color(note, color) })),
@@ -361,6 +389,10 @@ function openMenu(article, anchor) {
   const note = state.notes[article.dataset.noteId];
   const area = state.areas.find((a) => a.id === note?.area);
   if (!note || !area) return;
+  if (ctx.linking) {
+    ctx.actions.finishLink(note); // the other end of the link being made
+    return;
+  }
   // the menu opens beside the note: it comes into view first (at once, not smoothly)
   article.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
   ctx.menu.open(anchor, menuItems(note, state, area, ctx), article);
@@ -488,6 +520,25 @@ export function renderList(container, state, prefix = "list") {
       }),
     );
   });
+  const links = Object.values(state.links ?? {}).filter((l) => state.notes[l.a] && state.notes[l.b]);
+  if (links.length) {
+    sections.push(
+      el(
+        "section",
+        {},
+        el("h2", { id: `${prefix}-links`, text: t("Links between notes") }),
+        el(
+          "ul",
+          {},
+          ...links.map((l) =>
+            el("li", {
+              text: `${shortText(state.notes[l.a])} ↔ ${shortText(state.notes[l.b])}: ${l.contradiction ? t("contradiction") : t("connection")}`,
+            }),
+          ),
+        ),
+      ),
+    );
+  }
   container.replaceChildren(...sections);
 }
 
@@ -531,4 +582,15 @@ function restoreFocus(container, key) {
 export function fillSelect(select, options, current = select.value) {
   select.replaceChildren(...options.map(([value, label]) => el("option", { value, text: label })));
   if (options.some(([value]) => value === current)) select.value = current;
+}
+
+/**
+ * "by 15 Jan 2027" in the page's language, for a YYYY-MM-DD date (read as that day wherever
+ * the page is).
+ * @param {string} due
+ */
+export function dueText(due) {
+  const [y, m, d] = due.split("-").map(Number);
+  const when = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "medium" }).format(new Date(y, m - 1, d));
+  return t("by {date}", { date: when });
 }

@@ -28,7 +28,7 @@ def complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
 
 # the server's fields of each kind that make hidden content public
 _REVEALED: dict[str, tuple[str, ...]] = {
-    "notes.reveal": ("texts", "authors", "owners"),
+    "notes.reveal": ("texts", "authors", "owners", "dues"),
     "vote.close": ("votes",),
     "phase.set": ("scores",),
     "meeting.close": ("scores",),
@@ -72,7 +72,14 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
             texts = {n.id: n.text for n in revealed}
             authors = {n.id: n.author for n in revealed if not n.anonymous}
             owners = {n.id: n.owner for n in revealed if n.owner is not None}
-            return op.model_copy(update={"texts": texts, "authors": authors, "owners": owners})
+            dues = {n.id: n.due for n in revealed if n.due is not None}
+            revealed_parts: dict[str, dict[str, str]] = {
+                "texts": texts,
+                "authors": authors,
+                "owners": owners,
+                "dues": dues,
+            }
+            return op.model_copy(update=revealed_parts)
         case o.VoteClose():
             votes = state.voting.votes if state.voting and not state.voting.closed else {}
             return op.model_copy(update={"votes": dict(votes)})

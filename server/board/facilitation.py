@@ -47,7 +47,7 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             return replace(state, focus=areas)
         case o.TimerSet() | o.TimerStart() | o.TimerPause() | o.TimerAdd():
             return replace(state, timer=_timer(state.timer, op))
-        case o.NotesReveal(area=area, texts=texts, authors=authors, owners=owners):
+        case o.NotesReveal(area=area, texts=texts, authors=authors, owners=owners, dues=dues):
             notes = {
                 k: replace(
                     n,
@@ -55,6 +55,7 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
                     text=texts.get(k, n.text),
                     author=authors.get(k, n.author),
                     owner=owners.get(k, n.owner),
+                    due=dues.get(k, n.due),
                 )
                 if n.private and (area is None or n.area == area)
                 else n
@@ -80,9 +81,10 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             return _groups(state, op, by)
         case o.LinkAdd() | o.LinkMark() | o.LinkDelete():
             return replace(state, links=_links(state, op, by))
-        case o.NoteOwn(note_id=note_id, owner=owner):
+        case o.NoteOwn(note_id=note_id, owner=owner, due=due):
             note = visible_note(state, note_id, by)
-            return put_note(state, replace(note, owner=owner, updated_seq=seq))
+            due = due if owner is not None else None  # a date belongs to someone's promise
+            return put_note(state, replace(note, owner=owner, due=due, updated_seq=seq))
         case o.IdeaPark() | o.IdeaOwn() | o.IdeaDelete():
             return replace(state, parked=_parked(state, op, by, seq))
         case o.FieldSet(field=field, text=text):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -94,6 +95,22 @@ def _hideable_id(value: str, info: ValidationInfo) -> str:
 
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 HideableId = Annotated[str, AfterValidator(_hideable_id)]
+
+
+def _due_date(value: str, info: ValidationInfo) -> str:
+    if value == "" and _from_server(info):
+        return value  # the due date of an action on someone's private note
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a date written YYYY-MM-DD") from None
+    if not _DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DueDate = Annotated[str, AfterValidator(_due_date)]
 
 
 NoteText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "note text")]
@@ -288,6 +305,9 @@ class NotesReveal(_Op):
     owners: dict[str, str] = Field(
         default_factory=dict, description="Set by the server: the owners its authors gave them."
     )
+    dues: dict[str, str] = Field(
+        default_factory=dict, description="Set by the server: the owners' due dates."
+    )
 
 
 class BoardLock(_Op):
@@ -399,6 +419,7 @@ class NoteOwn(_Op):
     kind: Literal["note.own"]
     note_id: Id
     owner: OwnerName | None = None  # None: nobody (dropped from the stored form)
+    due: DueDate | None = None  # by when the owner takes it forward; only with an owner
     private: bool = Field(default=False, description=_OWN_PRIVATE)
     anonymous: bool = Field(default=False, description=_OWN_ANONYMOUS)
 

@@ -59,6 +59,7 @@ class Note:
     private: bool = False  # written in private writing and not revealed yet
     group: str | None = None
     owner: str | None = None  # who takes an action forward
+    due: str | None = None  # by when (YYYY-MM-DD), set with the owner
     source: str | None = None  # where material pulled from an earlier meeting came from
     anonymous: bool = False  # written on an anonymous board: its author shows to no one else
 

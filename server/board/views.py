@@ -75,7 +75,7 @@ RULES: dict[str, Hidden] = {
     "note.delete": _AUTHOR_ONLY,
     "note.group": _AUTHOR_ONLY,
     "note.color": _AUTHOR_ONLY,
-    "note.own": Hidden(_private, ("owner",), sender=_unnamed, until=_REVEAL),
+    "note.own": Hidden(_private, ("owner", "due"), sender=_unnamed, until=_REVEAL),
     "link.add": _AUTHOR_ONLY,
     "vote.cast": Hidden(_always, ("note_id",), until="vote.close"),
     "vote.retract": Hidden(_always, ("note_id",), until="vote.close"),
@@ -188,4 +188,5 @@ def _unnamed_note(note: Note) -> Note:
     if not note.private:
         return replace(note, author=HIDDEN_SENDER)
     owner = None if note.owner is None else ""
-    return replace(note, text="", author=HIDDEN_SENDER, owner=owner)
+    due = None if note.due is None else ""
+    return replace(note, text="", author=HIDDEN_SENDER, owner=owner, due=due)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from facilitation_methods import Method
@@ -64,7 +66,11 @@ class _Layout:
             meta.append(_("by {name}").format(name=author.name))
         if votes := self.votes.get(note.id):
             meta.append(self.ngettext("{n} vote", "{n} votes", votes).format(n=votes))
-        if note.owner:
+        if note.owner and note.due:
+            lang = self.state.language
+            due = format_date(date.fromisoformat(note.due), format="medium", locale=lang)
+            meta.append(_("Owner: {name}, by {date}").format(name=note.owner, date=due))
+        elif note.owner:
             meta.append(_("Owner: {name}").format(name=note.owner))
         if note.source:
             meta.append(note.source)

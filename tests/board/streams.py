@@ -268,7 +268,15 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         1,
     ),
     "link.delete": (lambda s: _kind("link.delete", link_id=_links(s)), 1),
-    "note.own": (lambda s: _kind("note.own", note_id=_notes(s), owner=_OWNER), 2),
+    "note.own": (
+        lambda s: _kind(
+            "note.own",
+            note_id=_notes(s),
+            owner=_OWNER,
+            due=st.sampled_from([None, "2027-01-15", "2026-12-24"]),
+        ),
+        2,
+    ),
     "idea.park": (
         lambda s: _kind(
             "idea.park",
