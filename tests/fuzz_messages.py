@@ -240,6 +240,7 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
                     name=title,
                     members=maybe(st.lists(PEOPLE, max_size=2)),
                     note_taker=maybe(PEOPLE),
+                    discussion_leader=maybe(PEOPLE),
                 ),
                 min_size=1,
                 max_size=2,
@@ -248,6 +249,11 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         },
         "breakout.assign": {"participant": PEOPLE, "group": BREAKOUTS},
         "breakout.end": {},
+        "breakout.roles": {
+            "group": BREAKOUTS,
+            "note_taker": st.one_of(st.none(), PEOPLE),
+            "discussion_leader": maybe(PEOPLE),
+        },
     }
     if kind == "note.move":
         return _note_move(area)

@@ -165,6 +165,8 @@ export interface Breakout {
   area: string;
   members: string[];
   note_taker: string | null;
+  /** who leads the group's talk; the page names them */
+  discussion_leader: string | null;
 }
 
 export interface BoardState {

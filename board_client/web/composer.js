@@ -153,10 +153,21 @@ export function updateComposer(state, view) {
   find(form, "#example", HTMLElement).hidden = view.role !== "facilitator" || state.phase?.kind !== "individual";
   banner.hidden = !group;
   if (group) {
-    const taker = group.note_taker && group.note_taker !== view.me ? state.participants[group.note_taker] : null;
+    const name = (/** @type {string | null} */ id) => (id ? state.participants[id]?.name ?? "" : "");
+    const leader = group.discussion_leader === view.me
+      ? t("You lead your group's discussion.")
+      : group.discussion_leader
+        ? t("{name} leads your group's discussion.", { name: name(group.discussion_leader) })
+        : "";
+    const taker = group.note_taker === view.me
+      ? t("You write your group's notes.")
+      : group.note_taker
+        ? t("{name} writes your group's notes.", { name: name(group.note_taker) })
+        : "";
     banner.replaceChildren(
       el("strong", t("You are in {group}", { group: group.name })),
-      taker ? el("span", t("{name} writes your group's notes.", { name: taker.name })) : "",
+      leader ? el("span", leader) : "",
+      taker ? el("span", taker) : "",
     );
   }
   const park = parking.querySelector("#park-form");

@@ -9,6 +9,7 @@
 /** @import { Ack, BoardState, Op, Phase } from "../types/board" */
 
 import { AreaDialog } from "./areadialog.js";
+import { GroupRoles } from "./grouproles.js";
 import { t } from "./i18n.js";
 import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
 import { el, fillSelect } from "./views.js";
@@ -181,6 +182,9 @@ export class Controls {
       const areas = this.declaredAreas(this.phase.value);
       this.focus.value = areas.length === 1 ? areas[0] : "";
     });
+    // who leads each group's talk and who takes its notes, while the groups work
+    /** @type {GroupRoles} */
+    this.roles = new GroupRoles(this.send);
     /** @type {HTMLDivElement} */
     this.more = el(
       "div",
@@ -203,6 +207,7 @@ export class Controls {
         this.split,
         this.plenary,
       ),
+      this.roles.node,
       el("div", { class: "more-group" }, button(t("Close the meeting"), () => this.askToClose(), { class: "quiet-danger" })),
     );
     // a new frame, or a quadrant (2x2) for prioritising: areadialog.js
@@ -418,6 +423,7 @@ export class Controls {
     this.next.disabled = at >= phases.length - 1;
     this.split.disabled = state.in_breakout;
     this.plenary.disabled = !state.in_breakout;
+    this.roles.update(state);
   }
 
   /** @param {BoardState} state */

@@ -22,7 +22,7 @@
  *   source: string | null}} ParkedIdea
  * @typedef {{columns: string[], rows: string[], cells: Record<string, string>}} Table
  * @typedef {{id: string, name: string, area: string, members: string[],
- *   note_taker: string | null}} Breakout
+ *   note_taker: string | null, discussion_leader: string | null}} Breakout
  * @typedef {{id: string, kind: string, minutes: number}} PhaseSpec
  * @typedef {Record<string, Record<string, number>>} Scores
  * @typedef {{id: string, title: string, method: string, language: string, seq: number,
@@ -339,7 +339,10 @@ const HANDLERS = {
     state.breakouts = {};
     for (const g of op.groups) { // a group id given twice: the last one counts
       const area = `group-${g.id}`.slice(0, 64);
-      state.breakouts[g.id] = { id: g.id, name: g.name, area, members: g.members ?? [], note_taker: g.note_taker ?? null };
+      state.breakouts[g.id] = {
+        id: g.id, name: g.name, area, members: g.members ?? [], note_taker: g.note_taker ?? null,
+        discussion_leader: g.discussion_leader ?? null,
+      };
     }
     for (const b of Object.values(state.breakouts)) {
       if (!existing.has(b.area)) state.areas.push({ id: b.area, title: b.name, prompt: "" });
@@ -351,6 +354,8 @@ const HANDLERS = {
     state.breakouts[op.group].members.push(op.participant);
   },
   "breakout.end": (state) => (state.in_breakout = false),
+  "breakout.roles": (state, op) =>
+    Object.assign(state.breakouts[op.group], { note_taker: op.note_taker ?? null, discussion_leader: op.discussion_leader ?? null }),
 };
 
 export const KNOWN_KINDS = Object.keys(HANDLERS);

@@ -111,7 +111,7 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
                 tuple(c.id for c in criteria), low, high, tuple(c.label for c in criteria)
             )
             return replace(state, grid=spec)
-        case o.BreakoutStart() | o.BreakoutAssign() | o.BreakoutEnd():
+        case o.BreakoutStart() | o.BreakoutAssign() | o.BreakoutEnd() | o.BreakoutRoles():
             return _breakout(state, op)
     raise AssertionError(f"unhandled op kind {op.kind}")  # pragma: no cover
 
@@ -121,10 +121,18 @@ def _breakout(state: BoardState, op: o.Op) -> BoardState:
         case o.BreakoutStart(groups=groups):
             need(not state.in_breakout, NoopReason.BREAKOUT_RUNNING)
             for g in groups:
-                for p in (*g.members, *([g.note_taker] if g.note_taker else [])):
+                roles = [p for p in (g.note_taker, g.discussion_leader) if p]
+                for p in (*g.members, *roles):
                     need(p in state.participants, NoopReason.PARTICIPANT_NOT_FOUND)
             made = {
-                g.id: Breakout(g.id, g.name, f"group-{g.id}"[:64], g.members, g.note_taker)
+                g.id: Breakout(
+                    g.id,
+                    g.name,
+                    f"group-{g.id}"[:64],
+                    g.members,
+                    g.note_taker,
+                    g.discussion_leader,
+                )
                 for g in groups
             }
             new_areas = tuple(
@@ -146,6 +154,12 @@ def _breakout(state: BoardState, op: o.Op) -> BoardState:
         case o.BreakoutEnd():
             need(state.in_breakout, NoopReason.NO_BREAKOUT)
             return replace(state, in_breakout=False)
+        case o.BreakoutRoles(group=group_id, note_taker=taker, discussion_leader=leader):
+            group = found(state.breakouts, group_id, NoopReason.GROUP_NOT_FOUND)
+            for person in (taker, leader):
+                need(person is None or person in group.members, NoopReason.NOT_A_MEMBER)
+            changed = replace(group, note_taker=taker, discussion_leader=leader)
+            return replace(state, breakouts={**state.breakouts, group_id: changed})
     raise AssertionError(op.kind)  # pragma: no cover
 
 

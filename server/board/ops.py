@@ -525,6 +525,7 @@ class NewBreakout(_Op):
     name: AreaTitle
     members: tuple[Id, ...] = Field(default=(), max_length=200)
     note_taker: Id | None = None
+    discussion_leader: Id | None = None
 
 
 class BreakoutStart(_Op):
@@ -540,6 +541,15 @@ class BreakoutAssign(_Op):
 
 class BreakoutEnd(_Op):
     kind: Literal["breakout.end"]
+
+
+class BreakoutRoles(_Op):
+    """Who leads a group's discussion and who takes its notes (null: nobody); each a member."""
+
+    kind: Literal["breakout.roles"]
+    group: Id
+    note_taker: Id | None = None
+    discussion_leader: Id | None = None
 
 
 Op = Annotated[
@@ -588,7 +598,8 @@ Op = Annotated[
     | ConsentSet
     | BreakoutStart
     | BreakoutAssign
-    | BreakoutEnd,
+    | BreakoutEnd
+    | BreakoutRoles,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -643,6 +654,7 @@ SENDERS: dict[str, frozenset[Role]] = {
     "breakout.start": _FACILITATOR,
     "breakout.assign": _FACILITATOR,
     "breakout.end": _FACILITATOR,
+    "breakout.roles": _FACILITATOR,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 

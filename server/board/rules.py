@@ -53,6 +53,7 @@ class NoopReason(StrEnum):
     NO_BREAKOUT = "no_breakout"
     GROUP_NOT_YOURS = "group_not_yours"
     PARTICIPANT_NOT_FOUND = "participant_not_found"
+    NOT_A_MEMBER = "not_a_member"  # a group's role goes to one of its members
 
 
 class Noop(Exception):

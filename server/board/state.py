@@ -159,6 +159,7 @@ class Breakout:
     area: str
     members: tuple[str, ...] = ()
     note_taker: str | None = None  # when set, only they (and the facilitator) write there
+    discussion_leader: str | None = None  # who leads the group's talk (the page names them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +307,14 @@ class BoardState:
             if (g := data.get("grid"))
             else None,
             breakouts={
-                k: Breakout(b["id"], b["name"], b["area"], tuple(b["members"]), b["note_taker"])
+                k: Breakout(
+                    b["id"],
+                    b["name"],
+                    b["area"],
+                    tuple(b["members"]),
+                    b["note_taker"],
+                    b.get("discussion_leader"),
+                )
                 for k, b in data.get("breakouts", {}).items()
             },
             in_breakout=data.get("in_breakout", False),

@@ -76,6 +76,20 @@ class _Layout:
             meta.append(note.source)
         return Entry(note.text, meta)
 
+    def roles(self, area_id: str) -> str:
+        """A small group's area: who led its discussion and who took its notes, when the
+        record names people."""
+        group = next((b for b in self.state.breakouts.values() if b.area == area_id), None)
+        if group is None or not self.named:
+            return ""
+        _, people = self._, self.state.participants
+        said = []
+        if (leader := people.get(group.discussion_leader or "")) and leader.name:
+            said.append(_("Discussion led by {name}.").format(name=leader.name))
+        if (taker := people.get(group.note_taker or "")) and taker.name:
+            said.append(_("Notes taken by {name}.").format(name=taker.name))
+        return " ".join(said)
+
     def notes(self, area: str) -> list[Note]:
         notes = [n for n in self.state.notes.values() if n.area == area and not n.private]
         return sorted(notes, key=lambda n: (n.y if n.y is not None else n.created_seq, n.id))
@@ -90,7 +104,8 @@ class _Layout:
         if area.axes:  # a quadrant: its notes under their cells, then those not placed
             cells = {cell: [n for n in loose if cell_of(n) == cell] for cell in CELLS}
             loose = [n for n in loose if cell_of(n) is None]
-        block = Block(area.title, area.prompt, [self.entry(n) for n in loose])
+        intro = self.roles(area_id) or area.prompt
+        block = Block(area.title, intro, [self.entry(n) for n in loose])
         if area.axes:
             for cell, in_cell in cells.items():
                 heading = cell_label(cell, area.axes, self._)

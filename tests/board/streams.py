@@ -127,8 +127,11 @@ def _note_move(n: str, a: Any, x: Any, y: Any) -> dict[str, Any]:
     return {"kind": "note.move", "note_id": n, **where}
 
 
-def _breakout(id_: str, name: str, members: list[str], taker: Any) -> dict[str, Any]:
-    return {"id": id_, "name": name, "members": members, **_with(note_taker=taker)}
+def _breakout(
+    id_: str, name: str, members: list[str], taker: Any, leader: Any = None
+) -> dict[str, Any]:
+    roles = _with(note_taker=taker, discussion_leader=leader)
+    return {"id": id_, "name": name, "members": members, **roles}
 
 
 def _new_note(s: _Shape) -> _S[dict[str, Any]]:
@@ -343,6 +346,7 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
                     st.sampled_from(["Group 1", "Group 2"]),
                     _some(_PERSON),
                     st.none() | _PERSON,
+                    st.none() | _PERSON,
                 ),
                 min_size=1,
                 max_size=3,
@@ -359,6 +363,15 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         1,
     ),
     "breakout.end": (lambda s: _kind("breakout.end"), 1),
+    "breakout.roles": (
+        lambda s: _kind(
+            "breakout.roles",
+            group=_one(list(s.breakouts), ["b1", "b9"]),
+            note_taker=st.none() | _PERSON,
+            discussion_leader=st.none() | _PERSON,
+        ),
+        1,
+    ),
 }
 assert set(OPS_BY_KIND) == set(KINDS), set(KINDS) ^ set(OPS_BY_KIND)
 

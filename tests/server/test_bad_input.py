@@ -290,6 +290,7 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "consent.set": {"kind": "consent.set", "consent": True},
     "breakout.start": {"kind": "breakout.start", "groups": [{"id": "g1", "name": "One"}]},
     "breakout.assign": {"kind": "breakout.assign", "participant": "p-1", "group": "g1"},
+    "breakout.roles": {"kind": "breakout.roles", "group": "g1", "discussion_leader": "p-1"},
 }
 
 
