@@ -127,8 +127,8 @@ INJECTED = """() => {
     if (tag === "img" && e.id !== "qr") out.push("img");
     if (tag === "meta" && e.hasAttribute("http-equiv")) out.push("meta http-equiv");
     if (tag === "style" && e.parentElement !== document.head) out.push("style in body");
-    if (tag === "svg" && e.parentElement?.tagName !== "FIGURE" && !e.matches("#controls svg.icon"))
-      out.push("svg");  // the toolbar's own drawn icons are allowed
+    if (tag === "svg" && e.parentElement?.tagName !== "FIGURE" && !e.matches("#controls svg.icon, svg.note-links"))
+      out.push("svg");  // the page's own: the toolbar's icons, the lines linking notes
     if (tag === "title" && e.parentElement !== document.head) out.push("title in body");
     const ours = ["note-text", "network-theme"].includes(e.id) || e.classList.contains("note-edit");
     if (tag === "textarea" && !(ours || own))

@@ -57,7 +57,7 @@ FACILITATOR_KINDS = frozenset(
         *("timer.set", "timer.start", "timer.pause", "timer.add", "notes.reveal", "board.lock"),
         "board.anonymous",
         *("meeting.close", "vote.open", "vote.close", "priorities.set"),
-        *("breakout.start", "breakout.assign", "breakout.end"),
+        *("breakout.start", "breakout.assign", "breakout.end", "breakout.roles", "grid.set"),
     }
 )
 SERVER_KINDS = frozenset({"participant.join"})
