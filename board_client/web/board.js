@@ -1,3 +1,4 @@
+// @ts-check
 // The board page, in its two views: the working board (facilitator, participant, or a
 // viewer) and the projector. Credentials come from the start page (localStorage) or from a
 // `#token=` link, which is stored (asking first if it would replace another token, see
@@ -34,12 +35,41 @@ import { BoardStore } from "./store.js";
 import { UndoStack } from "./undo.js";
 import { dropped, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
-const root = document.querySelector("main[data-board-id]");
-const boardId = root.dataset.boardId;
+/** @import { BoardState, Credentials, Op, OpMessage, Role } from "../types/board" */
+/** @import { Status } from "./connection.js" */
+/** @import { ShownState } from "./optimistic.js" */
+/** @import { Actions } from "./views.js" */
+
+/**
+ * One element of the board page, of the kind asked for; the templates have every one this
+ * module asks for in each view that asks, so a missing one is a bug in the page.
+ * @template {Element} T
+ * @param {string} selector
+ * @param {{new (): T, prototype: T}} kind
+ * @returns {T}
+ */
+function find(selector, kind) {
+  const node = document.querySelector(selector);
+  if (!(node instanceof kind)) throw new Error(`The board page has no ${kind.name} ${selector}.`);
+  return node;
+}
+
+/** @param {string} selector */
+const $ = (selector) => find(selector, HTMLElement);
+/**
+ * An element only some views or roles have (a participant's undo, the list toggle), or null.
+ * @param {string} selector
+ */
+const optional = (selector) => {
+  const node = root.querySelector(selector);
+  return node instanceof HTMLElement ? node : null;
+};
+
+const root = find("main[data-board-id]", HTMLElement);
+const boardId = root.dataset.boardId ?? "";
 const projector = root.dataset.view === "projector";
 const credKey = `planche:board:${boardId}`;
 const draftKey = `planche:draft:${boardId}`;
-const $ = (selector) => root.querySelector(selector);
 highlightPhaseChanges($("#phase"));
 
 // the projector keeps its own (viewer) credentials, so a facilitator may open it beside
@@ -53,12 +83,32 @@ window.addEventListener("hashchange", async () => {
   await takeLinkToken(projector ? projectorKey : credKey, another);
   location.reload();
 });
-await loadLanguage(root.dataset.lang);
+await loadLanguage(root.dataset.lang ?? "en");
 await takeLinkToken(projector ? projectorKey : credKey, linked);
-const creds = (projector && readJson(projectorKey, null)) || readJson(credKey, null);
+/** @type {(key: string) => Credentials | null} */
+const readCreds = (key) => readJson(key, null);
+const creds = (projector && readCreds(projectorKey)) || readCreds(credKey);
 
 const store = new BoardStore(`planche:state:${boardId}${projector ? ":projector" : ""}`);
 const announcer = new Announcer($("#announcer"));
+/**
+ * Who the page is for and what it shows; views.js draws from it (with `actions`, `menu`
+ * and the new notes not sent yet), the composer reads `role` and `me`.
+ * @typedef {object} View
+ * @property {Role | null} role
+ * @property {string | null} me
+ * @property {boolean} projector
+ * @property {{id: string, text: string} | null} editing the note being edited, and its text so far
+ * @property {OpMessage[]} outbox ops not answered yet
+ * @property {Status} status
+ * @property {boolean} listView
+ * @property {string | null} linking the note a link is being made from (notelinks.js)
+ * @property {Actions | null} actions made with the connection
+ * @property {NoteMenu | null} menu
+ * @property {Canvas | null} canvas the working board's; none on the projector
+ * @property {ShownState | null} shown the board as last drawn, this person's changes not answered yet included
+ */
+/** @type {View} */
 const view = {
   role: creds?.role ?? null,
   me: creds?.participant_id ?? null,
@@ -67,14 +117,25 @@ const view = {
   outbox: [],
   status: "connecting",
   listView: false,
-  linking: null, // the note a link is being made from (notelinks.js)
+  linking: null,
+  actions: null,
+  menu: null,
+  canvas: null,
+  shown: null,
 };
+/** @type {Controls | null} */
 let controls = null;
+/** @type {Records | null} */
 let records = null;
+/** @type {Privacy | null} */
 let privacy = null;
+/** @type {Worksheet | null} */
 let worksheet = null;
-let owners = null; // the owner dialog, made when first asked for
+/** @type {OwnerDialog | null} the owner dialog, made when first asked for */
+let owners = null;
+/** @type {Connection | null} */
 let connection = null;
+/** @type {UndoStack | null} */
 let undo = null;
 let frame = 0; // the animation frame a draw waits for (render)
 
@@ -84,7 +145,7 @@ if (!projector) {
     view.linking = null;
     showLinking();
   };
-  $("#linking-stop")?.addEventListener("click", stopLinking);
+  optional("#linking-stop")?.addEventListener("click", stopLinking);
   document.addEventListener("keydown", (e) => {
     if (e.key !== "Escape" || !view.linking) return;
     stopLinking();
@@ -136,12 +197,13 @@ if (!creds?.token) {
     },
   });
   view.outbox = connection.outbox;
-  view.actions = actions(connection);
+  const connected = connection;
+  view.actions = actions(connected);
   view.menu = new NoteMenu(root);
-  if (!projector) undo = setUpUndo(connection);
+  if (!projector) undo = setUpUndo(connected);
   view.canvas = projector
     ? null
-    : new Canvas($("#areas"), { onDrop: dropped, onChange: render, onDrag: (drag) => connection.presence({ drag }), say: (text) => announcer.say(text) });
+    : new Canvas($("#areas"), { onDrop: dropped, onChange: render, onDrag: (drag) => connected.presence({ drag }), say: (text) => announcer.say(text) });
   store.subscribe((state, records) => {
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);
@@ -150,9 +212,10 @@ if (!creds?.token) {
     }
   });
   if (!projector) {
-    setUpComposer(connection, { root, store, draftKey });
-    $("#consent-box").addEventListener("change", (event) => {
-      connection.send({ kind: "consent.set", consent: event.target.checked });
+    setUpComposer(connected, { root, store, draftKey });
+    const consent = find("#consent-box", HTMLInputElement);
+    consent.addEventListener("change", () => {
+      connected.send({ kind: "consent.set", consent: consent.checked });
     });
   }
   setUpViews();
@@ -164,6 +227,7 @@ if (!creds?.token) {
 }
 
 // "Follow me": turn to the areas the facilitator shows, without taking the keyboard focus
+/** @param {BoardState} state */
 function follow(state) {
   const [first] = state.focus ?? [];
   if (!first) return;
@@ -172,6 +236,7 @@ function follow(state) {
   followFocus(first);
 }
 
+/** @param {string} text */
 function showNotice(text) {
   $("#notice").hidden = false;
   $("#notice-text").textContent = text;
@@ -192,26 +257,29 @@ function showStatus() {
 }
 
 async function showBoard() {
-  view.role = creds.role;
-  view.me = creds.participant_id;
-  await loadMethod(store.state.method);
+  const { state } = store;
+  const connected = connection;
+  if (!creds || !state || !connected) return; // a board is shown once joined and loaded
+  view.role = creds.role ?? null;
+  view.me = creds.participant_id ?? null;
+  await loadMethod(state.method);
   const code = creds.join_code;
   $("#join-code").textContent = code ? t("Code to join: {code}", { code }) : "";
   if (projector && code) {
     $("#qr-code").textContent = `${location.host} · ${code}`;
-    const qr = $("#qr");
+    const qr = find("#qr", HTMLImageElement);
     // fetched again for a new join code
     if (qr.dataset.code !== code) {
       qr.dataset.code = code;
-      showQr(qr);
+      showQr(qr, creds.token);
     }
   }
   if (view.role === "facilitator" && !projector && !controls) {
-    controls = new Controls($("#controls"), (op) => connection.send(op), () => store.timerRemaining());
+    controls = new Controls($("#controls"), (op) => connected.send(op), () => store.timerRemaining());
     $("#controls").hidden = false;
     records = new Records($("#records"), boardId, creds.token);
     $("#records").hidden = false;
-    const link = $("#projector-link");
+    const link = find("#projector-link", HTMLAnchorElement);
     if (creds.viewer_token) {
       link.href = `/b/${boardId}/projector#token=${creds.viewer_token}`;
       link.hidden = false;
@@ -220,7 +288,7 @@ async function showBoard() {
   if (!worksheet) {
     const readOnly = projector || (view.role !== "facilitator" && view.role !== "participant");
     const facilitator = view.role === "facilitator" && !projector;
-    worksheet = new Worksheet($("#worksheet"), (op) => connection.send(op), { me: view.me, readOnly, facilitator });
+    worksheet = new Worksheet($("#worksheet"), (op) => connected.send(op), { me: view.me ?? "", readOnly, facilitator });
   }
   if (view.role === "participant" && !projector && !records) {
     records = new Records($("#records"), boardId, creds.token, { reader: true });
@@ -228,17 +296,18 @@ async function showBoard() {
   }
   if (!projector && !privacy && (view.role === "facilitator" || view.role === "participant")) {
     const deleted = () => {
-      connection.forgetAll();
+      connected.forgetAll();
       controls?.closeDialogs();
       localStorage.removeItem(credKey);
       localStorage.removeItem(draftKey);
       showNotice(t("The board and everything on it were deleted."));
     };
-    const newViewer = (token) => {
+    const newViewer = (/** @type {string} */ token) => {
       creds.viewer_token = token;
       localStorage.setItem(credKey, JSON.stringify(creds));
-      $("#projector-link").href = `/b/${boardId}/projector#token=${token}`;
-      $("#projector-link").hidden = false;
+      const link = find("#projector-link", HTMLAnchorElement);
+      link.href = `/b/${boardId}/projector#token=${token}`;
+      link.hidden = false;
     };
     privacy = new Privacy($("#privacy"), boardId, creds.token, view.role, deleted, newViewer);
     $("#privacy").hidden = false;
@@ -248,10 +317,14 @@ async function showBoard() {
 
 // The picture is only for the projector's (or facilitator's) token, which is sent as a
 // header and so stays out of URLs; the answer is shown from a blob: URL.
-async function showQr(qr) {
+/**
+ * @param {HTMLImageElement} qr
+ * @param {string} token
+ */
+async function showQr(qr, token) {
   try {
     const response = await fetch(`/b/${boardId}/qr.svg`, {
-      headers: { authorization: `Bearer ${creds.token}` },
+      headers: { authorization: `Bearer ${token}` },
       cache: "no-store",
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -279,19 +352,20 @@ function render() {
 
 function draw() {
   const state = store.state;
-  if (!state) return;
+  const { actions, menu } = view;
+  if (!state || !actions || !menu) return; // nothing to draw before the board is joined
   $("#board-title").textContent = state.title;
   document.title = `${state.title} – Planche`;
   const writer = view.role === "facilitator" || view.role === "participant";
   updateComposer(state, view);
   for (const id of ["#undo", "#redo"]) {
-    const control = $(id);
+    const control = optional(id);
     if (control) control.hidden = !writer || state.closed;
   }
-  const consent = $("#consent");
+  const consent = optional("#consent");
   if (consent) {
     consent.hidden = !writer || state.method !== "idea-book";
-    $("#consent-box").checked = Boolean(state.participants[view.me]?.consent);
+    find("#consent-box", HTMLInputElement).checked = Boolean(view.me && state.participants[view.me]?.consent);
   }
   $("#viewer-note").hidden = view.role !== "viewer" || projector;
   $("#closed-note").hidden = !state.closed;
@@ -301,10 +375,10 @@ function draw() {
   renderPhase($("#phase"), state);
   renderTimer($("#timer"), store);
   renderVoting($("#voting"), state, view.me);
-  renderAreas($("#areas"), shown, { ...view, pending });
+  renderAreas($("#areas"), shown, { ...view, actions, menu, pending });
   if (view.canvas?.on) drawLinks($("#areas"), shown);
   if (view.listView) renderList($("#list"), state);
-  renderParked($("#parked"), state, view);
+  renderParked($("#parked"), state, { ...view, actions });
   worksheet?.update(state, boardMethod());
   if (projector) {
     const now = worksheetTime(state, boardMethod());
@@ -319,12 +393,16 @@ function draw() {
 
 // The server did not make one of this person's changes: the note is back as it is on the
 // board, and the page says why, once, where a screen reader hears it
+/**
+ * @param {Op | undefined} op
+ * @param {string} reason
+ */
 function refused(op, reason) {
   const text = op && refusal(op, reason);
   if (!text) return;
   $("#alert").textContent = text;
-  const id = op.note_id ?? op.note?.id;
-  const note = id && root.querySelector(`.note[data-note-id="${CSS.escape(id)}"]`);
+  // every op `refusal` explains names its note by note_id
+  const note = typeof op.note_id === "string" ? noteNode(op.note_id) : null;
   if (note) {
     note.dataset.refused = "true";
     setTimeout(() => delete note.dataset.refused, 4000);
@@ -345,10 +423,11 @@ function tick() {
 
 // Undo and redo of one's own note changes: buttons in the header, and Ctrl+Z, Ctrl+Shift+Z
 // or Ctrl+Y outside text fields (inside one, the field's own undo works as always)
+/** @param {Connection} connection */
 function setUpUndo(connection) {
   const stack = new UndoStack((op) => connection.send(op), () => view.shown ?? store.state);
-  const undoButton = $("#undo");
-  const redoButton = $("#redo");
+  const undoButton = find("#undo", HTMLButtonElement);
+  const redoButton = find("#redo", HTMLButtonElement);
   stack.changed = () => {
     undoButton.disabled = stack.done.length === 0;
     redoButton.disabled = stack.undone.length === 0;
@@ -369,12 +448,13 @@ function setUpUndo(connection) {
   return stack;
 }
 
+/** @param {Element | null} element */
 function editable(element) {
   return element instanceof HTMLElement && (element.isContentEditable || element.matches("input, textarea, select"));
 }
 
 function setUpViews() {
-  const toggle = $("#list-toggle");
+  const toggle = optional("#list-toggle");
   toggle?.addEventListener("click", () => {
     view.listView = !view.listView;
     toggle.setAttribute("aria-pressed", String(view.listView));
@@ -382,20 +462,24 @@ function setUpViews() {
     $("#areas").hidden = view.listView;
     render();
   });
-  $("#fullscreen")?.addEventListener("click", () => {
+  optional("#fullscreen")?.addEventListener("click", () => {
     if (document.fullscreenElement) document.exitFullscreen();
     else document.documentElement.requestFullscreen?.();
   });
 }
 
-/** The note's node on the board, if it is drawn. */
+/**
+ * The note's node on the board, if it is drawn.
+ * @param {string} id
+ */
 function noteNode(id) {
-  return root.querySelector(`.note[data-note-id="${CSS.escape(id)}"]`);
+  const node = root.querySelector(`.note[data-note-id="${CSS.escape(id)}"]`);
+  return node instanceof HTMLElement ? node : null;
 }
 
 // While a link is being made: what to do next, where everyone sees it, and how to stop
 function showLinking() {
-  const banner = $("#linking");
+  const banner = optional("#linking");
   if (!banner) return;
   const from = view.linking && (view.shown ?? store.state)?.notes[view.linking];
   banner.hidden = !from;
@@ -406,16 +490,21 @@ function showLinking() {
   draw(); // the notes' handlers read the linking from the last drawing's context
 }
 
+/**
+ * @param {Connection} connection
+ * @returns {Actions}
+ */
 function actions(connection) {
   return {
     edit: (note) => {
       view.editing = { id: note.id, text: note.text };
       draw();
-      root.querySelector(`[data-focus="edit:${note.id}"]`)?.focus();
+      const field = root.querySelector(`[data-focus="edit:${CSS.escape(note.id)}"]`);
+      if (field instanceof HTMLElement) field.focus();
     },
     save: (id) => {
-      const text = view.editing.text.trim();
-      if (text && text !== view.shown.notes[id]?.text) {
+      const text = view.editing?.text.trim();
+      if (text && text !== view.shown?.notes[id]?.text) {
         connection.send({ kind: "note.edit", note_id: id, text });
       }
       view.editing = null;
@@ -427,8 +516,10 @@ function actions(connection) {
     },
     remove: (note) => connection.send({ kind: "note.delete", note_id: note.id }),
     ownNote: (note) => {
+      const board = view.shown ?? store.state;
+      if (!board) return;
       owners ??= new OwnerDialog((op) => connection.send(op));
-      owners.open(note, view.shown ?? store.state, noteNode(note.id));
+      owners.open(note, board, noteNode(note.id));
     },
     // a link is made in two steps: "Link to another note…" on one, then the other chosen
     startLink: (note) => {
@@ -455,10 +546,11 @@ function actions(connection) {
     place: (note, area, x, y) => connection.send({ kind: "note.move", note_id: note.id, ...(area && { area }), x, y }),
     // keyboard reordering: one step earlier (-1) or later (+1) within the area
     reorder: (note, step) => {
-      const next = neighbour(view.shown, note, step);
-      if (!next) return;
-      const target = step < 0 ? next : neighbour(view.shown, next, 1);
-      const y = placeBefore(view.shown, note, target);
+      const board = view.shown ?? store.state;
+      const next = board && neighbour(board, note, step);
+      if (!board || !next) return;
+      const target = step < 0 ? next : neighbour(board, next, 1);
+      const y = placeBefore(board, note, target);
       connection.send({ kind: "note.move", note_id: note.id, y });
     },
     vote: (note) => connection.send({ kind: "vote.cast", note_id: note.id }),

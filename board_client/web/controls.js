@@ -102,7 +102,7 @@ export class Controls {
   build() {
     /**
      * @param {string} label
-     * @param {(event: MouseEvent & {currentTarget: HTMLButtonElement}) => void} onclick
+     * @param {() => void} onclick
      * @param {Record<string, string>} [attrs]
      * @returns {HTMLButtonElement}
      */
@@ -233,14 +233,14 @@ export class Controls {
     /** @type {HTMLDialogElement} */
     this.closing = this.buildClose();
     /** @type {HTMLButtonElement} */
-    this.settingsButton = button(t("Settings"), (e) => open(this.settings, e.currentTarget), {
+    this.settingsButton = button(t("Settings"), () => open(this.settings, this.settingsButton), {
       class: "tool",
       "aria-label": t("Board settings"),
       "aria-haspopup": "dialog",
       "data-action": "board-settings",
     });
     /** @type {HTMLButtonElement} */
-    this.recordsButton = button(t("Records"), (e) => open(this.records, e.currentTarget), {
+    this.recordsButton = button(t("Records"), () => open(this.records, this.recordsButton), {
       class: "tool",
       "aria-haspopup": "dialog",
       "data-action": "records",
@@ -374,7 +374,8 @@ export class Controls {
   update(state) {
     this.state = state;
     const phases = state.phases ?? [];
-    const focusOptions = [["", t("All areas")], ...state.areas.map((a) => [a.id, a.title])];
+    /** @type {[string, string][]} */
+    const focusOptions = [["", t("All areas")], ...state.areas.map((a) => /** @type {[string, string]} */ ([a.id, a.title]))];
     if (this.phase.options.length !== phases.length) fillSelect(this.phase, phaseOptions(state));
     fillSelect(this.focus, focusOptions);
     // the undo lasts until the phase changes again (the ops are still on their way at first)

@@ -51,7 +51,7 @@ function askToSwitch(role) {
       resolve(value);
     };
     const keep = el("button", { id: "keep-access", type: "button", text: t("Keep my access"), onclick: answer(false) });
-    const dialog = /** @type {HTMLDialogElement} */ (el(
+    const dialog = el(
       "dialog",
       { id: "switch-access", class: "switch-access", "aria-labelledby": "switch-access-title" },
       el("h2", { id: "switch-access-title", text: t("This link opens the board with another access") }),
@@ -63,7 +63,7 @@ function askToSwitch(role) {
         keep,
         el("button", { id: "switch-access-button", type: "button", text: t("Use the link's access"), onclick: answer(true) }),
       ),
-    ));
+    );
     dialog.addEventListener("cancel", answer(false)); // Escape keeps what was held
     document.body.append(dialog);
     dialog.showModal();

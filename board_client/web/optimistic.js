@@ -7,14 +7,24 @@
 
 import { t } from "./i18n.js";
 
+/** @import { BoardState, Note } from "../types/board" */
+
 /**
- * @param {any} state the replica's board state
+ * A note as the page draws it: `optimistic` while this person's change to it waits for
+ * the server's answer.
+ * @typedef {Note & {optimistic?: boolean}} ShownNote
+ * @typedef {BoardState & {notes: Record<string, ShownNote>}} ShownState
+ */
+
+/**
+ * @param {BoardState} state the replica's board state
  * @param {{op: any}[]} outbox ops sent or waiting, oldest first
- * @returns {{shown: any, pending: any[]}} the state to draw, and new notes not on it yet
+ * @returns {{shown: ShownState, pending: Note[]}} the state to draw, and new notes not on it yet
  */
 export function optimistic(state, outbox) {
-  /** @type {Record<string, any> | null} */
+  /** @type {Record<string, ShownNote> | null} */
   let notes = null; // copied on the first change only
+  /** @type {Note[]} */
   const pending = [];
   for (const { op } of outbox) {
     if (op.kind === "note.add") {
@@ -23,6 +33,7 @@ export function optimistic(state, outbox) {
     }
     const current = (notes ?? state.notes)[op.note_id];
     if (!current || !["note.edit", "note.move", "note.color", "note.delete", "note.group"].includes(op.kind)) continue;
+    /** @type {Record<string, ShownNote>} */
     const changed = (notes ??= { ...state.notes });
     if (op.kind === "note.delete") delete changed[op.note_id];
     else changed[op.note_id] = { ...current, ...changes(op), optimistic: true };

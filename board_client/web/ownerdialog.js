@@ -16,11 +16,9 @@ export class OwnerDialog {
     this.note = null;
     /** @type {HTMLElement | null} */
     this.opener = null;
-    this.name = /** @type {HTMLInputElement} */ (
-      el("input", { id: "owner-name", maxlength: 60, autocomplete: "off", list: "owner-people" })
-    );
+    this.name = el("input", { id: "owner-name", maxlength: 60, autocomplete: "off", list: "owner-people" });
     this.people = el("datalist", { id: "owner-people" });
-    this.due = /** @type {HTMLInputElement} */ (el("input", { id: "owner-due", type: "date", "aria-describedby": "owner-due-hint" }));
+    this.due = el("input", { id: "owner-due", type: "date", "aria-describedby": "owner-due-hint" });
     this.error = el("p", { class: "field-error", id: "owner-error", role: "alert" });
     this.remove = el("button", { type: "button", class: "secondary", text: t("Take the owner off"), onclick: () => this.save(null) });
     const form = el(

@@ -67,9 +67,9 @@ export class Privacy {
     const group = (title, ...children) =>
       el("fieldset", { class: "control-group" }, el("legend", { text: title }), ...children);
     /** @type {HTMLSelectElement} */
-    this.people = /** @type {HTMLSelectElement} */ (el("select", { id: "remove-participant" }));
+    this.people = el("select", { id: "remove-participant" });
     /** @type {HTMLInputElement} */
-    this.days = /** @type {HTMLInputElement} */ (el("input", { id: "retention-days", type: "number", min: 1, max: 3650, step: 1, inputmode: "numeric" }));
+    this.days = el("input", { id: "retention-days", type: "number", min: 1, max: 3650, step: 1, inputmode: "numeric" });
     this.section.append(
       group(
         t("Access"),
@@ -106,15 +106,15 @@ export class Privacy {
   }
 
   buildParticipant() {
-    this.mine = el("ul", { id: "my-notes", class: "record-list" });
+    const mine = el("ul", { id: "my-notes", class: "record-list" });
     this.section.append(
-      el("button", { id: "show-my-data", type: "button", text: t("Show what the board holds about me"), onclick: () => this.showMine() }),
-      this.mine,
+      el("button", { id: "show-my-data", type: "button", text: t("Show what the board holds about me"), onclick: () => this.showMine(mine) }),
+      mine,
       this.confirmed(
         "forget-me",
         t("Take my name off my notes"),
         t("Yes, my notes stay without my name"),
-        () => this.forgetMe(),
+        () => this.forgetMe(mine),
       ),
     );
   }
@@ -222,12 +222,13 @@ export class Privacy {
     );
   }
 
-  async showMine() {
+  /** @param {HTMLElement} mine the list of this person's notes */
+  async showMine(mine) {
     try {
       /** @type {{ name: string, notes: { id: string, area: string, text: string }[] }} */
       const me = await this.request("/me");
       const notes = me.notes.map((n) => el("li", { text: n.text }));
-      this.mine.replaceChildren(
+      mine.replaceChildren(
         el("li", { text: t("Your name on this board: {name}", { name: me.name }) }),
         ...(notes.length ? notes : [el("li", { text: t("No notes carry your name.") })]),
       );
@@ -236,11 +237,12 @@ export class Privacy {
     }
   }
 
-  forgetMe() {
+  /** @param {HTMLElement} mine the list of this person's notes */
+  forgetMe(mine) {
     return this.act(
       () => this.request("/me/authorship", { method: "DELETE" }),
       (answer) => {
-        this.mine.replaceChildren();
+        mine.replaceChildren();
         return t("Notes that no longer carry your name: {n}. They stay on the board; you can no longer change them.", { n: answer.notes_anonymised });
       },
     );

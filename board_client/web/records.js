@@ -41,15 +41,13 @@ export class Records {
     this.closed = false;
     /** @type {SavedRecord[]} */
     this.records = [];
-    this.name = /** @type {HTMLInputElement} */ (el("input", { id: "record-name", maxlength: 200, autocomplete: "off" }));
+    this.name = el("input", { id: "record-name", maxlength: 200, autocomplete: "off" });
     this.list = el("ul", { id: "record-list", class: "record-list" });
     this.message = el("p", { class: "records-message", role: "status" });
-    this.source = /** @type {HTMLSelectElement} */ (el("select", { id: "export-source" }));
-    this.format = /** @type {HTMLSelectElement} */ (el("select", { id: "export-format" }));
-    this.named = /** @type {HTMLInputElement} */ (el("input", { id: "export-named", type: "checkbox" }));
-    this.historySeq = /** @type {HTMLInputElement} */ (
-      el("input", { id: "history-seq", type: "range", min: 0, max: 0, value: 0, step: 1 })
-    );
+    this.source = el("select", { id: "export-source" });
+    this.format = el("select", { id: "export-format" });
+    this.named = el("input", { id: "export-named", type: "checkbox" });
+    this.historySeq = el("input", { id: "history-seq", type: "range", min: 0, max: 0, value: 0, step: 1 });
     this.historyLabel = el("output", { for: "history-seq", id: "history-label" });
     this.historyView = el("div", { id: "history-view", class: "list-view history-view" });
     this.build();
@@ -174,7 +172,7 @@ export class Records {
     const current = this.source.value;
     fillSelect(
       this.source,
-      [["", t("The board as it is now")], ...this.records.map((r) => [String(r.seq), r.name])],
+      [["", t("The board as it is now")], ...this.records.map((r) => /** @type {[string, string]} */ ([String(r.seq), r.name]))],
       current,
     );
   }

@@ -6,40 +6,15 @@
 // @ts-check
 
 /**
- * The board as `BoardState.to_json()` gives it (server/board/state.py).
- * @typedef {{id: string, title: string, prompt: string, axes?: {x: string, y: string}}} Area
- * @typedef {{id: string, area: string, text: string, author: string, color: string | null,
- *   x: number | null, y: number | null, created_seq: number, updated_seq: number,
- *   private: boolean, group: string | null, owner: string | null, due: string | null, source: string | null,
- *   anonymous: boolean}} Note
- * @typedef {{id: string, name: string, role: string, consent: boolean, carried: boolean}} Participant
- * @typedef {{duration_ms: number, remaining_ms: number, ends_at: number | null}} Timer
- * @typedef {{per_person: number, area: string | null, closed: boolean,
- *   votes: Record<string, string[]>}} Voting
- * @typedef {{id: string, area: string, name: string}} Group
- * @typedef {{id: string, a: string, b: string, contradiction: boolean}} Link
- * @typedef {{id: string, text: string, by: string, owner: string | null, created_seq: number,
- *   source: string | null}} ParkedIdea
- * @typedef {{columns: string[], rows: string[], cells: Record<string, string>}} Table
- * @typedef {{id: string, name: string, area: string, members: string[],
- *   note_taker: string | null, discussion_leader: string | null}} Breakout
- * @typedef {{id: string, kind: string, minutes: number}} PhaseSpec
- * @typedef {Record<string, Record<string, number>>} Scores
- * @typedef {{id: string, title: string, method: string, language: string, seq: number,
- *   areas: Area[], notes: Record<string, Note>, participants: Record<string, Participant>,
- *   phase: {id: string, kind: string, focus: string[]} | null, timer: Timer, locked: boolean,
- *   anonymous: boolean, closed: boolean, voting: Voting | null, groups: Record<string, Group>,
- *   links: Record<string, Link>, priorities: string[], parked: Record<string, ParkedIdea>,
- *   fields: Record<string, string>, tables: Record<string, Table>, scores: Scores,
- *   sealed_scores: Scores, phases: PhaseSpec[], grid: object | null,
- *   breakouts: Record<string, Breakout>, in_breakout: boolean, focus: string[]}} BoardState
+ * The board as `BoardState.to_json()` gives it (server/board/state.py), typed once for every
+ * module in types/board.d.ts.
+ * @import { BoardState, OpRecord, Timer } from "../types/board"
+ * @typedef {BoardState["scores"]} Scores
  */
 
 /**
- * An op as the server sends it: its `kind` and that kind's fields (server/board/ops.py).
- * @typedef {{kind: string, [field: string]: any}} Op
  * One entry of the log as this viewer receives it; `noop`: why it changed nothing.
- * @typedef {{seq: number, id: string, by: string, op: Op, noop?: string}} WireRecord
+ * @typedef {OpRecord} WireRecord
  * @typedef {(state: BoardState, records: WireRecord[]) => void} Listener
  * @typedef {(state: BoardState, op: any, by: string, seq: number) => unknown} Handler
  */

@@ -1,3 +1,4 @@
+// @ts-check
 // Drawing the board: areas as frames on a canvas (canvas.js; one column on phones, the
 // projector's own layout there), notes in them, and the same board as plain lists.
 // All user text goes in through textContent, never as HTML.
@@ -8,31 +9,135 @@ import { reconcile, setText, show } from "./keyed.js";
 import { linksOf, shortText } from "./notelinks.js";
 import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
 
+/** @import { Area, BoardState, Group, Link, Note, ParkedIdea, Role, Voting } from "../types/board" */
+/** @import { Canvas, Drop } from "./canvas.js" */
+/** @import { MenuItem, NoteMenu } from "./notemenu.js" */
+/** @import { ShownNote, ShownState } from "./optimistic.js" */
+
+/**
+ * Listeners by attribute name, each given its own kind of event: `onclick` a MouseEvent.
+ * @typedef {{[K in keyof HTMLElementEventMap as `on${K}`]?: (event: HTMLElementEventMap[K]) => void}} Handlers
+ * An attribute's value: true is present and empty, false or null (or undefined) left out.
+ * @typedef {string | number | boolean | null | undefined} AttrValue
+ * What `el` sets on an element: `text` is its text, `on…` a listener, any other an attribute.
+ * @typedef {Handlers & {text?: string | null, [name: string]: AttrValue | ((event: never) => void)}} Attrs
+ * @typedef {Node | string | null | undefined | false} Child
+ */
+
+/**
+ * An element of the page, made in one expression: `el("input", {id})` is an HTMLInputElement.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Attrs} [attrs]
+ * @param {...Child} children null, undefined and false are left out
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
-    if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== false && value != null) node.setAttribute(key, value === true ? "" : value);
+    if (key === "text") node.textContent = value == null ? null : String(value);
+    // Handlers gives each `on…` attribute a listener for that event
+    else if (typeof value === "function") node.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
+    else if (value !== false && value != null) node.setAttribute(key, value === true ? "" : String(value));
   }
   node.append(...children.filter((c) => c != null && c !== false));
   return node;
 }
 
+/**
+ * A button with `key` as its focus key (kept across redraws, see restoreFocus).
+ * @param {string} label
+ * @param {string} key
+ * @param {(event: MouseEvent) => void} onclick
+ * @param {Attrs} [attrs]
+ */
 export function button(label, key, onclick, attrs = {}) {
   return el("button", { type: "button", "data-focus": key, text: label, onclick, ...attrs });
 }
 
-// A note's place in its area: its y when someone placed it, else the order it came in.
-const placeOf = (note) => note.y ?? note.created_seq;
+/**
+ * What a person can do to the board from a note, an area or a parked idea (board.js makes
+ * them; each sends an op or changes what the page shows).
+ * @typedef {object} Actions
+ * @property {(note: Note) => void} edit opens the note's editor
+ * @property {(id: string) => void} save sends the editor's text
+ * @property {() => void} cancel closes the editor
+ * @property {(note: Note) => void} remove
+ * @property {(note: Note) => void} ownNote asks who takes the note forward (ownerdialog.js)
+ * @property {(note: Note) => void} startLink the first step of linking two notes
+ * @property {(target: Note) => void} finishLink the second: the other note
+ * @property {(link: Link, contradiction: boolean) => void} markLink
+ * @property {(link: Link) => void} unlink
+ * @property {(note: Note, area: string) => void} move to another area
+ * @property {(note: Note, color: string) => void} color
+ * @property {(note: Note, area: string | null, x: number, y: number) => void} place on the canvas; area null for its own
+ * @property {(note: Note, step: number) => void} reorder one step earlier (-1) or later (+1) in its area
+ * @property {(note: Note) => void} vote
+ * @property {(note: Note) => void} unvote
+ * @property {(idea: ParkedIdea, owner: string | null) => void} own a parked idea (meeting.js)
+ * @property {(note: Note, groupId: string | null) => void} group
+ * @property {(area: Area, name: string) => void} newGroup
+ */
 
+/**
+ * Who the working board (or the projector) is drawn for, and what it can do.
+ * @typedef {object} RenderContext
+ * @property {string | null} me
+ * @property {Role | null} role
+ * @property {boolean} projector
+ * @property {{id: string, text: string} | null} editing the note being edited, and its text so far
+ * @property {Note[]} pending new notes not on the board yet (optimistic.js)
+ * @property {Actions} actions
+ * @property {NoteMenu} menu
+ * @property {Canvas | null} canvas the working board's; null on the projector
+ * @property {string | null} linking the note a link is being made from (notelinks.js)
+ */
+
+/**
+ * A note as a list draws it; `pending` when it is not on the board yet.
+ * @typedef {{note: ShownNote, pending?: boolean}} NoteItem
+ * @typedef {object} AreaParts
+ * @property {HTMLHeadingElement} title
+ * @property {HTMLParagraphElement} prompt
+ * @property {HTMLUListElement} notes the notes outside groups
+ * @property {HTMLParagraphElement} empty
+ * @property {HTMLDivElement} groups
+ * @property {HTMLFormElement | null} form the new group form, made for the first writer
+ * @property {number} [top] where the notes start in the frame, px, as last measured
+ * @typedef {object} NoteParts
+ * @property {HTMLParagraphElement} text
+ * @property {HTMLParagraphElement} author
+ * @property {HTMLParagraphElement} private
+ * @property {HTMLParagraphElement} owner
+ * @property {HTMLParagraphElement} source
+ * @property {HTMLDivElement | null} editor
+ * @property {HTMLDivElement} foot
+ * @property {HTMLSpanElement} votes
+ * @property {HTMLButtonElement} vote
+ * @property {HTMLButtonElement} unvote
+ * @property {HTMLButtonElement} menuButton
+ * @property {HTMLDivElement} actions
+ */
+
+// A note's place in its area: its y when someone placed it, else the order it came in.
+const placeOf = (/** @type {Note} */ note) => note.y ?? note.created_seq;
+
+/**
+ * @param {BoardState} state
+ * @param {string} areaId
+ */
 function notesOf(state, areaId) {
   return Object.values(state.notes)
     .filter((n) => n.area === areaId)
     .sort((a, b) => placeOf(a) - placeOf(b) || a.created_seq - b.created_seq);
 }
 
-// The y that puts a note just before `target` (or at the end of the list when null).
+/**
+ * The y that puts a note just before `target` (or at the end of the list when null).
+ * @param {BoardState} state
+ * @param {Note} note
+ * @param {Note | null} target
+ */
 export function placeBefore(state, note, target) {
   const others = notesOf(state, target?.area ?? note.area).filter((n) => n.id !== note.id);
   if (!target) return others.length ? placeOf(others[others.length - 1]) + 1 : placeOf(note);
@@ -41,21 +146,36 @@ export function placeBefore(state, note, target) {
   return Math.max(0, (before + placeOf(target)) / 2);
 }
 
+/**
+ * @param {BoardState} state
+ * @param {Area} area
+ */
 function inFocus(state, area) {
   const focus = state.focus ?? [];
   return focus.length === 0 || focus.includes(area.id);
 }
 
-const noteParts = new WeakMap(); // article -> its parts, made once per note
-const areaParts = new WeakMap(); // section -> its parts, made once per area
-const heights = new Map(); // note key -> its height on the canvas when last drawn, px
-// what the latest render drew from: event handlers made once read the board from here
-let live = { state: null, ctx: null };
+/** @type {WeakMap<HTMLElement, NoteParts>} article -> its parts, made once per note */
+const noteParts = new WeakMap();
+/** @type {WeakMap<HTMLElement, AreaParts>} section -> its parts, made once per area */
+const areaParts = new WeakMap();
+/** @type {WeakMap<HTMLElement, {name: HTMLHeadingElement, notes: HTMLUListElement}>} a group's box -> its parts */
+const groupParts = new WeakMap();
+/** @type {Map<string, number>} note key -> its height on the canvas when last drawn, px */
+const heights = new Map();
+/**
+ * What the latest render drew from: event handlers made once read the board from here.
+ * @type {{state: ShownState, ctx: RenderContext} | null}
+ */
+let live = null;
 
-// ctx: {me, role, projector, editing: {id, text} | null, pending: [note], actions, menu,
-// canvas: Canvas | null (the working board's)}
 // Each area, group and note is one node for its whole life (keyed.js): an update changes
 // only what changed, so a half-typed group name, an open editor or the focus survive it.
+/**
+ * @param {HTMLElement} container `#areas`
+ * @param {ShownState} state the board with this person's unanswered changes (optimistic.js)
+ * @param {RenderContext} ctx
+ */
 export function renderAreas(container, state, ctx) {
   live = { state, ctx };
   const focus = focusKey(document.activeElement);
@@ -66,11 +186,15 @@ export function renderAreas(container, state, ctx) {
   if (ctx.canvas && !ctx.canvas.fitted && areas.length) ctx.canvas.fit(); // on first load
 }
 
-// A note dragged (or nudged with arrow keys) on the canvas was let go: onto a note or the
-// box of a group, it joins that group; anywhere else in a frame, it is placed there.
+/**
+ * A note dragged (or nudged with arrow keys) on the canvas was let go: onto a note or the
+ * box of a group, it joins that group; anywhere else in a frame, it is placed there.
+ * @param {Drop} drop
+ */
 export function dropped(drop) {
+  if (!live) return;
   const { state, ctx } = live;
-  const note = state?.notes[drop.noteId];
+  const note = state.notes[drop.noteId];
   if (!note || !drop.area) return;
   if (drop.group && state.groups?.[drop.group]) {
     if (drop.group !== note.group) ctx.actions.group(note, drop.group);
@@ -80,9 +204,15 @@ export function dropped(drop) {
   ctx.actions.place(note, drop.area === note.area ? null : drop.area, drop.x, drop.y);
 }
 
+/**
+ * @param {BoardState} state
+ * @param {RenderContext} ctx
+ */
 const isWriter = (state, ctx) => !ctx.projector && (ctx.role === "facilitator" || ctx.role === "participant") && !state.closed;
 
+/** @param {Area} area */
 function areaNode(area) {
+  /** @type {AreaParts} */
   const parts = {
     title: el("h2", { id: `area-${area.id}` }),
     prompt: el("p", { class: "area-prompt" }),
@@ -91,18 +221,34 @@ function areaNode(area) {
     groups: el("div", { class: "groups" }),
     form: null,
   };
-  const section = el("section", { class: "area", "aria-labelledby": `area-${area.id}` }, ...Object.values(parts).filter(Boolean));
+  const section = el(
+    "section",
+    { class: "area", "aria-labelledby": `area-${area.id}` },
+    parts.title,
+    parts.prompt,
+    parts.notes,
+    parts.empty,
+    parts.groups,
+  );
   areaParts.set(section, parts);
   return section;
 }
 
+/**
+ * @param {HTMLElement} section
+ * @param {Area} area
+ * @param {ShownState} state
+ * @param {RenderContext} ctx
+ */
 function updateArea(section, area, state, ctx) {
   const parts = areaParts.get(section);
+  if (!parts) return;
   section.classList.toggle("area--muted", !inFocus(state, area));
   setText(parts.title, area.title);
   show(parts.prompt, Boolean(area.prompt), area.prompt);
   const notes = notesOf(state, area.id);
   const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
+  /** @type {NoteItem[]} */
   let loose = [
     ...notes.filter((n) => !n.group).map((note) => ({ note })),
     ...ctx.pending.filter((n) => n.area === area.id).map((note) => ({ note, pending: true })),
@@ -121,11 +267,13 @@ function updateArea(section, area, state, ctx) {
   place(parts, loose, canvas, top);
   parts.empty.hidden = notes.length + loose.length > 0 || groups.length > 0 || Boolean(area.axes);
   reconcile(parts.groups, groups, (g) => g.id, groupNode, (node, group) => {
+    const box = groupParts.get(node);
+    if (!box) return;
     const name = group.name || t("Unnamed group");
     node.setAttribute("aria-label", t("Group: {name}", { name }));
-    setText(node.firstElementChild, name);
+    setText(box.name, name);
     const members = notes.filter((n) => n.group === group.id).map((note) => ({ note }));
-    renderNotes(node.lastElementChild, members, state, area, ctx);
+    renderNotes(box.notes, members, state, area, ctx);
   });
   const writer = isWriter(state, ctx);
   if (writer && !parts.form) {
@@ -135,52 +283,74 @@ function updateArea(section, area, state, ctx) {
   if (parts.form) parts.form.hidden = !writer;
 }
 
-const itemKey = (item) => (item.pending ? `pending:${item.note.id}` : item.note.id);
+const itemKey = (/** @type {NoteItem} */ item) => (item.pending ? `pending:${item.note.id}` : item.note.id);
+/** @param {NoteItem[]} items */
 const flowItems = (items) =>
   items.map((item) => ({ key: itemKey(item), x: item.pending ? null : item.note.x, y: item.pending ? null : item.note.y }));
-const heightOf = (key) => heights.get(key) ?? 112;
+const heightOf = (/** @type {string} */ key) => heights.get(key) ?? 112;
 
+/**
+ * @param {NoteItem[]} items
+ * @param {number} top where the frame's notes start
+ */
 function inReadingOrder(items, top) {
   const { places } = flow(flowItems(items), top, heightOf);
-  const at = (item) => places.get(itemKey(item));
+  const at = (/** @type {NoteItem} */ item) => places.get(itemKey(item)) ?? { left: 0, top: 0 };
   return [...items].sort((a, b) => at(a).top - at(b).top || at(a).left - at(b).left);
 }
 
-// Places a frame's loose notes (canvas.js `flow`): where they were put, the rest in free
-// cells; the list is as tall as what it holds, so groups and the group form come below.
+/**
+ * Places a frame's loose notes (canvas.js `flow`): where they were put, the rest in free
+ * cells; the list is as tall as what it holds, so groups and the group form come below.
+ * @param {AreaParts} parts
+ * @param {NoteItem[]} items
+ * @param {boolean} canvas the canvas is on
+ * @param {number | null} top where the notes start (a quadrant's below its grid), else measured
+ */
 function place(parts, items, canvas, top = null) {
-  const lis = [...parts.notes.children];
+  const lis = /** @type {HTMLElement[]} */ ([...parts.notes.children]);
   if (!canvas) {
     parts.notes.style.height = "";
     for (const li of lis) li.style.left = li.style.top = "";
     return;
   }
   if (!items.length && top == null) return;
-  parts.top = parts.notes.offsetTop;
-  for (const li of lis) heights.set(li.dataset.key, li.offsetHeight);
-  const { places, bottom } = flow(flowItems(items), top ?? parts.top, heightOf);
+  const start = (parts.top = parts.notes.offsetTop);
+  for (const li of lis) heights.set(li.dataset.key ?? "", li.offsetHeight);
+  const { places, bottom } = flow(flowItems(items), top ?? start, heightOf);
   for (const li of lis) {
-    const at = places.get(li.dataset.key);
+    const at = places.get(li.dataset.key ?? "");
     if (!at) continue;
     li.style.left = `${at.left}px`;
     li.style.top = `${at.top}px`;
   }
-  parts.notes.style.height = `${bottom - parts.top}px`;
+  parts.notes.style.height = `${bottom - start}px`;
 }
 
 function groupNode() {
-  return el("section", { class: "group" }, el("h3"), el("ul", { class: "notes" }));
+  const parts = { name: el("h3"), notes: el("ul", { class: "notes" }) };
+  const box = el("section", { class: "group" }, parts.name, parts.notes);
+  groupParts.set(box, parts);
+  return box;
 }
 
 // notes this page showed as waiting to be sent: when the server's answer draws them, they
 // are already there for the person who wrote them, so they do not fade in a second time
+/** @type {Set<string>} */
 const shownPending = new Set();
 
+/**
+ * @param {HTMLElement} list
+ * @param {NoteItem[]} items
+ * @param {ShownState} state
+ * @param {Area} area
+ * @param {RenderContext} ctx
+ */
 function renderNotes(list, items, state, area, ctx) {
   reconcile(
     list,
     items,
-    (item) => (item.pending ? `pending:${item.note.id}` : item.note.id),
+    itemKey,
     (item) => {
       if (item.pending) {
         shownPending.add(item.note.id);
@@ -190,12 +360,21 @@ function renderNotes(list, items, state, area, ctx) {
       if (shownPending.delete(item.note.id)) article.style.animation = "none";
       return el("li", {}, article);
     },
-    (li, item) => item.pending || updateNote(li.firstElementChild, item.note, state, area, ctx),
+    (li, item) => {
+      const article = li.firstElementChild;
+      if (!item.pending && article instanceof HTMLElement) updateNote(article, item.note, state, area, ctx);
+    },
   );
 }
 
 // votes per note once voting is closed, counted once per drawing of the board
+/** @type {{votes: Voting["votes"] | null, counts: Map<string, number>}} */
 let counted = { votes: null, counts: new Map() };
+/**
+ * @param {BoardState} state
+ * @param {string} noteId
+ * @returns {number | null} null while voting is open (or there is none)
+ */
 function voteCount(state, noteId) {
   const voting = state.voting;
   if (!voting?.closed) return null;
@@ -206,7 +385,29 @@ function voteCount(state, noteId) {
   return counted.counts.get(noteId) ?? 0;
 }
 
+/**
+ * A note's button: `run` with the page's actions and the note as last drawn, if it is still there.
+ * @param {string} id
+ * @param {(actions: Actions, note: Note) => void} run
+ */
+const onNote = (id, run) => () => {
+  const note = live?.state.notes[id];
+  if (live && note) run(live.ctx.actions, note);
+};
+
+/** @param {string} id */
 function noteNode(id) {
+  const vote = button(t("Vote"), `vote:${id}`, onNote(id, (actions, note) => actions.vote(note)), { "data-action": "vote" });
+  const unvote = button(t("Remove vote"), `unvote:${id}`, onNote(id, (actions, note) => actions.unvote(note)), {
+    "data-action": "unvote",
+  });
+  const menuButton = button("…", `menu:${id}`, () => openMenu(id, article, menuButton), {
+    class: "note-menu-button",
+    tabindex: -1, // the note itself is the tab stop: Enter or M opens this menu
+    "aria-haspopup": "menu",
+    "aria-label": t("Actions for this note"),
+  });
+  /** @type {NoteParts} */
   const parts = {
     text: el("p", { class: "note-text" }),
     author: el("p", { class: "note-author" }),
@@ -214,20 +415,13 @@ function noteNode(id) {
     owner: el("p", { class: "note-owner" }),
     source: el("p", { class: "note-source" }),
     editor: null,
+    votes: el("span", { class: "note-votes" }),
+    vote,
+    unvote,
+    menuButton,
+    actions: el("div", { class: "note-actions" }, vote, unvote, menuButton),
     foot: el("div", { class: "note-foot" }),
   };
-  parts.votes = el("span", { class: "note-votes" });
-  parts.vote = button(t("Vote"), `vote:${id}`, () => live.ctx.actions.vote(live.state.notes[id]), { "data-action": "vote" });
-  parts.unvote = button(t("Remove vote"), `unvote:${id}`, () => live.ctx.actions.unvote(live.state.notes[id]), {
-    "data-action": "unvote",
-  });
-  parts.menuButton = button("…", `menu:${id}`, () => openMenu(article, parts.menuButton), {
-    class: "note-menu-button",
-    tabindex: -1, // the note itself is the tab stop: Enter or M opens this menu
-    "aria-haspopup": "menu",
-    "aria-label": t("Actions for this note"),
-  });
-  parts.actions = el("div", { class: "note-actions" }, parts.vote, parts.unvote, parts.menuButton);
   parts.foot.append(parts.votes, parts.actions);
   const article = el(
     "article",
@@ -239,15 +433,15 @@ function noteNode(id) {
     parts.source,
     parts.foot,
   );
-  article.addEventListener("keydown", (e) => noteKey(e, article, parts));
+  article.addEventListener("keydown", (e) => noteKey(e, id, article, parts));
   // dragging is a shortcut; the note's menu and arrow keys do the same from the keyboard
   article.addEventListener("pointerdown", (e) => {
-    if (live.ctx?.linking) return; // choosing the other end of a link: a click, not a drag
+    if (!live || live.ctx.linking) return; // choosing the other end of a link: a click, not a drag
     if (article.hasAttribute("data-movable")) live.ctx.canvas?.pressNote(e, article);
   });
   article.addEventListener("click", (e) => {
-    const note = live.ctx?.linking && live.state.notes[article.dataset.noteId];
-    if (!note) return;
+    const note = live?.ctx.linking ? live.state.notes[id] : null;
+    if (!live || !note) return;
     e.preventDefault();
     e.stopPropagation();
     live.ctx.actions.finishLink(note);
@@ -256,12 +450,20 @@ function noteNode(id) {
   return article;
 }
 
+/**
+ * @param {HTMLElement} article
+ * @param {ShownNote} note
+ * @param {ShownState} state
+ * @param {Area} area
+ * @param {RenderContext} ctx
+ */
 function updateNote(article, note, state, area, ctx) {
   const parts = noteParts.get(article);
+  if (!parts) return;
   const author = state.participants[note.author]?.name ?? "";
   const writer = isWriter(state, ctx);
   const hidden = note.private && !note.text; // someone else's, until the reveal
-  const voting = writer && canVote(state, note, ctx);
+  const voting = writer ? votingOn(state, note, ctx) : null;
   const classes = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${note.optimistic ? " note--unsent" : ""}${voting ? " note--votable" : ""}`;
   if (article.className !== classes) article.className = classes;
   setText(parts.text, hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text);
@@ -285,9 +487,9 @@ function updateNote(article, note, state, area, ctx) {
   parts.vote.hidden = !voting;
   parts.unvote.hidden = true;
   if (voting) {
-    const mine = state.voting.votes[ctx.me] ?? [];
+    const mine = (ctx.me && voting.votes[ctx.me]) || [];
     const onThis = mine.filter((id) => id === note.id).length;
-    parts.vote.disabled = state.voting.per_person - mine.length <= 0;
+    parts.vote.disabled = voting.per_person - mine.length <= 0;
     parts.vote.setAttribute(
       "aria-label",
       nt("Vote for this note ({n} of your votes on it)", "Vote for this note ({n} of your votes on it)", onThis, { n: onThis }),
@@ -295,27 +497,42 @@ function updateNote(article, note, state, area, ctx) {
     parts.unvote.hidden = onThis === 0;
   }
   parts.foot.hidden = parts.votes.hidden && parts.vote.hidden && parts.menuButton.hidden;
-  const editing = writer && ctx.editing?.id === note.id;
+  const editing = writer && ctx.editing?.id === note.id ? ctx.editing : null;
   if (editing && !parts.editor) {
-    parts.editor = editor(note, ctx);
+    parts.editor = editor(note, editing);
     parts.text.after(parts.editor);
   } else if (!editing && parts.editor) {
     parts.editor.remove();
     parts.editor = null;
   }
-  parts.text.hidden = editing;
+  parts.text.hidden = Boolean(editing);
 }
 
-function canVote(state, note, ctx) {
+/**
+ * The voting this person may cast a vote on `note` in, or null.
+ * @param {BoardState} state
+ * @param {Note} note
+ * @param {RenderContext} ctx
+ * @returns {Voting | null}
+ */
+function votingOn(state, note, ctx) {
   const voting = state.voting;
   const hidden = note.private && note.author !== ctx.me;
-  return voting && !voting.closed && !hidden && (voting.area == null || voting.area === note.area);
+  return voting && !voting.closed && !hidden && (voting.area == null || voting.area === note.area) ? voting : null;
 }
 
-// What a person may do to a note, in its one menu
+/**
+ * What a person may do to a note, in its one menu
+ * @param {Note} note
+ * @param {BoardState} state
+ * @param {Area} area
+ * @param {RenderContext} ctx
+ * @returns {MenuItem[]}
+ */
 function menuItems(note, state, area, ctx) {
   const hidden = note.private && !note.text;
   const mine = ctx.role === "facilitator" || note.author === ctx.me;
+  /** @type {MenuItem[]} */
   const items = [];
   if (mine && !hidden) items.push({ label: t("Edit"), run: () => ctx.actions.edit(note) });
   if (hidden) return mine ? [{ label: t("Delete"), danger: true, run: () => ctx.actions.remove(note) }] : [];
@@ -325,9 +542,10 @@ function menuItems(note, state, area, ctx) {
       items: () => state.areas.map((a) => ({ label: a.title, checked: a.id === note.area, run: () => a.id !== note.area && ctx.actions.move(note, a.id) })),
     });
   }
-  if (area.axes) {
+  const { axes } = area;
+  if (axes) {
     items.push(
-      placeMenuItem(note, area, Object.values(state.notes), (cell, x, y) => {
+      placeMenuItem(note, { axes }, Object.values(state.notes), (cell, x, y) => {
         if (note.group) ctx.actions.group(note, null); // a grouped note sits in its group's box
         ctx.actions.place(note, null, x, y);
       }),
@@ -374,7 +592,10 @@ function menuItems(note, state, area, ctx) {
   return items;
 }
 
-// the note colours of server/board/ops.py COLORS, named in the page's language
+/**
+ * the note colours of server/board/ops.py COLORS, named in the page's language
+ * @returns {[string, string][]} [colour, its name]
+ */
 const colours = () => [
   ["yellow", t("Yellow")],
   ["pink", t("Pink")],
@@ -384,9 +605,15 @@ const colours = () => [
   ["purple", t("Purple")],
 ];
 
-function openMenu(article, anchor) {
+/**
+ * @param {string} id the note's
+ * @param {HTMLElement} article
+ * @param {HTMLElement} anchor what the menu opens beside
+ */
+function openMenu(id, article, anchor) {
+  if (!live) return;
   const { state, ctx } = live;
-  const note = state.notes[article.dataset.noteId];
+  const note = state.notes[id];
   const area = state.areas.find((a) => a.id === note?.area);
   if (!note || !area) return;
   if (ctx.linking) {
@@ -398,21 +625,27 @@ function openMenu(article, anchor) {
   ctx.menu.open(anchor, menuItems(note, state, area, ctx), article);
 }
 
-// Keys on a focused note: Enter or M opens its menu. On the canvas arrows move it 16 px
-// (Shift: 64 px), sent as one move when the keys are let go; Alt+Left and Alt+Right move it
-// to the previous or next area. In one column (phones) up and down change its place in its
-// area and left and right move it to the neighbouring area.
-function noteKey(e, article, parts) {
-  if (e.target !== article || e.ctrlKey || e.metaKey) return;
+/**
+ * Keys on a focused note: Enter or M opens its menu. On the canvas arrows move it 16 px
+ * (Shift: 64 px), sent as one move when the keys are let go; Alt+Left and Alt+Right move it
+ * to the previous or next area. In one column (phones) up and down change its place in its
+ * area and left and right move it to the neighbouring area.
+ * @param {KeyboardEvent} e
+ * @param {string} id the note's
+ * @param {HTMLElement} article
+ * @param {NoteParts} parts
+ */
+function noteKey(e, id, article, parts) {
+  if (e.target !== article || e.ctrlKey || e.metaKey || !live) return;
   const { state, ctx } = live;
-  const note = state.notes[article.dataset.noteId];
+  const note = state.notes[id];
   if (!note || parts.menuButton.hidden) return;
   const here = state.areas.findIndex((a) => a.id === note.area);
-  const step = { ArrowUp: -1, ArrowDown: 1 }[e.key];
-  const side = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+  const step = e.key === "ArrowUp" ? -1 : e.key === "ArrowDown" ? 1 : 0;
+  const side = e.key === "ArrowLeft" ? -1 : e.key === "ArrowRight" ? 1 : 0;
   const canvas = ctx.canvas?.on ? ctx.canvas : null;
   if (e.altKey && !(canvas && side)) return;
-  if (e.key === "Enter" || e.key === "m" || e.key === "M") openMenu(article, parts.menuButton);
+  if (e.key === "Enter" || e.key === "m" || e.key === "M") openMenu(id, article, parts.menuButton);
   else if (canvas && e.altKey) {
     const next = state.areas[here + side];
     if (!next) return;
@@ -421,29 +654,34 @@ function noteKey(e, article, parts) {
   } else if (canvas && (step || side)) {
     if (note.group) return; // a grouped note sits in its group's box
     const px = e.shiftKey ? 64 : 16;
-    canvas.nudge(article, (side ?? 0) * px, (step ?? 0) * px);
+    canvas.nudge(article, side * px, step * px);
   } else if (step) ctx.actions.reorder(note, step);
   else if (side && state.areas[here + side]) ctx.actions.move(note, state.areas[here + side].id);
   else return;
   e.preventDefault();
 }
 
-function editor(note, ctx) {
+/**
+ * A note's editor; what is typed goes into `editing` at once, so a redraw keeps it.
+ * @param {Note} note
+ * @param {{id: string, text: string}} editing
+ */
+function editor(note, editing) {
   const field = el("textarea", {
     class: "note-edit",
     "aria-label": t("Edit"),
     "data-focus": `edit:${note.id}`,
     maxlength: 1000,
-    oninput: (e) => (ctx.editing.text = e.target.value),
     onkeydown: (e) => {
-      if (e.key === "Escape") live.ctx.actions.cancel();
+      if (e.key === "Escape") live?.ctx.actions.cancel();
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
-        live.ctx.actions.save(note.id);
+        live?.ctx.actions.save(note.id);
       }
     },
   });
-  field.value = ctx.editing.text;
+  field.value = editing.text;
+  field.addEventListener("input", () => (editing.text = field.value));
   return el(
     "div",
     { class: "note-editor" },
@@ -451,12 +689,13 @@ function editor(note, ctx) {
     el(
       "div",
       { class: "note-actions" },
-      button(t("Save"), `save:${note.id}`, () => live.ctx.actions.save(note.id)),
-      button(t("Cancel"), `cancel:${note.id}`, () => live.ctx.actions.cancel()),
+      button(t("Save"), `save:${note.id}`, () => live?.ctx.actions.save(note.id)),
+      button(t("Cancel"), `cancel:${note.id}`, () => live?.ctx.actions.cancel()),
     ),
   );
 }
 
+/** @param {Note} note */
 function pendingView(note) {
   return el(
     "article",
@@ -466,6 +705,7 @@ function pendingView(note) {
   );
 }
 
+/** @param {Area} area */
 function groupForm(area) {
   const id = `new-group-${area.id}`;
   const input = el("input", { id, maxlength: 200, autocomplete: "off", "data-focus": id });
@@ -475,7 +715,7 @@ function groupForm(area) {
       class: "group-form",
       onsubmit: (e) => {
         e.preventDefault();
-        live.ctx.actions.newGroup(area, input.value.trim());
+        live?.ctx.actions.newGroup(area, input.value.trim());
         input.value = "";
       },
     },
@@ -485,15 +725,27 @@ function groupForm(area) {
   );
 }
 
-// The whole board as nested lists: for screen readers, and for anyone who prefers it.
+/**
+ * The note `step` places after (or before, when negative) `note` in its area, or null.
+ * @param {BoardState} state
+ * @param {Note} note
+ * @param {number} step
+ * @returns {Note | null}
+ */
 export function neighbour(state, note, step) {
   const list = notesOf(state, note.area);
   return list[list.findIndex((n) => n.id === note.id) + step] ?? null;
 }
 
+// The whole board as nested lists: for screen readers, and for anyone who prefers it.
 // `prefix` keeps the headings' ids apart when two lists are on the page (the list view and
 // the history). The container is one named region a keyboard can reach and scroll; the areas
 // in it are headed parts, not landmarks of their own, so two lists never repeat a landmark.
+/**
+ * @param {HTMLElement} container
+ * @param {BoardState} state
+ * @param {string} [prefix]
+ */
 export function renderList(container, state, prefix = "list") {
   labelList(container, prefix);
   const sections = state.areas.map((area) => {
@@ -503,13 +755,14 @@ export function renderList(container, state, prefix = "list") {
     const heading = notes.length === 1
       ? t("{area} (one note)", { area: area.title })
       : nt("{area} ({n} note)", "{area} ({n} notes)", notes.length, { area: area.title, n: notes.length });
+    const { axes } = area;
     return el(
       "section",
       {},
       el("h2", { id: `${prefix}-${area.id}`, text: heading }),
-      notes.length || groups.length || area.axes ? null : el("p", { text: t("No notes yet.") }),
+      notes.length || groups.length || axes ? null : el("p", { text: t("No notes yet.") }),
       // a quadrant (quadrant.js): each cell's heading over its notes
-      ...(area.axes ? quadrantList(area, loose, (n) => listItems(n, state)) : [loose.length ? listItems(loose, state) : null]),
+      ...(axes ? quadrantList({ axes }, loose, (n) => listItems(n, state)) : [loose.length ? listItems(loose, state) : null]),
       // a group is a heading over its notes, as on the board
       ...groups.flatMap((g) => {
         const grouped = notes.filter((n) => n.group === g.id);
@@ -542,13 +795,17 @@ export function renderList(container, state, prefix = "list") {
   container.replaceChildren(...sections);
 }
 
+/**
+ * @param {Note[]} notes
+ * @param {BoardState} state
+ */
 function listItems(notes, state) {
   return el(
     "ol",
     {},
     ...notes.map((n) => {
       const author = state.participants[n.author]?.name ?? "";
-      const votes = voteCount(state, n.id);
+      const votes = voteCount(state, n.id) ?? 0;
       const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
       const counted = nt("{n} vote", "{n} votes", votes, { n: votes });
       return el(
@@ -562,6 +819,10 @@ function listItems(notes, state) {
   );
 }
 
+/**
+ * @param {HTMLElement} container
+ * @param {string} prefix
+ */
 function labelList(container, prefix) {
   if (container.hasAttribute("role")) return;
   container.setAttribute("role", "region");
@@ -569,16 +830,26 @@ function labelList(container, prefix) {
   container.tabIndex = 0;
 }
 
+/** @param {Element | null} element */
 function focusKey(element) {
-  return element?.dataset?.focus ?? null;
+  return element instanceof HTMLElement ? (element.dataset.focus ?? null) : null;
 }
 
+/**
+ * @param {Element} container
+ * @param {string | null} key
+ */
 function restoreFocus(container, key) {
   if (!key) return;
-  const target = [...container.querySelectorAll("[data-focus]")].find((n) => n.dataset.focus === key);
-  target?.focus();
+  const target = container.querySelector(`[data-focus="${CSS.escape(key)}"]`);
+  if (target instanceof HTMLElement) target.focus();
 }
 
+/**
+ * @param {HTMLSelectElement} select
+ * @param {[string, string][]} options [value, label]
+ * @param {string} [current] what stays chosen, if it is still offered
+ */
 export function fillSelect(select, options, current = select.value) {
   select.replaceChildren(...options.map(([value, label]) => el("option", { value, text: label })));
   if (options.some(([value]) => value === current)) select.value = current;
