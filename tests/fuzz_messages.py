@@ -208,7 +208,7 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "note.own": {
             "note_id": NOTES,
             "owner": st.one_of(st.none(), name),
-            "due": maybe(st.sampled_from(["2027-01-15", "2027-02-30", "15/1", "", "2027-1-5"])),
+            "due": maybe(st.sampled_from(["2027-01-15", "2026-12-24"])),
         },
         "idea.park": {"idea": obj(id=IDEAS, text=note_text)},
         "idea.own": {"idea_id": IDEAS, "owner": st.one_of(st.none(), name)},
@@ -226,11 +226,12 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "grid.set": {
             "criteria": st.lists(
                 obj(id=st.sampled_from(w.criteria), label=texts(200)),
-                min_size=0,
+                min_size=1,
                 max_size=3,
+                unique_by=lambda c: c["id"],
             ),
-            "low": st.integers(-1, 6),
-            "high": st.integers(0, 11),
+            "low": st.integers(0, 4),
+            "high": st.integers(5, 10),
         },
         "consent.set": {"consent": st.booleans()},
         "breakout.start": {

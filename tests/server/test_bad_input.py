@@ -77,6 +77,52 @@ CASES: list[tuple[str, Any, str, str | None]] = [
         OP_ID,
     ),
     (
+        "a due date that is no date",
+        {
+            "type": "op",
+            "id": OP_ID,
+            "op": {"kind": "note.own", "note_id": "n1", "owner": "Ida", "due": "2027-02-30"},
+        },
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "a blank due date from a client",
+        {"type": "op", "id": OP_ID, "op": {"kind": "note.own", "note_id": "n1", "due": ""}},
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "a scale that runs backwards",
+        {
+            "type": "op",
+            "id": OP_ID,
+            "op": {
+                "kind": "grid.set",
+                "criteria": [{"id": "c", "label": "C"}],
+                "low": 5,
+                "high": 3,
+            },
+        },
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "the same criterion twice",
+        {
+            "type": "op",
+            "id": OP_ID,
+            "op": {
+                "kind": "grid.set",
+                "criteria": [{"id": "c", "label": "C"}, {"id": "c", "label": "D"}],
+                "low": 1,
+                "high": 5,
+            },
+        },
+        "invalid",
+        OP_ID,
+    ),
+    (
         "quadrant area with one axis",
         {
             "type": "op",
