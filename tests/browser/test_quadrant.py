@@ -217,10 +217,17 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
         ]
     )
     expect(shown.nth(0).locator(".note")).to_contain_text(NOTES[0])
-    top = [shown.nth(i).bounding_box() for i in range(4)]
-    assert all(top)
-    assert top[0]["y"] == top[1]["y"] and top[0]["x"] < top[1]["x"]  # type: ignore[index]
-    assert top[2]["y"] > top[0]["y"]  # type: ignore[index]
+
+    # the projector fits itself over a few frames (and again when fonts load): a 2x2 poster
+    # once it rests
+    def two_by_two() -> bool:
+        top = [shown.nth(i).bounding_box() for i in range(4)]
+        if not all(top):
+            return False
+        a, b, c, _ = (t or {} for t in top)
+        return a["y"] == b["y"] and a["x"] < b["x"] and c["y"] > a["y"]
+
+    assert _wait_for(two_by_two), [shown.nth(i).bounding_box() for i in range(4)]
     settle(projector)
     assert projector.evaluate("document.documentElement.scrollHeight <= innerHeight")
     screenshot(projector, "quadrant-projector")
