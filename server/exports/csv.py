@@ -27,7 +27,8 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
     order = {a.id: i for i, a in enumerate(state.areas)}
     out = io.StringIO()
     writer = stdlib_csv.writer(out)
-    writer.writerow([_("Area"), _("Text"), _("Author"), _("Votes"), _("Group"), _("Owner")])
+    columns = [_("Area"), _("Text"), _("Author"), _("Votes"), _("Group"), _("Owner"), _("Due")]
+    writer.writerow(columns)
     notes = sorted(
         (n for n in state.notes.values() if not n.private),
         key=lambda n: (order.get(n.area, 0), n.y if n.y is not None else n.created_seq),
@@ -46,6 +47,7 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
             str(votes.get(n.id, 0)),
             group.name if group else "",
             n.owner or "",
+            n.due or "" if n.owner else "",  # YYYY-MM-DD: a spreadsheet sorts and reads it
         ]
         writer.writerow([neutralise(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes Excel read UTF-8

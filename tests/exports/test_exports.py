@@ -56,7 +56,8 @@ async def run_meeting(server: RunningServer) -> tuple[Any, str]:
         await ole.send_op({"kind": "vote.cast", "note_id": ids[5]})
         await fac.send_op({"kind": "vote.close"})
         action = await fac.add_note("into-play", "Spørg pedellerne til næste møde")
-        await fac.send_op({"kind": "note.own", "note_id": action.note_id, "owner": "Ida"})
+        own = {"kind": "note.own", "note_id": action.note_id, "owner": "Ida", "due": "2027-01-15"}
+        await fac.send_op(own)
         await ole.send_op({"kind": "idea.park", "idea": {"id": "i1", "text": "Ungdomsklubben"}})
         await fac.send_op({"kind": "idea.own", "idea_id": "i1", "owner": "Per"})
     return board, "Ole"
@@ -101,7 +102,7 @@ async def test_every_format_reads_back_with_the_meeting_in_it(
         assert item in text, f"HTML lost {item!r}"
     for heading in ("Kategorier", "Mønstre på tværs", "Prioriteringer", "Parkerede idéer"):
         assert heading in text
-    assert "Tovholder: Ida" in text and author not in text
+    assert "Tovholder: Ida, senest 15. jan. 2027" in text and author not in text
     assert "2 stemmer" in text and "1 stemme" in text and "1 stemmer" not in text  # plurals
     # the votes as a bar chart a screen reader can name, most votes first
     charts = [
@@ -141,11 +142,13 @@ async def test_every_format_reads_back_with_the_meeting_in_it(
     assert [["Note", "Stemmer"], [CORPUS[6], "2"], [CORPUS[5], "1"]] in tables  # the chart
 
     rows = list(csv.reader(io.StringIO((await get(server, path, token, format="csv")).text)))
-    assert rows[0] == ["\ufeffOmråde", "Tekst", "Forfatter", "Stemmer", "Gruppe", "Tovholder"]
+    assert rows[0] == [
+        *("\ufeffOmråde", "Tekst", "Forfatter", "Stemmer", "Gruppe", "Tovholder", "Senest")
+    ]
     by_text = {r[1]: r for r in rows[1:]}
     assert "'" + CORPUS[3] in by_text, "a formula must be neutralised"
     assert by_text[CORPUS[6]][3] == "2"
-    assert by_text["Spørg pedellerne til næste møde"][5] == "Ida"
+    assert by_text["Spørg pedellerne til næste møde"][5:] == ["Ida", "2027-01-15"]
     assert all(r[2] == "" for r in rows[1:]), "authors are anonymous unless asked"
     named = list(
         csv.reader(
