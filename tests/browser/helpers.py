@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,7 @@ from tests.conftest import ROOT, RunningServer, timeout
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PROJECTOR = {"width": 1920, "height": 1080}
+LAPTOP = {"width": 1440, "height": 900}  # a facilitator's screen
 PHONE = {"width": 390, "height": 844}
 T = TypeVar("T")
 
@@ -209,3 +211,18 @@ def send_as(server: RunningServer, board_id: str, token: str, *ops: dict[str, An
                 await client.send_op(op)
 
     in_thread(run())
+
+
+def board_state(server: RunningServer, board: dict[str, Any]) -> Any:
+    """The board as its facilitator reads it from the API."""
+    return api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])["state"]
+
+
+def state_once(server: RunningServer, board: dict[str, Any], check: Callable[[Any], Any]) -> Any:
+    """The board's state once `check(state)` holds: what a page sends after a pause in typing,
+    or on a drop, reaches the server a moment later."""
+    deadline = time.monotonic() + timeout(10)
+    while not check(state := board_state(server, board)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert check(state), state
+    return state

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    LAPTOP,
     PHONE,
     Browsing,
     api,
@@ -18,8 +19,6 @@ from tests.browser.helpers import (
 from tests.conftest import RunningServer
 
 pytestmark = pytest.mark.browser
-
-LAPTOP = {"width": 1440, "height": 900}
 
 
 def test_a_facilitator_picks_a_method_and_its_categories_by_keyboard(

@@ -10,12 +10,10 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import PHONE, Browsing, api, assert_accessible, join, phone_shot
+from tests.browser.helpers import LAPTOP, PHONE, Browsing, api, assert_accessible, join, phone_shot
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
-
-LAPTOP = {"width": 1440, "height": 900}
 
 
 def test_groups_get_a_discussion_leader_and_a_note_taker(

@@ -4,36 +4,23 @@ an owner and a date, and find both on the note and in the record."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    LAPTOP,
     Browsing,
     api,
     assert_accessible,
     screenshot,
     send_as,
+    state_once,
 )
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
-
-LAPTOP = {"width": 1440, "height": 900}
-
-
-def board_state(server: RunningServer, board: dict[str, Any]) -> Any:
-    return api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])["state"]
-
-
-def until(server: RunningServer, board: dict[str, Any], check: Any) -> Any:
-    deadline = time.monotonic() + timeout(10)
-    while not check(state := board_state(server, board)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert check(state), state
-    return state
 
 
 def menu_of(page: Page, text: str) -> None:
@@ -75,7 +62,7 @@ def test_links_and_owned_actions_are_made_from_the_note_menu(
     page.locator(".note", has_text="We ask for ideas").focus()
     page.keyboard.press("Enter")
     expect(banner).to_be_hidden()
-    state = until(server, board, lambda s: len(s["links"]) == 1)
+    state = state_once(server, board, lambda s: len(s["links"]) == 1)
     (link,) = state["links"].values()
     assert {link["a"], link["b"]} == {"n0", "n1"} and not link["contradiction"]
     expect(page.locator("svg.note-links line.link-connection")).to_have_count(1)
@@ -86,7 +73,7 @@ def test_links_and_owned_actions_are_made_from_the_note_menu(
     page.get_by_role(
         "menuitem", name="Call it a contradiction: Caretakers know every family"
     ).click()
-    until(server, board, lambda s: next(iter(s["links"].values()))["contradiction"])
+    state_once(server, board, lambda s: next(iter(s["links"].values()))["contradiction"])
     expect(page.locator("svg.note-links line.link-contradiction")).to_have_count(1)
     screenshot(page, "links-contradiction-canvas")
 
@@ -112,7 +99,7 @@ def test_links_and_owned_actions_are_made_from_the_note_menu(
     expect(page.locator(".note", has_text="Ask the caretakers")).to_be_focused()
     action = page.locator(".note", has_text="Ask the caretakers").locator(".note-owner")
     expect(action).to_have_text("Owner: Ida · by Jan 15, 2027")
-    until(server, board, lambda s: s["notes"]["n2"]["due"] == "2027-01-15")
+    state_once(server, board, lambda s: s["notes"]["n2"]["due"] == "2027-01-15")
 
     # the list view says it all in words
     page.get_by_role("button", name="List view").click()

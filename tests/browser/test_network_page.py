@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    LAPTOP,
     Browsing,
     api,
     assert_accessible,
@@ -20,8 +21,6 @@ from tests.browser.helpers import (
 from tests.conftest import RunningServer
 
 pytestmark = pytest.mark.browser
-
-LAPTOP = {"width": 1440, "height": 900}
 
 
 def back_to_network(page: Page, network_url: str) -> None:

@@ -18,6 +18,7 @@ from board_client import BoardClient
 from server.board.quadrant import AXIS, CELL, GRID_TOP, cell_of
 from server.board.state import Note
 from tests.browser.helpers import (
+    LAPTOP,
     PHONE,
     PROJECTOR,
     Browsing,
@@ -33,7 +34,6 @@ from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
 
-LAPTOP = {"width": 1440, "height": 900}
 NOTES = ("Fix the door sign", "Rebuild the website", "Weekly coffee with the neighbours")
 
 

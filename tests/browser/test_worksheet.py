@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    LAPTOP,
     PROJECTOR,
     Browsing,
     api,
@@ -20,27 +21,11 @@ from tests.browser.helpers import (
     join,
     screenshot,
     send_as,
+    state_once,
 )
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
-
-LAPTOP = {"width": 1440, "height": 900}
-
-
-def state_of(server: RunningServer, board: dict[str, Any]) -> Any:
-    return api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])["state"]
-
-
-def until(server: RunningServer, board: dict[str, Any], check: Any) -> Any:
-    """The board's state once `check(state)` holds (the page sends after a pause in typing)."""
-    import time
-
-    deadline = time.monotonic() + timeout(10)
-    while not check(state := state_of(server, board)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert check(state), state
-    return state
 
 
 def open_board(browsing: Browsing, server: RunningServer, board: dict[str, Any]) -> Page:
@@ -74,7 +59,7 @@ def test_two_people_fill_in_a_theme_unfolding_and_the_projector_shows_it(
     expect(why).to_be_focused()
     why.press_sequentially(" bliver, når de bliver spurgt")
     expect(why).to_have_value("Fordi de frivillige bliver, når de bliver spurgt")
-    state = until(server, board, lambda s: s["fields"]["why"].endswith("spurgt"))
+    state = state_once(server, board, lambda s: s["fields"]["why"].endswith("spurgt"))
     assert state["fields"]["theme"] == "Flere frivillige i ældreplejen"
     expect(facilitator.get_by_label("Hvorfor er temaet interessant?")).to_have_value(
         "Fordi de frivillige bliver, når de bliver spurgt"
@@ -137,7 +122,7 @@ def test_tables_and_the_scoring_grid_are_filled_in_by_keyboard(
     page.keyboard.press("Tab")
     page.keyboard.type("3")
     page.keyboard.press("Tab")
-    state = until(server, board, lambda s: len(s["tables"]["contributions"]["cells"]) == 2)
+    state = state_once(server, board, lambda s: len(s["tables"]["contributions"]["cells"]) == 2)
     row = state["tables"]["contributions"]["rows"][0]
     assert state["tables"]["contributions"]["cells"] == {
         f"{row}/participant": "Ida",
@@ -149,7 +134,7 @@ def test_tables_and_the_scoring_grid_are_filled_in_by_keyboard(
     assert_accessible(page, "a process plan's tables")
     screenshot(page, "worksheet-process-plan")
     page.get_by_role("button", name="Slet række 1").click()
-    until(server, board, lambda s: s["tables"]["contributions"]["rows"] == [])
+    state_once(server, board, lambda s: s["tables"]["contributions"]["rows"] == [])
 
     # critical friend: scores by keyboard, sealed while the round runs, then the average
     body = {"title": "Kritisk ven", "method": "critical-friend", "language": "da"}
