@@ -75,10 +75,10 @@ highlightPhaseChanges($("#phase"));
 // the projector keeps its own (viewer) credentials, so a facilitator may open it beside
 // the board in the same browser
 const projectorKey = `planche:projector:${boardId}`;
-const linked = linkToken();
+const linked = linkToken(projector ? projectorKey : credKey);
 // a link opened in this tab while the board is open changes only the fragment: no reload
 window.addEventListener("hashchange", async () => {
-  const another = linkToken();
+  const another = linkToken(projector ? projectorKey : credKey);
   if (!another) return;
   await takeLinkToken(projector ? projectorKey : credKey, another);
   location.reload();

@@ -12,12 +12,20 @@ import { el } from "./views.js";
 
 /**
  * The link's token, taken out of the address bar at once (before anything is fetched, so it
- * is in no history entry and no screenshot of the page).
+ * is in no history entry and no screenshot of the page). When this browser holds no token
+ * under `key`, it is kept at once too: a reload a moment later must not lose the access
+ * that is no longer in the address (only a choice between two tokens waits, for
+ * `takeLinkToken`).
+ * @param {string} key
  * @returns {string | null}
  */
-export function linkToken() {
+export function linkToken(key) {
   const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");
-  if (fromLink) history.replaceState(null, "", location.pathname + location.search);
+  if (!fromLink) return null;
+  history.replaceState(null, "", location.pathname + location.search);
+  if (!readJson(key, /** @type {Credentials | null} */ (null))?.token) {
+    localStorage.setItem(key, JSON.stringify({ token: fromLink }));
+  }
   return fromLink;
 }
 
