@@ -31,6 +31,7 @@ SECRET = "Kaffeautomaten virker aldrig 91c2"
 DRAFT = "Kladde som blev slettet 44d0"
 FAC_SECRET = "Facilitatorens egen tanke 3e7b"
 EXAMPLE = "Et eksempel for alle 5a1f"
+DUE, DUE_SHOWN = "2031-07-19", "19. jul. 2031"  # an action's date, as sent and as printed
 
 
 async def call(
@@ -116,7 +117,10 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
         await acked(ann_peer, {"kind": "note.edit", "note_id": "n1", "text": SECRET}),
         await acked(ann_peer, {"kind": "note.move", "note_id": "n1", "area": "questions"}),
         await acked(ann_peer, {"kind": "note.color", "note_id": "n1", "color": "pink"}),
-        await acked(ann_peer, {"kind": "note.own", "note_id": "n1", "owner": "Ann Andersen"}),
+        await acked(
+            ann_peer,
+            {"kind": "note.own", "note_id": "n1", "owner": "Ann Andersen", "due": DUE},
+        ),
         await acked(
             ann_peer, {"kind": "note.add", "note": {"id": "d1", "area": "works", "text": DRAFT}}
         ),
@@ -143,6 +147,7 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     # live frames: the others learn that notes exist, never what they say or whose they are
     for name, peer in (("facilitator", fac), ("Bo", bo_peer), ("projector", wall)):
         assert SECRET not in frames(peer) and DRAFT not in frames(peer), name
+        assert DUE not in frames(peer), f"{name} saw the date of Ann's private action"
         for r in hidden_records(peer, hidden):
             if r["op"]["kind"] != "score.set":  # that Ann has scored shows, not what
                 assert ann_id not in json.dumps(r), f"{name} saw who wrote {r['op']['kind']}"
@@ -156,6 +161,7 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     # every way to read the board now, for every token but Ann's
     def clean(what: str, text: str) -> None:
         assert SECRET not in text and DRAFT not in text, f"{what} shows Ann's private text"
+        assert DUE not in text and DUE_SHOWN not in text, f"{what} shows Ann's action's date"
         assert FAC_SECRET not in text or what.startswith("facilitator"), what
 
     def anonymous(what: str, state: dict[str, Any]) -> None:
@@ -189,18 +195,20 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     share = (await call(server, "GET", record.json()["share_url"], None)).text
     clean("share page", share)
     assert FAC_SECRET not in share and EXAMPLE in share
-    for fmt in FORMATS:
-        for authors in ("anonymous", "named"):
-            for params in ({}, {"snapshot": record.json()["seq"]}):
-                path = f"/api/boards/{board_id}/export"
-                got = await call(
-                    server, "GET", path, fac_token, format=fmt, authors=authors, **params
-                )
-                assert got.status_code == 200, got.text
-                text = text_of(fmt, got.content, tmp_path)
-                clean(f"facilitator {fmt} export {authors} {params}", text)
-                if fmt in ("json", "csv", "md", "html"):
-                    assert ann_id not in text or fmt == "json", f"{fmt} names Ann's id"
+    # every export, the facilitator's and (since participants download records too) Bo's
+    for who, token in (("facilitator", fac_token), ("Bo", bo["token"])):
+        for fmt in FORMATS:
+            for authors in ("anonymous", "named"):
+                for params in ({}, {"snapshot": record.json()["seq"]}):
+                    path = f"/api/boards/{board_id}/export"
+                    got = await call(
+                        server, "GET", path, token, format=fmt, authors=authors, **params
+                    )
+                    assert got.status_code == 200, got.text
+                    text = text_of(fmt, got.content, tmp_path)
+                    clean(f"{who} {fmt} export {authors} {params}", text)
+                    if fmt in ("json", "csv", "md", "html"):
+                        assert ann_id not in text or fmt == "json", f"{fmt} names Ann's id"
     archive = json.loads((await call(server, "GET", path, fac_token, format="json")).content)
     for r in archive["ops"]:
         if r["seq"] in hidden and r["op"]["kind"] != "score.set":
@@ -213,7 +221,7 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     await caught_up(bo_peer, revealed)
     state = (await get_state(server, board_id, bo["token"]))["state"]
     assert state["notes"]["n1"]["text"] == SECRET and state["notes"]["n1"]["author"] == ann_id
-    assert state["notes"]["n1"]["owner"] == "Ann Andersen"
+    assert state["notes"]["n1"]["owner"] == "Ann Andersen" and state["notes"]["n1"]["due"] == DUE
     assert state["notes"]["f1"]["text"] == FAC_SECRET
     assert state["scores"][ann_id] == {"relevance": 4} and state["sealed_scores"] == {}
     # ... except the draft Ann deleted before anyone could read it: on no path, ever
