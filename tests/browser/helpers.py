@@ -226,3 +226,13 @@ def state_once(server: RunningServer, board: dict[str, Any], check: Callable[[An
         time.sleep(0.1)
     assert check(state), state
     return state
+
+
+def facilitator_page(
+    browsing: Browsing, board: dict[str, Any], viewport: dict[str, int] = LAPTOP, lang: str = "en"
+) -> Page:
+    """The board (as the API made it) opened by its facilitator's link, once connected."""
+    page = browsing.page(viewport, lang=lang)
+    page.goto(f"{browsing.server.url}/b/{board['id']}#token={board['facilitator_token']}")
+    expect(page.locator("#status")).to_have_attribute("data-state", "online")
+    return page

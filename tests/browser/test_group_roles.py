@@ -10,7 +10,15 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import LAPTOP, PHONE, Browsing, api, assert_accessible, join, phone_shot
+from tests.browser.helpers import (
+    PHONE,
+    Browsing,
+    api,
+    assert_accessible,
+    facilitator_page,
+    join,
+    phone_shot,
+)
 from tests.conftest import RunningServer, timeout
 
 pytestmark = pytest.mark.browser
@@ -25,8 +33,7 @@ def test_groups_get_a_discussion_leader_and_a_note_taker(
     for name in ("Åsa", "Bo"):
         phones[name] = browsing.page(PHONE, lang="sv-SE")
         join(phones[name], server, board["join_code"], name)
-    page = browsing.page(LAPTOP, lang="sv-SE")
-    page.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
+    page = facilitator_page(browsing, board, lang="sv-SE")
     expect(page.locator("#controls")).to_be_visible()
 
     # two groups (one member each), then the first group's roles from "More"

@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
-    LAPTOP,
     Browsing,
     api,
     assert_accessible,
+    facilitator_page,
     screenshot,
     send_as,
     state_once,
@@ -49,8 +49,7 @@ def test_links_and_owned_actions_are_made_from_the_note_menu(
             for i, (area, text) in enumerate(notes)
         ),
     )
-    page = browsing.page(LAPTOP, lang="en")
-    page.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
+    page = facilitator_page(browsing, board)
     expect(page.locator(".note")).to_have_count(3)
 
     # a link in two steps: "Link to another note…" on one, Enter on the other

@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     api,
     assert_accessible,
     assert_thumb_sized,
+    facilitator_page,
     join,
     note_action,
     screenshot,
@@ -78,9 +79,7 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
 ) -> None:
     body = {"title": "Next year", "method": "free", "language": "en"}
     board = api(server, "/api/boards", body)
-    page = browsing.page(LAPTOP, lang="en")
-    page.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
-    expect(page.locator("#status")).to_have_attribute("data-state", "online")
+    page = facilitator_page(browsing, board)
 
     # the facilitator adds a quadrant from the toolbar: both axes must be named
     page.locator("[data-action=more]").click()

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 import docx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     LAPTOP,
@@ -18,6 +17,7 @@ from tests.browser.helpers import (
     api,
     assert_accessible,
     assert_all_in,
+    facilitator_page,
     join,
     screenshot,
     send_as,
@@ -28,19 +28,12 @@ from tests.conftest import RunningServer, timeout
 pytestmark = pytest.mark.browser
 
 
-def open_board(browsing: Browsing, server: RunningServer, board: dict[str, Any]) -> Page:
-    page = browsing.page(LAPTOP, lang="da-DK")
-    page.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
-    expect(page.locator("#status")).to_have_attribute("data-state", "online")
-    return page
-
-
 def test_two_people_fill_in_a_theme_unfolding_and_the_projector_shows_it(
     browsing: Browsing, server: RunningServer
 ) -> None:
     body = {"title": "Udfoldning af temaet", "method": "theme-unfolding", "language": "da"}
     board = api(server, "/api/boards", body)
-    facilitator = open_board(browsing, server, board)
+    facilitator = facilitator_page(browsing, board, lang="da-DK")
     participant = browsing.page(LAPTOP, lang="da-DK")
     join(participant, server, board["join_code"], "Ida")
     sheet = facilitator.get_by_role("region", name="Udfyld sammen")
@@ -108,7 +101,7 @@ def test_tables_and_the_scoring_grid_are_filled_in_by_keyboard(
 ) -> None:
     body = {"title": "Procesplan", "method": "process-plan", "language": "da"}
     board = api(server, "/api/boards", body)
-    page = open_board(browsing, server, board)
+    page = facilitator_page(browsing, board, lang="da-DK")
 
     # a fixed row: its cells are named by row and column
     cell = page.get_by_label("1. møde, Undertema")
@@ -146,7 +139,7 @@ def test_tables_and_the_scoring_grid_are_filled_in_by_keyboard(
         friend["facilitator_token"],
         {"kind": "phase.set", "phase": "feedback"},
     )
-    page = open_board(browsing, server, friend)
+    page = facilitator_page(browsing, friend, lang="da-DK")
     # the facilitator's own criteria and scale for this round, before anyone scores
     page.get_by_text("Skift kriterierne").click()
     expect(page.get_by_label("Kriterier, ét pr. linje")).to_have_value(re.compile("^Relevans for"))
