@@ -24,6 +24,7 @@ from tests.browser.helpers import (
     join,
     phone_shot,
     screenshot,
+    settle,
 )
 from tests.conftest import RunningServer
 
@@ -131,6 +132,9 @@ def assert_clean(page: Page, theme: str, what: str) -> None:
     if theme == "contrast":
         rules.append("color-contrast-enhanced")
     options = {"runOnly": {"type": "rule", "values": rules}, "resultTypes": ["violations"]}
+    settle(
+        page
+    )  # after a reload the notes fade in: axe measures them at rest, as assert_accessible does
     results = Axe().run(page, options=options)
     assert results.violations_count == 0, f"{what}, {theme}:\n{results.generate_report()}"
 
