@@ -82,6 +82,10 @@ class FormField(_Strict):
     id: Slug
     label: Texts
     help: LongTexts | None = None
+    facilitator_only: bool = Field(
+        default=False,
+        description="Written by the facilitator (a topic described in advance); read by all.",
+    )
 
 
 class Column(_Strict):

@@ -78,6 +78,8 @@ export interface MethodField {
   id: string;
   label: Texts;
   help?: Texts;
+  /** written by the facilitator only (a worksheet field; never a criterion) */
+  facilitator_only?: boolean;
 }
 
 /** A table of a method's worksheet: fixed rows, or rows added on the board when none. */
@@ -189,6 +191,7 @@ export interface BoardState {
   priorities: string[];
   parked: Record<string, ParkedIdea>;
   fields: Record<string, string>;
+  facilitator_fields: string[];
   tables: Record<string, Table>;
   scores: Record<string, Record<string, number>>;
   sealed_scores: Record<string, Record<string, number>>;

@@ -9,6 +9,7 @@ import { followFocus, hideComposer, setUpComposer, updateComposer } from "./comp
 import { Connection, readJson } from "./connection.js";
 import { Controls } from "./controls.js";
 import { loadLanguage, t } from "./i18n.js";
+import { icon } from "./icons.js";
 import { linkToken, takeLinkToken } from "./links.js";
 import {
   Announcer,
@@ -428,6 +429,8 @@ function setUpUndo(connection) {
   const stack = new UndoStack((op) => connection.send(op), () => view.shown ?? store.state);
   const undoButton = find("#undo", HTMLButtonElement);
   const redoButton = find("#redo", HTMLButtonElement);
+  undoButton.prepend(icon("undo-2"));
+  redoButton.prepend(icon("redo-2"));
   stack.changed = () => {
     undoButton.disabled = stack.done.length === 0;
     redoButton.disabled = stack.undone.length === 0;

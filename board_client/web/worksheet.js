@@ -137,7 +137,7 @@ export class Worksheet {
     const parts = [];
     for (const f of method.fields) {
       const id = `field-${f.id}`;
-      if (this.who.readOnly) {
+      if (this.who.readOnly || (f.facilitator_only && !this.who.facilitator)) {
         const text = el("p", { class: "worksheet-text", "data-field": f.id });
         this.live.set(`field:${f.id}`, new ReadText(text));
         parts.push(el("div", { class: "worksheet-field" }, el("h3", { text: say(f.label, lang) }), text));
@@ -159,6 +159,11 @@ export class Worksheet {
     for (const spec of method.tables) parts.push(this.buildTable(spec, lang));
     if (method.grid) parts.push(this.buildGrid());
     this.body.replaceChildren(...parts);
+    // a worksheet only the facilitator writes (a sounding board's topic) is not one to
+    // fill in together
+    const writes = method.tables.length > 0 || method.grid || method.fields.some((f) => !f.facilitator_only);
+    const title = this.section.querySelector("#worksheet-title");
+    if (title) title.textContent = writes ? t("Fill in together") : t("For this meeting");
   }
 
   /**

@@ -89,6 +89,10 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             return replace(state, parked=_parked(state, op, by, seq))
         case o.FieldSet(field=field, text=text):
             need(field in state.fields, NoopReason.FIELD_NOT_FOUND)
+            need(
+                field not in state.facilitator_fields or state.role_of(by) == "facilitator",
+                NoopReason.FACILITATOR_FIELD,
+            )
             return replace(state, fields={**state.fields, field: text})
         case o.CellSet() | o.RowAdd() | o.RowDelete():
             return _tables(state, op)

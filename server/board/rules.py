@@ -41,6 +41,7 @@ class NoopReason(StrEnum):
     IDEA_EXISTS = "idea_exists"
     IDEA_NOT_FOUND = "idea_not_found"
     FIELD_NOT_FOUND = "field_not_found"
+    FACILITATOR_FIELD = "facilitator_field"  # a field the method gives the facilitator only
     TABLE_NOT_FOUND = "table_not_found"
     ROW_EXISTS = "row_exists"
     ROW_NOT_FOUND = "row_not_found"

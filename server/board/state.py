@@ -196,6 +196,7 @@ class BoardState:
     priorities: tuple[str, ...] = ()  # note ids, most important first
     parked: dict[str, ParkedIdea] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
+    facilitator_fields: tuple[str, ...] = ()  # fields only a facilitator writes
     tables: dict[str, Table] = field(default_factory=dict)
     scores: dict[str, dict[str, int]] = field(default_factory=dict)  # by participant
     # given in a round still open (an individual phase): public when the phase ends
@@ -245,6 +246,7 @@ class BoardState:
             "priorities": list(self.priorities),
             "parked": {k: asdict(i) for k, i in self.parked.items()},
             "fields": dict(self.fields),
+            "facilitator_fields": list(self.facilitator_fields),
             "tables": {
                 k: {"columns": list(tb.columns), "rows": list(tb.rows), "cells": dict(tb.cells)}
                 for k, tb in self.tables.items()
@@ -296,6 +298,7 @@ class BoardState:
             priorities=tuple(data.get("priorities", ())),
             parked={k: ParkedIdea(**i) for k, i in data.get("parked", {}).items()},
             fields=dict(data.get("fields", {})),
+            facilitator_fields=tuple(data.get("facilitator_fields", ())),
             tables={
                 k: Table(tuple(tb["columns"]), tuple(tb["rows"]), dict(tb["cells"]))
                 for k, tb in data.get("tables", {}).items()

@@ -171,6 +171,7 @@ def _parts(method: Method) -> dict[str, Any]:
     return {
         "phases": tuple(PhaseSpec(p.id, p.kind.value, p.minutes) for p in method.phases),
         "fields": {f.id: "" for f in method.fields},
+        "facilitator_fields": tuple(f.id for f in method.fields if f.facilitator_only),
         "tables": {
             t.id: Table(tuple(c.id for c in t.columns), tuple(r.id for r in t.rows))
             for t in method.tables

@@ -26,7 +26,8 @@ class Board:
                 Participant(BO, "Bo", "participant"),
             ),
             phases=(PhaseSpec("groups", "breakout", 20),),
-            fields={"topic": ""},
+            fields={"topic": "", "notes": ""},
+            facilitator_fields=("topic",),
             tables={"agenda": Table(("time", "content"), ("r1",))},
             grid=GridSpec(("clarity",), 1, 5),
         )
@@ -72,8 +73,13 @@ def test_closing_waits_for_owners_of_parked_ideas_then_freezes_the_board() -> No
 
 def test_fields_cells_and_scores_follow_the_method() -> None:
     board = Board()
-    assert board.send(ANN, {"kind": "field.set", "field": "topic", "text": "Volunteers"}) is None
+    assert board.send(ANN, {"kind": "field.set", "field": "notes", "text": "Volunteers"}) is None
     assert board.send(ANN, {"kind": "field.set", "field": "nope", "text": "x"}) == "field_not_found"
+    # the topic, described in advance, is the facilitator's to write; everyone reads it
+    topic = {"kind": "field.set", "field": "topic", "text": "Who helps?"}
+    assert board.send(ANN, topic) == "facilitator_field"
+    assert board.send(FAC, topic) is None
+    assert board.state.fields == {"topic": "Who helps?", "notes": "Volunteers"}
     cell = {"kind": "cell.set", "table": "agenda", "row": "r1", "column": "time", "text": "9:00"}
     assert board.send(ANN, cell) is None
     assert board.send(ANN, {**cell, "column": "mood"}) == "column_not_found"

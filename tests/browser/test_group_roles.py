@@ -36,6 +36,13 @@ def test_groups_get_a_discussion_leader_and_a_note_taker(
     page = facilitator_page(browsing, board, lang="sv-SE")
     expect(page.locator("#controls")).to_be_visible()
 
+    # the topic is the facilitator's to describe; the phones read it, and cannot change it
+    page.get_by_label("Beskrivning av ämnet").fill("Fler volontärer i äldreomsorgen")
+    topic = phones["Åsa"].locator("#worksheet")
+    expect(topic.locator("[data-field=topic]")).to_have_text("Fler volontärer i äldreomsorgen")
+    expect(topic.get_by_role("heading", name="Inför mötet")).to_be_visible()
+    expect(topic.locator("textarea")).to_have_count(0)
+
     # two groups (one member each), then the first group's roles from "More"
     page.locator("[data-action=more]").click()
     page.get_by_label("Antal grupper").fill("2")
