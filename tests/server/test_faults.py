@@ -62,13 +62,21 @@ def test_a_server_started_before_its_database_and_redis_waits_for_them_quietly(
     down = {"postgres", "redis"}
 
     def come_up_one_after_the_other() -> None:
+        deadline = time.monotonic() + timeout(20)  # a slow start has not looked yet
+        while "the store does not answer" not in server.log() and time.monotonic() < deadline:
+            time.sleep(0.1)
         time.sleep(1.5)
         postgres_server.start()
         down.discard("postgres")
         deadline = time.monotonic() + timeout(20)
         while "supervising" not in server.log() and time.monotonic() < deadline:
             time.sleep(0.1)
-        time.sleep(4)  # the workers find no Redis a few times
+        # the workers find no Redis a few times (however slowly a loaded machine starts them)
+        while not all(f"worker {n} exited" in server.log() for n in (1, 2)):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        time.sleep(2)
         redis_server.start()
         down.discard("redis")
 
