@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,12 +18,9 @@ from typing import Any
 
 import pytest
 
+from tests.timing import free_port, timeout
+
 ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT_FACTOR = float(os.environ.get("PLANCHE_TEST_TIMEOUT_FACTOR", "1"))
-
-
-def timeout(seconds: float) -> float:
-    return seconds * TIMEOUT_FACTOR
 
 
 def wait_until_answers(
@@ -41,12 +37,6 @@ def wait_until_answers(
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"{what} did not answer {url}:\n{log()}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def planche(*args: str) -> subprocess.CompletedProcess[str]:

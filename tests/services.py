@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import free_port, timeout
+from tests.timing import free_port, timeout
 
 
 class RedisServer:

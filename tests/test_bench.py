@@ -11,10 +11,18 @@ import sys
 
 from tests.conftest import ROOT, timeout
 
+# `python -m bench --quick` where pytest is not installed (the benchmarks need no test extras)
+_WITHOUT_PYTEST = """
+import runpy, sys
+sys.modules["pytest"] = None
+sys.argv = ["bench", "--quick"]
+runpy.run_module("bench", run_name="__main__")
+"""
+
 
 def test_quick_benchmark_runs_every_scenario() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick"],
+        [sys.executable, "-c", _WITHOUT_PYTEST],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
