@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.board.ops import FIELD_TEXT_MAX, NOTE_TEXT_MAX, TITLE_MAX, FieldSet
+from facilitation_methods.schema import Method
+from server.board.ops import FIELD_TEXT_MAX, NOTE_TEXT_MAX, TITLE_MAX, CellSet, FieldSet
 from server.board.state import Area, BoardState, Note, ParkedIdea, Participant
 from server.http.boards import (
     NAME_MAX,
@@ -152,8 +153,9 @@ async def add_meeting(request: Request) -> JSONResponse:
         if room is not None:
             method = services.methods.get(board.method)
             labels = {f.id: f.label[network.language] for f in method.fields} if method else {}
-            writers = await _field_writers(services, board.id) if room.state.fields else {}
-            meetings.append(_Meeting(board, room.state, labels, writers))
+            rows = _rows(method, room.state) if method else {}
+            writers = await _field_writers(services, board.id) if room.state.fields or rows else {}
+            meetings.append(_Meeting(board, room.state, labels, writers, rows))
     states = [(m.board, m.state) for m in meetings]
 
     def seed(state: BoardState, facilitator: str) -> BoardState:
@@ -212,13 +214,38 @@ async def _authorized(request: Request, services: Services) -> NetworkRow:
 
 
 async def _field_writers(services: Services, board_id: str) -> dict[str, str]:
-    """Who set each field of the board last: the author its carried text keeps."""
+    """Who set each field (and each table row) of the board last: the author its carried
+    text keeps."""
     writers = {}
     for stored in await services.store.ops_after(board_id, 0):
         op = stored.record.op
         if stored.noop is None and isinstance(op, FieldSet):
             writers[op.field] = stored.record.by
+        elif stored.noop is None and isinstance(op, CellSet):
+            writers[f"{op.table}/{op.row}"] = stored.record.by
     return writers
+
+
+def _rows(method: Method, state: BoardState) -> dict[str, str]:
+    """Each table row of the board that holds something, as one line under its table's and
+    row's titles ("Møderne, 1. møde: Undertema: …; Dato: …"), by "table/row"."""
+    lang = state.language
+    out = {}
+    for spec in method.tables:
+        table = state.tables.get(spec.id)
+        if table is None:
+            continue
+        titles = {r.id: r.title[lang] for r in spec.rows}
+        for i, row in enumerate(table.rows):
+            cells = [
+                f"{c.title[lang]}: {text}"
+                for c in spec.columns
+                if (text := table.cells.get(f"{row}/{c.id}", "").strip())
+            ]
+            if cells:
+                title = titles.get(row) or str(i + 1)
+                out[f"{spec.id}/{row}"] = f"{spec.title[lang]}, {title}: " + "; ".join(cells)
+    return out
 
 
 def _date(board: BoardRow) -> str:
@@ -311,7 +338,8 @@ class _Meeting:
     board: BoardRow
     state: BoardState
     labels: dict[str, str]  # field id -> its label in the board's language
-    writers: dict[str, str]  # field id -> who set it last
+    writers: dict[str, str]  # field id (or "table/row") -> who set it last
+    rows: dict[str, str]  # "table/row" -> the row as one line, for its filled tables
 
 
 class _Carry:
@@ -351,6 +379,17 @@ class _Carry:
                 note_id,
                 area,
                 f"{label}: {text}",
+                self.author(meeting, meeting.writers.get(key, "")),
+                source=_source(meeting.board, self.language),
+            )
+        for key, line in meeting.rows.items():
+            note_id = _first_id(meeting.board, "row-" + key.replace("/", ":"))
+            if note_id in self.notes:
+                continue
+            self.notes[note_id] = Note(
+                note_id,
+                area,
+                line[:NOTE_TEXT_MAX],
                 self.author(meeting, meeting.writers.get(key, "")),
                 source=_source(meeting.board, self.language),
             )
