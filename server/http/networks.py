@@ -104,14 +104,21 @@ async def get_network(request: Request) -> JSONResponse:
     services = services_of(request)
     network = await _authorized(request, services)
     planning, meetings = _series(await services.store.network_meetings(network.id))
+    states = {}
+    for board in [*planning, *meetings]:
+        if (room := await services.rooms.get(board.id)) is not None:
+            states[board.id] = room.state
+    # an idea's owner as the latest meeting holds it: one given at a later meeting counts
+    latest = _ideas(
+        [(b, states[b.id]) for b in [*planning, *meetings] if b.id in states], network.language
+    )
 
-    async def described(board: BoardRow) -> dict[str, Any]:
-        room = await services.rooms.get(board.id)
-        state = room.state if room is not None else None
+    def described(board: BoardRow) -> dict[str, Any]:
+        state = states.get(board.id)
         # the network's facilitator sees each board as the board's facilitator would
         ideas = (
             [
-                {"text": i.text, "owner": i.owner}
+                {"text": i.text, "owner": latest[_first_id(board, i.id)][0].owner}
                 for i in sorted(state.parked.values(), key=lambda i: i.created_seq)
                 if not i.source  # carried ideas are listed where they were parked
             ]
@@ -135,8 +142,8 @@ async def get_network(request: Request) -> JSONResponse:
             "title": network.title,
             "theme": network.theme,
             "language": network.language,
-            "planning": [await described(b) for b in planning],
-            "meetings": [await described(b) for b in meetings],
+            "planning": [described(b) for b in planning],
+            "meetings": [described(b) for b in meetings],
         }
     )
 
@@ -288,14 +295,37 @@ def draft_deliverable(
             out += [f"{len(out) + 1}. {n.text} [{_called(board, lang)}]" for n in chosen]
         return "\n".join(out)[:FIELD_TEXT_MAX]
 
+    def ideas() -> str:
+        """The ideas parked along the way, each once, with its owner as it stands last."""
+        out = [
+            f"- {idea.text}{f' ({idea.owner})' if idea.owner else ''} [{where}]"
+            for idea, where in _ideas(earlier, lang).values()
+        ]
+        return "\n".join(out)[:FIELD_TEXT_MAX]
+
     drafted = {
         "theme": theme[:FIELD_TEXT_MAX],
         "knowledge": lines(("learning", "knowledge")),
         "practice": lines(("actions", "into-play"), with_owner=True),
         "recommendations": priorities(),
+        "other": ideas(),
     }
     fields = {k: drafted.get(k) or v for k, v in state.fields.items()}
     return replace(state, fields=fields)
+
+
+def _ideas(
+    boards: list[tuple[BoardRow, BoardState]], language: str
+) -> dict[str, tuple[ParkedIdea, str]]:
+    """Every idea parked in `boards` (in their order), once, by its first id: as the latest
+    board holds it (an owner given at a later meeting counts), with where it was parked."""
+    found: dict[str, tuple[ParkedIdea, str]] = {}
+    for board, state in boards:
+        for idea in sorted(state.parked.values(), key=lambda i: i.created_seq):
+            key = idea.id if idea.source else _first_id(board, idea.id)
+            where = found[key][1] if key in found else _called(board, language)
+            found[key] = (idea, where)
+    return found
 
 
 def _seed(state: BoardState, earlier: list[_Meeting], *, closing: bool) -> BoardState:
