@@ -168,10 +168,12 @@ async def add_meeting(request: Request) -> JSONResponse:
     def seed(state: BoardState, facilitator: str) -> BoardState:
         if body.planning:
             return state  # planned before the meetings: nothing to carry yet
-        seeded = _seed(state, meetings, closing=body.closing)
-        if seeded.method == "leadership-deliverable":
-            seeded = draft_deliverable(seeded, network.theme, states)
-        return seeded
+        if state.method == "leadership-deliverable":
+            # a document for the leadership forum, not a meeting: its headings are drafted
+            # from the meetings (ideas and owners under "Andet"), with no "last meeting"
+            # recap and no parking lot to repeat them below the headings
+            return draft_deliverable(state, network.theme, states)
+        return _seed(state, meetings, closing=body.closing)
 
     create = CreateBoard(
         title=body.title,
