@@ -90,28 +90,38 @@ async def create_network(request: Request) -> JSONResponse:
     )
 
 
-def _series(boards: list[BoardRow]) -> tuple[list[BoardRow], list[BoardRow]]:
-    """A network's planning boards (oldest first) and its meetings (by number): every store
-    sorts a missing number differently, so the order is made here."""
-    planning = sorted((b for b in boards if b.meeting_no is None), key=lambda b: b.created_at)
+_DELIVERABLE = "leadership-deliverable"
+
+
+def _series(
+    boards: list[BoardRow],
+) -> tuple[list[BoardRow], list[BoardRow], list[BoardRow]]:
+    """A network's planning boards (oldest first), its meetings (by number) and its
+    deliverables (oldest first): every store sorts a missing number differently, so the
+    order is made here. A deliverable is neither a planning board nor a meeting: nothing is
+    carried from it, and it takes no meeting number (one drafted before the network's last
+    meetings, as it may be, neither recaps them nor leaves a gap in their numbers)."""
+    by_age = sorted(boards, key=lambda b: b.created_at)
+    deliverables = [b for b in by_age if b.method == _DELIVERABLE]
+    planning = [b for b in by_age if b.meeting_no is None and b.method != _DELIVERABLE]
     meetings = sorted(
-        (b for b in boards if b.meeting_no is not None), key=lambda b: b.meeting_no or 0
+        (b for b in boards if b.meeting_no is not None and b.method != _DELIVERABLE),
+        key=lambda b: b.meeting_no or 0,
     )
-    return planning, meetings
+    return planning, meetings, deliverables
 
 
 async def get_network(request: Request) -> JSONResponse:
     services = services_of(request)
     network = await _authorized(request, services)
-    planning, meetings = _series(await services.store.network_meetings(network.id))
+    planning, meetings, deliverables = _series(await services.store.network_meetings(network.id))
+    boards = [*planning, *meetings, *deliverables]
     states = {}
-    for board in [*planning, *meetings]:
+    for board in boards:
         if (room := await services.rooms.get(board.id)) is not None:
             states[board.id] = room.state
     # an idea's owner as the latest meeting holds it: one given at a later meeting counts
-    latest = _ideas(
-        [(b, states[b.id]) for b in [*planning, *meetings] if b.id in states], network.language
-    )
+    latest = _ideas([(b, states[b.id]) for b in boards if b.id in states], network.language)
 
     def described(board: BoardRow) -> dict[str, Any]:
         state = states.get(board.id)
@@ -143,7 +153,8 @@ async def get_network(request: Request) -> JSONResponse:
             "theme": network.theme,
             "language": network.language,
             "planning": [described(b) for b in planning],
-            "meetings": [described(b) for b in meetings],
+            # the deliverables after the meetings (the page tells them apart by method)
+            "meetings": [described(b) for b in [*meetings, *deliverables]],
         }
     )
 
@@ -153,7 +164,7 @@ async def add_meeting(request: Request) -> JSONResponse:
     network = await _authorized(request, services)
     body = await read_json(request, CreateMeeting)
     count_creation(request, services)  # a meeting is a board like any other
-    planning, earlier = _series(await services.store.network_meetings(network.id))
+    planning, earlier, _ = _series(await services.store.network_meetings(network.id))
     meetings = []
     for board in [*planning, *earlier] if body.closing else earlier:
         room = await services.rooms.get(board.id)
@@ -168,7 +179,7 @@ async def add_meeting(request: Request) -> JSONResponse:
     def seed(state: BoardState, facilitator: str) -> BoardState:
         if body.planning:
             return state  # planned before the meetings: nothing to carry yet
-        if state.method == "leadership-deliverable":
+        if state.method == _DELIVERABLE:
             # a document for the leadership forum, not a meeting: its headings are drafted
             # from the meetings (ideas and owners under "Andet"), with no "last meeting"
             # recap and no parking lot to repeat them below the headings
@@ -182,7 +193,7 @@ async def add_meeting(request: Request) -> JSONResponse:
         name=body.name,
         categories=body.categories,
     )
-    number = None if body.planning else len(earlier) + 1
+    number = None if body.planning or body.method == _DELIVERABLE else len(earlier) + 1
     answer = await open_board(services, create, network_id=network.id, meeting_no=number, seed=seed)
     return JSONResponse({**answer, "number": number}, status_code=201)
 
