@@ -27,7 +27,7 @@ from tests.browser.helpers import (
     screenshot,
     send_as,
 )
-from tests.conftest import RunningServer
+from tests.conftest import ROOT, RunningServer
 
 pytestmark = pytest.mark.browser
 
@@ -289,6 +289,7 @@ def test_a_learning_network_lives_its_whole_life_in_the_page(
     other.press_sequentially("- Et billede fra værktøjsbiblioteket")
     other.press("Tab")
     assert_accessible(page, "the deliverable's board")
+    screenshot(page, "network-life-deliverable")
     deliverable = board_id(page)
 
     # exported from the page: the five headings and the content in the DOCX and the PDF
@@ -309,6 +310,7 @@ def test_a_learning_network_lives_its_whole_life_in_the_page(
     page.locator("#export-format").select_option("pdf")
     with page.expect_download() as download:
         page.get_by_role("button", name="Hent").click()
+    download.value.save_as(ROOT / "test-artifacts" / "records" / "network-deliverable-da.pdf")
     pdf = subprocess.run(
         ["pdftotext", str(download.value.path()), "-"],
         capture_output=True,
