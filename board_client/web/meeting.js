@@ -245,7 +245,9 @@ function updateIdea(item, idea, state, ctx) {
   setText(text, idea.text);
   owner.className = idea.owner ? "idea-owner" : "idea-owner idea-owner--missing";
   setText(owner, idea.owner ? t("Owner: {name}", { name: idea.owner }) : t("No owner yet"));
-  show(source, Boolean(idea.source), idea.source ?? "");
+  // carried from an earlier meeting: who parked it there goes along with where
+  const parker = idea.source ? state.participants[idea.by]?.name : "";
+  show(source, Boolean(idea.source), parker ? `${t("by {name}", { name: parker })} · ${idea.source}` : idea.source ?? "");
   const myName = ctx.me == null ? undefined : state.participants[ctx.me]?.name;
   const actions = ctx.actions;
   const acting = Boolean(actions) && !ctx.projector && ctx.role !== "viewer" && !state.closed;

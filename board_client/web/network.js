@@ -155,7 +155,7 @@ function show(network) {
   $("#deliverable-list").replaceChildren(...deliverables.map((d) => item(d, d.title)));
   $("#draft-deliverable").hidden = deliverables.length > 0;
   const next = /** @type {HTMLInputElement} */ ($("#next-name"));
-  if (!next.value) next.value = fill(texts.nextTitle, { n: network.meetings.length + 1 });
+  if (!next.value) next.value = fill(texts.nextTitle, { n: meetings.length + 1 });
   $("#network-body").hidden = false;
 }
 

@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.board.ops import FIELD_TEXT_MAX, NOTE_TEXT_MAX, TITLE_MAX, FieldSet
+from facilitation_methods.schema import Method
+from server.board.ops import FIELD_TEXT_MAX, NOTE_TEXT_MAX, TITLE_MAX, CellSet, FieldSet
 from server.board.state import Area, BoardState, Note, ParkedIdea, Participant
 from server.http.boards import (
     NAME_MAX,
@@ -89,28 +90,45 @@ async def create_network(request: Request) -> JSONResponse:
     )
 
 
-def _series(boards: list[BoardRow]) -> tuple[list[BoardRow], list[BoardRow]]:
-    """A network's planning boards (oldest first) and its meetings (by number): every store
-    sorts a missing number differently, so the order is made here."""
-    planning = sorted((b for b in boards if b.meeting_no is None), key=lambda b: b.created_at)
+_DELIVERABLE = "leadership-deliverable"
+
+
+def _series(
+    boards: list[BoardRow],
+) -> tuple[list[BoardRow], list[BoardRow], list[BoardRow]]:
+    """A network's planning boards (oldest first), its meetings (by number) and its
+    deliverables (oldest first): every store sorts a missing number differently, so the
+    order is made here. A deliverable is neither a planning board nor a meeting: nothing is
+    carried from it, and it takes no meeting number (one drafted before the network's last
+    meetings, as it may be, neither recaps them nor leaves a gap in their numbers)."""
+    by_age = sorted(boards, key=lambda b: b.created_at)
+    deliverables = [b for b in by_age if b.method == _DELIVERABLE]
+    planning = [b for b in by_age if b.meeting_no is None and b.method != _DELIVERABLE]
     meetings = sorted(
-        (b for b in boards if b.meeting_no is not None), key=lambda b: b.meeting_no or 0
+        (b for b in boards if b.meeting_no is not None and b.method != _DELIVERABLE),
+        key=lambda b: b.meeting_no or 0,
     )
-    return planning, meetings
+    return planning, meetings, deliverables
 
 
 async def get_network(request: Request) -> JSONResponse:
     services = services_of(request)
     network = await _authorized(request, services)
-    planning, meetings = _series(await services.store.network_meetings(network.id))
+    planning, meetings, deliverables = _series(await services.store.network_meetings(network.id))
+    boards = [*planning, *meetings, *deliverables]
+    states = {}
+    for board in boards:
+        if (room := await services.rooms.get(board.id)) is not None:
+            states[board.id] = room.state
+    # an idea's owner as the latest meeting holds it: one given at a later meeting counts
+    latest = _ideas([(b, states[b.id]) for b in boards if b.id in states], network.language)
 
-    async def described(board: BoardRow) -> dict[str, Any]:
-        room = await services.rooms.get(board.id)
-        state = room.state if room is not None else None
+    def described(board: BoardRow) -> dict[str, Any]:
+        state = states.get(board.id)
         # the network's facilitator sees each board as the board's facilitator would
         ideas = (
             [
-                {"text": i.text, "owner": i.owner}
+                {"text": i.text, "owner": latest[_first_id(board, i.id)][0].owner}
                 for i in sorted(state.parked.values(), key=lambda i: i.created_seq)
                 if not i.source  # carried ideas are listed where they were parked
             ]
@@ -134,8 +152,9 @@ async def get_network(request: Request) -> JSONResponse:
             "title": network.title,
             "theme": network.theme,
             "language": network.language,
-            "planning": [await described(b) for b in planning],
-            "meetings": [await described(b) for b in meetings],
+            "planning": [described(b) for b in planning],
+            # the deliverables after the meetings (the page tells them apart by method)
+            "meetings": [described(b) for b in [*meetings, *deliverables]],
         }
     )
 
@@ -145,24 +164,27 @@ async def add_meeting(request: Request) -> JSONResponse:
     network = await _authorized(request, services)
     body = await read_json(request, CreateMeeting)
     count_creation(request, services)  # a meeting is a board like any other
-    planning, earlier = _series(await services.store.network_meetings(network.id))
+    planning, earlier, _ = _series(await services.store.network_meetings(network.id))
     meetings = []
     for board in [*planning, *earlier] if body.closing else earlier:
         room = await services.rooms.get(board.id)
         if room is not None:
             method = services.methods.get(board.method)
             labels = {f.id: f.label[network.language] for f in method.fields} if method else {}
-            writers = await _field_writers(services, board.id) if room.state.fields else {}
-            meetings.append(_Meeting(board, room.state, labels, writers))
+            rows = _rows(method, room.state) if method else {}
+            writers = await _field_writers(services, board.id) if room.state.fields or rows else {}
+            meetings.append(_Meeting(board, room.state, labels, writers, rows))
     states = [(m.board, m.state) for m in meetings]
 
     def seed(state: BoardState, facilitator: str) -> BoardState:
         if body.planning:
             return state  # planned before the meetings: nothing to carry yet
-        seeded = _seed(state, meetings, closing=body.closing)
-        if seeded.method == "leadership-deliverable":
-            seeded = draft_deliverable(seeded, network.theme, states)
-        return seeded
+        if state.method == _DELIVERABLE:
+            # a document for the leadership forum, not a meeting: its headings are drafted
+            # from the meetings (ideas and owners under "Andet"), with no "last meeting"
+            # recap and no parking lot to repeat them below the headings
+            return draft_deliverable(state, network.theme, states)
+        return _seed(state, meetings, closing=body.closing)
 
     create = CreateBoard(
         title=body.title,
@@ -171,7 +193,7 @@ async def add_meeting(request: Request) -> JSONResponse:
         name=body.name,
         categories=body.categories,
     )
-    number = None if body.planning else len(earlier) + 1
+    number = None if body.planning or body.method == _DELIVERABLE else len(earlier) + 1
     answer = await open_board(services, create, network_id=network.id, meeting_no=number, seed=seed)
     return JSONResponse({**answer, "number": number}, status_code=201)
 
@@ -212,13 +234,38 @@ async def _authorized(request: Request, services: Services) -> NetworkRow:
 
 
 async def _field_writers(services: Services, board_id: str) -> dict[str, str]:
-    """Who set each field of the board last: the author its carried text keeps."""
+    """Who set each field (and each table row) of the board last: the author its carried
+    text keeps."""
     writers = {}
     for stored in await services.store.ops_after(board_id, 0):
         op = stored.record.op
         if stored.noop is None and isinstance(op, FieldSet):
             writers[op.field] = stored.record.by
+        elif stored.noop is None and isinstance(op, CellSet):
+            writers[f"{op.table}/{op.row}"] = stored.record.by
     return writers
+
+
+def _rows(method: Method, state: BoardState) -> dict[str, str]:
+    """Each table row of the board that holds something, as one line under its table's and
+    row's titles ("Møderne, 1. møde: Undertema: …; Dato: …"), by "table/row"."""
+    lang = state.language
+    out = {}
+    for spec in method.tables:
+        table = state.tables.get(spec.id)
+        if table is None:
+            continue
+        titles = {r.id: r.title[lang] for r in spec.rows}
+        for i, row in enumerate(table.rows):
+            cells = [
+                f"{c.title[lang]}: {text}"
+                for c in spec.columns
+                if (text := table.cells.get(f"{row}/{c.id}", "").strip())
+            ]
+            if cells:
+                title = titles.get(row) or str(i + 1)
+                out[f"{spec.id}/{row}"] = f"{spec.title[lang]}, {title}: " + "; ".join(cells)
+    return out
 
 
 def _date(board: BoardRow) -> str:
@@ -261,14 +308,37 @@ def draft_deliverable(
             out += [f"{len(out) + 1}. {n.text} [{_called(board, lang)}]" for n in chosen]
         return "\n".join(out)[:FIELD_TEXT_MAX]
 
+    def ideas() -> str:
+        """The ideas parked along the way, each once, with its owner as it stands last."""
+        out = [
+            f"- {idea.text}{f' ({idea.owner})' if idea.owner else ''} [{where}]"
+            for idea, where in _ideas(earlier, lang).values()
+        ]
+        return "\n".join(out)[:FIELD_TEXT_MAX]
+
     drafted = {
         "theme": theme[:FIELD_TEXT_MAX],
         "knowledge": lines(("learning", "knowledge")),
         "practice": lines(("actions", "into-play"), with_owner=True),
         "recommendations": priorities(),
+        "other": ideas(),
     }
     fields = {k: drafted.get(k) or v for k, v in state.fields.items()}
     return replace(state, fields=fields)
+
+
+def _ideas(
+    boards: list[tuple[BoardRow, BoardState]], language: str
+) -> dict[str, tuple[ParkedIdea, str]]:
+    """Every idea parked in `boards` (in their order), once, by its first id: as the latest
+    board holds it (an owner given at a later meeting counts), with where it was parked."""
+    found: dict[str, tuple[ParkedIdea, str]] = {}
+    for board, state in boards:
+        for idea in sorted(state.parked.values(), key=lambda i: i.created_seq):
+            key = idea.id if idea.source else _first_id(board, idea.id)
+            where = found[key][1] if key in found else _called(board, language)
+            found[key] = (idea, where)
+    return found
 
 
 def _seed(state: BoardState, earlier: list[_Meeting], *, closing: bool) -> BoardState:
@@ -311,7 +381,8 @@ class _Meeting:
     board: BoardRow
     state: BoardState
     labels: dict[str, str]  # field id -> its label in the board's language
-    writers: dict[str, str]  # field id -> who set it last
+    writers: dict[str, str]  # field id (or "table/row") -> who set it last
+    rows: dict[str, str]  # "table/row" -> the row as one line, for its filled tables
 
 
 class _Carry:
@@ -351,6 +422,17 @@ class _Carry:
                 note_id,
                 area,
                 f"{label}: {text}",
+                self.author(meeting, meeting.writers.get(key, "")),
+                source=_source(meeting.board, self.language),
+            )
+        for key, line in meeting.rows.items():
+            note_id = _first_id(meeting.board, "row-" + key.replace("/", ":"))
+            if note_id in self.notes:
+                continue
+            self.notes[note_id] = Note(
+                note_id,
+                area,
+                line[:NOTE_TEXT_MAX],
                 self.author(meeting, meeting.writers.get(key, "")),
                 source=_source(meeting.board, self.language),
             )

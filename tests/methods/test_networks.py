@@ -124,3 +124,35 @@ async def test_meetings_carry_recap_parked_ideas_and_material_forward(
             "/api/networks/" + "0" * 32, headers={"Authorization": "Bearer nope"}
         )
         assert unknown.status_code == 404
+
+
+async def test_a_deliverable_drafted_early_is_no_meeting_of_the_series(
+    server: RunningServer,
+) -> None:
+    network = await post(
+        server, "/api/networks", {"title": "Deling", "theme": "Dele mere", "language": "da"}
+    )
+    path = f"/api/networks/{network['id']}/meetings"
+    first = await post(server, path, {"title": "Opstart"}, network["token"])
+    async with BoardClient(server.url, first["id"], first["facilitator_token"]) as fac:
+        await fac.add_note("learning", "Deling kræver tillid")
+    body = {"title": "Leverance", "method": "leadership-deliverable"}
+    deliverable = await post(server, path, body, network["token"])
+    assert deliverable["number"] is None
+    second = await post(server, path, {"title": "Udstyr"}, network["token"])
+    assert second["number"] == 2  # no gap where the deliverable was drafted
+    state = (await fetch_board(server.url, second["id"], second["facilitator_token"]))["state"]
+    # the recap is meeting 1's, not the deliverable's drafted headings
+    recap = {n["text"]: n["source"] for n in state["notes"].values() if n["area"] == "recap"}
+    assert list(recap) == ["Deling kræver tillid"] and recap["Deling kræver tillid"][:6] == "Møde 1"
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
+        listing = await http.get(
+            f"/api/networks/{network['id']}",
+            headers={"Authorization": f"Bearer {network['token']}"},
+        )
+    assert [(m["number"], m["title"]) for m in listing.json()["meetings"]] == [
+        (1, "Opstart"),
+        (2, "Udstyr"),
+        (None, "Leverance"),
+    ]
+    assert listing.json()["planning"] == []
