@@ -37,7 +37,8 @@ def _block(document: WordDocument, block: Block, level: int) -> None:
     if block.intro:
         document.add_paragraph().add_run(_clean(block.intro)).italic = True
     for entry in block.entries:
-        paragraph = document.add_paragraph(_clean(entry.text), style="List Bullet")
+        style = "List Number" if block.numbered else "List Bullet"
+        paragraph = document.add_paragraph(_clean(entry.text), style=style)
         if entry.meta:
             paragraph.add_run(" — " + _clean(" · ".join(entry.meta))).italic = True
     if block.grid is not None:

@@ -24,8 +24,8 @@ _TEMPLATE = _ENV.from_string(
   h1 { margin-bottom: 0.2rem; }
   .facts { color: #4a4a52; margin: 0 0 1.5rem; padding: 0; list-style: none; }
   .intro { color: #4a4a52; font-style: italic; }
-  ul.entries { padding-left: 1.2rem; }
-  ul.entries li { margin: 0.3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .entries { padding-left: 1.2rem; }
+  .entries li { margin: 0.3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
   .meta { color: #4a4a52; font-size: 0.9em; }
   table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
   th, td { border: 1px solid #c9c6bf; padding: 0.3rem 0.5rem; text-align: left;
@@ -42,15 +42,15 @@ _TEMPLATE = _ENV.from_string(
 <main>
 <h1>{{ record.title }}</h1>
 <ul class="facts">{% for fact in record.facts %}<li>{{ fact }}</li>{% endfor %}</ul>
-<figure>{{ picture }}</figure>
+{% if picture %}<figure>{{ picture }}</figure>{% endif %}
 {% macro block(b, level) %}
 <section>
 <h{{ level }}>{{ b.heading }}</h{{ level }}>
 {% if b.intro %}<p class="intro">{{ b.intro }}</p>{% endif %}
-{% if b.entries %}<ul class="entries">
+{% if b.entries %}{% set list = "ol" if b.numbered else "ul" %}<{{ list }} class="entries">
 {% for e in b.entries %}<li>{{ e.text }}{% if e.meta %}
  <span class="meta">— {{ e.meta | join(" · ") }}</span>{% endif %}</li>
-{% endfor %}</ul>{% endif %}
+{% endfor %}</{{ list }}>{% endif %}
 {% if b.grid %}<table>
 <thead><tr>{% for c in b.grid.columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in b.grid.rows %}
@@ -70,8 +70,10 @@ _TEMPLATE = _ENV.from_string(
 
 
 def render(record: Record) -> bytes:
-    # the picture's user text is escaped where it is built (xml.sax.saxutils.escape)
-    picture = Markup(svg(record.state))
+    # the picture's user text is escaped where it is built (xml.sax.saxutils.escape); a
+    # board without notes (a deliverable's worksheet) has no picture to show but empty areas
+    notes = any(not n.private for n in record.state.notes.values())
+    picture = Markup(svg(record.state)) if notes else ""
     return _TEMPLATE.render(record=record, picture=picture, chart_svg=_chart).encode()
 
 

@@ -28,9 +28,10 @@ def _block(block: Block, level: int, out: list[str]) -> None:
     out += [f"{'#' * min(level, 6)} {escape(block.heading)}", ""]
     if block.intro:
         out += [f"> {escape(block.intro)}", ""]
-    for entry in block.entries:
+    for number, entry in enumerate(block.entries, 1):
         meta = f" — *{escape(' · '.join(entry.meta))}*" if entry.meta else ""
-        out.append(f"- {escape(entry.text)}{meta}".replace("  \n", "  \n  "))
+        mark = f"{number}." if block.numbered else "-"
+        out.append(f"{mark} {escape(entry.text)}{meta}".replace("  \n", "  \n  "))
     if block.entries:
         out.append("")
     if block.grid is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +37,7 @@ class Block:
     grid: Grid | None = None
     chart: Chart | None = None
     children: list[Block] = field(default_factory=list)
+    numbered: bool = False  # the entries are in an order that matters (1., 2., ...)
 
 
 @dataclass
@@ -272,6 +274,9 @@ def _category_analysis(lay: _Layout) -> list[Block]:
     return [b for b in [*blocks, lay.parked()] if b]
 
 
+_NUMBERED = re.compile(r"\d{1,3}[.)]\s+")
+
+
 def _deliverable(lay: _Layout) -> list[Block]:
     """The leadership forum's deliverable: one section per heading of the template."""
     blocks = []
@@ -279,8 +284,13 @@ def _deliverable(lay: _Layout) -> list[Block]:
         for f in lay.method.fields:
             text = lay.state.fields.get(f.id, "")
             lines = [line.removeprefix("- ").strip() for line in text.splitlines()]
-            entries = [Entry(line) for line in lines if line]
-            blocks.append(Block(f.label[lay.state.language], entries=entries))
+            lines = [line for line in lines if line]
+            # "1. ...", "2. ...": a ranked list (the prioritised recommendations), kept as one
+            numbered = bool(lines) and all(_NUMBERED.match(line) for line in lines)
+            if numbered:
+                lines = [_NUMBERED.sub("", line, count=1) for line in lines]
+            entries = [Entry(line) for line in lines]
+            blocks.append(Block(f.label[lay.state.language], entries=entries, numbered=numbered))
     blocks += lay.areas([a.id for a in lay.state.areas])
     return [b for b in [*blocks, lay.parked()] if b]
 

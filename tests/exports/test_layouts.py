@@ -93,6 +93,14 @@ async def test_the_leadership_deliverable_is_drafted_from_the_meetings(
         "Prioriterede anbefalinger til fremadrettet arbejde med læringen",
         "Andet",
     ]
+    # the prioritised recommendations read as a numbered list, not bullets before numbers
+    ranked = [p for p in word.paragraphs if p.text.startswith("Pedellernes kendskab")]
+    assert [p.style.name for p in ranked] == ["List Number"]
+    markdown = (await export(server, deliverable["id"], token, "md")).decode()
+    assert "\n1. Pedellernes kendskab til familierne" in markdown and "- 1." not in markdown
+    html = (await export(server, deliverable["id"], token, "html")).decode()
+    assert '<ol class="entries">' in html
+    assert "<svg" not in html.split("<h2")[0]  # no picture of a board that holds no notes
     pdf = await export(server, deliverable["id"], token, "pdf")
     text = pdf_text(pdf, tmp_path)
     assert "Tak til alle kommuner" in text and "Pedellernes kendskab" in text
