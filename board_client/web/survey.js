@@ -39,7 +39,7 @@ export function surveyTime(state) {
 
 /** @param {Survey} survey @param {number} now */
 function statusText(survey, now) {
-  const answered = nt("{n} has answered", "{n} have answered", survey.count, { n: survey.count });
+  const answered = nt("{n} has answered.", "{n} have answered.", survey.count, { n: survey.count });
   if (survey.closed || !surveyOpen(survey, now)) {
     const at = survey.deadline != null && !survey.closed ? survey.deadline : survey.closed_at;
     const closed = at != null ? t("The survey closed {when}.", { when: when(at) }) : t("The survey is closed.");
@@ -85,9 +85,10 @@ export class SurveyPanel {
     this.questions = el("div", { class: "survey-questions" });
     this.submitButton = el("button", { type: "submit", "data-action": "survey-answer" });
     this.said = el("p", { class: "survey-said", role: "status" });
-    this.form.append(this.questions, el("p", { class: "survey-buttons" }, this.submitButton), this.said);
+    this.form.append(this.questions, el("p", { class: "survey-buttons" }, this.submitButton));
     this.results = el("div", { class: "survey-results", hidden: true });
-    this.section.append(this.status, this.facilitation, this.form, this.results);
+    // outside the form: a refusal still shows once the deadline has closed the form
+    this.section.append(this.status, this.facilitation, this.form, this.said, this.results);
   }
 
   /** @param {BoardState} state */
@@ -107,6 +108,7 @@ export class SurveyPanel {
     const answering = this.who.role === "participant" && !this.who.projector && open;
     this.form.hidden = !answering;
     if (answering) this.fillForm(survey);
+    else if (!this.said.dataset.error) this.said.textContent = ""; // "saved" belongs to the form
     this.results.hidden = !survey.closed;
     if (survey.closed) this.showResults(survey);
     // the form turns into "closed" at the deadline, by itself

@@ -72,11 +72,11 @@ def test_a_survey_is_written_answered_after_the_meeting_and_shown_as_charts(
     form.get_by_role("group", name="Vil du være med næste gang?").get_by_label("Ja").check()
     form.get_by_label("Hvad skal vi gøre anderledes næste gang?").fill(ASE_TEXT)
     form.locator("[data-action=survey-answer]").click()
-    expect(form.locator(".survey-said")).to_have_text(
+    expect(ase.locator("#survey .survey-said")).to_have_text(
         "Dit svar er gemt. Du kan rette det, indtil evalueringen lukker."
     )
     expect(form.locator("[data-action=survey-answer]")).to_have_text("Ret mit svar")
-    form.locator(".survey-said").scroll_into_view_if_needed()
+    ase.locator("#survey .survey-said").scroll_into_view_if_needed()
     assert_accessible(ase, "the survey answered on a phone")
     assert_all_in(ase, "da")
     phone_shot(ase, "survey-phone-answered")
@@ -94,7 +94,7 @@ def test_a_survey_is_written_answered_after_the_meeting_and_shown_as_charts(
     bo_form.get_by_label("Hvad skal vi gøre anderledes næste gang?").fill(BO_TEXT)
     bo_form.get_by_label("Hvad skal vi gøre anderledes næste gang?").press("Tab")
     bo.keyboard.press("Enter")  # on "Send mit svar"
-    expect(bo_form.locator(".survey-said")).to_contain_text("Dit svar er gemt")
+    expect(bo.locator("#survey .survey-said")).to_contain_text("Dit svar er gemt")
     expect(page.locator("#survey .survey-status")).to_contain_text("2 har svaret")
     assert_accessible(bo, "the survey answered after the meeting closed")
 
