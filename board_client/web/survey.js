@@ -73,7 +73,22 @@ export class SurveyPanel {
     this.closeButton = el("button", { type: "button", class: "secondary", "data-action": "survey-close", text: t("Close the survey now"), onclick: () => this.send({ kind: "survey.close" }) });
     this.facilitation.append(this.editButton, this.closeButton);
     /** @type {HTMLFormElement} */
-    this.form = el("form", { class: "survey-form", novalidate: true, hidden: true });
+    this.form = el("form", { id: "survey-form", class: "survey-form", novalidate: true, hidden: true });
+    // before the survey's phase the form waits behind one button, so the notes stay in front
+    this.expanded = false;
+    this.opener = el("button", {
+      type: "button",
+      "data-action": "survey-open",
+      "aria-controls": "survey-form",
+      "aria-expanded": "false",
+      text: t("Answer the survey"),
+      hidden: true,
+      onclick: () => {
+        this.expanded = true;
+        if (this.state) this.update(this.state);
+        /** @type {HTMLElement | null} */ (this.form.querySelector("input, textarea"))?.focus();
+      },
+    });
     this.form.addEventListener("input", () => {
       this.dirty = true;
       this.said.textContent = "";
@@ -88,7 +103,7 @@ export class SurveyPanel {
     this.form.append(this.questions, el("p", { class: "survey-buttons" }, this.submitButton));
     this.results = el("div", { class: "survey-results", hidden: true });
     // outside the form: a refusal still shows once the deadline has closed the form
-    this.section.append(this.status, this.facilitation, this.form, this.said, this.results);
+    this.section.append(this.status, this.facilitation, this.opener, this.form, this.said, this.results);
   }
 
   /** @param {BoardState} state */
@@ -106,7 +121,10 @@ export class SurveyPanel {
     this.closeButton.hidden = survey.closed;
     this.editButton.hidden = survey.closed;
     const answering = this.who.role === "participant" && !this.who.projector && open;
-    this.form.hidden = !answering;
+    const asked = surveyTime(state) || state.closed || this.expanded || Boolean(survey.answers[this.who.me]);
+    this.opener.hidden = !answering || asked;
+    this.opener.setAttribute("aria-expanded", String(answering && asked));
+    this.form.hidden = !answering || !asked;
     if (answering) this.fillForm(survey);
     else if (!this.said.dataset.error) this.said.textContent = ""; // "saved" belongs to the form
     this.results.hidden = !survey.closed;

@@ -494,6 +494,10 @@ class Room:
                 # closing a meeting keeps its record
                 name = translations(self.state.language).gettext("Meeting closed")
                 self._in_background(self.save_record(name))
+            if any(s.record.op.kind == "survey.close" and s.noop is None for s in stored):
+                # and so does closing its survey, often days later: the record with its totals
+                name = translations(self.state.language).gettext("Survey closed")
+                self._in_background(self.save_record(name))
             return
         log.error("board %s: outrun by other workers %d times", self.board.id, _RETRIES)
         self._fail(batch, ErrorCode.UNAVAILABLE, "The board is very busy; send the op again.")

@@ -64,8 +64,11 @@ def test_a_survey_is_written_answered_after_the_meeting_and_shown_as_charts(
     state_once(server, board, lambda s: len(s["survey"]["questions"]) == 5)
     expect(page.locator("#survey .survey-status")).to_contain_text("Åben for svar indtil")
 
-    # Åse answers on her phone: radio groups and a text area
+    # Åse answers on her phone (before the survey's phase, behind one button): radio groups
+    # and a text area
     form = ase.locator("#survey form")
+    expect(form).to_be_hidden()
+    ase.get_by_role("button", name="Besvar evalueringen").click()
     expect(form.get_by_role("group", name="Vil du være med næste gang?")).to_be_visible()
     form.locator("fieldset").first.get_by_label("4", exact=True).check()
     form.get_by_role("group", name="Hvordan var mødets længde?").get_by_label("Passende").check()
