@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,13 @@ import httpx
 import pytest
 
 from board_client import BoardClient, create_board, join_board
+from server.board.ops import parse_op
+from server.broker.memory import MemoryBroker
+from server.config import Config
 from server.exports import FORMATS
+from server.sync.rooms import Rooms
 from tests.conftest import RunningServer, timeout
+from tests.server.stores import FAC, FlakyStore, make_board
 from tests.server.test_visibility import acked, call, caught_up, frames, meeting, text_of
 from tests.wire import Peers, get_state
 
@@ -193,3 +199,26 @@ async def share_page(server: RunningServer, board_id: str, token: str) -> str:
         )
         assert saved.status_code == 201, saved.text
         return (await http.get(saved.json()["share_url"])).text
+
+
+async def test_a_board_opened_after_its_survey_deadline_has_it_closed_by_the_server(
+    store: FlakyStore,
+) -> None:
+    board_id = await make_board(store)
+    first = Rooms(store, MemoryBroker(), Config())
+    room = await first.get(board_id)
+    assert room is not None
+    deadline = int(time.time() * 1000) + 200
+    survey = {"kind": "survey.set", "questions": QUESTIONS, "deadline": deadline}
+    await room.submit("set", parse_op(survey), FAC)
+    await first.close()  # nobody is on the board when the deadline passes
+    await asyncio.sleep(max(0.0, deadline / 1000 - time.time()) + 0.05)
+
+    second = Rooms(store, MemoryBroker(), Config())
+    again = await second.get(board_id)
+    assert again is not None
+    await _until(lambda: again.state.survey is not None and again.state.survey.closed, "close")
+    await second.close()
+    log = await store.ops_after(board_id, 0)
+    closing = [s.record for s in log if s.record.op.kind == "survey.close"]
+    assert [(r.id, r.by) for r in closing] == [(f"survey-close-{deadline}", "")]
