@@ -7,7 +7,7 @@ typo in a facilitator's own method file is caught at load, not in the middle of 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -128,6 +128,23 @@ class Grid(_Strict):
         return self
 
 
+class SurveyQuestion(_Strict):
+    """A default question of the method's survey (the board's own: `survey.set`)."""
+
+    id: Slug
+    kind: Literal["scale", "choice", "text"]  # scale: 1-5
+    text: Texts
+    options: tuple[Texts, ...] = Field(default=(), max_length=10)
+
+    @model_validator(mode="after")
+    def _options(self) -> Self:
+        if (self.kind == "choice") != (len(self.options) >= 2) or (
+            self.kind != "choice" and self.options
+        ):
+            raise ValueError("a choice question has 2-10 options, the others none")
+        return self
+
+
 class Category(_Strict):
     id: Slug
     title: Texts
@@ -159,6 +176,7 @@ class Method(_Strict):
     tables: tuple[Table, ...] = ()
     grid: Grid | None = None
     categories: Categories | None = None
+    survey: tuple[SurveyQuestion, ...] = Field(default=(), max_length=20)
 
     @model_validator(mode="after")
     def _references(self) -> Self:
@@ -167,6 +185,7 @@ class Method(_Strict):
         _no_repeats("phases", [p.id for p in self.phases])
         _no_repeats("fields", [f.id for f in self.fields])
         _no_repeats("tables", [t.id for t in self.tables])
+        _no_repeats("survey", [q.id for q in self.survey])
         for i, phase in enumerate(self.phases):
             for area in phase.areas:
                 if area not in area_ids:

@@ -255,6 +255,31 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
             "note_taker": st.one_of(st.none(), PEOPLE),
             "discussion_leader": maybe(PEOPLE),
         },
+        "survey.set": {
+            "questions": st.lists(
+                st.sampled_from(
+                    [
+                        {"id": "q1", "kind": "scale", "text": "How useful?"},
+                        {"id": "q2", "kind": "choice", "text": "Again?", "options": ["Y", "N"]},
+                        {"id": "q3", "kind": "text", "text": "Else?"},
+                    ]
+                ),
+                min_size=1,
+                max_size=3,
+                unique_by=lambda q: q["id"],
+            ),
+            "deadline": maybe(st.integers(0, 2**40)),
+            "anonymous": st.booleans(),
+        },
+        "survey.answer": {
+            "answers": st.dictionaries(
+                st.sampled_from(["q1", "q2", "q3"]),
+                st.one_of(st.integers(0, 10), texts(200)),
+                min_size=1,
+                max_size=3,
+            )
+        },
+        "survey.close": {},
     }
     if kind == "note.move":
         return _note_move(area)

@@ -171,6 +171,29 @@ export interface Breakout {
   discussion_leader: string | null;
 }
 
+export interface SurveyQuestion {
+  id: string;
+  /** "scale" (1-5), "choice" (answered by the index of its option) or "text" */
+  kind: string;
+  text: string;
+  options: string[];
+}
+
+export interface Survey {
+  questions: SurveyQuestion[];
+  /** the server's clock, UTC ms; null: open until closed */
+  deadline: number | null;
+  anonymous: boolean;
+  closed: boolean;
+  closed_at: number | null;
+  /** how many have answered */
+  count: number;
+  /** the viewer's own answer only */
+  answers: Record<string, Record<string, number | string>>;
+  /** by question, once closed: how many chose each value, and the texts sorted */
+  results: Record<string, { counts: Record<string, number>; texts: string[] }>;
+}
+
 export interface BoardState {
   id: string;
   title: string;
@@ -200,6 +223,7 @@ export interface BoardState {
   breakouts: Record<string, Breakout>;
   in_breakout: boolean;
   focus: string[];
+  survey: Survey | null;
 }
 
 // server/board/protocol.py, client to server

@@ -33,6 +33,7 @@ import { fitProjector } from "./projector.js";
 import { Records, readerDialog } from "./records.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { BoardStore } from "./store.js";
+import { SurveyPanel, surveyTime } from "./survey.js";
 import { UndoStack } from "./undo.js";
 import { dropped, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
@@ -132,6 +133,8 @@ let records = null;
 let privacy = null;
 /** @type {Worksheet | null} */
 let worksheet = null;
+/** @type {SurveyPanel | null} */
+let survey = null;
 /** @type {OwnerDialog | null} the owner dialog, made when first asked for */
 let owners = null;
 /** @type {Connection | null} */
@@ -190,6 +193,7 @@ if (!creds?.token) {
     sending: (op) => undo?.record(op),
     ack: (message, op) => {
       controls?.acked(message);
+      survey?.acked(message);
       if (message.noop) refused(op, message.noop);
     },
     presence: (peers) => {
@@ -291,6 +295,11 @@ async function showBoard() {
     const facilitator = view.role === "facilitator" && !projector;
     worksheet = new Worksheet($("#worksheet"), (op) => connected.send(op), { me: view.me ?? "", readOnly, facilitator });
   }
+  if (!survey) {
+    const who = { me: view.me ?? "", role: view.role, projector, now: () => store.serverNow() };
+    const edit = (/** @type {HTMLElement} */ opener) => controls?.surveyDialog.open(opener);
+    survey = new SurveyPanel($("#survey"), (op) => connected.send(op), { ...who, edit });
+  }
   if (view.role === "participant" && !projector && !records) {
     records = new Records($("#records"), boardId, creds.token, { reader: true });
     readerDialog($("#records"), $("#records-open"));
@@ -381,8 +390,11 @@ function draw() {
   if (view.listView) renderList($("#list"), state);
   renderParked($("#parked"), state, { ...view, actions });
   worksheet?.update(state, boardMethod());
+  survey?.update(state);
   if (projector) {
-    const now = worksheetTime(state, boardMethod());
+    const asked = surveyTime(state); // the survey takes the areas' place, before the worksheet
+    document.body.classList.toggle("survey-time", asked);
+    const now = !asked && worksheetTime(state, boardMethod());
     document.body.classList.toggle("worksheet-time", now);
     if (now) fitWorksheet($("#worksheet"));
   }

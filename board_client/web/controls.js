@@ -10,6 +10,7 @@
 
 import { AreaDialog } from "./areadialog.js";
 import { GroupRoles } from "./grouproles.js";
+import { SurveyDialog } from "./survey.js";
 import { t } from "./i18n.js";
 import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
 import { el, fillSelect } from "./views.js";
@@ -208,11 +209,15 @@ export class Controls {
         this.plenary,
       ),
       this.roles.node,
+      el("div", { class: "more-group" }, button(t("Survey"), () => this.openSurvey(), { "data-action": "survey" })),
       el("div", { class: "more-group" }, button(t("Close the meeting"), () => this.askToClose(), { class: "quiet-danger" })),
     );
     // a new frame, or a quadrant (2x2) for prioritising: areadialog.js
     /** @type {AreaDialog} */
     this.areaDialog = new AreaDialog(this.send);
+    // the survey's questions, deadline and anonymity: survey.js
+    /** @type {SurveyDialog} */
+    this.surveyDialog = new SurveyDialog(this.send);
     this.more.prepend(
       el("div", { class: "more-group" }, button(t("Add area"), () => this.addArea(), { "data-action": "add-area" })),
     );
@@ -290,6 +295,7 @@ export class Controls {
       this.records,
       this.closing,
       this.areaDialog.node,
+      this.surveyDialog.node,
     );
     // the popover hangs under its button
     this.moreButton.style.setProperty("anchor-name", "--control-more");
@@ -373,6 +379,7 @@ export class Controls {
   /** @param {BoardState} state */
   update(state) {
     this.state = state;
+    this.surveyDialog.update(state);
     const phases = state.phases ?? [];
     /** @type {[string, string][]} */
     const focusOptions = [["", t("All areas")], ...state.areas.map((a) => /** @type {[string, string]} */ ([a.id, a.title]))];
@@ -565,6 +572,11 @@ export class Controls {
     this.areaDialog.open(this.moreButton);
   }
 
+  openSurvey() {
+    this.more.hidePopover?.();
+    this.surveyDialog.open(this.moreButton);
+  }
+
   askToClose() {
     this.more.hidePopover?.();
     this.closeWarning.replaceChildren();
@@ -595,6 +607,6 @@ export class Controls {
 
   // the board is gone: no dialog stays open over the notice
   closeDialogs() {
-    for (const node of [this.settings, this.records, this.closing, this.areaDialog.node]) if (node.open) node.close();
+    for (const node of [this.settings, this.records, this.closing, this.areaDialog.node, this.surveyDialog.node]) if (node.open) node.close();
   }
 }

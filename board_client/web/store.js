@@ -329,6 +329,18 @@ const HANDLERS = {
     state.breakouts[op.group].members.push(op.participant);
   },
   "breakout.end": (state) => (state.in_breakout = false),
+  "survey.set": (state, op) => {
+    const questions = op.questions.map((/** @type {any} */ q) => ({ ...q, options: q.options ?? [] }));
+    const was = state.survey;
+    state.survey = { answers: {}, count: 0, results: {}, closed: false, closed_at: null, ...was, questions, deadline: op.deadline ?? null, anonymous: op.anonymous ?? true };
+  },
+  // someone else's answer comes without its answers (views.py): only counted
+  "survey.answer": (state, op, by) => {
+    const survey = found(state.survey);
+    if (by && Object.keys(op.answers).length) survey.answers[by] = op.answers;
+    if (op.first) survey.count += 1;
+  },
+  "survey.close": (state, op) => Object.assign(found(state.survey), { closed: true, closed_at: op.at, results: op.results }),
   "breakout.roles": (state, op) =>
     Object.assign(state.breakouts[op.group], { note_taker: op.note_taker ?? null, discussion_leader: op.discussion_leader ?? null }),
 };

@@ -26,6 +26,9 @@ from server.board.ops import (
     NoteMove,
     Op,
     ParticipantJoin,
+    SurveyAnswer,
+    SurveyClose,
+    SurveySet,
     dump_op,
     parse_op,
 )
@@ -96,7 +99,9 @@ def replay(state: BoardState, records: list[Record]) -> BoardState:
 
 def _apply_op(state: BoardState, rec: Record) -> BoardState:
     op = rec.op
-    if not isinstance(op, ParticipantJoin | ConsentSet):  # consent stays anyone's to give
+    # consent stays anyone's to give; a survey is answered after the meeting too, until its
+    # deadline (survey.py)
+    if not isinstance(op, ParticipantJoin | ConsentSet | SurveySet | SurveyAnswer | SurveyClose):
         need(not state.closed, NoopReason.MEETING_CLOSED)
         trusted = rec.by == HIDDEN_SENDER or state.role_of(rec.by) == "facilitator"
         need(not state.locked or trusted, NoopReason.LOCKED)

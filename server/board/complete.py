@@ -14,6 +14,8 @@ from __future__ import annotations
 from server.board import ops as o
 from server.board.apply import Record, apply
 from server.board.state import BoardState
+from server.board.survey import first_answer
+from server.board.survey import results as survey_results
 
 
 def complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
@@ -32,6 +34,7 @@ _REVEALED: dict[str, tuple[str, ...]] = {
     "vote.close": ("votes",),
     "phase.set": ("scores",),
     "meeting.close": ("scores",),
+    "survey.close": ("results",),
 }
 
 
@@ -85,6 +88,13 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
             return op.model_copy(update={"votes": dict(votes)})
         case o.ScoreSet():
             return op.model_copy(update={"private": in_private_writing(state)})
+        case o.SurveyAnswer():
+            anonymous = state.survey is not None and state.survey.anonymous
+            first = first_answer(state, by)
+            return op.model_copy(update={"at": now_ms, "first": first, "anonymous": anonymous})
+        case o.SurveyClose():
+            results = survey_results(state.survey) if state.survey else {}
+            return op.model_copy(update={"at": now_ms, "results": results})
         case o.PhaseSet() | o.MeetingClose():
             # the round ends: its scores become everyone's
             return op.model_copy(update={"scores": dict(state.sealed_scores)})

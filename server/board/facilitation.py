@@ -33,6 +33,7 @@ from server.board.state import (
     Timer,
     Voting,
 )
+from server.board.survey import apply_survey
 
 _MINUTE_MS = 60_000
 
@@ -117,6 +118,8 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             return replace(state, grid=spec)
         case o.BreakoutStart() | o.BreakoutAssign() | o.BreakoutEnd() | o.BreakoutRoles():
             return _breakout(state, op)
+        case o.SurveySet() | o.SurveyAnswer() | o.SurveyClose():
+            return apply_survey(state, op, by)
     raise AssertionError(f"unhandled op kind {op.kind}")  # pragma: no cover
 
 

@@ -10,7 +10,7 @@ import math
 import re
 import unicodedata
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -552,6 +552,87 @@ class BreakoutRoles(_Op):
     discussion_leader: Id | None = None
 
 
+# surveys (server/board/survey.py)
+
+SURVEY_QUESTIONS_MAX = 20
+SURVEY_OPTIONS_MAX = 10
+QuestionText = Annotated[str, _checked_text(PROMPT_MAX, "question")]
+OptionText = Annotated[str, _checked_text(TITLE_MAX, "option")]
+AnswerText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "answer")]
+
+
+class NewQuestion(_Op):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id
+    kind: Literal["scale", "choice", "text"] = Field(
+        description="scale: 1-5; choice: one of `options` (answered by its index); text: free."
+    )
+    text: QuestionText
+    options: tuple[OptionText, ...] = Field(default=(), max_length=SURVEY_OPTIONS_MAX)
+
+    @model_validator(mode="after")
+    def _options(self) -> NewQuestion:
+        if self.kind == "choice" and len(self.options) < 2:
+            raise ValueError("a choice question needs at least 2 options")
+        if self.kind != "choice" and self.options:
+            raise ValueError(f"a {self.kind} question has no options")
+        return self
+
+
+class SurveySet(_Op):
+    """The board's survey: its questions, deadline and whether it is anonymous. Only the
+    deadline may change once someone has answered."""
+
+    kind: Literal["survey.set"]
+    questions: tuple[NewQuestion, ...] = Field(min_length=1, max_length=SURVEY_QUESTIONS_MAX)
+    deadline: ServerTime | None = Field(
+        default=None, description="The server's clock (UTC ms) after which no answer counts."
+    )
+    anonymous: bool = True
+
+    @model_validator(mode="after")
+    def _unique(self) -> SurveySet:
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) < len(ids):
+            raise ValueError("questions: each id once")
+        return self
+
+
+def _answers(value: dict[str, int | str], info: ValidationInfo) -> dict[str, int | str]:
+    if not value and not _from_server(info):
+        raise ValueError("answer at least one question")
+    for question in value:
+        if not _ID.fullmatch(question):
+            raise ValueError("question ids must be 1-64 letters, digits or _.:-")
+    return value
+
+
+class SurveyAnswer(_Op):
+    """The sender's answers, replacing their earlier ones: a scale question 1-5, a choice
+    question the index of its option, a text question its text."""
+
+    kind: Literal["survey.answer"]
+    answers: Annotated[
+        dict[str, Annotated[int, Field(strict=True, ge=0, le=10)] | AnswerText],
+        Field(max_length=SURVEY_QUESTIONS_MAX),
+        AfterValidator(_answers),
+    ]
+    at: ServerTime = 0
+    first: bool = Field(default=False, description="Set by the server: the sender's first answer.")
+    anonymous: bool = Field(
+        default=False, description="Set by the server: the survey is anonymous; others get no `by`."
+    )
+
+
+class SurveyClose(_Op):
+    kind: Literal["survey.close"]
+    at: ServerTime = 0
+    results: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Set by the server: per question, `counts` per value and sorted `texts`.",
+    )
+
+
 Op = Annotated[
     NoteAdd
     | NoteEdit
@@ -599,7 +680,10 @@ Op = Annotated[
     | BreakoutStart
     | BreakoutAssign
     | BreakoutEnd
-    | BreakoutRoles,
+    | BreakoutRoles
+    | SurveySet
+    | SurveyAnswer
+    | SurveyClose,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -655,6 +739,9 @@ SENDERS: dict[str, frozenset[Role]] = {
     "breakout.assign": _FACILITATOR,
     "breakout.end": _FACILITATOR,
     "breakout.roles": _FACILITATOR,
+    "survey.set": _FACILITATOR,
+    "survey.answer": _EVERYONE_WRITING,
+    "survey.close": _FACILITATOR,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 

@@ -55,6 +55,10 @@ class NoopReason(StrEnum):
     GROUP_NOT_YOURS = "group_not_yours"
     PARTICIPANT_NOT_FOUND = "participant_not_found"
     NOT_A_MEMBER = "not_a_member"  # a group's role goes to one of its members
+    NO_SURVEY = "no_survey"
+    SURVEY_CLOSED = "survey_closed"  # past its deadline, or closed
+    SURVEY_ANSWERED = "survey_answered"  # only the deadline changes once someone answered
+    ANSWER_INVALID = "answer_invalid"  # no such question, or a value it does not take
 
 
 class Noop(Exception):

@@ -174,6 +174,44 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class SurveyQuestion:
+    id: str
+    kind: str  # "scale" (1-5), "choice" (one of `options`, answered by index) or "text"
+    text: str
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """Questions answered by each participant until `deadline` (server ms) or close; see
+    server/board/survey.py. Others' answers never leave the server (views.py): a replica
+    holds its own answer, the count, and after close the `results`."""
+
+    questions: tuple[SurveyQuestion, ...]
+    deadline: int | None = None  # None: open until closed
+    anonymous: bool = True  # nobody else learns who answered
+    closed: bool = False
+    closed_at: int | None = None
+    count: int = 0  # how many have answered
+    answers: dict[str, dict[str, int | str]] = field(default_factory=dict)  # by participant
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)  # by question, at close
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "questions": [{**asdict(q), "options": list(q.options)} for q in self.questions],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Survey:
+        questions = tuple(
+            SurveyQuestion(q["id"], q["kind"], q["text"], tuple(q.get("options", ())))
+            for q in data["questions"]
+        )
+        return cls(**{**data, "questions": questions})
+
+
+@dataclass(frozen=True, slots=True)
 class BoardState:
     """Everything every replica of a board agrees on at `seq`."""
 
@@ -206,6 +244,7 @@ class BoardState:
     breakouts: dict[str, Breakout] = field(default_factory=dict)
     in_breakout: bool = False  # groups are working now; False: back in plenary
     focus: tuple[str, ...] = ()  # the areas the facilitator shows everyone; empty: all
+    survey: Survey | None = None
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -266,6 +305,7 @@ class BoardState:
             },
             "in_breakout": self.in_breakout,
             "focus": list(self.focus),
+            "survey": self.survey.to_json() if self.survey else None,
         }
 
     @classmethod
@@ -322,6 +362,7 @@ class BoardState:
             },
             in_breakout=data.get("in_breakout", False),
             focus=tuple(data.get("focus", ())),
+            survey=Survey.from_json(sv) if (sv := data.get("survey")) else None,
         )
 
 

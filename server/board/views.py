@@ -12,7 +12,9 @@ nor who has written how much shows; any op of the author's on it reaches others 
 `by`. `notes.reveal` carries the texts, authors and owners it makes public. On an
 anonymous board (`board.anonymous`) a note and every op of its author's on it reach others
 without `by` for good: records and exports name no author for it. An open vote reaches
-others without its choice until `vote.close` carries every vote. A score given in a round
+others without its choice until `vote.close` carries every vote. A survey answer reaches
+nobody else, ever (only that someone answered; on an anonymous survey not who); the
+totals come with `survey.close`. A score given in a round
 still open (an individual phase) reaches others without criterion and value until the
 phase ends, when `phase.set` or `meeting.close` carries the round's scores.
 
@@ -80,8 +82,13 @@ RULES: dict[str, Hidden] = {
     "vote.cast": Hidden(_always, ("note_id",), until="vote.close"),
     "vote.retract": Hidden(_always, ("note_id",), until="vote.close"),
     "score.set": Hidden(_private, ("criterion", "score"), until="phase.set, meeting.close"),
+    # an answer, for good: survey.close carries only the totals (and, anonymous, no sender)
+    "survey.answer": Hidden(
+        _always, ("answers",), sender=lambda op: bool(op.get("anonymous")), until="never"
+    ),
 }
-_BLANK: dict[str, Any] = {"score": 0}  # what a blanked field holds when "" is not its type
+# what a blanked field holds when "" is not its type
+_BLANK: dict[str, Any] = {"score": 0, "answers": {}}
 
 # the viewer of a share link or any page that is no one's: sees nothing hidden from anyone
 ANYONE = "*"  # never a participant id
@@ -149,6 +156,8 @@ def released(log: Iterable[dict[str, Any]]) -> dict[int, bool]:
         elif kind == "score.set":
             if round_ended:
                 out[r["seq"]] = True
+        elif kind == "survey.answer":
+            continue  # never made public: survey.close carries the totals instead
         else:
             notes = _notes_of(op)
             hidden = notes & private
@@ -180,6 +189,11 @@ def view_state(state: BoardState, viewer: str) -> BoardState:
     if any(k != viewer for k in state.sealed_scores):
         mine = state.sealed_scores.get(viewer)
         state = replace(state, sealed_scores={viewer: mine} if mine else {})
+    survey = state.survey
+    if survey is not None and any(k != viewer for k in survey.answers):
+        answer = survey.answers.get(viewer)
+        survey = replace(survey, answers={viewer: answer} if answer else {})
+        state = replace(state, survey=survey)
     return state
 
 

@@ -20,6 +20,24 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
+def _survey_rows(state: BoardState) -> list[list[str]]:
+    """Once the survey is closed: per question, each option's count (in `Votes`) and each
+    free-text answer, sorted; never one person's answers."""
+    survey = state.survey
+    if survey is None or not survey.closed:
+        return []
+    _ = translations(state.language).gettext
+    rows = []
+    for q in survey.questions:
+        where = f"{_('Survey')}: {q.text}"
+        result = survey.results.get(q.id, {})
+        for value, count in result.get("counts", {}).items():
+            label = q.options[int(value)] if q.kind == "choice" else value
+            rows.append([where, label, "", str(count), "", "", ""])
+        rows += [[where, text, "", "", "", "", ""] for text in result.get("texts", [])]
+    return rows
+
+
 def render(state: BoardState, *, named: bool = False) -> bytes:
     _ = translations(state.language).gettext
     votes = state.voting.results() if state.voting and state.voting.closed else {}
@@ -49,5 +67,7 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
             n.owner or "",
             n.due or "" if n.owner else "",  # YYYY-MM-DD: a spreadsheet sorts and reads it
         ]
+        writer.writerow([neutralise(cell) for cell in row])
+    for row in _survey_rows(state):
         writer.writerow([neutralise(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes Excel read UTF-8

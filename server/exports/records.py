@@ -182,6 +182,38 @@ class _Layout:
             chart=Chart(caption, (_("Criterion"), _("Average")), bars, grid.high) if bars else None,
         )
 
+    def survey(self) -> Block | None:
+        """Per question its totals as a chart and the free-text answers (sorted, so no order
+        tells who); nothing before the survey is closed, and never one person's answers."""
+        survey = self.state.survey
+        if survey is None or not survey.closed:
+            return None
+        _, lang = self._, self.state.language
+        intro = self.ngettext("{n} answered", "{n} answered", survey.count).format(n=survey.count)
+        block = Block(_("Survey"), intro=intro)
+        for q in survey.questions:
+            result = survey.results.get(q.id, {})
+            child = Block(q.text, entries=[Entry(t) for t in result.get("texts", [])])
+            counts: dict[str, int] = result.get("counts", {})
+            if counts:
+                labels = q.options if q.kind == "choice" else tuple(str(v) for v in range(1, 6))
+                values = [str(i) for i in range(len(q.options))] if q.kind == "choice" else labels
+                bars = [
+                    Bar(label, counts.get(v, 0), format_decimal(counts.get(v, 0), locale=lang))
+                    for label, v in zip(labels, values, strict=True)
+                ]
+                caption = (
+                    _("Answers per option")
+                    if q.kind == "choice"
+                    else _("Answers per value, on a scale from 1 to 5")
+                )
+                top = max(max(b.value for b in bars), 1)
+                child.chart = Chart(caption, (_("Answer"), _("Answers")), bars, top)
+            elif not child.entries:
+                child.intro = _("No answers")
+            block.children.append(child)
+        return block
+
     def votes_chart(self, most: int = 10) -> Chart | None:
         """The notes with the most votes when voting closed, most first."""
         ranked = sorted(
@@ -340,4 +372,6 @@ def build(
     if not named:
         facts.append(_("Authors are not named."))
     blocks = _LAYOUTS.get(state.method, _generic)(lay)
+    if survey := lay.survey():
+        blocks.append(survey)
     return Record(state.title, facts, state.language, blocks, state)

@@ -20,6 +20,8 @@ from server.board.state import (
     GridSpec,
     Participant,
     PhaseSpec,
+    Survey,
+    SurveyQuestion,
     Table,
     new_board,
 )
@@ -133,7 +135,14 @@ async def open_board(
     )
     viewer = NewParticipant(new_participant_id(), "", "viewer", hash_token(viewer_token))
     state = replace(
-        new_board(board.id, board.title, board.method, board.language, areas, **_parts(method)),
+        new_board(
+            board.id,
+            board.title,
+            board.method,
+            board.language,
+            areas,
+            **_parts(method, board.language),
+        ),
         participants={facilitator.id: facilitator},
         anonymous=body.anonymous,
     )
@@ -165,10 +174,16 @@ async def open_board(
     }
 
 
-def _parts(method: Method) -> dict[str, Any]:
-    """What the board keeps of its method to check ops against: phases, fields, tables, grid."""
+def _parts(method: Method, language: str) -> dict[str, Any]:
+    """What the board keeps of its method to check ops against: phases, fields, tables, grid;
+    and its survey's default questions, in the board's language."""
     grid = method.grid
+    questions = tuple(
+        SurveyQuestion(q.id, q.kind, q.text[language], tuple(o[language] for o in q.options))
+        for q in method.survey
+    )
     return {
+        "survey": Survey(questions) if questions else None,
         "phases": tuple(PhaseSpec(p.id, p.kind.value, p.minutes) for p in method.phases),
         "fields": {f.id: "" for f in method.fields},
         "facilitator_fields": tuple(f.id for f in method.fields if f.facilitator_only),

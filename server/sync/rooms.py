@@ -29,7 +29,7 @@ from typing import Any, Protocol, TypeVar
 from server import outages
 from server.board.apply import NoopReason, Record, apply, replay
 from server.board.complete import complete, in_private_writing
-from server.board.ops import Op, dump_op, parse_op
+from server.board.ops import Op, SurveyClose, dump_op, parse_op
 from server.board.protocol import (
     PROTOCOL_VERSION,
     Drag,
@@ -40,6 +40,7 @@ from server.board.protocol import (
     Welcome,
     encode,
 )
+from server.board.rules import HIDDEN_SENDER
 from server.board.state import BoardState, Role
 from server.board.views import hidden_from_others, redact, view_state
 from server.broker.base import Broker, Subscription
@@ -156,6 +157,9 @@ class Room:
         # participants removed while this room was open: their ops are refused even when
         # they were queued before the removal, and a socket attached after it is closed
         self.revoked: set[str] = set()
+        # the survey's close, due at its deadline (`_watch_survey`)
+        self._survey_due: asyncio.TimerHandle | None = None
+        self._survey_closing: asyncio.Task[Outcome] | None = None
 
     @property
     def epoch(self) -> str:
@@ -181,6 +185,7 @@ class Room:
         self._recent.extend(_wire(s) for s in recent if s.record.seq > floor)
         self._task = asyncio.create_task(self._run(), name=f"room-{self.board.id}")
         self._schedule_idle_check()
+        self._watch_survey()
 
     def _schedule_idle_check(self) -> None:
         if self._idle_check is not None:
@@ -203,6 +208,10 @@ class Room:
             self._presence_flush.cancel()
         if self._heartbeat is not None:
             self._heartbeat.cancel()
+        if self._survey_due is not None:
+            self._survey_due.cancel()
+        if self._survey_closing is not None:
+            self._survey_closing.cancel()
         if self._told:  # the other workers drop this worker's people at once
             with contextlib.suppress(Exception):
                 await self._broker.publish(self.board.id, self.origin, {"presence": []})
@@ -468,6 +477,7 @@ class Room:
                 return
             outages.STORE.answered()
             self.state = working
+            self._watch_survey()
             for sub, entry in zip(batch, stored, strict=True):
                 self._index[sub.op_id] = Outcome(entry.record.seq, entry.noop)
                 self._settled(sub)
@@ -483,6 +493,10 @@ class Room:
             if any(s.record.op.kind == "meeting.close" and s.noop is None for s in stored):
                 # closing a meeting keeps its record
                 name = translations(self.state.language).gettext("Meeting closed")
+                self._in_background(self.save_record(name))
+            if any(s.record.op.kind == "survey.close" and s.noop is None for s in stored):
+                # and so does closing its survey, often days later: the record with its totals
+                name = translations(self.state.language).gettext("Survey closed")
                 self._in_background(self.save_record(name))
             return
         log.error("board %s: outrun by other workers %d times", self.board.id, _RETRIES)
@@ -535,7 +549,31 @@ class Room:
             if (waiting := self._inflight.get(record.id)) is not None and not waiting.done():
                 waiting.set_result(self._index[record.id])  # a resend another worker stored
         self.state = state
+        self._watch_survey()
         self._fan_out([_wire(StoredOp(record, noop, 0.0)) for record, noop in entries])
+
+    def _watch_survey(self) -> None:
+        """The server closes the survey itself at its deadline, while the board is open,
+        or the moment it is opened again after it: answers stamped later are refused in
+        `apply` anyway, so this only brings the totals. One op id per deadline, so that
+        every worker's close is one op."""
+        if self._survey_due is not None:
+            self._survey_due.cancel()
+            self._survey_due = None
+        survey = self.state.survey
+        if survey is None or survey.closed or survey.deadline is None:
+            return
+        deadline = survey.deadline
+        delay = max(0.0, deadline / 1000 - time.time()) + 0.01
+
+        def close() -> None:
+            self._survey_due = None
+            op = SurveyClose(kind="survey.close")
+            task = asyncio.create_task(self.submit(f"survey-close-{deadline}", op, HIDDEN_SENDER))
+            task.add_done_callback(_quietly)
+            self._survey_closing = task
+
+        self._survey_due = asyncio.get_running_loop().call_later(delay, close)
 
     def catch_up_soon(self) -> None:
         """After a broker outage: fill from the store whatever was published meanwhile."""
@@ -623,6 +661,13 @@ class Room:
         None if they are no longer kept."""
         ops = [redact(r, viewer) for r in self._recent if after < r["seq"] <= upto]
         return ops if len(ops) == upto - after else None
+
+
+def _quietly(task: asyncio.Task[Outcome]) -> None:
+    """A close the room could not make now (closing, the store away) is made when the board
+    is next opened."""
+    if not task.cancelled() and (e := task.exception()) is not None:
+        log.warning("survey close not made: %s", e)
 
 
 def ops_frame(records: list[dict[str, Any]]) -> str:

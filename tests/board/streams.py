@@ -16,7 +16,16 @@ from typing import Any, NamedTuple
 from hypothesis import strategies as st
 
 from server.board.ops import KINDS, SENDERS, dump_op
-from server.board.state import Area, BoardState, GridSpec, Participant, PhaseSpec, Table
+from server.board.state import (
+    Area,
+    BoardState,
+    GridSpec,
+    Participant,
+    PhaseSpec,
+    Survey,
+    SurveyQuestion,
+    Table,
+)
 from tests.board.boards import a_board, send
 
 FAC, ANN, BO, WALL = "p-fac", "p-ann", "p-bo", "p-wall"
@@ -45,6 +54,14 @@ def start() -> BoardState:
         grid=GridSpec(("clarity", "relevance"), 1, 5),
         fields={"goal": ""},
         tables={"actions": Table(("what", "who"), ("r1",))},
+        # answered until the 10th op (the clock is 1 s per op), anonymous
+        survey=Survey(
+            (
+                SurveyQuestion("q-scale", "scale", "How useful?"),
+                SurveyQuestion("q-text", "text", "Else?"),
+            ),
+            deadline=10_000,
+        ),
     )
 
 
@@ -155,6 +172,25 @@ def _kind(kind: str, **fields: _S[Any]) -> _S[dict[str, Any]]:
 
 # one strategy per op kind, given the state it will meet, with how often it comes (often
 # enough to be met in most streams; meeting.close, which ends a stream's changes, rarely)
+_QUESTIONS = [
+    {"id": "q-scale", "kind": "scale", "text": "How useful?"},
+    {"id": "q-choice", "kind": "choice", "text": "Again?", "options": ["Yes", "No", "Maybe"]},
+    {"id": "q-text", "kind": "text", "text": "Anything else?"},
+]
+
+# mostly answers that fit the questions above, some that do not (a no-op)
+_ANSWERS = [
+    ("q-scale", 4),
+    ("q-scale", 1),
+    ("q-choice", 2),
+    ("q-text", "secret answer"),
+    ("q-text", "hidden <b>"),
+    ("q-scale", 3),
+    ("q-text", "secret too"),
+    ("q-scale", 0),
+    ("q-nope", 3),
+]
+
 OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
     "note.add": (_new_note, 6),
     "note.edit": (
@@ -372,6 +408,25 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         ),
         1,
     ),
+    "survey.set": (
+        lambda s: _kind(
+            "survey.set",
+            questions=st.lists(
+                st.sampled_from(_QUESTIONS), min_size=1, max_size=3, unique_by=lambda q: q["id"]
+            ),
+            deadline=st.sampled_from([None, 5_000, 20_000, 10**12]),
+            anonymous=st.booleans(),
+        ),
+        1,
+    ),
+    "survey.answer": (
+        lambda s: _kind(
+            "survey.answer",
+            answers=st.lists(st.sampled_from(_ANSWERS), min_size=1, max_size=2).map(dict),
+        ),
+        6,
+    ),
+    "survey.close": (lambda s: _kind("survey.close"), 1),
 }
 assert set(OPS_BY_KIND) == set(KINDS), set(KINDS) ^ set(OPS_BY_KIND)
 

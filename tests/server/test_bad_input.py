@@ -257,6 +257,8 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ),
     ({"kind": "score.set", "criterion": "clarity", "score": 3}, "criterion_not_found"),
     ({"kind": "grid.set", "criteria": [{"id": "c", "label": "C"}], "low": 1, "high": 5}, "no_grid"),
+    ({"kind": "survey.answer", "answers": {"q": 3}}, "no_survey"),
+    ({"kind": "survey.close"}, "no_survey"),
 ]
 
 
@@ -337,6 +339,9 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "breakout.start": {"kind": "breakout.start", "groups": [{"id": "g1", "name": "One"}]},
     "breakout.assign": {"kind": "breakout.assign", "participant": "p-1", "group": "g1"},
     "breakout.roles": {"kind": "breakout.roles", "group": "g1", "discussion_leader": "p-1"},
+    "survey.set": {"kind": "survey.set", "questions": [{"id": "q", "kind": "text", "text": "Q"}]},
+    "survey.answer": {"kind": "survey.answer", "answers": {"q": 3}},
+    "survey.close": {"kind": "survey.close"},
 }
 
 
