@@ -255,6 +255,9 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
             "note_taker": st.one_of(st.none(), PEOPLE),
             "discussion_leader": maybe(PEOPLE),
         },
+        "ready.set": {"ready": st.booleans()},
+        "hand.raise": {},
+        "hand.lower": {"participant": maybe(PEOPLE)},
     }
     if kind == "note.move":
         return _note_move(area)

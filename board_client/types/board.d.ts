@@ -200,6 +200,10 @@ export interface BoardState {
   breakouts: Record<string, Breakout>;
   in_breakout: boolean;
   focus: string[];
+  /** who is done with the current phase */
+  ready: string[];
+  /** raised hands, first raised first */
+  hands: string[];
 }
 
 // server/board/protocol.py, client to server

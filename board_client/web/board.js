@@ -32,6 +32,7 @@ import { Privacy } from "./privacy.js";
 import { fitProjector } from "./projector.js";
 import { Records, readerDialog } from "./records.js";
 import { setUpShortcuts } from "./shortcuts.js";
+import { Signals } from "./signals.js";
 import { BoardStore } from "./store.js";
 import { UndoStack } from "./undo.js";
 import { dropped, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
@@ -132,6 +133,8 @@ let records = null;
 let privacy = null;
 /** @type {Worksheet | null} */
 let worksheet = null;
+/** @type {Signals | null} */
+let signals = null;
 /** @type {OwnerDialog | null} the owner dialog, made when first asked for */
 let owners = null;
 /** @type {Connection | null} */
@@ -194,6 +197,7 @@ if (!creds?.token) {
     },
     presence: (peers) => {
       renderPeers($("#peers"), peers);
+      signals?.seePresence(peers);
       view.canvas?.showDrags(peers, view.me);
     },
   });
@@ -291,6 +295,10 @@ async function showBoard() {
     const facilitator = view.role === "facilitator" && !projector;
     worksheet = new Worksheet($("#worksheet"), (op) => connected.send(op), { me: view.me ?? "", readOnly, facilitator });
   }
+  if (!signals) {
+    const role = projector ? "viewer" : view.role;
+    signals = new Signals($("#signals"), (op) => connected.send(op), { me: view.me ?? "", role });
+  }
   if (view.role === "participant" && !projector && !records) {
     records = new Records($("#records"), boardId, creds.token, { reader: true });
     readerDialog($("#records"), $("#records-open"));
@@ -381,6 +389,7 @@ function draw() {
   if (view.listView) renderList($("#list"), state);
   renderParked($("#parked"), state, { ...view, actions });
   worksheet?.update(state, boardMethod());
+  signals?.update(state);
   if (projector) {
     const now = worksheetTime(state, boardMethod());
     document.body.classList.toggle("worksheet-time", now);

@@ -552,6 +552,27 @@ class BreakoutRoles(_Op):
     discussion_leader: Id | None = None
 
 
+# signals to the facilitator: a ready check and a queue of raised hands
+
+
+class ReadySet(_Op):
+    """The sender is done with the phase (or not, after all); reset by the next phase."""
+
+    kind: Literal["ready.set"]
+    ready: bool
+
+
+class HandRaise(_Op):
+    kind: Literal["hand.raise"]
+
+
+class HandLower(_Op):
+    """Lowers a raised hand: the sender's own, or anyone's by a facilitator."""
+
+    kind: Literal["hand.lower"]
+    participant: Id | None = Field(default=None, description="Whose; absent: the sender's.")
+
+
 Op = Annotated[
     NoteAdd
     | NoteEdit
@@ -599,7 +620,10 @@ Op = Annotated[
     | BreakoutStart
     | BreakoutAssign
     | BreakoutEnd
-    | BreakoutRoles,
+    | BreakoutRoles
+    | ReadySet
+    | HandRaise
+    | HandLower,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -655,6 +679,9 @@ SENDERS: dict[str, frozenset[Role]] = {
     "breakout.assign": _FACILITATOR,
     "breakout.end": _FACILITATOR,
     "breakout.roles": _FACILITATOR,
+    "ready.set": _EVERYONE_WRITING,
+    "hand.raise": _EVERYONE_WRITING,
+    "hand.lower": _EVERYONE_WRITING,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 

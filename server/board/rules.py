@@ -55,6 +55,10 @@ class NoopReason(StrEnum):
     GROUP_NOT_YOURS = "group_not_yours"
     PARTICIPANT_NOT_FOUND = "participant_not_found"
     NOT_A_MEMBER = "not_a_member"  # a group's role goes to one of its members
+    NO_PHASE = "no_phase"  # done with what? the meeting has not started a phase
+    HAND_RAISED = "hand_raised"
+    HAND_NOT_RAISED = "hand_not_raised"
+    NOT_YOUR_HAND = "not_your_hand"  # only a facilitator lowers someone else's
 
 
 class Noop(Exception):

@@ -206,6 +206,8 @@ class BoardState:
     breakouts: dict[str, Breakout] = field(default_factory=dict)
     in_breakout: bool = False  # groups are working now; False: back in plenary
     focus: tuple[str, ...] = ()  # the areas the facilitator shows everyone; empty: all
+    ready: tuple[str, ...] = ()  # who is done with the current phase, in the order they said so
+    hands: tuple[str, ...] = ()  # raised hands, first raised first
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -266,6 +268,8 @@ class BoardState:
             },
             "in_breakout": self.in_breakout,
             "focus": list(self.focus),
+            "ready": list(self.ready),
+            "hands": list(self.hands),
         }
 
     @classmethod
@@ -322,6 +326,8 @@ class BoardState:
             },
             in_breakout=data.get("in_breakout", False),
             focus=tuple(data.get("focus", ())),
+            ready=tuple(data.get("ready", ())),
+            hands=tuple(data.get("hands", ())),
         )
 
 

@@ -257,6 +257,8 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ),
     ({"kind": "score.set", "criterion": "clarity", "score": 3}, "criterion_not_found"),
     ({"kind": "grid.set", "criteria": [{"id": "c", "label": "C"}], "low": 1, "high": 5}, "no_grid"),
+    ({"kind": "ready.set", "ready": True}, "no_phase"),
+    ({"kind": "hand.lower"}, "hand_not_raised"),
 ]
 
 
@@ -337,6 +339,9 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "breakout.start": {"kind": "breakout.start", "groups": [{"id": "g1", "name": "One"}]},
     "breakout.assign": {"kind": "breakout.assign", "participant": "p-1", "group": "g1"},
     "breakout.roles": {"kind": "breakout.roles", "group": "g1", "discussion_leader": "p-1"},
+    "ready.set": {"kind": "ready.set", "ready": True},
+    "hand.raise": {"kind": "hand.raise"},
+    "hand.lower": {"kind": "hand.lower", "participant": "p-1"},
 }
 
 
