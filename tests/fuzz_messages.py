@@ -280,6 +280,9 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
             )
         },
         "survey.close": {},
+        "ready.set": {"ready": st.booleans()},
+        "hand.raise": {},
+        "hand.lower": {"participant": maybe(PEOPLE)},
     }
     if kind == "note.move":
         return _note_move(area)

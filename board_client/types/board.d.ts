@@ -224,6 +224,10 @@ export interface BoardState {
   in_breakout: boolean;
   focus: string[];
   survey: Survey | null;
+  /** who is done with the current phase */
+  ready: string[];
+  /** raised hands, first raised first */
+  hands: string[];
 }
 
 // server/board/protocol.py, client to server

@@ -32,6 +32,7 @@ import { Privacy } from "./privacy.js";
 import { fitProjector } from "./projector.js";
 import { Records, readerDialog } from "./records.js";
 import { setUpShortcuts } from "./shortcuts.js";
+import { Signals } from "./signals.js";
 import { BoardStore } from "./store.js";
 import { SurveyPanel, surveyTime } from "./survey.js";
 import { UndoStack } from "./undo.js";
@@ -135,6 +136,8 @@ let privacy = null;
 let worksheet = null;
 /** @type {SurveyPanel | null} */
 let survey = null;
+/** @type {Signals | null} */
+let signals = null;
 /** @type {OwnerDialog | null} the owner dialog, made when first asked for */
 let owners = null;
 /** @type {Connection | null} */
@@ -198,6 +201,7 @@ if (!creds?.token) {
     },
     presence: (peers) => {
       renderPeers($("#peers"), peers);
+      signals?.seePresence(peers);
       view.canvas?.showDrags(peers, view.me);
     },
   });
@@ -300,6 +304,10 @@ async function showBoard() {
     const edit = (/** @type {HTMLElement} */ opener) => controls?.surveyDialog.open(opener);
     survey = new SurveyPanel($("#survey"), (op) => connected.send(op), { ...who, edit });
   }
+  if (!signals) {
+    const role = projector ? "viewer" : view.role;
+    signals = new Signals($("#signals"), (op) => connected.send(op), { me: view.me ?? "", role });
+  }
   if (view.role === "participant" && !projector && !records) {
     records = new Records($("#records"), boardId, creds.token, { reader: true });
     readerDialog($("#records"), $("#records-open"));
@@ -391,6 +399,7 @@ function draw() {
   renderParked($("#parked"), state, { ...view, actions });
   worksheet?.update(state, boardMethod());
   survey?.update(state);
+  signals?.update(state);
   if (projector) {
     const asked = surveyTime(state); // the survey takes the areas' place, before the worksheet
     document.body.classList.toggle("survey-time", asked);

@@ -208,6 +208,7 @@ const HANDLERS = {
     const duration = spec.minutes * MINUTE_MS;
     state.timer = { duration_ms: duration, remaining_ms: duration, ends_at: null };
     endRound(state, op.scores);
+    state.ready = [];
   },
   "focus.set": (state, op) => (state.focus = op.areas ?? []),
   "timer.set": (state, op) => {
@@ -343,6 +344,12 @@ const HANDLERS = {
   "survey.close": (state, op) => Object.assign(found(state.survey), { closed: true, closed_at: op.at, results: op.results }),
   "breakout.roles": (state, op) =>
     Object.assign(state.breakouts[op.group], { note_taker: op.note_taker ?? null, discussion_leader: op.discussion_leader ?? null }),
+  "ready.set": (state, op, by) => {
+    state.ready = state.ready.filter((p) => p !== by);
+    if (op.ready) state.ready.push(by);
+  },
+  "hand.raise": (state, _op, by) => state.hands.push(by),
+  "hand.lower": (state, op, by) => (state.hands = state.hands.filter((p) => p !== (op.participant ?? by))),
 };
 
 export const KNOWN_KINDS = Object.keys(HANDLERS);

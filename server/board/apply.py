@@ -42,6 +42,7 @@ from server.board.rules import (
     put_note,
     visible_note,
 )
+from server.board.signals import SIGNALS, apply_signal
 from server.board.state import Area, Axes, BoardState, Note, Participant
 
 __all__ = ["NoopReason", "Record", "apply", "follow", "replay"]
@@ -104,7 +105,8 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
     if not isinstance(op, ParticipantJoin | ConsentSet | SurveySet | SurveyAnswer | SurveyClose):
         need(not state.closed, NoopReason.MEETING_CLOSED)
         trusted = rec.by == HIDDEN_SENDER or state.role_of(rec.by) == "facilitator"
-        need(not state.locked or trusted, NoopReason.LOCKED)
+        # a locked board still hears who is done and who asks to speak
+        need(not state.locked or trusted or isinstance(op, SIGNALS), NoopReason.LOCKED)
     match op:
         case NoteAdd(note=new):
             need(new.id not in state.notes, NoopReason.NOTE_EXISTS)
@@ -182,4 +184,6 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             need(p.id not in state.participants, NoopReason.PARTICIPANT_EXISTS)
             joined = Participant(id=p.id, name=p.name, role=p.role)
             return replace(state, participants={**state.participants, p.id: joined})
+    if isinstance(op, SIGNALS):
+        return apply_signal(state, op, rec.by)
     return apply_facilitation(state, op, rec.by, rec.seq)

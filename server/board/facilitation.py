@@ -204,6 +204,7 @@ def _phase(state: BoardState, op: o.PhaseSet) -> BoardState:
         state,
         phase=Phase(spec.id, spec.kind, op.focus),
         focus=op.focus,
+        ready=(),  # a new phase: nobody is done with it yet
         timer=Timer(duration_ms=duration, remaining_ms=duration),
     )
 

@@ -631,6 +631,25 @@ class SurveyClose(_Op):
         default_factory=dict,
         description="Set by the server: per question, `counts` per value and sorted `texts`.",
     )
+# signals to the facilitator: a ready check and a queue of raised hands
+
+
+class ReadySet(_Op):
+    """The sender is done with the phase (or not, after all); reset by the next phase."""
+
+    kind: Literal["ready.set"]
+    ready: bool
+
+
+class HandRaise(_Op):
+    kind: Literal["hand.raise"]
+
+
+class HandLower(_Op):
+    """Lowers a raised hand: the sender's own, or anyone's by a facilitator."""
+
+    kind: Literal["hand.lower"]
+    participant: Id | None = Field(default=None, description="Whose; absent: the sender's.")
 
 
 Op = Annotated[
@@ -683,7 +702,10 @@ Op = Annotated[
     | BreakoutRoles
     | SurveySet
     | SurveyAnswer
-    | SurveyClose,
+    | SurveyClose
+    | ReadySet
+    | HandRaise
+    | HandLower,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -742,6 +764,9 @@ SENDERS: dict[str, frozenset[Role]] = {
     "survey.set": _FACILITATOR,
     "survey.answer": _EVERYONE_WRITING,
     "survey.close": _FACILITATOR,
+    "ready.set": _EVERYONE_WRITING,
+    "hand.raise": _EVERYONE_WRITING,
+    "hand.lower": _EVERYONE_WRITING,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 

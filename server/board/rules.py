@@ -59,6 +59,10 @@ class NoopReason(StrEnum):
     SURVEY_CLOSED = "survey_closed"  # past its deadline, or closed
     SURVEY_ANSWERED = "survey_answered"  # only the deadline changes once someone answered
     ANSWER_INVALID = "answer_invalid"  # no such question, or a value it does not take
+    NO_PHASE = "no_phase"  # done with what? the meeting has not started a phase
+    HAND_RAISED = "hand_raised"
+    HAND_NOT_RAISED = "hand_not_raised"
+    NOT_YOUR_HAND = "not_your_hand"  # only a facilitator lowers someone else's
 
 
 class Noop(Exception):

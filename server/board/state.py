@@ -245,6 +245,8 @@ class BoardState:
     in_breakout: bool = False  # groups are working now; False: back in plenary
     focus: tuple[str, ...] = ()  # the areas the facilitator shows everyone; empty: all
     survey: Survey | None = None
+    ready: tuple[str, ...] = ()  # who is done with the current phase, in the order they said so
+    hands: tuple[str, ...] = ()  # raised hands, first raised first
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -306,6 +308,8 @@ class BoardState:
             "in_breakout": self.in_breakout,
             "focus": list(self.focus),
             "survey": self.survey.to_json() if self.survey else None,
+            "ready": list(self.ready),
+            "hands": list(self.hands),
         }
 
     @classmethod
@@ -363,6 +367,8 @@ class BoardState:
             in_breakout=data.get("in_breakout", False),
             focus=tuple(data.get("focus", ())),
             survey=Survey.from_json(sv) if (sv := data.get("survey")) else None,
+            ready=tuple(data.get("ready", ())),
+            hands=tuple(data.get("hands", ())),
         )
 
 

@@ -427,6 +427,9 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         6,
     ),
     "survey.close": (lambda s: _kind("survey.close"), 1),
+    "ready.set": (lambda s: _kind("ready.set", ready=st.booleans()), 1),
+    "hand.raise": (lambda s: _kind("hand.raise"), 1),
+    "hand.lower": (lambda s: _kind("hand.lower", participant=st.none() | _PERSON), 1),
 }
 assert set(OPS_BY_KIND) == set(KINDS), set(KINDS) ^ set(OPS_BY_KIND)
 

@@ -259,6 +259,8 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "grid.set", "criteria": [{"id": "c", "label": "C"}], "low": 1, "high": 5}, "no_grid"),
     ({"kind": "survey.answer", "answers": {"q": 3}}, "no_survey"),
     ({"kind": "survey.close"}, "no_survey"),
+    ({"kind": "ready.set", "ready": True}, "no_phase"),
+    ({"kind": "hand.lower"}, "hand_not_raised"),
 ]
 
 
@@ -342,6 +344,9 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "survey.set": {"kind": "survey.set", "questions": [{"id": "q", "kind": "text", "text": "Q"}]},
     "survey.answer": {"kind": "survey.answer", "answers": {"q": 3}},
     "survey.close": {"kind": "survey.close"},
+    "ready.set": {"kind": "ready.set", "ready": True},
+    "hand.raise": {"kind": "hand.raise"},
+    "hand.lower": {"kind": "hand.lower", "participant": "p-1"},
 }
 
 
