@@ -140,6 +140,18 @@ class _Op(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class NotePicture(_Op):
+    """The picture a note shows (its text is the caption): uploaded first with
+    `POST /api/boards/{id}/pictures`, which answers its id, width and height."""
+
+    id: Id
+    width: int = Field(ge=1, le=4096, strict=True)
+    height: int = Field(ge=1, le=4096, strict=True)
+    stored: bool = Field(
+        default=False, description="Set by the server: the picture was uploaded to this board."
+    )
+
+
 class NewNote(_Op):
     id: Id
     area: Id
@@ -155,6 +167,7 @@ class NewNote(_Op):
     anonymous: bool = Field(
         default=False, description="Set by the server: written while the board is anonymous."
     )
+    picture: NotePicture | None = None
 
     @field_validator("x", "y")
     @classmethod
@@ -307,6 +320,9 @@ class NotesReveal(_Op):
     )
     dues: dict[str, str] = Field(
         default_factory=dict, description="Set by the server: the owners' due dates."
+    )
+    pictures: dict[str, NotePicture] = Field(
+        default_factory=dict, description="Set by the server: the pictures of picture notes."
     )
 
 

@@ -54,6 +54,7 @@ class NoopReason(StrEnum):
     GROUP_NOT_YOURS = "group_not_yours"
     PARTICIPANT_NOT_FOUND = "participant_not_found"
     NOT_A_MEMBER = "not_a_member"  # a group's role goes to one of its members
+    PICTURE_NOT_FOUND = "picture_not_found"  # not uploaded to this board
 
 
 class Noop(Exception):
