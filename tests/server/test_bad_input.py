@@ -257,6 +257,18 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ),
     ({"kind": "score.set", "criterion": "clarity", "score": 3}, "criterion_not_found"),
     ({"kind": "grid.set", "criteria": [{"id": "c", "label": "C"}], "low": 1, "high": 5}, "no_grid"),
+    (  # a picture never uploaded to this board (`stored` is the server's to set)
+        {
+            "kind": "note.add",
+            "note": {
+                "id": "p1",
+                "area": "main",
+                "text": "x",
+                "picture": {"id": "pic-x", "width": 9, "height": 9, "stored": True},
+            },
+        },
+        "picture_not_found",
+    ),
 ]
 
 
