@@ -14,6 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024  # what a phone's photo may weigh as uploaded
 MAX_SIDE = 2048  # the long side as stored: enough for the projector and a printed record
+PER_BOARD = 300  # pictures a board may hold: a script cannot fill the store's disk
 MAX_PIXELS = 50_000_000  # decoded, before downsizing: a larger one is a decompression bomb
 # what Pillow opens here (HEIC needs a plugin this server does not have)
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")

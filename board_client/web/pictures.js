@@ -98,6 +98,7 @@ function find(root, selector, kind) {
 
 const TOO_LARGE = () => t("The picture is too large: at most 10 MB and 50 million pixels.");
 const NOT_TAKEN = () => t("This file is not a picture the board takes. Use a JPEG, PNG, WebP or GIF picture.");
+const FULL = () => t("This board holds 300 pictures, the most it may. Delete one to add another.");
 const FAILED = () => t("The picture could not be added. Check the connection and try again.");
 
 /**
@@ -134,15 +135,30 @@ export function setUpPictureAdder(connection, { root, store, boardId, token }) {
       if (picked) open(picked);
     });
   }
+  /** @param {DataTransfer | null} data */
+  const imageIn = (data) => [...(data?.files ?? [])].find((f) => f.type.startsWith("image/"));
   document.addEventListener("paste", (event) => {
-    const pasted = [...(event.clipboardData?.files ?? [])].find((f) => f.type.startsWith("image/"));
+    const pasted = imageIn(event.clipboardData);
     if (!pasted || form.hidden) return;
     event.preventDefault();
     open(pasted);
   });
+  // a file dropped on the page from the desktop (moving notes is the canvas's own dragging)
+  document.addEventListener("dragover", (event) => {
+    if (!form.hidden && event.dataTransfer?.types.includes("Files")) event.preventDefault();
+  });
+  document.addEventListener("drop", (event) => {
+    const dropped = imageIn(event.dataTransfer);
+    if (!dropped || form.hidden) return;
+    event.preventDefault();
+    open(dropped);
+  });
 
+  const write = find(root, "#write-note", HTMLButtonElement);
   /** @param {File} picked */
   function open(picked) {
+    // on a phone the form is a sheet: a pasted or dropped picture opens it
+    if (form.dataset.sheet !== "open" && write.offsetParent !== null) write.click();
     if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
     chosen = picked;
     preview.src = URL.createObjectURL(picked);
@@ -221,7 +237,8 @@ export function setUpPictureAdder(connection, { root, store, boardId, token }) {
       } catch {
         // not the server's error shape (a proxy's page): the general message
       }
-      say(code === "too_large" ? TOO_LARGE() : code === "unsupported" ? NOT_TAKEN() : FAILED(), "error");
+      const words = { too_large: TOO_LARGE, unsupported: NOT_TAKEN, conflict: FULL }[code] ?? FAILED;
+      say(words(), "error");
     });
     request.addEventListener("error", () => {
       sending = null;

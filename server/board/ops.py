@@ -155,7 +155,9 @@ class NotePicture(_Op):
 class NewNote(_Op):
     id: Id
     area: Id
-    text: NoteText
+    # before `text`, which a picture note may leave empty (the picture needs no caption)
+    picture: NotePicture | None = None
+    text: Annotated[str, _checked_text(NOTE_TEXT_MAX, "note text", optional=True)]
     color: Color | None = None
     x: Coordinate | None = None
     y: Coordinate | None = None
@@ -167,7 +169,13 @@ class NewNote(_Op):
     anonymous: bool = Field(
         default=False, description="Set by the server: written while the board is anonymous."
     )
-    picture: NotePicture | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _text_or_picture(cls, v: str, info: ValidationInfo) -> str:
+        if v == "" and info.data.get("picture") is None and not _from_server(info):
+            raise ValueError("note text is empty; write something first")
+        return v
 
     @field_validator("x", "y")
     @classmethod

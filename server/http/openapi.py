@@ -370,6 +370,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
             **_BOARD_ERRORS,
             403: "A token of another board, or the projector's.",
+            409: "The board holds 300 pictures, the most it may.",
             413: "The picture is over 10 MB or has too many pixels.",
             415: "The body is not a picture the board takes.",
             422: "The body is empty.",

@@ -17,7 +17,7 @@ from server.board.state import BoardState
 from server.board.views import view_state
 from server.http.boards import board_credential
 from server.http.errors import ApiError, read_body
-from server.pictures import MAX_BYTES, PictureError, clean
+from server.pictures import MAX_BYTES, PER_BOARD, PictureError, clean
 from server.services import services_of
 from server.store.base import StoredPicture
 
@@ -32,6 +32,8 @@ async def upload_picture(request: Request) -> JSONResponse:
     credential, room = await board_credential(request, services)
     if credential.role == "viewer":
         raise ApiError(403, "forbidden", "The projector cannot add pictures.")
+    if await services.store.picture_count(room.board.id) >= PER_BOARD:
+        raise ApiError(409, "conflict", f"This board holds {PER_BOARD} pictures, the most it may.")
     kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if not kind.startswith(_TAKEN):
         raise ApiError(

@@ -220,6 +220,9 @@ class Store(abc.ABC):
         """The board's picture; `data=False`: without its bytes (empty), to check it is there."""
 
     @abc.abstractmethod
+    async def picture_count(self, board_id: str) -> int: ...
+
+    @abc.abstractmethod
     async def pictures(self, board_id: str) -> list[StoredPicture]:
         """Every picture of the board, oldest first (for its archive)."""
 

@@ -479,6 +479,14 @@ class SqlStore(Store):
 
         return await self._read(read)
 
+    async def picture_count(self, board_id: str) -> int:
+        def read() -> int:
+            query = select(func.count()).where(col(PictureTable.board_id) == board_id)
+            with self.engine.connect() as c:
+                return int(c.execute(query).scalar() or 0)
+
+        return await self._read(read)
+
     async def pictures(self, board_id: str) -> list[StoredPicture]:
         def read() -> list[StoredPicture]:
             query = (

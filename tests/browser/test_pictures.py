@@ -102,6 +102,28 @@ def test_a_phone_photo_reaches_the_canvas_the_projector_and_the_records_without_
     assert_accessible(fac, "facilitator's canvas with a picture note")
     screenshot(fac, "pictures-canvas")
 
+    # the facilitator pastes a picture (a screenshot, say) and gives it no caption
+    fac.evaluate(
+        """async () => {
+          const canvas = Object.assign(document.createElement("canvas"), {width: 320, height: 180});
+          canvas.getContext("2d").fillRect(0, 0, 160, 180);
+          const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+          const data = new DataTransfer();
+          data.items.add(new File([blob], "skærmbillede.png", {type: "image/png"}));
+          document.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data}));
+        }"""
+    )
+    expect(fac.get_by_label("Beskriv billedet")).to_be_focused()
+    fac.get_by_role("button", name="Sæt på tavlen").click()
+    expect(fac.locator(".note--picture")).to_have_count(2)
+    expect(fac.get_by_role("img", name="Billede fra Facilitator")).to_be_visible()
+    fac.get_by_role("button", name="Listevisning").click()
+    listed = fac.locator("#list .list-picture")
+    expect(listed).to_have_count(2)
+    expect(listed.first).to_have_attribute("alt", CAPTION)
+    shown(fac, "#list .list-picture")
+    assert_accessible(fac, "list view with picture notes")
+
     wall = browsing.page(PROJECTOR, lang="da-DK")
     wall.goto(f"{server.url}/b/{board['id']}/projector#token={board['viewer_token']}")
     on_wall = shown(wall, ".note-picture")
@@ -123,7 +145,7 @@ def test_a_phone_photo_reaches_the_canvas_the_projector_and_the_records_without_
     word = export("docx")
     assert metadata_in(word) == []
     document = docx.Document(io.BytesIO(word))
-    assert len(document.inline_shapes) == 1 and any(CAPTION in p.text for p in document.paragraphs)
+    assert len(document.inline_shapes) == 2 and any(CAPTION in p.text for p in document.paragraphs)
     pdf = tmp_path / "record.pdf"
     pdf.write_bytes(export("pdf"))
     assert metadata_in(pdf.read_bytes()) == []
@@ -133,4 +155,5 @@ def test_a_phone_photo_reaches_the_canvas_the_projector_and_the_records_without_
 
     images = run("pdfimages", "-list", str(pdf)).splitlines()[2:]
     assert any(line.split()[3:5] == ["900", "1200"] for line in images), images
+    assert any(line.split()[3:5] == ["320", "180"] for line in images), images
     assert CAPTION in " ".join(run("pdftotext", str(pdf), "-").split())

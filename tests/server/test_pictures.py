@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from server.exports import FORMATS
+from server.store.backup import backup
 from tests.conftest import RunningServer, timeout
 from tests.wire import Peer, Peers, get_state, join, new_board
 
@@ -249,6 +250,14 @@ async def test_a_picture_goes_with_its_board_and_travels_in_its_archive(
     ).content
     archive = await call(own_server, "GET", f"/api/boards/{board_id}/export", token, format="json")
     await fac.close()
+    copy = own_server.workdir / "backup.db"  # `planche backup` copies the pictures too
+    backup(own_server.database_url, copy)
+    connection = sqlite3.connect(copy)
+    try:
+        assert connection.execute("SELECT data FROM pictures").fetchall() == [(stored,)]
+    finally:
+        connection.close()
+    copy.unlink()
 
     deleted = await call(own_server, "DELETE", f"/api/boards/{board_id}", token)
     assert deleted.status_code == 204
