@@ -115,7 +115,9 @@ export function setUpPictureAdder(connection, { root, store, boardId, token }) {
   const file = find(root, "#picture-file", HTMLInputElement);
   const camera = find(root, "#picture-camera", HTMLInputElement);
   const panel = find(root, "#picture-panel", HTMLElement);
-  const preview = find(root, "#picture-preview", HTMLImageElement);
+  const previewSlot = find(root, "#picture-preview", HTMLElement);
+  /** @type {HTMLImageElement | null} the chosen picture, until it is sent or dropped */
+  let preview = null;
   const caption = find(root, "#picture-caption", HTMLInputElement);
   const status = find(root, "#picture-status", HTMLElement);
   const send = find(root, "#picture-send", HTMLButtonElement);
@@ -159,9 +161,11 @@ export function setUpPictureAdder(connection, { root, store, boardId, token }) {
   function open(picked) {
     // on a phone the form is a sheet: a pasted or dropped picture opens it
     if (form.dataset.sheet !== "open" && write.offsetParent !== null) write.click();
-    if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
+    forget();
     chosen = picked;
+    preview = Object.assign(document.createElement("img"), { className: "picture-preview", alt: "" });
     preview.src = URL.createObjectURL(picked);
+    previewSlot.replaceChildren(preview);
     status.textContent = "";
     delete status.dataset.kind;
     send.disabled = false;
@@ -169,12 +173,17 @@ export function setUpPictureAdder(connection, { root, store, boardId, token }) {
     caption.focus();
   }
 
+  function forget() {
+    if (preview) URL.revokeObjectURL(preview.src);
+    preview?.remove();
+    preview = null;
+  }
+
   function close() {
     sending?.abort();
     sending = null;
     chosen = null;
-    if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
-    preview.removeAttribute("src");
+    forget();
     caption.value = "";
     panel.hidden = true;
   }

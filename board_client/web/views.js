@@ -106,7 +106,7 @@ export function button(label, key, onclick, attrs = {}) {
  * @property {HTMLFormElement | null} form the new group form, made for the first writer
  * @property {number} [top] where the notes start in the frame, px, as last measured
  * @typedef {object} NoteParts
- * @property {HTMLImageElement} picture
+ * @property {HTMLImageElement | null} picture a picture note's (made only for one)
  * @property {HTMLParagraphElement} text
  * @property {HTMLParagraphElement} author
  * @property {HTMLParagraphElement} private
@@ -411,7 +411,7 @@ function noteNode(id) {
   });
   /** @type {NoteParts} */
   const parts = {
-    picture: el("img", { class: "note-picture", alt: "", hidden: true }),
+    picture: null,
     text: el("p", { class: "note-text" }),
     author: el("p", { class: "note-author" }),
     private: el("p", { class: "note-private", text: t("Only you see this until the notes are revealed") }),
@@ -429,7 +429,6 @@ function noteNode(id) {
   const article = el(
     "article",
     { class: "note", "data-note-id": id, "data-focus": `note:${id}`, "aria-keyshortcuts": "Enter M ArrowUp ArrowDown ArrowLeft ArrowRight Alt+ArrowLeft Alt+ArrowRight + -" },
-    parts.picture,
     parts.text,
     parts.author,
     parts.private,
@@ -472,13 +471,17 @@ function updateNote(article, note, state, area, ctx) {
   const classes = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${pictured ? " note--picture" : ""}${note.optimistic ? " note--unsent" : ""}${voting ? " note--votable" : ""}`;
   if (article.className !== classes) article.className = classes;
   setText(parts.text, hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text);
-  parts.picture.hidden = !pictured;
   if (pictured) {
-    parts.picture.width = pictured.width;
-    parts.picture.height = pictured.height;
+    const img = parts.picture ?? el("img", { class: "note-picture" });
+    if (!parts.picture) parts.text.before((parts.picture = img));
+    img.width = pictured.width;
+    img.height = pictured.height;
     const alt = pictureAlt(note, state);
-    if (parts.picture.alt !== alt) parts.picture.alt = alt;
-    showPicture(parts.picture, pictured.id);
+    if (img.alt !== alt) img.alt = alt;
+    showPicture(img, pictured.id);
+  } else if (parts.picture) {
+    parts.picture.remove();
+    parts.picture = null;
   }
   describeCell(article, note, area);
   const by = author ? t("by {name}", { name: author }) : note.anonymous ? t("written anonymously") : "";

@@ -71,7 +71,7 @@ def test_a_phone_photo_reaches_the_canvas_the_projector_and_the_records_without_
     )
     caption = phone.get_by_label("Beskriv billedet")
     expect(caption).to_be_focused()
-    expect(phone.locator("#picture-preview")).to_be_visible()
+    expect(phone.locator("#picture-preview img")).to_be_visible()
     assert_accessible(phone, "phone, a picture chosen")
     phone_shot(phone, "pictures-phone-chosen")
 
