@@ -21,7 +21,17 @@ from server.board.protocol import json_schema
 from server.broker import open_broker
 from server.config import Config
 from server.exceptions import BrokerUnavailable, StoreUnavailable
-from server.http import auth, boards, methods, networks, openapi, pages, privacy, records
+from server.http import (
+    auth,
+    boards,
+    methods,
+    networks,
+    openapi,
+    pages,
+    pictures,
+    privacy,
+    records,
+)
 from server.http.errors import HANDLERS
 from server.http.facilitate import facilitating, facilitator_token, my_boards
 from server.http.headers import SecurityHeaders
@@ -198,6 +208,8 @@ def create_app(config: Config) -> Starlette:
             privacy.forget_my_authorship,
             methods=["DELETE"],
         ),
+        Route("/api/boards/{board_id}/pictures", pictures.upload_picture, methods=["POST"]),
+        Route("/api/boards/{board_id}/pictures/{picture_id}", pictures.get_picture),
         Route("/api/boards/{board_id}/records", records.save_record, methods=["POST"]),
         Route("/api/boards/{board_id}/records", records.list_records),
         Route("/api/boards/{board_id}/history", records.history),

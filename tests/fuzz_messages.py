@@ -167,6 +167,10 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
                 color=maybe(st.sampled_from(COLORS)),
                 x=maybe(coordinate()),
                 y=maybe(coordinate()),
+                # a picture never uploaded: a recorded no-op (picture_not_found)
+                picture=maybe(
+                    obj(id=NOTES, width=st.integers(1, 4096), height=st.integers(1, 4096))
+                ),
             )
         },
         "note.edit": {"note_id": NOTES, "text": note_text},

@@ -46,6 +46,7 @@ def test_each_part_of_the_board_has_the_fields_of_its_dataclass() -> None:
         "Area",
         "Axes",
         "Note",
+        "Picture",
         "Participant",
         "Phase",
         "PhaseSpec",

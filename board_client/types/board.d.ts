@@ -37,6 +37,14 @@ export interface Note {
   due: string | null;
   source: string | null;
   anonymous: boolean;
+  /** a picture note: its text is the caption; null when blanked (a private note) */
+  picture: Picture | null;
+}
+
+export interface Picture {
+  id: string;
+  width: number;
+  height: number;
 }
 
 export interface Participant {

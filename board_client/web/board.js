@@ -28,6 +28,7 @@ import { Worksheet, fitWorksheet, worksheetTime } from "./worksheet.js";
 import { highlightPhaseChanges } from "./motion.js";
 import { NoteMenu } from "./notemenu.js";
 import { optimistic, refusal } from "./optimistic.js";
+import { setUpPictureAdder, usePictures } from "./pictures.js";
 import { Privacy } from "./privacy.js";
 import { fitProjector } from "./projector.js";
 import { Records, readerDialog } from "./records.js";
@@ -207,6 +208,7 @@ if (!creds?.token) {
   });
   view.outbox = connection.outbox;
   const connected = connection;
+  usePictures(boardId, creds.token);
   view.actions = actions(connected);
   view.menu = new NoteMenu(root);
   if (!projector) undo = setUpUndo(connected);
@@ -222,6 +224,7 @@ if (!creds?.token) {
   });
   if (!projector) {
     setUpComposer(connected, { root, store, draftKey });
+    setUpPictureAdder(connected, { root, store, boardId, token: creds.token });
     const consent = find("#consent-box", HTMLInputElement);
     consent.addEventListener("change", () => {
       connected.send({ kind: "consent.set", consent: consent.checked });

@@ -175,6 +175,7 @@ const HANDLERS = {
       id: n.id, area: n.area, text: n.text, author: by, color: n.color ?? null,
       x: n.x ?? null, y: n.y ?? null, created_seq: seq, updated_seq: seq,
       private: Boolean(n.private), group: null, owner: null, due: null, source: null, anonymous: Boolean(n.anonymous),
+      picture: n.picture ? { id: n.picture.id, width: n.picture.width, height: n.picture.height } : null,
     };
   },
   "note.edit": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { text: op.text, updated_seq: seq }),
@@ -239,6 +240,8 @@ const HANDLERS = {
         note.author = op.authors?.[note.id] ?? note.author;
         note.owner = op.owners?.[note.id] ?? note.owner;
         note.due = op.dues?.[note.id] ?? note.due;
+        const pic = op.pictures?.[note.id];
+        if (pic) note.picture = { id: pic.id, width: pic.width, height: pic.height };
       }
     }
   },

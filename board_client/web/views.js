@@ -7,6 +7,7 @@ import { flow } from "./canvas.js";
 import { nt, t } from "./i18n.js";
 import { reconcile, setText, show } from "./keyed.js";
 import { linksOf, shortText } from "./notelinks.js";
+import { pictureAlt, showPicture } from "./pictures.js";
 import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
 
 /** @import { Area, BoardState, Group, Link, Note, ParkedIdea, Role, Voting } from "../types/board" */
@@ -105,6 +106,7 @@ export function button(label, key, onclick, attrs = {}) {
  * @property {HTMLFormElement | null} form the new group form, made for the first writer
  * @property {number} [top] where the notes start in the frame, px, as last measured
  * @typedef {object} NoteParts
+ * @property {HTMLImageElement | null} picture a picture note's (made only for one)
  * @property {HTMLParagraphElement} text
  * @property {HTMLParagraphElement} author
  * @property {HTMLParagraphElement} private
@@ -409,6 +411,7 @@ function noteNode(id) {
   });
   /** @type {NoteParts} */
   const parts = {
+    picture: null,
     text: el("p", { class: "note-text" }),
     author: el("p", { class: "note-author" }),
     private: el("p", { class: "note-private", text: t("Only you see this until the notes are revealed") }),
@@ -464,9 +467,22 @@ function updateNote(article, note, state, area, ctx) {
   const writer = isWriter(state, ctx);
   const hidden = note.private && !note.text; // someone else's, until the reveal
   const voting = writer ? votingOn(state, note, ctx) : null;
-  const classes = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${note.optimistic ? " note--unsent" : ""}${voting ? " note--votable" : ""}`;
+  const pictured = note.picture ?? null; // blanked (null) on someone else's private note
+  const classes = `note note--${note.color ?? "yellow"}${hidden ? " note--hidden" : ""}${pictured ? " note--picture" : ""}${note.optimistic ? " note--unsent" : ""}${voting ? " note--votable" : ""}`;
   if (article.className !== classes) article.className = classes;
   setText(parts.text, hidden ? t("Written in silence – shown when the facilitator reveals the notes") : note.text);
+  if (pictured) {
+    const img = parts.picture ?? el("img", { class: "note-picture" });
+    if (!parts.picture) parts.text.before((parts.picture = img));
+    img.width = pictured.width;
+    img.height = pictured.height;
+    const alt = pictureAlt(note, state);
+    if (img.alt !== alt) img.alt = alt;
+    showPicture(img, pictured.id);
+  } else if (parts.picture) {
+    parts.picture.remove();
+    parts.picture = null;
+  }
   describeCell(article, note, area);
   const by = author ? t("by {name}", { name: author }) : note.anonymous ? t("written anonymously") : "";
   show(parts.author, Boolean(by), by);
@@ -808,9 +824,15 @@ function listItems(notes, state) {
       const votes = voteCount(state, n.id) ?? 0;
       const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
       const counted = nt("{n} vote", "{n} votes", votes, { n: votes });
+      const pictured = n.picture ?? null;
+      const picture = pictured
+        ? el("img", { class: "list-picture", alt: pictureAlt(n, state), width: pictured.width, height: pictured.height })
+        : null;
+      if (picture && pictured) showPicture(picture, pictured.id);
       return el(
         "li",
         {},
+        picture,
         el("span", { text }),
         author ? el("span", { class: "list-meta", text: " – " + t("by {name}", { name: author }) }) : null,
         votes ? el("span", { class: "list-meta", text: " – " + counted }) : null,

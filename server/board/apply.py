@@ -43,7 +43,7 @@ from server.board.rules import (
     visible_note,
 )
 from server.board.signals import SIGNALS, apply_signal
-from server.board.state import Area, Axes, BoardState, Note, Participant
+from server.board.state import Area, Axes, BoardState, Note, Participant, Picture
 
 __all__ = ["NoopReason", "Record", "apply", "follow", "replay"]
 
@@ -112,6 +112,8 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             need(new.id not in state.notes, NoopReason.NOTE_EXISTS)
             need_area(state, new.area)
             need(may_write_in(state, new.area, rec.by), NoopReason.GROUP_NOT_YOURS)
+            pic = new.picture
+            need(pic is None or pic.stored, NoopReason.PICTURE_NOT_FOUND)
             note = Note(
                 id=new.id,
                 area=new.area,
@@ -124,6 +126,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
                 updated_seq=rec.seq,
                 private=new.private,
                 anonymous=new.anonymous,
+                picture=Picture(pic.id, pic.width, pic.height) if pic else None,
             )
             return replace(state, notes={**state.notes, note.id: note})
         case NoteEdit(note_id=note_id, text=text):

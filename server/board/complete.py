@@ -30,7 +30,7 @@ def complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
 
 # the server's fields of each kind that make hidden content public
 _REVEALED: dict[str, tuple[str, ...]] = {
-    "notes.reveal": ("texts", "authors", "owners", "dues"),
+    "notes.reveal": ("texts", "authors", "owners", "dues", "pictures"),
     "vote.close": ("votes",),
     "phase.set": ("scores",),
     "meeting.close": ("scores",),
@@ -76,11 +76,19 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
             authors = {n.id: n.author for n in revealed if not n.anonymous}
             owners = {n.id: n.owner for n in revealed if n.owner is not None}
             dues = {n.id: n.due for n in revealed if n.due is not None}
-            revealed_parts: dict[str, dict[str, str]] = {
+            pictures = {
+                n.id: o.NotePicture(
+                    id=n.picture.id, width=n.picture.width, height=n.picture.height, stored=True
+                )
+                for n in revealed
+                if n.picture is not None
+            }
+            revealed_parts: dict[str, object] = {
                 "texts": texts,
                 "authors": authors,
                 "owners": owners,
                 "dues": dues,
+                "pictures": pictures,
             }
             return op.model_copy(update=revealed_parts)
         case o.VoteClose():

@@ -29,6 +29,7 @@ from server.board.state import (
     Link,
     ParkedIdea,
     Phase,
+    Picture,
     Table,
     Timer,
     Voting,
@@ -48,7 +49,9 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             return replace(state, focus=areas)
         case o.TimerSet() | o.TimerStart() | o.TimerPause() | o.TimerAdd():
             return replace(state, timer=_timer(state.timer, op))
-        case o.NotesReveal(area=area, texts=texts, authors=authors, owners=owners, dues=dues):
+        case o.NotesReveal(
+            area=area, texts=texts, authors=authors, owners=owners, dues=dues, pictures=pictures
+        ):
             notes = {
                 k: replace(
                     n,
@@ -57,6 +60,7 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
                     author=authors.get(k, n.author),
                     owner=owners.get(k, n.owner),
                     due=dues.get(k, n.due),
+                    picture=_picture(pictures.get(k), n.picture),
                 )
                 if n.private and (area is None or n.area == area)
                 else n
@@ -121,6 +125,13 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
         case o.SurveySet() | o.SurveyAnswer() | o.SurveyClose():
             return apply_survey(state, op, by)
     raise AssertionError(f"unhandled op kind {op.kind}")  # pragma: no cover
+
+
+def _picture(revealed: o.NotePicture | None, held: Picture | None) -> Picture | None:
+    """A revealed note's picture, as the reveal carries it (a replica held it blanked)."""
+    if revealed is None:
+        return held
+    return Picture(revealed.id, revealed.width, revealed.height)
 
 
 def _breakout(state: BoardState, op: o.Op) -> BoardState:

@@ -140,10 +140,24 @@ class _Op(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class NotePicture(_Op):
+    """The picture a note shows (its text is the caption): uploaded first with
+    `POST /api/boards/{id}/pictures`, which answers its id, width and height."""
+
+    id: Id
+    width: int = Field(ge=1, le=4096, strict=True)
+    height: int = Field(ge=1, le=4096, strict=True)
+    stored: bool = Field(
+        default=False, description="Set by the server: the picture was uploaded to this board."
+    )
+
+
 class NewNote(_Op):
     id: Id
     area: Id
-    text: NoteText
+    # before `text`, which a picture note may leave empty (the picture needs no caption)
+    picture: NotePicture | None = None
+    text: Annotated[str, _checked_text(NOTE_TEXT_MAX, "note text", optional=True)]
     color: Color | None = None
     x: Coordinate | None = None
     y: Coordinate | None = None
@@ -155,6 +169,13 @@ class NewNote(_Op):
     anonymous: bool = Field(
         default=False, description="Set by the server: written while the board is anonymous."
     )
+
+    @field_validator("text")
+    @classmethod
+    def _text_or_picture(cls, v: str, info: ValidationInfo) -> str:
+        if v == "" and info.data.get("picture") is None and not _from_server(info):
+            raise ValueError("note text is empty; write something first")
+        return v
 
     @field_validator("x", "y")
     @classmethod
@@ -307,6 +328,9 @@ class NotesReveal(_Op):
     )
     dues: dict[str, str] = Field(
         default_factory=dict, description="Set by the server: the owners' due dates."
+    )
+    pictures: dict[str, NotePicture] = Field(
+        default_factory=dict, description="Set by the server: the pictures of picture notes."
     )
 
 

@@ -63,6 +63,7 @@ class NoopReason(StrEnum):
     HAND_RAISED = "hand_raised"
     HAND_NOT_RAISED = "hand_not_raised"
     NOT_YOUR_HAND = "not_your_hand"  # only a facilitator lowers someone else's
+    PICTURE_NOT_FOUND = "picture_not_found"  # not uploaded to this board
 
 
 class Noop(Exception):

@@ -46,6 +46,15 @@ class Area:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """The picture a note shows (its text is the caption); the bytes are in the store."""
+
+    id: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     id: str
     area: str
@@ -62,6 +71,7 @@ class Note:
     due: str | None = None  # by when (YYYY-MM-DD), set with the owner
     source: str | None = None  # where material pulled from an earlier meeting came from
     anonymous: bool = False  # written on an anonymous board: its author shows to no one else
+    picture: Picture | None = None  # a picture note: its text is the caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +332,7 @@ class BoardState:
             language=data["language"],
             seq=data["seq"],
             areas=tuple(Area.from_json(a) for a in data["areas"]),
-            notes={k: Note(**n) for k, n in data["notes"].items()},
+            notes={k: _note(n) for k, n in data["notes"].items()},
             participants={k: Participant(**p) for k, p in data["participants"].items()},
             phase=Phase(phase["id"], phase["kind"], tuple(phase["focus"])) if phase else None,
             timer=Timer(**data.get("timer", {})),
@@ -370,6 +380,11 @@ class BoardState:
             ready=tuple(data.get("ready", ())),
             hands=tuple(data.get("hands", ())),
         )
+
+
+def _note(data: dict[str, Any]) -> Note:
+    picture = data.get("picture")
+    return Note(**{**data, "picture": Picture(**picture) if picture else None})
 
 
 def new_board(

@@ -9,7 +9,8 @@ server itself, the store and the operator's CLI hold the whole board.
 Private writing: a note reaches its author only, and everyone else (the facilitator and
 the projector too) sees an empty placeholder without its author, so neither what it says
 nor who has written how much shows; any op of the author's on it reaches others without
-`by`. `notes.reveal` carries the texts, authors and owners it makes public. On an
+`by`. `notes.reveal` carries the texts, authors, owners and pictures it makes public (a
+picture's bytes are served only to those who may see a note that shows it). On an
 anonymous board (`board.anonymous`) a note and every op of its author's on it reach others
 without `by` for good: records and exports name no author for it. An open vote reaches
 others without its choice until `vote.close` carries every vote. A survey answer reaches
@@ -68,7 +69,7 @@ _AUTHOR_ONLY = Hidden(_never, sender=_private, until=_REVEAL)
 RULES: dict[str, Hidden] = {
     "note.add": Hidden(
         lambda op: bool(op["note"].get("private")),
-        ("note.text",),
+        ("note.text", "note.picture"),
         sender=lambda op: _unnamed(op["note"]),
         until=_REVEAL,
     ),
@@ -88,7 +89,7 @@ RULES: dict[str, Hidden] = {
     ),
 }
 # what a blanked field holds when "" is not its type
-_BLANK: dict[str, Any] = {"score": 0, "answers": {}}
+_BLANK: dict[str, Any] = {"score": 0, "answers": {}, "picture": None}
 
 # the viewer of a share link or any page that is no one's: sees nothing hidden from anyone
 ANYONE = "*"  # never a participant id
@@ -203,4 +204,4 @@ def _unnamed_note(note: Note) -> Note:
         return replace(note, author=HIDDEN_SENDER)
     owner = None if note.owner is None else ""
     due = None if note.due is None else ""
-    return replace(note, text="", author=HIDDEN_SENDER, owner=owner, due=due)
+    return replace(note, text="", author=HIDDEN_SENDER, owner=owner, due=due, picture=None)

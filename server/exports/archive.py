@@ -9,6 +9,7 @@ by its type, and no text a store cannot keep.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import time
@@ -33,7 +34,8 @@ from server.board.state import BoardState
 from server.exceptions import PlancheError
 from server.i18n import LANGUAGES
 from server.ids import normalize_join_code
-from server.store.base import BoardRow, Snapshot, StoredOp
+from server.pictures import MAX_BYTES, PictureError, clean
+from server.store.base import BoardRow, Snapshot, StoredOp, StoredPicture
 
 ARCHIVE_FORMAT = "planche-board"
 ARCHIVE_VERSION = 1
@@ -120,6 +122,14 @@ class _Op(BaseModel):
     at: Timestamp
 
 
+class _Picture(BaseModel):
+    model_config = _STRICT
+    id: Id
+    by: str = Field(max_length=64)
+    created_at: Timestamp
+    data: str = Field(max_length=MAX_BYTES * 4 // 3 + 4)  # base64
+
+
 class _Archive(BaseModel):
     model_config = ConfigDict(strict=True)
     format: Literal["planche-board"]
@@ -128,13 +138,18 @@ class _Archive(BaseModel):
     state: dict[str, Any]
     snapshots: list[_Snapshot]
     ops: list[_Op]
+    pictures: list[_Picture] = Field(default_factory=list)
 
 
 _STATE: TypeAdapter[BoardState] = TypeAdapter(BoardState)
 
 
 def dump(
-    board: BoardRow, state: BoardState, snapshots: list[Snapshot], ops: list[StoredOp]
+    board: BoardRow,
+    state: BoardState,
+    snapshots: list[Snapshot],
+    ops: list[StoredOp],
+    pictures: list[StoredPicture] | None = None,
 ) -> bytes:
     archive = {
         "format": ARCHIVE_FORMAT,
@@ -155,6 +170,15 @@ def dump(
             {**o.record.to_json(), "noop": o.noop.value if o.noop else None, "at": o.at}
             for o in ops
         ],
+        "pictures": [
+            {
+                "id": p.id,
+                "by": p.by,
+                "created_at": p.created_at,
+                "data": base64.b64encode(p.data).decode(),
+            }
+            for p in pictures or []
+        ],
     }
     return json.dumps(archive, ensure_ascii=False, indent=1).encode()
 
@@ -164,13 +188,24 @@ def load(
 ) -> tuple[BoardRow, BoardState, list[Snapshot], list[StoredOp]]:
     """The parts of an archive, checked: its log replays from its first record to its state.
     Blocking (a large archive takes seconds): call it off the event loop."""
+    board, state, snapshots, ops, _ = load_with_pictures(data, now)
+    return board, state, snapshots, ops
+
+
+def load_with_pictures(
+    data: bytes, now: float | None = None
+) -> tuple[BoardRow, BoardState, list[Snapshot], list[StoredOp], list[StoredPicture]]:
+    """`load`, and the board's pictures, each re-encoded here as an upload is (an archive
+    may come from anyone: whatever metadata it carries is not kept)."""
     try:
         return _load(data, time.time() if now is None else now)
     except RecursionError:  # json.loads let it through, but a check further on went deeper
         raise ArchiveError("The archive is nested too deeply.") from None
 
 
-def _load(data: bytes, now: float) -> tuple[BoardRow, BoardState, list[Snapshot], list[StoredOp]]:
+def _load(
+    data: bytes, now: float
+) -> tuple[BoardRow, BoardState, list[Snapshot], list[StoredOp], list[StoredPicture]]:
     try:
         text, raw = decode_json(data)
     except ValueError as e:
@@ -214,7 +249,17 @@ def _load(data: bytes, now: float) -> tuple[BoardRow, BoardState, list[Snapshot]
         (f"snapshots.{i}.state", BoardState.from_json(s.state)) for i, s in enumerate(snapshots)
     ]
     _of_board(board, [("state", state), *states])
-    return board, state, snapshots, ops
+    return board, state, snapshots, ops, [_picture(i, p) for i, p in enumerate(archive.pictures)]
+
+
+def _picture(i: int, p: _Picture) -> StoredPicture:
+    try:
+        picture = clean(base64.b64decode(p.data, validate=True))
+    except (ValueError, PictureError) as e:
+        raise ArchiveError(f"The archive's picture {i} ({p.id}) does not read: {e}") from None
+    return StoredPicture(
+        p.id, picture.type, picture.width, picture.height, picture.data, p.by, p.created_at
+    )
 
 
 def _state(data: dict[str, Any], where: str) -> BoardState:

@@ -58,9 +58,12 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
         where = area.title if area else n.area
         if area and area.axes and (cell := cell_of(n)):  # a quadrant's cell, by its axes
             where = f"{where}: {cell_label(cell, area.axes, _)}"
+        text = n.text
+        if n.picture is not None:  # the picture itself is in the other records
+            text = _("Picture: {caption}").format(caption=n.text) if n.text else _("A picture")
         row = [
             where,
-            n.text,
+            text,
             author.name if named and author else "",
             str(votes.get(n.id, 0)),
             group.name if group else "",

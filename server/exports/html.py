@@ -3,12 +3,14 @@ no script and nothing fetched from anywhere. Jinja2 escapes every user text."""
 
 from __future__ import annotations
 
+import base64
+
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from server.exports import charts
 from server.exports.picture import svg
-from server.exports.records import Record
+from server.exports.records import Entry, Record
 
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 _TEMPLATE = _ENV.from_string(
@@ -30,6 +32,8 @@ _TEMPLATE = _ENV.from_string(
   table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
   th, td { border: 1px solid #c9c6bf; padding: 0.3rem 0.5rem; text-align: left;
            vertical-align: top; overflow-wrap: anywhere; }
+  img.picture { display: block; max-width: 100%; max-height: 14cm; width: auto; height: auto;
+                margin: 0.3rem 0; border-radius: 4px; }
   figure { margin: 1rem 0 2rem; }
   figure svg { max-width: 100%; height: auto; }
   figure.chart { margin: 0.5rem 0 1.5rem; }
@@ -48,7 +52,9 @@ _TEMPLATE = _ENV.from_string(
 <h{{ level }}>{{ b.heading }}</h{{ level }}>
 {% if b.intro %}<p class="intro">{{ b.intro }}</p>{% endif %}
 {% if b.entries %}{% set list = "ol" if b.numbered else "ul" %}<{{ list }} class="entries">
-{% for e in b.entries %}<li>{{ e.text }}{% if e.meta %}
+{% for e in b.entries %}<li>{% if picture_src(e) %}<img class="picture" src="{{ picture_src(e) }}"
+ alt="{{ e.alt }}" width="{{ e.picture.width }}" height="{{ e.picture.height }}">
+{% endif %}{{ e.text }}{% if e.meta %}
  <span class="meta">— {{ e.meta | join(" · ") }}</span>{% endif %}</li>
 {% endfor %}</{{ list }}>{% endif %}
 {% if b.grid %}<table>
@@ -74,7 +80,18 @@ def render(record: Record) -> bytes:
     # board without notes (a deliverable's worksheet) has no picture to show but empty areas
     notes = any(not n.private for n in record.state.notes.values())
     picture = Markup(svg(record.state)) if notes else ""
-    return _TEMPLATE.render(record=record, picture=picture, chart_svg=_chart).encode()
+
+    def picture_src(entry: Entry) -> str:
+        """A picture note's picture, written into the file: a record fetches nothing."""
+        stored = record.pictures.get(entry.picture.id) if entry.picture else None
+        if stored is None:
+            return ""
+        kind, data = stored
+        return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+
+    return _TEMPLATE.render(
+        record=record, picture=picture, chart_svg=_chart, picture_src=picture_src
+    ).encode()
 
 
 def _chart(chart: charts.Chart) -> Markup:

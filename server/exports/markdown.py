@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 from server.exports.records import Block, Record
@@ -20,11 +21,13 @@ def render(record: Record) -> bytes:
     out += [f"*{escape(fact)}*  " for fact in record.facts]
     out.append("")
     for block in record.blocks:
-        _block(block, 2, out)
+        _block(block, 2, out, record.pictures)
     return "\n".join(out).rstrip().encode() + b"\n"
 
 
-def _block(block: Block, level: int, out: list[str]) -> None:
+def _block(
+    block: Block, level: int, out: list[str], pictures: dict[str, tuple[str, bytes]]
+) -> None:
     out += [f"{'#' * min(level, 6)} {escape(block.heading)}", ""]
     if block.intro:
         out += [f"> {escape(block.intro)}", ""]
@@ -32,6 +35,11 @@ def _block(block: Block, level: int, out: list[str]) -> None:
         meta = f" — *{escape(' · '.join(entry.meta))}*" if entry.meta else ""
         mark = f"{number}." if block.numbered else "-"
         out.append(f"{mark} {escape(entry.text)}{meta}".replace("  \n", "  \n  "))
+        if entry.picture is not None and (stored := pictures.get(entry.picture.id)):
+            # written into the file, as the HTML record does: a record fetches nothing
+            kind, data = stored
+            src = f"data:{kind};base64,{base64.b64encode(data).decode()}"
+            out.append(f"  ![{escape(entry.alt)}]({src})")
     if block.entries:
         out.append("")
     if block.grid is not None:
@@ -47,4 +55,4 @@ def _block(block: Block, level: int, out: list[str]) -> None:
         out += ["| " + " | ".join(escape(c).replace("  \n", " ") for c in r) + " |" for r in rows]
         out.append("")
     for child in block.children:
-        _block(child, level + 1, out)
+        _block(child, level + 1, out, pictures)

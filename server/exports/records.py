@@ -12,7 +12,7 @@ from babel.numbers import format_decimal
 
 from facilitation_methods import Method
 from server.board.quadrant import CELLS, cell_label, cell_of
-from server.board.state import BoardState, Note
+from server.board.state import BoardState, Note, Picture
 from server.exports.charts import Bar, Chart
 from server.i18n import translations
 
@@ -21,6 +21,8 @@ from server.i18n import translations
 class Entry:
     text: str
     meta: list[str] = field(default_factory=list)
+    picture: Picture | None = None  # a picture note: `text` is its caption
+    alt: str = ""  # the picture's text alternative: its caption, or that it is a picture
 
 
 @dataclass
@@ -47,6 +49,8 @@ class Record:
     language: str
     blocks: list[Block]
     state: BoardState  # for the picture of the board
+    # the pictures notes show, by id: (content type, bytes as stored, without metadata)
+    pictures: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 class _Layout:
@@ -76,6 +80,8 @@ class _Layout:
             meta.append(_("Owner: {name}").format(name=note.owner))
         if note.source:
             meta.append(note.source)
+        if note.picture is not None:
+            return Entry(note.text, meta, note.picture, note.text.strip() or _("A picture"))
         return Entry(note.text, meta)
 
     def roles(self, area_id: str) -> str:

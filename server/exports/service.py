@@ -71,9 +71,12 @@ async def export(
         snapshots = [s for s in [await store.snapshot_before(board.id, 0)] if s]
         snapshots += await store.snapshots(board.id)
         ops = [o for o in await store.ops_after(board.id, 0) if o.record.seq <= state.seq]
+        pictures = await store.pictures(board.id)
         if viewer is not None:
             state, snapshots, ops = _viewed_history(state, snapshots, ops, viewer)
-        return archive.dump(board, state, snapshots, ops)
+            shown = _pictures_of(state) | {p.id for p in pictures if p.by == viewer}
+            pictures = [p for p in pictures if p.id in shown]
+        return archive.dump(board, state, snapshots, ops, pictures)
     if viewer is not None:
         state = view_state(state, viewer)
     if fmt == "csv":
@@ -90,6 +93,9 @@ async def export(
         taken=taken,
         record_name=record.name if record else None,
     )
+    for picture_id in _pictures_of(state):
+        if (picture := await store.get_picture(board.id, picture_id)) is not None:
+            laid_out.pictures[picture_id] = (picture.type, picture.data)
     renderers = {"md": markdown.render, "html": html.render, "pdf": pdf.render, "docx": docx.render}
     # off the event loop: a large board's PDF takes seconds, and the room's sockets wait for none
     return await rendered(renderers[fmt], laid_out)
@@ -141,6 +147,11 @@ def _viewed_history(
     return view_state(state, viewer), viewed, redacted
 
 
+def _pictures_of(state: BoardState) -> set[str]:
+    """The pictures the notes of `state` show (a private note's is blanked already)."""
+    return {n.picture.id for n in state.notes.values() if n.picture and not n.private}
+
+
 class Conflict(Exception):
     pass
 
@@ -150,7 +161,9 @@ async def import_archive(store: Store, methods: dict[str, Method], data: bytes) 
     never exported). ArchiveError for a bad archive, Conflict when the board is here.
     The board, its history and its credentials are stored in one transaction, or nothing."""
     # reading and replaying a large archive takes seconds: off the loop, so rooms go on
-    board, state, snapshots, ops = await asyncio.to_thread(archive.load, data, _now())
+    board, state, snapshots, ops, pictures = await asyncio.to_thread(
+        archive.load_with_pictures, data, _now()
+    )
     if board.method not in methods:
         raise archive.ArchiveError(f"This server has no method {board.method!r}.")
     if await store.get_board(board.id) is not None:
@@ -170,7 +183,7 @@ async def import_archive(store: Store, methods: dict[str, Method], data: bytes) 
         NewParticipant(new_participant_id(), "", "viewer", hash_token(viewer_token)),
     ]
     try:
-        await store.import_board(board, snapshots, ops, credentials)
+        await store.import_board(board, snapshots, ops, credentials, pictures)
     except DuplicateOp:
         raise Conflict(
             "This board, or one of its participants, is here already; nothing was imported."

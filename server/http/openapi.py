@@ -350,6 +350,48 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "post",
+        "/api/boards/{board_id}/pictures",
+        "Add a picture (the file itself as the body: JPEG, PNG, WebP or GIF, at most 10 MB): "
+        "turned upright, at most 2048 px, every metadata (EXIF, GPS) removed. A `note.add` "
+        "with `picture` shows it.",
+        {
+            201: Answer(
+                "The stored picture.",
+                _object(
+                    "picture_id",
+                    "width",
+                    "height",
+                    "type",
+                    picture_id=_STR,
+                    width=_INT,
+                    height=_INT,
+                    type=_STR,
+                ),
+            ),
+            **_BOARD_ERRORS,
+            403: "A token of another board, or the projector's.",
+            409: "The board holds 300 pictures, the most it may.",
+            413: "The picture is over 10 MB or has too many pixels.",
+            415: "The body is not a picture the board takes.",
+            422: "The body is empty.",
+        },
+        auth="board",
+        tag="boards",
+    ),
+    Operation(
+        "get",
+        "/api/boards/{board_id}/pictures/{picture_id}",
+        "A picture of the board, to one who may see a note showing it (or who added it).",
+        {
+            200: Answer("The picture.", media_types=("image/jpeg", "image/png", "image/webp")),
+            **_BOARD_ERRORS,
+            404: "No such board, or no note this token may see shows the picture.",
+        },
+        auth="board",
+        tag="boards",
+    ),
+    Operation(
+        "post",
         "/api/boards/{board_id}/records",
         "Save a named record (snapshot) of the board, with a link to share it.",
         {

@@ -91,6 +91,19 @@ class Snapshot:
     share_id: str | None = None  # opens the read-only shared view
 
 
+@dataclass(frozen=True, slots=True)
+class StoredPicture:
+    """A picture of a board as stored: re-encoded, without metadata (server/pictures.py)."""
+
+    id: str
+    type: str  # image/jpeg, image/png or image/webp
+    width: int
+    height: int
+    data: bytes
+    by: str  # the participant who uploaded it
+    created_at: float
+
+
 class Store(abc.ABC):
     @abc.abstractmethod
     async def open(self) -> None:
@@ -189,17 +202,37 @@ class Store(abc.ABC):
         snapshots: list[Snapshot],
         ops: list[StoredOp],
         participants: list[NewParticipant],
+        pictures: list[StoredPicture] | None = None,
     ) -> None:
-        """A whole board from an archive with its new credentials, in one transaction:
-        all of it or nothing. DuplicateOp if its id, join code or a participant id is taken."""
+        """A whole board from an archive (its pictures too) with its new credentials, in one
+        transaction: all of it or nothing. DuplicateOp if its id, join code or a participant
+        id is taken."""
+
+    # pictures
+
+    @abc.abstractmethod
+    async def add_picture(self, board_id: str, picture: StoredPicture) -> None: ...
+
+    @abc.abstractmethod
+    async def get_picture(
+        self, board_id: str, picture_id: str, *, data: bool = True
+    ) -> StoredPicture | None:
+        """The board's picture; `data=False`: without its bytes (empty), to check it is there."""
+
+    @abc.abstractmethod
+    async def picture_count(self, board_id: str) -> int: ...
+
+    @abc.abstractmethod
+    async def pictures(self, board_id: str) -> list[StoredPicture]:
+        """Every picture of the board, oldest first (for its archive)."""
 
     # board life cycle: privacy, revocation, retention
 
     @abc.abstractmethod
     async def delete_board(self, board_id: str) -> bool:
-        """Remove the board and everything it holds (ops, snapshots and records, credentials)
-        in one transaction, leaving no readable copy in the store's files; False if there was
-        no such board."""
+        """Remove the board and everything it holds (ops, snapshots and records, pictures,
+        credentials) in one transaction, leaving no readable copy in the store's files; False
+        if there was no such board."""
 
     @abc.abstractmethod
     async def set_join_code(self, board_id: str, join_code: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -110,4 +110,22 @@ class FacilitatorTokenTable(SQLModel, table=True):
     token_hash: str = Field(primary_key=True, max_length=64)
     board_id: str = Field(foreign_key="boards.id", ondelete="CASCADE", index=True, max_length=64)
     participant_id: str = Field(max_length=64)
+    created_at: float
+
+
+class PictureTable(SQLModel, table=True):
+    """A picture added to a board, re-encoded without metadata (server/pictures.py); a note
+    shows it by id. Goes when the board goes."""
+
+    __tablename__ = "pictures"
+
+    board_id: str = Field(
+        primary_key=True, foreign_key="boards.id", ondelete="CASCADE", max_length=64
+    )
+    id: str = Field(primary_key=True, max_length=64)
+    type: str = Field(max_length=32)
+    width: int
+    height: int
+    data: bytes = Field(sa_type=LargeBinary)
+    by: str = Field(max_length=64)  # who uploaded it
     created_at: float

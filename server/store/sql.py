@@ -17,7 +17,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy import (
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -37,6 +47,7 @@ from server.store.base import (
     Snapshot,
     Store,
     StoredOp,
+    StoredPicture,
 )
 from server.store.migrate import Migration, SchemaNotCurrent, check_current, upgrade
 from server.store.models import (
@@ -47,6 +58,7 @@ from server.store.models import (
     NetworkTable,
     OpTable,
     ParticipantTable,
+    PictureTable,
     SnapshotTable,
 )
 
@@ -403,6 +415,7 @@ class SqlStore(Store):
         snapshots: list[Snapshot],
         ops: list[StoredOp],
         participants: list[NewParticipant],
+        pictures: list[StoredPicture] | None = None,
     ) -> None:
         def write() -> None:
             with self.engine.begin() as c:
@@ -411,6 +424,10 @@ class SqlStore(Store):
                     c.execute(
                         insert(ParticipantTable),
                         [_participant_values(board.id, p, time.time()) for p in participants],
+                    )
+                if pictures:
+                    c.execute(
+                        insert(PictureTable), [_picture_values(board.id, p) for p in pictures]
                     )
                 c.execute(
                     insert(SnapshotTable),
@@ -430,7 +447,7 @@ class SqlStore(Store):
     async def delete_board(self, board_id: str) -> bool:
         def write() -> bool:
             with self.engine.begin() as c:
-                for table in (OpTable, SnapshotTable, ParticipantTable):
+                for table in (OpTable, SnapshotTable, ParticipantTable, PictureTable):
                     c.execute(delete(table).where(col(table.board_id) == board_id))
                 gone = c.execute(delete(BoardTable).where(col(BoardTable.id) == board_id))
             self.commits += 1
@@ -441,6 +458,47 @@ class SqlStore(Store):
             return bool(gone.rowcount)
 
         return await self._write(write)
+
+    # pictures
+
+    async def add_picture(self, board_id: str, picture: StoredPicture) -> None:
+        await self._insert(PictureTable, **_picture_values(board_id, picture))
+
+    async def get_picture(
+        self, board_id: str, picture_id: str, *, data: bool = True
+    ) -> StoredPicture | None:
+        def read() -> StoredPicture | None:
+            table: Any = getattr(PictureTable, "__table__")  # noqa: B009 (SQLModel types it not)
+            columns = [c for c in table.c if data or c.name != "data"]
+            query = select(*columns).where(
+                col(PictureTable.board_id) == board_id, col(PictureTable.id) == picture_id
+            )
+            with self.engine.connect() as c:
+                row = c.execute(query).mappings().first()
+            return None if row is None else _picture(row)
+
+        return await self._read(read)
+
+    async def picture_count(self, board_id: str) -> int:
+        def read() -> int:
+            query = select(func.count()).where(col(PictureTable.board_id) == board_id)
+            with self.engine.connect() as c:
+                return int(c.execute(query).scalar() or 0)
+
+        return await self._read(read)
+
+    async def pictures(self, board_id: str) -> list[StoredPicture]:
+        def read() -> list[StoredPicture]:
+            query = (
+                select(PictureTable)
+                .where(col(PictureTable.board_id) == board_id)
+                .order_by(col(PictureTable.created_at), col(PictureTable.id))
+            )
+            with self.engine.connect() as c:
+                rows = c.execute(query).mappings().all()
+            return [_picture(r) for r in rows]
+
+        return await self._read(read)
 
     async def set_join_code(self, board_id: str, join_code: str) -> None:
         await self._update_board(board_id, join_code=join_code)
@@ -635,6 +693,22 @@ def _further_token(c: Any, token_hash: str) -> Credential | None:
     row = c.execute(query).mappings().first()
     return (
         None if row is None else Credential(row["board_id"], row["participant_id"], "facilitator")
+    )
+
+
+def _picture_values(board_id: str, p: StoredPicture) -> dict[str, Any]:
+    return {"board_id": board_id, **asdict(p)}
+
+
+def _picture(row: Any) -> StoredPicture:
+    return StoredPicture(
+        row["id"],
+        row["type"],
+        row["width"],
+        row["height"],
+        bytes(row.get("data", b"")),
+        row["by"],
+        row["created_at"],
     )
 
 

@@ -29,7 +29,7 @@ from typing import Any, Protocol, TypeVar
 from server import outages
 from server.board.apply import NoopReason, Record, apply, replay
 from server.board.complete import complete, in_private_writing
-from server.board.ops import Op, SurveyClose, dump_op, parse_op
+from server.board.ops import NoteAdd, Op, SurveyClose, dump_op, parse_op
 from server.board.protocol import (
     PROTOCOL_VERSION,
     Drag,
@@ -407,11 +407,31 @@ class Room:
             return await asyncio.shield(running)
         done: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._inflight[op_id] = done
+        try:
+            op = await self._with_picture(op)
+        except BaseException:
+            del self._inflight[op_id]
+            done.cancel()
+            raise
         self._queue.put_nowait(_Submission(op_id, op, by, done))
         started = time.perf_counter()
         outcome = await asyncio.shield(done)
         ACK_SECONDS.observe(time.perf_counter() - started)
         return outcome
+
+    async def _with_picture(self, op: Op) -> Op:
+        """A picture note as the store knows its picture: its size as stored, and `stored`
+        only when it was uploaded to this board (else `apply` records a no-op). Looked up
+        before the op takes its place in line, so `complete` and `apply` stay pure."""
+        if not isinstance(op, NoteAdd) or op.note.picture is None:
+            return op
+        pic = op.note.picture
+        known = await self._store.get_picture(self.board.id, pic.id, data=False)
+        found: dict[str, object] = {"stored": known is not None}
+        if known is not None:
+            found |= {"width": known.width, "height": known.height}
+        note = op.note.model_copy(update={"picture": pic.model_copy(update=found)})
+        return op.model_copy(update={"note": note})
 
     async def _run(self) -> None:
         while True:

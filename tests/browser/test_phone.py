@@ -102,7 +102,8 @@ def test_a_participant_on_a_phone_writes_parks_and_votes_from_anywhere_on_a_long
 
     write.click()
     expect(field).to_be_focused()
-    assert on_screen(phone, field) and on_screen(phone, phone.locator("#new-note button"))
+    add = phone.locator("#new-note button[type=submit]")
+    assert on_screen(phone, field) and on_screen(phone, add)
     field.fill("Ask the caretakers which families")
     assert_accessible(phone, "composer sheet open on a phone")
     assert_thumb_sized(phone)
@@ -124,7 +125,7 @@ def test_a_participant_on_a_phone_writes_parks_and_votes_from_anywhere_on_a_long
     # the on-screen keyboard (its part of the screen, as visualViewport reports it) pushes
     # the sheet up rather than hiding the field
     phone.evaluate("showKeyboard(340)")
-    for part in (field, phone.locator("#new-note button"), write):
+    for part in (field, add, write):
         box = part.bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] - 340
     phone_shot(phone, "phone-composer-above-keyboard")

@@ -261,6 +261,18 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "survey.close"}, "no_survey"),
     ({"kind": "ready.set", "ready": True}, "no_phase"),
     ({"kind": "hand.lower"}, "hand_not_raised"),
+    (  # a picture never uploaded to this board (`stored` is the server's to set)
+        {
+            "kind": "note.add",
+            "note": {
+                "id": "p1",
+                "area": "main",
+                "text": "x",
+                "picture": {"id": "pic-x", "width": 9, "height": 9, "stored": True},
+            },
+        },
+        "picture_not_found",
+    ),
 ]
 
 

@@ -21,7 +21,7 @@ from server.board.state import Area, BoardState, new_board
 from server.broker.memory import MemoryBroker
 from server.config import Config
 from server.exceptions import DuplicateOp
-from server.store.base import NewParticipant, StoredOp
+from server.store.base import NewParticipant, StoredOp, StoredPicture
 from server.store.sql import SqlStore
 from server.sync.rooms import Rooms
 from tests.server.stores import FAC, make_board, note
@@ -153,7 +153,16 @@ async def test_a_deleted_board_leaves_nothing_and_others_stay(any_store: SqlStor
     await any_store.add_participant(gone, NewParticipant(PART, "Ida", "participant", "h" * 64))
     await any_store.append(gone, [StoredOp(Record(1, "x", PART, note(1)), None, 0.0)])
     await any_store.save_snapshot(gone, 1, {"any": "state"}, "Record", "s" * 32)
+    for board in (gone, kept):
+        picture = StoredPicture("pic-1", "image/png", 2, 1, b"\x89PNG bytes", PART, 1.0)
+        await any_store.add_picture(board, picture)
+    assert await any_store.get_picture(gone, "pic-1") == picture
+    without_bytes = await any_store.get_picture(gone, "pic-1", data=False)
+    assert without_bytes is not None and without_bytes.data == b"" and without_bytes.width == 2
     assert await any_store.delete_board(gone) is True
+    assert await any_store.get_picture(gone, "pic-1") is None
+    assert await any_store.pictures(kept) == [picture]
+    assert (await any_store.picture_count(gone), await any_store.picture_count(kept)) == (0, 1)
     assert await any_store.get_board(gone) is None
     assert await any_store.ops_after(gone, 0) == []
     assert await any_store.latest_snapshot(gone) is None
