@@ -655,6 +655,8 @@ class SurveyClose(_Op):
         default_factory=dict,
         description="Set by the server: per question, `counts` per value and sorted `texts`.",
     )
+
+
 # signals to the facilitator: a ready check and a queue of raised hands
 
 
