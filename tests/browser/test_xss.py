@@ -127,8 +127,8 @@ INJECTED = """() => {
     if (tag === "img" && e.id !== "qr") out.push("img");
     if (tag === "meta" && e.hasAttribute("http-equiv")) out.push("meta http-equiv");
     if (tag === "style" && e.parentElement !== document.head) out.push("style in body");
-    // the page's own: the toolbar's icons, the lines linking notes
-    const drawn = e.matches("#controls svg.icon, svg.note-links");
+    // the page's own: the toolbar's and the header's icons, the lines linking notes
+    const drawn = e.matches("#controls svg.icon, #view-links svg.icon, svg.note-links");
     if (tag === "svg" && e.parentElement?.tagName !== "FIGURE" && !drawn) out.push("svg");
     if (tag === "title" && e.parentElement !== document.head) out.push("title in body");
     const ours = ["note-text", "network-theme"].includes(e.id) || e.classList.contains("note-edit");
