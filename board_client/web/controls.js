@@ -10,7 +10,7 @@
 
 import { AreaDialog } from "./areadialog.js";
 import { GroupRoles } from "./grouproles.js";
-import { t } from "./i18n.js";
+import { nt, t } from "./i18n.js";
 import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
 import { el, fillSelect } from "./views.js";
 
@@ -568,6 +568,28 @@ export class Controls {
   askToClose() {
     this.more.hidePopover?.();
     this.closeWarning.replaceChildren();
+    // notes never revealed stay out of every record: say so while they can still be shown
+    const unrevealed = Object.values(this.state?.notes ?? {}).filter((n) => n.private).length;
+    if (unrevealed) {
+      this.closeWarning.replaceChildren(
+        nt(
+          "{n} note is still private: the record will not show it.",
+          "{n} notes are still private: the record will not show them.",
+          unrevealed,
+          { n: unrevealed },
+        ),
+        " ",
+        el("button", {
+          type: "button",
+          text: t("Reveal notes"),
+          onclick: () => {
+            this.send({ kind: "notes.reveal" });
+            this.closeWarning.replaceChildren();
+            this.closeCancel.focus();
+          },
+        }),
+      );
+    }
     open(this.closing, this.moreButton);
     this.closeCancel.focus(); // Enter twice must not close it by accident
   }
