@@ -487,6 +487,9 @@ export class Controls {
   startPhase(id, focus = null) {
     const spec = (this.state?.phases ?? []).find((p) => p.id === id);
     if (!spec) return;
+    // moving on from the groups' phase brings everyone back: a participant still in a group
+    // could write only in the group's area, not in the next phase's
+    if (this.state?.in_breakout && spec.kind !== "breakout") this.send({ kind: "breakout.end" });
     this.send({ kind: "phase.set", phase: id, focus: focus ?? this.declaredAreas(id) });
     if (spec.minutes > 0 && this.timerWithPhase.checked) this.send({ kind: "timer.start" });
   }
