@@ -29,6 +29,7 @@ from tests.browser.helpers import (
     screenshot,
     send_as,
     settle,
+    state_once,
 )
 from tests.conftest import ROOT, RunningServer, timeout
 
@@ -453,7 +454,12 @@ def walk_sounding_board(walk: Walk) -> None:
     groups_with_roles(walk, people)
     group = walk.t("Group {n}").format(n=1)
     post(walk, group, "Grupp 1: fråga skolorna")
-    next_phase(walk, 2)
+    next_phase(walk, 2)  # back in plenary: the groups are over, everyone writes anywhere
+    state_once(
+        walk.server,
+        {"id": walk.board_id, "facilitator_token": walk.token},
+        lambda s: not s["in_breakout"],
+    )
     post(walk, a["groups"], "Skolorna är en väg in")
     # the survey is being built elsewhere: its phase is left out here
 
