@@ -249,7 +249,9 @@ def note_menu(walk: Walk, text: str, *path: str) -> None:
     page.keyboard.press("Enter")
     menu = page.get_by_role("menu")
     for label in path:
-        item = menu.get_by_role("menuitem", name=label, exact=True).first
+        item = menu.get_by_role("menuitem", name=label, exact=True).or_(
+            menu.get_by_role("menuitemradio", name=label, exact=True)
+        )
         expect(item).to_be_visible()
         item.focus()  # as the arrow keys would
         page.keyboard.press("Enter")
@@ -400,7 +402,16 @@ def walk_knowledge_sharing(walk: Walk) -> None:
     post(walk, a["organisational"], "Faste videnmøder hver måned")
     post(walk, a["cultural"], "Det er i orden at spørge")
     reveal(walk)
-    next_phase(walk, 1)
+    next_phase(walk, 1)  # the catalogue: ideas gathered under a heading of their own
+    frame = walk.page.locator("section.area", has_text=a["organisational"])
+    frame.get_by_label(walk.t("New group")).fill(walk.typed("Møder med et formål"))
+    frame.get_by_role("button", name=walk.t("Create group")).click()
+    note_menu(walk, "Faste videnmøder", walk.t("Group"), "Møder med et formål")
+    state_once(
+        walk.server,
+        {"id": walk.board_id, "facilitator_token": walk.token},
+        lambda s: all(n["group"] for n in s["notes"].values() if n["area"] == "organisational"),
+    )
 
 
 def walk_leadership_deliverable(walk: Walk) -> None:
