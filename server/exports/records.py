@@ -330,4 +330,7 @@ def build(
     if not named:
         facts.append(_("Authors are not named."))
     blocks = _LAYOUTS.get(state.method, _generic)(lay)
+    # links can be drawn on every board; the category analysis reads them as its patterns
+    if state.method != "category-analysis" and (links := lay.links()):
+        blocks.append(Block(_("Links between notes"), entries=links))
     return Record(state.title, facts, state.language, blocks, state)
