@@ -498,7 +498,9 @@ def walk_theme_unfolding(walk: Walk) -> None:
     post(walk, a["potentials"], "Frivillige kunne læse højt")
     post(walk, a["sub-themes"], "Undertema: pårørende som ressource")
     reveal(walk)
-    next_phase(walk, 2)
+    next_phase(walk, 2)  # a challenge and the potential it holds, linked
+    link(walk, "Udfordringen ses i nattevagten", "Frivillige kunne læse højt", contradiction=False)
+    walk.entered.append("Udfordringen ses i nattevagten ↔ Frivillige kunne læse højt — forbindelse")
     next_phase(walk, 3)
     fill_fields(walk)
 
