@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     Browsing,
     api,
     assert_accessible,
+    assert_all_in,
     join_code,
     screenshot,
     send_as,
@@ -536,6 +537,7 @@ def test_a_method_runs_from_the_gallery_to_its_records(
     WALKS[method_id](walk)
     settle(page)
     assert_accessible(page, f"{method_id} filled in")
+    assert_all_in(page, lang)
     screenshot(page, f"every-method-{method_id}")
     word, pdf = close_and_export(walk)
     assert_recorded(walk, word, pdf)
