@@ -217,12 +217,12 @@ class _Layout:
                 out.append(Entry(f"{a.text} ↔ {b.text}", [kind]))
         return out
 
-    def priorities(self) -> list[Entry]:
+    def priorities(self) -> list[Note]:
         chosen = [self.state.notes[i] for i in self.state.priorities if i in self.state.notes]
         if not chosen and self.votes:
             ranked = sorted(self.votes.items(), key=lambda kv: -kv[1])
             chosen = [self.state.notes[i] for i, _ in ranked if i in self.state.notes]
-        return [self.entry(n) for n in chosen]
+        return chosen
 
 
 def _generic(lay: _Layout) -> list[Block]:
@@ -264,7 +264,11 @@ def _category_analysis(lay: _Layout) -> list[Block]:
     patterns = lay.area("patterns") or Block(_("Patterns across categories"))
     patterns.entries = lay.links() + patterns.entries
     priorities = lay.area("priorities") or Block(_("Priorities"))
-    priorities.entries = lay.priorities() + priorities.entries
+    # the ranked notes first; a ranked note of the area itself is not listed twice
+    ranked = lay.priorities()
+    listed = {n.id for n in ranked}
+    rest = [lay.entry(n) for n in lay.notes("priorities") if n.id not in listed and not n.group]
+    priorities.entries = [lay.entry(n) for n in ranked] + rest
     priorities.chart = lay.votes_chart()
     actions = lay.area("into-play") or Block(_("Actions"))
     blocks += [patterns, priorities, actions]
