@@ -60,6 +60,7 @@ class Walk:
     token: str = ""
     entered: list[str] = field(default_factory=list)
     private_at_close: int = 0  # notes still private when the meeting is closed
+    once: list[str] = field(default_factory=list)  # what each record says only once
 
     def t(self, text: str) -> str:
         return tr(self.lang, text)
@@ -234,6 +235,8 @@ def assert_recorded(walk: Walk, docx_text: str, pdf_text: str) -> None:
     assert not missing, f"{walk.method.id}: not in the Word record: {missing}\n{docx_text}"
     missing = [e for e in lines if " ".join(e.split()) not in pdf_text]
     assert not missing, f"{walk.method.id}: not in the PDF record: {missing}\n{pdf_text}"
+    for text in walk.once:
+        assert docx_text.count(text) == pdf_text.count(text) == 1, text
 
 
 # what each method asks for, phase by phase -------------------------------------------------
@@ -348,6 +351,7 @@ def walk_category_analysis(walk: Walk) -> None:
     votes = page.locator(".note", has_text="Først: tid").locator(".note-votes")
     expect(votes).to_have_text("1 stemme")
     walk.entered.append("1 stemme")
+    walk.once.append("Først: tid til de frivillige — af Mette · 1 stemme")  # ranked, not twice
     next_phase(walk, 4)
     post(walk, a["into-play"], "Inviter pedellerne til næste møde")
     own(walk, "Inviter pedellerne", "Ida Holm", "2027-01-15")
