@@ -313,7 +313,8 @@ def groups_with_roles(walk: Walk, people: list[str]) -> None:
     leader = next(m for m in members.all_inner_texts() if m in people)
     first.get_by_label(walk.t("Leads the discussion")).select_option(label=leader)
     first.get_by_label(walk.t("Takes the notes")).select_option(label=leader)
-    walk.typed(leader)
+    said = walk.t("Discussion led by {name}.") + " " + walk.t("Notes taken by {name}.")
+    walk.entered.append(said.format(name=leader))  # both roles, in the record that names
     page.keyboard.press("Escape")
 
 
