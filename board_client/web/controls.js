@@ -6,7 +6,7 @@
 // meeting records. Built once; `update` keeps it in step with the board without losing
 // focus or typed values.
 
-/** @import { Ack, BoardState, Op, Phase } from "../types/board" */
+/** @import { Ack, BoardState, Breakout, Op, Phase } from "../types/board" */
 
 import { AreaDialog } from "./areadialog.js";
 import { GroupRoles } from "./grouproles.js";
@@ -77,7 +77,7 @@ function open(node, opener) {
 /**
  * What an accidental "Next phase" replaced: the phase, its time left and whether it ran;
  * `reached` once the board is in the new phase.
- * @typedef {{from: Phase, to: string, remaining: number, running: boolean, reached?: boolean}} PhaseUndo
+ * @typedef {{from: Phase, to: string, remaining: number, running: boolean, reached?: boolean, groups: Breakout[]}} PhaseUndo
  */
 
 export class Controls {
@@ -507,6 +507,7 @@ export class Controls {
           to,
           remaining: this.timerRemaining(),
           running: state.timer?.ends_at != null,
+          groups: state.in_breakout ? Object.values(state.breakouts ?? {}) : [], // ended by the step
         }
       : null;
     this.startPhase(to);
@@ -524,6 +525,11 @@ export class Controls {
       const change = (undo.remaining - (spec?.minutes ?? 0) * MINUTE_MS) / MINUTE_MS;
       if (Math.abs(change) >= 1 / 60) this.send({ kind: "timer.add", minutes: Math.round(change * 1000) / 1000 });
       if (undo.running) this.send({ kind: "timer.start" });
+      if (undo.groups.length && !state.in_breakout) {
+        // the same groups again, with their members and roles
+        const groups = undo.groups.map(({ id, name, members, note_taker, discussion_leader }) => ({ id, name, members, note_taker, discussion_leader }));
+        this.send({ kind: "breakout.start", groups });
+      }
       return;
     }
     const at = this.phaseIndex(state);
