@@ -471,12 +471,24 @@ def walk_sounding_board(walk: Walk) -> None:
     groups_with_roles(walk, people)
     group = walk.t("Group {n}").format(n=1)
     post(walk, group, "Grupp 1: fråga skolorna")
+    groups = state(walk)["breakouts"]
+    board = {"id": walk.board_id, "facilitator_token": walk.token}
     next_phase(walk, 2)  # back in plenary: the groups are over, everyone writes anywhere
+    state_once(walk.server, board, lambda s: not s["in_breakout"])
+    # a step taken too soon is undone: the same groups, with their roles, are back
+    walk.page.locator("[data-action=previous-phase]").click()
+    expect(walk.page.locator("#phase-title")).to_have_text(walk.method.phases[1].title[walk.lang])
     state_once(
         walk.server,
-        {"id": walk.board_id, "facilitator_token": walk.token},
-        lambda s: not s["in_breakout"],
+        board,
+        lambda s: (
+            s["in_breakout"]
+            and [(b["discussion_leader"], b["note_taker"]) for b in s["breakouts"].values()]
+            == [(g["discussion_leader"], g["note_taker"]) for g in groups.values()]
+        ),
     )
+    next_phase(walk, 2)
+    state_once(walk.server, board, lambda s: not s["in_breakout"])
     post(walk, a["groups"], "Skolorna är en väg in")
     # the survey is being built elsewhere: its phase is left out here
 
