@@ -386,7 +386,11 @@ function draw() {
   const consent = optional("#consent");
   if (consent) {
     consent.hidden = !writer || state.method !== "idea-book";
-    find("#consent-box", HTMLInputElement).checked = Boolean(view.me && state.participants[view.me]?.consent);
+    // set from the board only when the board's answer changes: a tick not yet answered stays
+    const box = find("#consent-box", HTMLInputElement);
+    const given = String(Boolean(view.me && state.participants[view.me]?.consent));
+    if (box.dataset.given !== given) box.checked = given === "true";
+    box.dataset.given = given;
   }
   $("#viewer-note").hidden = view.role !== "viewer" || projector;
   $("#closed-note").hidden = !state.closed;

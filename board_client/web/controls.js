@@ -6,12 +6,12 @@
 // meeting records. Built once; `update` keeps it in step with the board without losing
 // focus or typed values.
 
-/** @import { Ack, BoardState, Op, Phase } from "../types/board" */
+/** @import { Ack, BoardState, Breakout, Op, Phase } from "../types/board" */
 
 import { AreaDialog } from "./areadialog.js";
 import { GroupRoles } from "./grouproles.js";
 import { SurveyDialog } from "./survey.js";
-import { t } from "./i18n.js";
+import { nt, t } from "./i18n.js";
 import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
 import { el, fillSelect } from "./views.js";
 
@@ -78,7 +78,7 @@ function open(node, opener) {
 /**
  * What an accidental "Next phase" replaced: the phase, its time left and whether it ran;
  * `reached` once the board is in the new phase.
- * @typedef {{from: Phase, to: string, remaining: number, running: boolean, reached?: boolean}} PhaseUndo
+ * @typedef {{from: Phase, to: string, remaining: number, running: boolean, reached?: boolean, groups: Breakout[]}} PhaseUndo
  */
 
 export class Controls {
@@ -494,6 +494,9 @@ export class Controls {
   startPhase(id, focus = null) {
     const spec = (this.state?.phases ?? []).find((p) => p.id === id);
     if (!spec) return;
+    // moving on from the groups' phase brings everyone back: a participant still in a group
+    // could write only in the group's area, not in the next phase's
+    if (this.state?.in_breakout && spec.kind !== "breakout") this.send({ kind: "breakout.end" });
     this.send({ kind: "phase.set", phase: id, focus: focus ?? this.declaredAreas(id) });
     if (spec.minutes > 0 && this.timerWithPhase.checked) this.send({ kind: "timer.start" });
   }
@@ -511,6 +514,7 @@ export class Controls {
           to,
           remaining: this.timerRemaining(),
           running: state.timer?.ends_at != null,
+          groups: state.in_breakout ? Object.values(state.breakouts ?? {}) : [], // ended by the step
         }
       : null;
     this.startPhase(to);
@@ -528,6 +532,11 @@ export class Controls {
       const change = (undo.remaining - (spec?.minutes ?? 0) * MINUTE_MS) / MINUTE_MS;
       if (Math.abs(change) >= 1 / 60) this.send({ kind: "timer.add", minutes: Math.round(change * 1000) / 1000 });
       if (undo.running) this.send({ kind: "timer.start" });
+      if (undo.groups.length && !state.in_breakout) {
+        // the same groups again, with their members and roles
+        const groups = undo.groups.map(({ id, name, members, note_taker, discussion_leader }) => ({ id, name, members, note_taker, discussion_leader }));
+        this.send({ kind: "breakout.start", groups });
+      }
       return;
     }
     const at = this.phaseIndex(state);
@@ -580,6 +589,28 @@ export class Controls {
   askToClose() {
     this.more.hidePopover?.();
     this.closeWarning.replaceChildren();
+    // notes never revealed stay out of every record: say so while they can still be shown
+    const unrevealed = Object.values(this.state?.notes ?? {}).filter((n) => n.private).length;
+    if (unrevealed) {
+      this.closeWarning.replaceChildren(
+        nt(
+          "{n} note is still private: the record will not show it.",
+          "{n} notes are still private: the record will not show them.",
+          unrevealed,
+          { n: unrevealed },
+        ),
+        " ",
+        el("button", {
+          type: "button",
+          text: t("Reveal notes"),
+          onclick: () => {
+            this.send({ kind: "notes.reveal" });
+            this.closeWarning.replaceChildren();
+            this.closeCancel.focus();
+          },
+        }),
+      );
+    }
     open(this.closing, this.moreButton);
     this.closeCancel.focus(); // Enter twice must not close it by accident
   }

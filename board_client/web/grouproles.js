@@ -60,12 +60,15 @@ export class GroupRoles {
     const people = [["", t("Nobody")], ...group.members.map((m) => /** @type {[string, string]} */ ([m, state.participants[m]?.name || m]))];
     const [leader, taker] = /** @type {HTMLSelectElement[]} */ ([...node.querySelectorAll("select")]);
     for (const [select, chosen] of /** @type {[HTMLSelectElement, string][]} */ ([[leader, group.discussion_leader ?? ""], [taker, group.note_taker ?? ""]])) {
-      // rebuilt only when the members change, so a list someone has open stays open
+      // rebuilt only when the members change, so a list someone has open stays open; a
+      // choice follows the board only when the board's changes, so a choice made here and
+      // not yet answered is not put back (and then sent back with the other role)
       const options = JSON.stringify(people);
       if (select.dataset.options !== options) {
         select.dataset.options = options;
         fillSelect(select, people, chosen);
-      } else if (document.activeElement !== select) select.value = chosen;
+      } else if (select.dataset.given !== chosen && document.activeElement !== select) select.value = chosen;
+      if (document.activeElement !== select) select.dataset.given = chosen;
     }
   }
 }

@@ -390,6 +390,11 @@ export class Worksheet {
         setText(help, criterion.help);
         help.hidden = !criterion.help;
         const scale = /** @type {HTMLElement} */ (set.querySelector(".worksheet-scale"));
+        // the choice is set from the board only when the board's score changes: a score
+        // chosen here and not yet answered stays chosen
+        const given = String(mine[criterion.id] ?? "");
+        const changed = set.dataset.given !== given;
+        set.dataset.given = given;
         reconcile(
           scale,
           this.who.readOnly ? [] : values,
@@ -402,7 +407,7 @@ export class Worksheet {
           },
           (node, v) => {
             const input = /** @type {HTMLInputElement} */ (node.querySelector("input"));
-            input.checked = mine[criterion.id] === v;
+            if (changed) input.checked = mine[criterion.id] === v;
             input.disabled = state.closed;
           },
         );

@@ -257,12 +257,12 @@ class _Layout:
                 out.append(Entry(f"{a.text} ↔ {b.text}", [kind]))
         return out
 
-    def priorities(self) -> list[Entry]:
+    def priorities(self) -> list[Note]:
         chosen = [self.state.notes[i] for i in self.state.priorities if i in self.state.notes]
         if not chosen and self.votes:
             ranked = sorted(self.votes.items(), key=lambda kv: -kv[1])
             chosen = [self.state.notes[i] for i, _ in ranked if i in self.state.notes]
-        return [self.entry(n) for n in chosen]
+        return chosen
 
 
 def _generic(lay: _Layout) -> list[Block]:
@@ -304,7 +304,11 @@ def _category_analysis(lay: _Layout) -> list[Block]:
     patterns = lay.area("patterns") or Block(_("Patterns across categories"))
     patterns.entries = lay.links() + patterns.entries
     priorities = lay.area("priorities") or Block(_("Priorities"))
-    priorities.entries = lay.priorities() + priorities.entries
+    # the ranked notes first; a ranked note of the area itself is not listed twice
+    ranked = lay.priorities()
+    listed = {n.id for n in ranked}
+    rest = [lay.entry(n) for n in lay.notes("priorities") if n.id not in listed and not n.group]
+    priorities.entries = [lay.entry(n) for n in ranked] + rest
     priorities.chart = lay.votes_chart()
     actions = lay.area("into-play") or Block(_("Actions"))
     blocks += [patterns, priorities, actions]
@@ -378,6 +382,9 @@ def build(
     if not named:
         facts.append(_("Authors are not named."))
     blocks = _LAYOUTS.get(state.method, _generic)(lay)
+    # links can be drawn on every board; the category analysis reads them as its patterns
+    if state.method != "category-analysis" and (links := lay.links()):
+        blocks.append(Block(_("Links between notes"), entries=links))
     if survey := lay.survey():
         blocks.append(survey)
     return Record(state.title, facts, state.language, blocks, state)
