@@ -139,6 +139,9 @@ let worksheet = null;
 let survey = null;
 /** @type {Signals | null} */
 let signals = null;
+/** @type {{ participant_id: string, role: string }[]} who is here, as last heard (presence
+ * may arrive before the welcome that makes the signals) */
+let lastPeers = [];
 /** @type {OwnerDialog | null} the owner dialog, made when first asked for */
 let owners = null;
 /** @type {Connection | null} */
@@ -202,6 +205,7 @@ if (!creds?.token) {
     },
     presence: (peers) => {
       renderPeers($("#peers"), peers);
+      lastPeers = peers;
       signals?.seePresence(peers);
       view.canvas?.showDrags(peers, view.me);
     },
@@ -310,6 +314,7 @@ async function showBoard() {
   if (!signals) {
     const role = projector ? "viewer" : view.role;
     signals = new Signals($("#signals"), (op) => connected.send(op), { me: view.me ?? "", role });
+    signals.seePresence(lastPeers);
   }
   if (view.role === "participant" && !projector && !records) {
     records = new Records($("#records"), boardId, creds.token, { reader: true });
