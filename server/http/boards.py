@@ -294,6 +294,7 @@ async def board_credential(
         raise ApiError(403, "forbidden", "This token belongs to another board.")
     if facilitator and credential.role != "facilitator":
         raise ApiError(403, "forbidden", "Only the board's facilitator may do this.")
+    await room.close_overdue_survey()  # what is read (a record, an export) holds its totals
     return credential, room
 
 

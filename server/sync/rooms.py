@@ -595,6 +595,18 @@ class Room:
 
         self._survey_due = asyncio.get_running_loop().call_later(delay, close)
 
+    async def close_overdue_survey(self) -> None:
+        """Closes a survey whose deadline has passed before a read shows the board: a record
+        exported days after the deadline, the board unopened since, holds the totals. The
+        same op id as the timer's close, so the two make one op."""
+        survey = self.state.survey
+        if survey is None or survey.closed or survey.deadline is None:
+            return
+        if survey.deadline > time.time() * 1000:
+            return
+        close = SurveyClose(kind="survey.close")
+        await self.submit(f"survey-close-{survey.deadline}", close, HIDDEN_SENDER)
+
     def catch_up_soon(self) -> None:
         """After a broker outage: fill from the store whatever was published meanwhile."""
         self._queue.put_nowait(_Remote(None))
