@@ -236,3 +236,14 @@ def facilitator_page(
     page.goto(f"{browsing.server.url}/b/{board['id']}#token={board['facilitator_token']}")
     expect(page.locator("#status")).to_have_attribute("data-state", "online")
     return page
+
+
+def start_network(page: Page, server: RunningServer, name: str, theme: str) -> None:
+    """A learning network started from the Danish start page's form; the page is then on
+    the network's own page."""
+    page.goto(f"{server.url}/?lang=da")
+    form = page.locator("#network")
+    form.get_by_label("Netværkets navn").fill(name)
+    form.get_by_label("Tema", exact=True).fill(theme)
+    form.get_by_role("button", name="Start netværket").click()
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()

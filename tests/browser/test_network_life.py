@@ -26,6 +26,7 @@ from tests.browser.helpers import (
     post_note,
     screenshot,
     send_as,
+    start_network,
 )
 from tests.conftest import ROOT, RunningServer
 
@@ -161,12 +162,7 @@ def test_a_learning_network_lives_its_whole_life_in_the_page(
     browsing: Browsing, server: RunningServer
 ) -> None:
     page = browsing.page(LAPTOP, lang="da-DK")
-    page.goto(f"{server.url}/?lang=da")
-    form = page.locator("#network")
-    form.get_by_label("Netværkets navn").fill("Deleøkonomi")
-    form.get_by_label("Tema", exact=True).fill("Deleøkonomi i kommunen")
-    form.get_by_role("button", name="Start netværket").click()
-    expect(page.get_by_role("heading", name="Deleøkonomi", level=1)).to_be_visible()
+    start_network(page, server, "Deleøkonomi", "Deleøkonomi i kommunen")
     network = Network(page, server)
 
     # planning boards: the theme unfolded, the meetings planned, a field in each

@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     assert_all_in,
     screenshot,
     send_as,
+    start_network,
 )
 from tests.conftest import RunningServer
 
@@ -32,12 +33,7 @@ def test_a_network_is_started_planned_and_run_from_its_page(
     browsing: Browsing, server: RunningServer
 ) -> None:
     page = browsing.page(LAPTOP, lang="da-DK")
-    page.goto(f"{server.url}/?lang=da")
-    form = page.locator("#network")
-    form.get_by_label("Netværkets navn").fill("Frivillighed")
-    form.get_by_label("Tema", exact=True).fill("Flere frivillige i ældreplejen")
-    form.get_by_role("button", name="Start netværket").click()
-    expect(page.get_by_role("heading", name="Frivillighed", level=1)).to_be_visible()
+    start_network(page, server, "Frivillighed", "Flere frivillige i ældreplejen")
     expect(page.get_by_text("Flere frivillige i ældreplejen")).to_be_visible()
     network_url = page.url
     network_id = network_url.rsplit("/", 1)[1]
