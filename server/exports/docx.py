@@ -51,6 +51,8 @@ def _block(document: WordDocument, block: Block, level: int, pictures: Pictures)
     document.add_heading(_clean(block.heading), level=min(level, 9))
     if block.intro:
         document.add_paragraph().add_run(_clean(block.intro)).italic = True
+    if block.nothing and not block.entries:
+        document.add_paragraph().add_run(_clean(block.nothing)).italic = True
     for entry in block.entries:
         style = "List Number" if block.numbered else "List Bullet"
         paragraph = document.add_paragraph(_clean(entry.text), style=style)

@@ -51,6 +51,7 @@ _TEMPLATE = _ENV.from_string(
 <section>
 <h{{ level }}>{{ b.heading }}</h{{ level }}>
 {% if b.intro %}<p class="intro">{{ b.intro }}</p>{% endif %}
+{% if b.nothing and not b.entries %}<p class="intro">{{ b.nothing }}</p>{% endif %}
 {% if b.entries %}{% set list = "ol" if b.numbered else "ul" %}<{{ list }} class="entries">
 {% for e in b.entries %}<li>{% if picture_src(e) %}<img class="picture" src="{{ picture_src(e) }}"
  alt="{{ e.alt }}" width="{{ e.picture.width }}" height="{{ e.picture.height }}">

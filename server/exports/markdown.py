@@ -31,6 +31,8 @@ def _block(
     out += [f"{'#' * min(level, 6)} {escape(block.heading)}", ""]
     if block.intro:
         out += [f"> {escape(block.intro)}", ""]
+    if block.nothing and not block.entries:
+        out += [f"*{escape(block.nothing)}*", ""]
     for number, entry in enumerate(block.entries, 1):
         meta = f" — *{escape(' · '.join(entry.meta))}*" if entry.meta else ""
         mark = f"{number}." if block.numbered else "-"

@@ -40,6 +40,7 @@ class Block:
     chart: Chart | None = None
     children: list[Block] = field(default_factory=list)
     numbered: bool = False  # the entries are in an order that matters (1., 2., ...)
+    nothing: str = ""  # said in place of entries when there are none ("No notes.")
 
 
 @dataclass
@@ -121,6 +122,8 @@ class _Layout:
         for g in groups:
             members = [self.entry(n) for n in notes if n.group == g.id]
             block.children.append(Block(g.name or self._("Unnamed group"), entries=members))
+        if not notes:  # a group that wrote nothing says so, rather than a bare heading
+            block.nothing = self._("No notes.")
         return block
 
     def areas(self, ids: list[str]) -> list[Block]:
@@ -348,7 +351,8 @@ def _idea_book(lay: _Layout) -> list[Block]:
     people = sorted(
         p.name for p in lay.state.participants.values() if p.consent and p.role != "viewer"
     )
-    blocks.append(Block(lay._("Participants"), entries=[Entry(n) for n in people]))
+    nobody = lay._("Nobody agreed to be named.")
+    blocks.append(Block(lay._("Participants"), entries=[Entry(n) for n in people], nothing=nobody))
     return [b for b in [*blocks, lay.parked()] if b]
 
 
