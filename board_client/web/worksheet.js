@@ -321,10 +321,12 @@ export class Worksheet {
       alert,
       el("button", { type: "submit", text: t("Use these criteria") }),
     );
-    const details = el("details", { class: "criteria-details" }, el("summary", { text: t("Change the criteria") }), form);
-    // filled from the board each time it opens, so it starts from what is there now
-    details.addEventListener("toggle", () => {
-      if (!details.open || !this.state?.grid) return;
+    const summary = el("summary", { text: t("Change the criteria") });
+    const details = el("details", { class: "criteria-details" }, summary, form);
+    // filled from the board as it opens (on the click, not the later toggle event, which
+    // would overwrite what someone quick had already typed), so it starts from what is there
+    summary.addEventListener("click", () => {
+      if (details.open || !this.state?.grid) return;
       /** @type {HTMLTextAreaElement} */ (lines).value = this.criteria(this.state).map((c) => c.label).join("\n");
       /** @type {HTMLInputElement} */ (low).value = String(this.state.grid.low);
       /** @type {HTMLInputElement} */ (high).value = String(this.state.grid.high);

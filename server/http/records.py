@@ -68,8 +68,14 @@ async def history(request: Request) -> JSONResponse:
     services = services_of(request)
     credential, room = await board_credential(request, services)
     seq = _int(request, "seq")
-    if seq is None or not 0 <= seq <= room.state.seq:
-        raise ApiError(422, "invalid", f"Query 'seq': a change from 0 to {room.state.seq}.")
+    # another worker may have stored changes this worker's room has not heard of yet
+    last = (
+        room.state.seq
+        if seq is None or seq <= room.state.seq
+        else await services.store.head(room.board.id)
+    )
+    if seq is None or not 0 <= seq <= last:
+        raise ApiError(422, "invalid", f"Query 'seq': a change from 0 to {last}.")
     state = await state_at(services.store, room.board.id, seq)
     return JSONResponse(
         {"seq": seq, "state": view_state(state, credential.participant_id).to_json()}
