@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from server.exceptions import ConfigError
 
@@ -108,293 +108,226 @@ def _domains(value: str) -> tuple[str, ...]:
     return tuple(d.lower().lstrip("@") for d in _list(value))
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("host", "127.0.0.1", str, "Address to listen on; 0.0.0.0 for every interface."),
-    Setting("port", 8000, _positive_int, "TCP port to listen on."),
-    Setting(
-        "database_url",
+T = TypeVar("T")
+
+
+def setting(default: T, parse: Callable[[str], T], help: str) -> T:
+    """A field of `Config` that is also a flag and a variable (see `SETTINGS`)."""
+    return field(default=default, metadata={"parse": parse, "help": help})
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting: its type, default, parser and help, declared once."""
+
+    host: str = setting("127.0.0.1", str, "Address to listen on; 0.0.0.0 for every interface.")
+    port: int = setting(8000, _positive_int, "TCP port to listen on.")
+    database_url: str = setting(
         "sqlite:///planche.db",
         _database_url,
         "Where boards are stored: sqlite:///PATH (the embedded default) or "
         "postgresql://USER:PASSWORD@HOST:PORT/DB.",
-    ),
-    Setting(
-        "migrate_at_start",
+    )
+    migrate_at_start: bool = setting(
         True,
         _bool,
         "Bring the database schema up to date when the server starts; false: refuse to start "
         "on an old schema, for operators who run `planche migrate` themselves.",
-    ),
-    Setting(
-        "redis_url",
+    )
+    redis_url: str = setting(
         "",
         _redis_url,
         "Redis that carries ops between workers: redis://HOST:PORT/DB. Empty: the in-process "
         "broker, one worker only.",
-    ),
-    Setting(
-        "workers",
+    )
+    workers: int = setting(
         1,
         _positive_int,
         "Server processes sharing the port; more than one needs --redis-url.",
-    ),
-    Setting(
-        "allowed_origins",
+    )
+    allowed_origins: tuple[str, ...] = setting(
         (),
         _origins,
         "Comma-separated origins (https://board.example.org) allowed to open WebSockets "
         "besides the server's own; same origin only when empty.",
-    ),
-    Setting("log_level", "info", str, "Logging level: debug, info, warning or error."),
-    Setting("log_format", "text", _log_format, "Logs as plain text lines or as JSON lines."),
-    Setting(
-        "resume_max_ops",
+    )
+    log_level: str = setting("info", str, "Logging level: debug, info, warning or error.")
+    log_format: str = setting("text", _log_format, "Logs as plain text lines or as JSON lines.")
+    resume_max_ops: int = setting(
         1000,
         _positive_int,
         "A client further behind than this many ops gets the whole state instead of the ops.",
-    ),
-    Setting(
-        "snapshot_every",
+    )
+    snapshot_every: int = setting(
         500,
         _positive_int,
         "Save a snapshot of a board every this many ops, so it loads without a long replay.",
-    ),
-    Setting(
-        "send_queue_max",
+    )
+    send_queue_max: int = setting(
         1000,
         _positive_int,
         "Messages waiting for one slow connection before it is closed (it then resumes).",
-    ),
-    Setting(
-        "op_rate",
+    )
+    op_rate: float = setting(
         50.0,
         _positive_float,
         "Ops per second one connection may send, sustained; more are refused with "
         "rate_limited (the client sends them again a moment later).",
-    ),
-    Setting(
-        "op_burst",
+    )
+    op_burst: int = setting(
         200,
         _positive_int,
         "Ops one connection may send at once before op_rate applies.",
-    ),
-    Setting(
-        "hello_timeout",
+    )
+    hello_timeout: float = setting(
         10.0,
         _positive_float,
         "Seconds a new WebSocket has to send its hello.",
-    ),
-    Setting(
-        "join_guess_burst",
+    )
+    join_guess_burst: int = setting(
         60,
         _positive_int,
         "Wrong join codes one address may try at once, sized for a meeting room behind one "
         "router whose people mistype; right codes never count. Beyond it, no code from that "
         "address is checked (429) until the budget refills.",
-    ),
-    Setting(
-        "join_guesses_per_minute",
+    )
+    join_guesses_per_minute: float = setting(
         3.0,
         _positive_float,
         "How fast an address's wrong-code budget refills, in codes per minute.",
-    ),
-    Setting(
-        "join_guesses_per_day",
+    )
+    join_guesses_per_day: int = setting(
         1000,
         _positive_int,
         "Wrong join codes one address may try a day, however it spreads them; with the code "
         "length this bounds how fast codes can be guessed (docs/security.md).",
-    ),
-    Setting(
-        "joins_per_code_per_minute",
+    )
+    joins_per_code_per_minute: int = setting(
         120,
         _positive_int,
         "Joins one board's code takes per minute before further joins get 429 for a moment.",
-    ),
-    Setting(
-        "boards_per_address_per_hour",
+    )
+    boards_per_address_per_hour: int = setting(
         1000,
         _positive_int,
         "Boards, imports and learning networks one address may create per hour; more get 429.",
-    ),
-    Setting(
-        "connections_per_address",
+    )
+    connections_per_address: int = setting(
         200,
         _positive_int,
         "Open WebSockets one client address may hold; more are refused with HTTP 429. A "
         "meeting room behind one router shares an address, hence the generous default.",
-    ),
-    Setting(
-        "header_timeout",
+    )
+    header_timeout: float = setting(
         10.0,
         _positive_float,
         "Seconds a client has to send a whole request line and headers; a connection that "
         "sends them slower is closed.",
-    ),
-    Setting(
-        "records_per_board",
+    )
+    records_per_board: int = setting(
         200,
         _positive_int,
         "Named records (snapshots) one board may keep; more are refused with 409.",
-    ),
-    Setting(
-        "records_per_minute",
+    )
+    records_per_minute: int = setting(
         10,
         _positive_int,
         "Records one board may save per minute; more get 429 for a moment.",
-    ),
-    Setting(
-        "allowed_hosts",
+    )
+    allowed_hosts: tuple[str, ...] = setting(
         (),
         _origins,
         "Comma-separated host names (board.example.org) the server answers to; a request or "
         "WebSocket with another Host header is refused (against DNS rebinding). Empty: "
-        "localhost, 127.0.0.1 and ::1 only while --host is a loopback address and no proxy "
-        "is trusted (--forwarded-allow-ips), any host otherwise; set it behind a proxy too.",
-    ),
-    Setting(
-        "ping_interval",
+        "localhost, 127.0.0.1 and ::1 only while --host is a loopback address and no proxy is"
+        " trusted (--forwarded-allow-ips), any host otherwise; set it behind a proxy too.",
+    )
+    ping_interval: float = setting(
         15.0,
         _positive_float,
         "Seconds between the server's WebSocket pings.",
-    ),
-    Setting(
-        "ping_timeout",
+    )
+    ping_timeout: float = setting(
         15.0,
         _positive_float,
         "Seconds a client has to answer a ping before its connection is closed; with "
         "ping_interval, a dead connection is dropped within 30 s.",
-    ),
-    Setting(
-        "forwarded_allow_ips",
+    )
+    forwarded_allow_ips: str = setting(
         "",
         str,
-        "Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
-        "X-Forwarded-Proto are believed (127.0.0.1 for nginx on the same host). Empty: none; "
-        "then every client behind a proxy has the proxy's address.",
-    ),
-    Setting(
-        "retention_days",
+        "Comma-separated addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-"
+        "Proto are believed (127.0.0.1 for nginx on the same host). Empty: none; then every "
+        "client behind a proxy has the proxy's address.",
+    )
+    retention_days: int = setting(
         180,
         _positive_int,
-        "Days after a board's last change when it is deleted with everything it holds "
-        "(ops, snapshots, records, participants); a facilitator may set another time per board.",
-    ),
-    Setting(
-        "methods_dir",
+        "Days after a board's last change when it is deleted with everything it holds (ops, "
+        "snapshots, records, participants); a facilitator may set another time per board.",
+    )
+    methods_dir: str = setting(
         "",
         _directory,
         "A directory of your own method files (*.toml), added to the built-in catalogue; "
         "check them first with `planche methods check DIR`.",
-    ),
-    Setting(
-        "facilitators",
+    )
+    facilitators: str = setting(
         "open",
         _facilitators,
         "Who may create boards and learning networks: open (anyone who reaches the server), "
-        "invite (whoever gives invite_code) or oidc (whoever signs in through oidc_issuer and "
-        "is in an allowed group or e-mail domain).",
-    ),
-    Setting(
-        "invite_code",
+        "invite (whoever gives invite_code) or oidc (whoever signs in through oidc_issuer and"
+        " is in an allowed group or e-mail domain).",
+    )
+    invite_code: str = setting(
         "",
         str,
-        "The secret code that facilitators type on the start page (API clients send it in "
-        "the X-Planche-Invite header). Needed with facilitators=invite; with oidc it also "
-        "lets a script create boards without signing in.",
-    ),
-    Setting("oidc_issuer", "", _url, "The OpenID Connect provider's issuer URL."),
-    Setting("oidc_client_id", "", str, "Planche's client id at the provider."),
-    Setting("oidc_client_secret", "", str, "Planche's client secret at the provider."),
-    Setting(
-        "oidc_groups_claim",
+        "The secret code that facilitators type on the start page (API clients send it in the"
+        " X-Planche-Invite header). Needed with facilitators=invite; with oidc it also lets a"
+        " script create boards without signing in.",
+    )
+    oidc_issuer: str = setting("", _url, "The OpenID Connect provider's issuer URL.")
+    oidc_client_id: str = setting("", str, "Planche's client id at the provider.")
+    oidc_client_secret: str = setting("", str, "Planche's client secret at the provider.")
+    oidc_groups_claim: str = setting(
         "groups",
         str,
         "The claim of the ID token or userinfo that lists the user's groups.",
-    ),
-    Setting(
-        "oidc_allowed_groups",
+    )
+    oidc_allowed_groups: tuple[str, ...] = setting(
         (),
         _list,
         "Comma-separated groups (names or ids, as the groups claim gives them) whose members "
         "may facilitate.",
-    ),
-    Setting(
-        "oidc_allowed_domains",
+    )
+    oidc_allowed_domains: tuple[str, ...] = setting(
         (),
         _domains,
         "Comma-separated e-mail domains (kommune.dk) whose users may facilitate.",
-    ),
-    Setting(
-        "oidc_redirect_base",
+    )
+    oidc_redirect_base: str = setting(
         "",
         _url,
         "The address users reach Planche at (https://board.example.org); the redirect URI "
         "registered at the provider is this plus /auth/callback. Empty: the request's own.",
-    ),
-    Setting(
-        "session_secret",
+    )
+    session_secret: str = setting(
         "",
         str,
-        "The key that signs the sign-in cookie. Empty: a random key kept in the file "
-        "planche-session.key beside the SQLite database (in the working directory with "
-        "Postgres); set it when several hosts serve one Planche.",
-    ),
-    Setting(
-        "session_max_age",
+        "The key that signs the sign-in cookie. Empty: a random key kept in the file planche-"
+        "session.key beside the SQLite database (in the working directory with Postgres); set"
+        " it when several hosts serve one Planche.",
+    )
+    session_max_age: int = setting(
         28800,
         _positive_int,
         "Seconds a sign-in lasts at most; it ends sooner when the provider's ID token expires.",
-    ),
+    )
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, f.default, f.metadata["parse"], f.metadata["help"]) for f in fields(Config)
 )
-
-
-@dataclass(frozen=True)
-class Config:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    database_url: str = "sqlite:///planche.db"
-    migrate_at_start: bool = True
-    redis_url: str = ""
-    workers: int = 1
-    allowed_origins: tuple[str, ...] = ()
-    log_level: str = "info"
-    log_format: str = "text"
-    resume_max_ops: int = 1000
-    snapshot_every: int = 500
-    send_queue_max: int = 1000
-    op_rate: float = 50.0
-    op_burst: int = 200
-    hello_timeout: float = 10.0
-    join_guess_burst: int = 60
-    join_guesses_per_minute: float = 3.0
-    join_guesses_per_day: int = 1000
-    joins_per_code_per_minute: int = 120
-    boards_per_address_per_hour: int = 1000
-    connections_per_address: int = 200
-    header_timeout: float = 10.0
-    records_per_board: int = 200
-    records_per_minute: int = 10
-    allowed_hosts: tuple[str, ...] = ()
-    ping_interval: float = 15.0
-    ping_timeout: float = 15.0
-    forwarded_allow_ips: str = ""
-    retention_days: int = 180
-    methods_dir: str = ""
-    facilitators: str = "open"
-    invite_code: str = ""
-    oidc_issuer: str = ""
-    oidc_client_id: str = ""
-    oidc_client_secret: str = ""
-    oidc_groups_claim: str = "groups"
-    oidc_allowed_groups: tuple[str, ...] = ()
-    oidc_allowed_domains: tuple[str, ...] = ()
-    oidc_redirect_base: str = ""
-    session_secret: str = ""
-    session_max_age: int = 28800
-
-
-assert [s.name for s in SETTINGS] == [f.name for f in fields(Config)], "settings table drifted"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
