@@ -9,6 +9,7 @@ import ipaddress
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.http.errors import error_response
+from server.sync.close import Close
 
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
@@ -51,7 +52,7 @@ class TrustedHosts:
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1008})  # before accept: HTTP 403
+            await send({"type": "websocket.close", "code": Close.POLICY})  # before accept: HTTP 403
             return
         message = (
             f"This server does not answer to the host {header[:100]!r}; open it by its own "

@@ -34,14 +34,12 @@ from server.http.errors import error_response
 from server.ids import hash_token
 from server.metrics import CONNECTIONS, ERRORS
 from server.store.base import Store
+from server.sync.close import Close
 from server.sync.limits import AddressCounter, Throttled, TokenBucket
 from server.sync.rooms import Room, Rooms, ops_frame
 
 log = logging.getLogger("planche.connection")
 
-CLOSE_GOING_AWAY = 1001
-CLOSE_POLICY = 1008
-CLOSE_TRY_AGAIN = 1013
 _MAX_OPS_IN_FLIGHT = 64  # per connection; more waits for earlier acks
 _REFUSALS = Throttled()  # per address: refusals are logged once a minute, with their count
 
@@ -79,7 +77,7 @@ class Connection:
                 room.ops_between(self.last_seq, last_seq, self.participant_id) if room else None
             )
             if missed is None:
-                self.close(CLOSE_TRY_AGAIN, "missed ops; resume", drop_backlog=True)
+                self.close(Close.TRY_AGAIN, "missed ops; resume", drop_backlog=True)
                 return
             frame = ops_frame(missed)
         self.last_seq = last_seq
@@ -90,7 +88,7 @@ class Connection:
             return
         if len(self._out) >= self._queue_max:
             log.warning("closing slow connection of %s", self.participant_id)
-            self.close(CLOSE_TRY_AGAIN, "too slow; resume", drop_backlog=True)
+            self.close(Close.TRY_AGAIN, "too slow; resume", drop_backlog=True)
             return
         self._push(frame)
 
@@ -150,7 +148,7 @@ async def serve_board_socket(
 ) -> None:
     if not origin_allowed(websocket, config.allowed_origins):
         log.warning("refused WebSocket from origin %s", websocket.headers.get("origin"))
-        await websocket.close(CLOSE_POLICY)  # before accept: the client sees HTTP 403
+        await websocket.close(Close.POLICY)  # before accept: the client sees HTTP 403
         return
     address = websocket.client.host if websocket.client else "unknown"
     if connections.full(address):
@@ -168,7 +166,7 @@ async def serve_board_socket(
         return
     await websocket.accept()
     if rooms.draining:  # shutting down: the client goes to another worker
-        await websocket.close(CLOSE_GOING_AWAY, "server going away")
+        await websocket.close(Close.GOING_AWAY, "server going away")
         return
     hello = await _hello_or_none(websocket, config, connections, address)
     if hello is None:
@@ -176,7 +174,7 @@ async def serve_board_socket(
     if not connections.acquire(address):  # others said hello first
         message = f"Too many open connections from this address (at most {connections.limit})."
         await websocket.send_text(error_frame(ProtocolError(ErrorCode.RATE_LIMITED, message)))
-        await websocket.close(CLOSE_TRY_AGAIN, "too many connections")
+        await websocket.close(Close.TRY_AGAIN, "too many connections")
         return
     try:
         await _serve(websocket, board_id, rooms, store, config, hello)
@@ -204,7 +202,7 @@ async def _hello_or_none(
     finally:
         connections.done_waiting(address, key)
     with contextlib.suppress(Exception):
-        await websocket.close(CLOSE_POLICY, reason)
+        await websocket.close(Close.POLICY, reason)
     return None
 
 
@@ -237,7 +235,7 @@ async def _serve(
         )
     except StoreUnavailable:
         room.detach(conn)
-        await websocket.close(CLOSE_TRY_AGAIN, "store unavailable; try again")
+        await websocket.close(Close.TRY_AGAIN, "store unavailable; try again")
         return
     if not still:
         room.detach(conn)
@@ -250,7 +248,7 @@ async def _serve(
     finally:
         CONNECTIONS.dec()
         room.detach(conn)
-        conn.close(CLOSE_GOING_AWAY, "bye")
+        conn.close(Close.GOING_AWAY, "bye")
         with contextlib.suppress(Exception):
             await writer
 
@@ -258,7 +256,7 @@ async def _serve(
 async def _refuse(websocket: WebSocket) -> None:
     message = "This token does not open this board. Join again with the board's code."
     await websocket.send_text(error_frame(ProtocolError(ErrorCode.UNAUTHORIZED, message)))
-    await websocket.close(CLOSE_POLICY, "unauthorized")
+    await websocket.close(Close.POLICY, "unauthorized")
 
 
 async def _await_hello(websocket: WebSocket, seconds: float) -> Hello:

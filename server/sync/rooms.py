@@ -50,6 +50,7 @@ from server.i18n import translations
 from server.ids import new_board_id
 from server.metrics import ACK_SECONDS, BOARDS, BROKER_FAILURES, FANOUT_SECONDS, OPS, STORE_FAILURES
 from server.store.base import BoardRow, Store, StoredOp
+from server.sync.close import Close
 
 log = logging.getLogger("planche.rooms")
 T = TypeVar("T")
@@ -110,9 +111,6 @@ class _Barrier:
 
     done: asyncio.Future[None]
 
-
-CLOSE_RELOAD = 1012  # the stored board changed (rewritten, deleted): reconnect and load it
-CLOSE_REMOVED = 1008  # the facilitator removed this participant; their token opens nothing
 
 _RETRIES = 20  # a batch outrun by other workers this often is refused (then resent)
 
@@ -236,7 +234,7 @@ class Room:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(barrier), 10)
         for peer in list(self.peers):
-            peer.close(CLOSE_RELOAD, reason)
+            peer.close(Close.RELOAD, reason)
         for op_id, waiting in list(self._inflight.items()):
             if not waiting.done():
                 message = "The board changed while this op waited; send it again."
@@ -249,7 +247,7 @@ class Room:
         self.revoked.add(participant_id)
         for peer in list(self.peers):
             if peer.participant_id == participant_id:
-                peer.close(CLOSE_REMOVED, "removed by the facilitator")
+                peer.close(Close.POLICY, "removed by the facilitator")
 
     # connections
 
@@ -744,7 +742,7 @@ class Rooms:
         self.draining = True
         for room in self._rooms.values():
             for peer in list(room.peers):
-                peer.close(1001, "server going away")
+                peer.close(Close.GOING_AWAY, "server going away")
 
     def catch_up(self) -> None:
         """Every open room fills from the store what the broker may have lost, and checks

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.sync.connection import CLOSE_TRY_AGAIN, Connection
+from server.sync.close import Close
+from server.sync.connection import Connection
 
 pytestmark = pytest.mark.anyio
 
@@ -44,7 +45,7 @@ async def test_a_gap_that_cannot_be_filled_closes_so_the_client_resumes() -> Non
     conn.deliver(1, 1, "ops 1")
     conn.deliver(5, 5, "ops 5")  # 2..4 never came, and there is no room to fill them from
     await conn.write_loop()
-    assert socket.closed is not None and socket.closed[0] == CLOSE_TRY_AGAIN
+    assert socket.closed is not None and socket.closed[0] == Close.TRY_AGAIN
 
 
 async def test_a_connection_that_falls_behind_is_closed_instead_of_buffering_forever() -> None:
@@ -52,5 +53,5 @@ async def test_a_connection_that_falls_behind_is_closed_instead_of_buffering_for
     for seq in range(1, 10):  # nothing is written meanwhile: the client does not read
         conn.deliver(seq, seq, f"ops {seq}")
     await conn.write_loop()
-    assert socket.closed is not None and socket.closed[0] == CLOSE_TRY_AGAIN
+    assert socket.closed is not None and socket.closed[0] == Close.TRY_AGAIN
     assert socket.sent == [], "a closing connection drops its backlog; the client resumes"
