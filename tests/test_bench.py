@@ -33,5 +33,9 @@ def test_quick_benchmark_runs_every_scenario() -> None:
     rows = done.stdout.splitlines()
     for scenario in ("S0", "S1 one room, 5", "S1 one room, 20", "S3", "S5", "S6", "S7"):
         assert any(r.startswith(scenario) for r in rows), f"{scenario} missing:\n{done.stdout}"
-    reach = [r.split()[-2] for r in rows if " reach " in f" {r} "]
-    assert reach and all(v == "1.00" for v in reach), done.stdout
+    # every op reached every client once and in order: exact counts, not a rounded share
+    counted = [r.split("out of order")[1].split() for r in rows if "out of order" in r]
+    assert len(counted) == 4, done.stdout  # S1 5 and 20, S6, S7
+    assert all(c == ["0.00", "0", "(0", "dup,", "0", "ooo)"] for c in counted), done.stdout
+    storms = [r.split()[-2:] for r in rows if r.startswith("S4") and " lost " in f" {r} "]
+    assert storms and all(s == ["0.00", "0"] for s in storms), done.stdout
