@@ -78,11 +78,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")  # the WAL is fsynced at every commit
+    # no checkpoint inside a commit (it would hold that commit's acks for the copy and its
+    # fsync): the writer checkpoints at quiet moments instead (SqlStore._write_loop)
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     # a deleted board is overwritten with zeros, not left readable in free pages
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+# the WAL is copied into the database file when no append has come for QUIET_SECONDS after
+# QUIET_COMMITS commits, or, under load without such a pause, after MAX_COMMITS (SQLite's own
+# default is every 1,000 pages, inside whichever commit crosses it, holding its acks)
+QUIET_SECONDS = 0.05
+QUIET_COMMITS = 100
+MAX_COMMITS = 1000
 
 
 class SqlStore(Store):
@@ -99,6 +110,9 @@ class SqlStore(Store):
         self._pending: list[_Append] = []
         self._wakeup: asyncio.Event | None = None
         self._write_task: asyncio.Task[None] | None = None
+        self._wal = False  # whether the writer checkpoints (SQLite, a file)
+        self._checkpointed = 0  # `commits` at the last checkpoint
+        self.checkpoints = 0
 
     @property
     def engine(self) -> Engine:
@@ -123,6 +137,7 @@ class SqlStore(Store):
         )
         if is_sqlite:
             event.listen(self._engine, "connect", _sqlite_pragmas)
+            self._wal = path is not None
         try:
             await self._write(self._migrate)
         except SchemaNotCurrent:
@@ -281,11 +296,35 @@ class SqlStore(Store):
     async def _write_loop(self) -> None:
         assert self._wakeup is not None
         while True:
-            await self._wakeup.wait()
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), QUIET_SECONDS)
+            except TimeoutError:  # a quiet moment
+                await self._checkpoint(QUIET_COMMITS)
+                await self._wakeup.wait()
             self._wakeup.clear()
             batch, self._pending = self._pending, []
             if batch:
                 await self._commit_group(batch)
+                await self._checkpoint(MAX_COMMITS)
+
+    async def _checkpoint(self, after_commits: int) -> None:
+        """Copies the WAL into the database file once `after_commits` commits have gone into
+        it; PASSIVE, so it never waits for a reader (the log is reused from its start once
+        every reader has moved on)."""
+        if not self._wal or self.commits - self._checkpointed < after_commits:
+            return
+        self._checkpointed = self.commits
+
+        def checkpoint() -> None:
+            with self.engine.connect() as c:
+                c.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            self.checkpoints += 1
+
+        try:
+            await self._write(checkpoint)
+        except StoreUnavailable as e:  # the next quiet moment tries again
+            self._checkpointed = 0
+            log.warning("the store could not checkpoint its log: %s", e)
 
     async def _commit_group(self, batch: list[_Append]) -> None:
         try:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import sqlite3
 import tempfile
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,9 +25,10 @@ from server.broker.memory import MemoryBroker
 from server.config import Config
 from server.exceptions import DuplicateOp
 from server.store.base import NewParticipant, StoredOp, StoredPicture
-from server.store.sql import SqlStore
+from server.store.sql import QUIET_COMMITS, SqlStore
 from server.sync.rooms import Rooms
 from tests.server.stores import FAC, make_board, note
+from tests.timing import timeout
 
 PART = "p-part"
 
@@ -293,3 +297,22 @@ async def _archive_of(store: SqlStore, board_id: str) -> bytes:
     row, first = await store.get_board(board_id), await store.latest_snapshot(board_id)
     assert row is not None and first is not None
     return archive.dump(row, BoardState.from_json(first.state), [first], [])
+
+
+@pytest.mark.anyio
+async def test_the_log_reaches_the_database_file_at_a_quiet_moment_not_inside_a_commit(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    """SQLite's own checkpoint runs inside the commit that crosses its threshold and holds
+    that commit's acks; the writer checkpoints once appends pause instead."""
+    board_id = await make_board(store)
+    for i in range(QUIET_COMMITS + 5):  # one commit each
+        await store.append(board_id, [StoredOp(Record(i + 1, f"op-{i}", FAC, note(i)), None, 0.0)])
+    async with asyncio.timeout(timeout(10)):
+        while store.checkpoints == 0:
+            await asyncio.sleep(0.01)
+    # the database file alone, without its log, now holds every op
+    alone = tmp_path / "alone.db"
+    shutil.copy(tmp_path / "store.db", alone)
+    with sqlite3.connect(alone) as db:
+        assert db.execute("SELECT count(*) FROM ops").fetchone() == (QUIET_COMMITS + 5,)
