@@ -213,6 +213,16 @@ def send_as(server: RunningServer, board_id: str, token: str, *ops: dict[str, An
     in_thread(run())
 
 
+def synced(page: Page) -> None:
+    """Waits until the server has acknowledged every op the page sent: the page shows its own
+    change at once, and a read of the API right after could come before the op arrives."""
+    page.wait_for_function(
+        """() => Object.keys(localStorage).every((k) => !k.startsWith("planche:outbox:")
+          || JSON.parse(localStorage.getItem(k) || "[]").length === 0)""",
+        timeout=timeout(10) * 1000,
+    )
+
+
 def board_state(server: RunningServer, board: dict[str, Any]) -> Any:
     """The board as its facilitator reads it from the API."""
     return api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])["state"]

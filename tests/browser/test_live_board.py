@@ -13,7 +13,14 @@ from playwright.sync_api import Page, expect
 
 from board_client import BoardClient
 from board_client.http import join_board
-from tests.browser.helpers import Browsing, api, assert_accessible, note_action, screenshot
+from tests.browser.helpers import (
+    Browsing,
+    api,
+    assert_accessible,
+    note_action,
+    screenshot,
+    synced,
+)
 from tests.conftest import RunningServer, timeout
 
 
@@ -161,6 +168,7 @@ def test_own_changes_are_undone_and_redone_as_new_ops(
     assert page.console_errors == []  # type: ignore[attr-defined]
 
     # every step is an op in the board's history, nothing was rewound
+    synced(page)
     live = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])
     assert [n["text"] for n in live["state"]["notes"].values()] == ["Meet every other week"]
     assert live["seq"] >= 6  # add, edit, delete, add again, edit back, edit again

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import Browsing, api, assert_accessible, screenshot
+from tests.browser.helpers import Browsing, api, assert_accessible, screenshot, synced
 from tests.conftest import RunningServer
 
 pytestmark = pytest.mark.browser
@@ -110,6 +110,7 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     page.get_by_role("button", name="Open voting").click()
     expect(page.get_by_role("button", name="Close voting and show results")).to_be_visible()
     assert_one_short_row(page)  # the longest labels of the day still fit
+    synced(page)
     live = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])
     assert live["state"]["voting"]["area"] == "priorities"
 
@@ -127,6 +128,7 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     lock.click()
     expect(lock).to_have_attribute("aria-pressed", "true")
     expect(lock).to_have_text("Unlock the board")
+    synced(page)
     live = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])
     assert live["state"]["locked"] is True
     lock.click()
