@@ -138,6 +138,8 @@ export interface Voting {
   closed: boolean;
   /** by voter: note ids */
   votes: Record<string, string[]>;
+  /** reopened after a close: how many of each voter's first votes the close showed */
+  shown: Record<string, number>;
 }
 
 export interface Group {
@@ -236,6 +238,8 @@ export interface BoardState {
   ready: string[];
   /** raised hands, first raised first */
   hands: string[];
+  /** by note, by reaction: who reacted so */
+  reactions: Record<string, Record<string, string[]>>;
 }
 
 // server/board/protocol.py, client to server
