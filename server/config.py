@@ -154,6 +154,20 @@ SETTINGS: tuple[Setting, ...] = (
         "A client further behind than this many ops gets the whole state instead of the ops.",
     ),
     Setting(
+        "people_list_max",
+        30,
+        _positive_int,
+        "Above this many people on a board, pages show how many are here (per group while "
+        "groups work) instead of their names.",
+    ),
+    Setting(
+        "crowd_threshold",
+        100,
+        _positive_int,
+        "Above this many people on a board, presence names the facilitators only, with no "
+        "cursors or typing lines, beside the counts, and goes out at most once a second.",
+    ),
+    Setting(
         "snapshot_every",
         500,
         _positive_int,
@@ -361,6 +375,8 @@ class Config:
     log_level: str = "info"
     log_format: str = "text"
     resume_max_ops: int = 1000
+    people_list_max: int = 30
+    crowd_threshold: int = 100
     snapshot_every: int = 500
     send_queue_max: int = 1000
     op_rate: float = 50.0

@@ -332,9 +332,17 @@ export interface PeerPresence {
   drag?: Drag | null;
 }
 
+/** how many are here, when too many to name (server/board/protocol.py Crowd) */
+export interface Crowd {
+  here: number;
+  groups: Record<string, number>;
+}
+
 export interface Presence {
   type: "presence";
   peers: PeerPresence[];
+  /** above people_list_max; above crowd_threshold `peers` holds the facilitators only */
+  crowd?: Crowd | null;
 }
 
 export type ServerMessage = Welcome | OpsMessage | Ack | ErrorMessage | Presence;

@@ -5,10 +5,12 @@
 
 import { flow } from "./canvas.js";
 import { nt, t } from "./i18n.js";
+import { icon } from "./icons.js";
 import { reconcile, setText, show } from "./keyed.js";
 import { linksOf, shortText } from "./notelinks.js";
 import { pictureAlt, showPicture } from "./pictures.js";
 import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
+import { drawReactions, mayReact, reactMenuItem, reactionItems } from "./reactions.js";
 
 /** @import { Area, BoardState, Group, Link, Note, ParkedIdea, Role, Voting } from "../types/board" */
 /** @import { Canvas, Drop } from "./canvas.js" */
@@ -75,6 +77,7 @@ export function button(label, key, onclick, attrs = {}) {
  * @property {(note: Note, step: number) => void} reorder one step earlier (-1) or later (+1) in its area
  * @property {(note: Note) => void} vote
  * @property {(note: Note) => void} unvote
+ * @property {(note: Note, reaction: string) => void} react toggles this person's reaction
  * @property {(idea: ParkedIdea, owner: string | null) => void} own a parked idea (meeting.js)
  * @property {(note: Note, groupId: string | null) => void} group
  * @property {(area: Area, name: string) => void} newGroup
@@ -118,6 +121,8 @@ export function button(label, key, onclick, attrs = {}) {
  * @property {HTMLButtonElement} vote
  * @property {HTMLButtonElement} unvote
  * @property {HTMLButtonElement} menuButton
+ * @property {HTMLDivElement} reactions the badges
+ * @property {HTMLButtonElement} react opens the reactions' menu
  * @property {HTMLDivElement} actions
  */
 
@@ -409,6 +414,14 @@ function noteNode(id) {
     "aria-haspopup": "menu",
     "aria-label": t("Actions for this note"),
   });
+  const react = button("", `react:${id}`, () => openReactions(id, article, react), {
+    class: "note-react-button",
+    tabindex: -1, // from the keyboard: the note's menu, "React"
+    "aria-haspopup": "menu",
+    "aria-label": t("React"),
+    title: t("React"),
+  });
+  react.append(icon("heart-plus"));
   /** @type {NoteParts} */
   const parts = {
     picture: null,
@@ -422,10 +435,12 @@ function noteNode(id) {
     vote,
     unvote,
     menuButton,
-    actions: el("div", { class: "note-actions" }, vote, unvote, menuButton),
+    reactions: el("div", { class: "note-reactions", hidden: true }),
+    react,
+    actions: el("div", { class: "note-actions" }, vote, unvote, react, menuButton),
     foot: el("div", { class: "note-foot" }),
   };
-  parts.foot.append(parts.votes, parts.actions);
+  parts.foot.append(parts.votes, parts.reactions, parts.actions);
   const article = el(
     "article",
     { class: "note", "data-note-id": id, "data-focus": `note:${id}`, "aria-keyshortcuts": "Enter M ArrowUp ArrowDown ArrowLeft ArrowRight Alt+ArrowLeft Alt+ArrowRight + -" },
@@ -512,7 +527,11 @@ function updateNote(article, note, state, area, ctx) {
     );
     parts.unvote.hidden = onThis === 0;
   }
-  parts.foot.hidden = parts.votes.hidden && parts.vote.hidden && parts.menuButton.hidden;
+  const reacting = mayReact(state, note, writer);
+  const toggle = reacting ? (/** @type {string} */ r) => ctx.actions.react(note, r) : null;
+  drawReactions(parts.reactions, state, note, ctx.me, toggle);
+  parts.react.hidden = !reacting;
+  parts.foot.hidden = parts.votes.hidden && parts.vote.hidden && parts.menuButton.hidden && parts.reactions.hidden && parts.react.hidden;
   const editing = writer && ctx.editing?.id === note.id ? ctx.editing : null;
   if (editing && !parts.editor) {
     parts.editor = editor(note, editing);
@@ -577,6 +596,7 @@ function menuItems(note, state, area, ctx) {
       ],
     });
   }
+  if (mayReact(state, note, true)) items.push(reactMenuItem(state, note, ctx.me, (r) => ctx.actions.react(note, r)));
   items.push({ label: note.owner ? t("Owner: {name}", { name: note.owner }) : t("Owner…"), run: () => ctx.actions.ownNote(note) });
   if (Object.keys(state.notes).length > 1) items.push({ label: t("Link to another note…"), run: () => ctx.actions.startLink(note) });
   const links = linksOf(state, note);
@@ -639,6 +659,19 @@ function openMenu(id, article, anchor) {
   // the menu opens beside the note: it comes into view first (at once, not smoothly)
   article.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
   ctx.menu.open(anchor, menuItems(note, state, area, ctx), article);
+}
+
+/**
+ * The note's reactions as a menu beside its heart button.
+ * @param {string} id
+ * @param {HTMLElement} article
+ * @param {HTMLElement} anchor
+ */
+function openReactions(id, article, anchor) {
+  const note = live?.state.notes[id];
+  if (!live || !note) return;
+  const { state, ctx } = live;
+  ctx.menu.open(anchor, reactionItems(state, note, ctx.me, (r) => ctx.actions.react(note, r)), article);
 }
 
 /**
