@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import load, processes, scale
+from bench import crowd, load, processes, scale
 from bench.commit import bare_sqlite
 
 
@@ -59,6 +59,19 @@ class Report:
             print(f"{scenario:<28}{what:<34}{value:>10.2f}{base:>10}{ratio:>7}  {target}")
         for note in self.notes:
             print("note:", note)
+
+
+async def crowd_scenario(report: Report, big: int, usual: int, browsers: int) -> Report:
+    """A large meeting beside a usual one, in the same run (bench/crowd.py)."""
+    large, normal, generator = await crowd.run(big, usual, 20.0, browsers)
+    for board in (large, normal):
+        for what, value, target in board.rows():
+            report.add(f"crowd {board.name}", what, value, None, target)
+        report.notes += [f"crowd {board.name}: {n}" for n in board.notes]
+    report.add("crowd", "generator CPU %", generator * 100, None, "<= 70")
+    if generator > 0.7:
+        report.notes.append(f"crowd: the generator used {generator:.0%}: it set the pace")
+    return report
 
 
 async def main(quick: bool) -> Report:
@@ -156,6 +169,8 @@ async def main(quick: bool) -> Report:
             workers.stop()
         finally:
             redis.close()
+    if not quick:
+        await crowd_scenario(report, 300, 70, 0)
     return report
 
 
@@ -169,5 +184,14 @@ def _trouble(server: processes.Process, rate: float, seconds: float):  # type: i
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small run, under a minute")
+    parser.add_argument(
+        "--crowd", action="store_true", help="only the crowd scenario: 300 beside 70 people"
+    )
+    parser.add_argument(
+        "--browsers", type=int, default=0, help="with --crowd: this many of the 300 in Chromium"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.quick)).print()
+    if args.crowd:
+        asyncio.run(crowd_scenario(Report(), 300, 70, args.browsers)).print()
+    else:
+        asyncio.run(main(args.quick)).print()
