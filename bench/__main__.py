@@ -62,12 +62,17 @@ class Report:
 
 
 async def crowd_scenario(report: Report, big: int, usual: int, browsers: int) -> Report:
-    """A large meeting beside a usual one, in the same run (bench/crowd.py)."""
+    """A large meeting beside a usual one, in the same run (bench/crowd.py), next to the
+    same pair on a server that treats no meeting as large (the baseline)."""
+    base, _, _ = await crowd.run(big, usual, 20.0, 0, crowd.NO_CROWD_MODE)
     large, normal, generator = await crowd.run(big, usual, 20.0, browsers)
+    baseline = {what: value for what, value, _ in base.rows()}
     for board in (large, normal):
         for what, value, target in board.rows():
-            report.add(f"crowd {board.name}", what, value, None, target)
+            was = baseline.get(what) if board is large else None
+            report.add(f"crowd {board.name}", what, value, was, target)
         report.notes += [f"crowd {board.name}: {n}" for n in board.notes]
+    report.notes += [f"crowd baseline (no crowd mode): {n}" for n in base.notes]
     report.add("crowd", "generator CPU %", generator * 100, None, "<= 70")
     if generator > 0.7:
         report.notes.append(f"crowd: the generator used {generator:.0%}: it set the pace")

@@ -47,6 +47,7 @@ class Board:
     presence_bytes: list[int] = field(default_factory=list)  # per participant
     server_cpu: float = 0.0  # while everyone answers
     join_cpu: float = 0.0  # while everyone connects (presence of a growing room)
+    generator_cpu: float = 0.0  # share of a core, while everyone answers
     seconds: float = 0.0
     browsers_all_seen: float | None = None  # s after the last answer, slowest page
     notes: list[str] = field(default_factory=list)
@@ -62,6 +63,7 @@ class Board:
             ("presence KiB per client (median)", kib, ""),
             ("server CPU s, answering", self.server_cpu, ""),
             ("server CPU s, everyone connecting", self.join_cpu, ""),
+            ("generator CPU % while answering", self.generator_cpu * 100, "<= 70"),
         ]
         if self.browsers_all_seen is not None:
             out.append(("browsers: all answers shown, s", self.browsers_all_seen, ""))
@@ -121,7 +123,7 @@ async def _crowd(server: processes.Process, board: Board, window: float, browser
     joining = server.cpu_seconds()
     opened = [await _participant(server.url, made.id, t, board, sent, done) for t in tokens]
     pages = await _browsers(server, made, browsers) if browsers else None
-    cpu, wall = server.cpu_seconds(), time.perf_counter()
+    cpu, wall, own = server.cpu_seconds(), time.perf_counter(), own_cpu_seconds()
     board.join_cpu = cpu - joining
     rng = random.Random(board.people)
 
@@ -146,6 +148,8 @@ async def _crowd(server: processes.Process, board: Board, window: float, browser
         board.browsers_all_seen = await pages.all_shown(board.people, last)
     board.server_cpu = server.cpu_seconds() - cpu
     board.seconds = time.perf_counter() - wall
+    # the generator runs both boards: its share of a core while this board answered
+    board.generator_cpu = (own_cpu_seconds() - own) / board.seconds
     await asyncio.sleep(1.5)  # the last presence batch (once a second in a crowd)
     for ws, task, _ in opened:
         task.cancel()
@@ -164,8 +168,8 @@ class _Pages:
         await asyncio.sleep(at)
         for page in self.pages:
             note = page.locator(".note[data-note-id=n1]")
-            await note.get_by_role("button", name="React").click()
-            await page.get_by_role("menuitemcheckbox", name="Agree").click()
+            await note.locator(".note-react-button").click()  # whatever the board's language
+            await page.locator(".note-menu [role=menuitemcheckbox]").first.click()  # agree
 
     async def all_shown(self, people: int, last: float) -> float:
         for page in self.pages:
@@ -202,12 +206,20 @@ async def _browsers(server: processes.Process, made: Any, n: int) -> _Pages:
     return _Pages(playwright, browser, pages)
 
 
+# the baseline: a server that treats no meeting as large (names, cursors, 200 ms batches)
+NO_CROWD_MODE = ("--crowd-threshold", "1000000", "--people-list-max", "1000000")
+
+
 async def run(
-    big: int = 300, usual: int = 70, window: float = 20.0, browsers: int = 0
+    big: int = 300,
+    usual: int = 70,
+    window: float = 20.0,
+    browsers: int = 0,
+    big_server_args: tuple[str, ...] = (),
 ) -> tuple[Board, Board, float]:
     """Both boards at once, each on its own server; the generator's share of a core too."""
     folder = Path(tempfile.mkdtemp(prefix="planche-crowd-"))
-    big_server = processes.planche(f"sqlite:///{folder / 'big.db'}")
+    big_server = processes.planche(f"sqlite:///{folder / 'big.db'}", *big_server_args)
     usual_server = processes.planche(f"sqlite:///{folder / 'usual.db'}")
     try:
         boards = Board(f"{big} participants", big), Board(f"{usual} participants", usual)

@@ -43,6 +43,18 @@ function on(state, noteId) {
 }
 
 /**
+ * The note's reactions in words, for the list view ("" when none).
+ * @param {BoardState} state
+ * @param {string} noteId
+ */
+export function reactionsText(state, noteId) {
+  const given = on(state, noteId);
+  return REACTIONS.filter((r) => given[r]?.length)
+    .map((r) => reactedText(r, given[r].length))
+    .join("; ");
+}
+
+/**
  * Whether this person may react on the note now.
  * @param {BoardState} state
  * @param {Note} note

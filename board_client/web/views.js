@@ -10,7 +10,7 @@ import { reconcile, setText, show } from "./keyed.js";
 import { linksOf, shortText } from "./notelinks.js";
 import { pictureAlt, showPicture } from "./pictures.js";
 import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
-import { drawReactions, mayReact, reactMenuItem, reactionItems } from "./reactions.js";
+import { drawReactions, mayReact, reactMenuItem, reactionItems, reactionsText } from "./reactions.js";
 
 /** @import { Area, BoardState, Group, Link, Note, ParkedIdea, Role, Voting } from "../types/board" */
 /** @import { Canvas, Drop } from "./canvas.js" */
@@ -857,6 +857,7 @@ function listItems(notes, state) {
       const votes = voteCount(state, n.id) ?? 0;
       const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
       const counted = nt("{n} vote", "{n} votes", votes, { n: votes });
+      const reacted = reactionsText(state, n.id);
       const pictured = n.picture ?? null;
       const picture = pictured
         ? el("img", { class: "list-picture", alt: pictureAlt(n, state), width: pictured.width, height: pictured.height })
@@ -869,6 +870,7 @@ function listItems(notes, state) {
         el("span", { text }),
         author ? el("span", { class: "list-meta", text: " – " + t("by {name}", { name: author }) }) : null,
         votes ? el("span", { class: "list-meta", text: " – " + counted }) : null,
+        reacted ? el("span", { class: "list-meta", text: " – " + reacted }) : null,
       );
     }),
   );
