@@ -144,7 +144,10 @@ class _Crowd:
             raise self.error
 
     def _run(self, server: RunningServer, board: dict[str, Any], names: list[str]) -> None:
-        self.loop.run_until_complete(self._main(server, board, names))
+        try:
+            self.loop.run_until_complete(self._main(server, board, names))
+        finally:
+            self.loop.close()
 
     async def _main(self, server: RunningServer, board: dict[str, Any], names: list[str]) -> None:
         self.stop = asyncio.Event()
