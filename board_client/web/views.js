@@ -443,7 +443,7 @@ function noteNode(id) {
   parts.foot.append(parts.votes, parts.reactions, parts.actions);
   const article = el(
     "article",
-    { class: "note", "data-note-id": id, "data-focus": `note:${id}`, "aria-keyshortcuts": "Enter M ArrowUp ArrowDown ArrowLeft ArrowRight Alt+ArrowLeft Alt+ArrowRight + -" },
+    { class: "note", "data-note-id": id, "data-focus": `note:${id}`, "aria-keyshortcuts": "Enter M R ArrowUp ArrowDown ArrowLeft ArrowRight Alt+ArrowLeft Alt+ArrowRight + -" },
     parts.text,
     parts.author,
     parts.private,
@@ -695,7 +695,10 @@ function noteKey(e, id, article, parts) {
   const canvas = ctx.canvas?.on ? ctx.canvas : null;
   if (e.altKey && !(canvas && side)) return;
   if (e.key === "Enter" || e.key === "m" || e.key === "M") openMenu(id, article, parts.menuButton);
-  else if (canvas && e.altKey) {
+  else if ((e.key === "r" || e.key === "R") && !e.altKey) {
+    if (parts.react.hidden) return;
+    openReactions(id, article, parts.react);
+  } else if (canvas && e.altKey) {
     const next = state.areas[here + side];
     if (!next) return;
     if (note.group) ctx.actions.group(note, null); // shown at once out of its group

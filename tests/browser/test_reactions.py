@@ -58,14 +58,16 @@ def test_reactions_are_given_by_mouse_and_keyboard_and_a_closed_vote_comes_back(
     expect(agree_phone).to_have_attribute("aria-pressed", "true")
     expect(agree_phone).to_have_attribute("aria-label", "1 person reacted: Agree")
 
-    # by keyboard on the laptop: the note, Enter, React, Agree
+    # by keyboard on the laptop: the note's menu has "React"; R on the note goes straight there
     on_laptop = page.locator(".note[data-note-id=n1]")
     expect(on_laptop).to_have_attribute("tabindex", "0")
     on_laptop.focus()
     page.keyboard.press("Enter")
     menu = page.get_by_role("menu")
-    menu.get_by_role("menuitem", name="React").focus()
-    page.keyboard.press("Enter")
+    expect(menu.get_by_role("menuitem", name="React")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(on_laptop).to_be_focused()
+    page.keyboard.press("r")
     expect(menu.get_by_role("menuitemcheckbox", name="Agree")).to_be_focused()
     assert_accessible(page, "a note's reactions menu")
     page.keyboard.press("Enter")
