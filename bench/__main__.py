@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import load, processes, scale
+from bench import crowd, load, processes, scale
 from bench.commit import bare_sqlite
 
 
@@ -59,6 +59,24 @@ class Report:
             print(f"{scenario:<28}{what:<34}{value:>10.2f}{base:>10}{ratio:>7}  {target}")
         for note in self.notes:
             print("note:", note)
+
+
+async def crowd_scenario(report: Report, big: int, usual: int, browsers: int) -> Report:
+    """A large meeting beside a usual one, in the same run (bench/crowd.py), next to the
+    same pair on a server that treats no meeting as large (the baseline)."""
+    base, _, _ = await crowd.run(big, usual, 20.0, 0, crowd.NO_CROWD_MODE)
+    large, normal, generator = await crowd.run(big, usual, 20.0, browsers)
+    baseline = {what: value for what, value, _ in base.rows()}
+    for board in (large, normal):
+        for what, value, target in board.rows():
+            was = baseline.get(what) if board is large else None
+            report.add(f"crowd {board.name}", what, value, was, target)
+        report.notes += [f"crowd {board.name}: {n}" for n in board.notes]
+    report.notes += [f"crowd baseline (no crowd mode): {n}" for n in base.notes]
+    report.add("crowd", "generator CPU %", generator * 100, None, "<= 70")
+    if generator > 0.7:
+        report.notes.append(f"crowd: the generator used {generator:.0%}: it set the pace")
+    return report
 
 
 async def main(quick: bool) -> Report:
@@ -156,6 +174,8 @@ async def main(quick: bool) -> Report:
             workers.stop()
         finally:
             redis.close()
+    if not quick:
+        await crowd_scenario(report, 300, 70, 0)
     return report
 
 
@@ -169,5 +189,14 @@ def _trouble(server: processes.Process, rate: float, seconds: float):  # type: i
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small run, under a minute")
+    parser.add_argument(
+        "--crowd", action="store_true", help="only the crowd scenario: 300 beside 70 people"
+    )
+    parser.add_argument(
+        "--browsers", type=int, default=0, help="with --crowd: this many of the 300 in Chromium"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.quick)).print()
+    if args.crowd:
+        asyncio.run(crowd_scenario(Report(), 300, 70, args.browsers)).print()
+    else:
+        asyncio.run(main(args.quick)).print()

@@ -79,6 +79,7 @@ class BoardClient:
         self.participant_id: str | None = None
         self.join_code: str | None = None
         self.peers: list[dict[str, Any]] = []
+        self.crowd: dict[str, Any] | None = None  # how many are here, in a large meeting
         self.connects = 0  # welcomes received; more than one means it reconnected
         self._clock_offset_ms = 0.0  # server clock minus ours, from the last welcome
 
@@ -187,6 +188,14 @@ class BoardClient:
     async def delete_note(self, note_id: str) -> Ack:
         return await self.send_op({"kind": "note.delete", "note_id": note_id})
 
+    async def send_presence(self, **fields: Any) -> None:
+        """What this person is doing (`typing`, `area`, `drag`): ephemeral, never acked; lost
+        while not connected."""
+        ws = self._ws
+        if ws is not None and self._welcomed.is_set():
+            with contextlib.suppress(ConnectionClosed):
+                await ws.send(json.dumps({"type": "presence", **fields}))
+
     async def send_op(self, op: dict[str, Any], op_id: str | None = None) -> Ack:
         """Send any op and wait until the server has stored it and this replica applied it.
 
@@ -259,6 +268,7 @@ class BoardClient:
                 self._on_error(message)
             elif kind == "presence":
                 self.peers = message.get("peers", [])
+                self.crowd = message.get("crowd")
 
     def _resend_later(self, op_id: str) -> None:
         async def resend() -> None:

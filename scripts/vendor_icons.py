@@ -23,6 +23,7 @@ ICONS = [
     *("qr-code", "keyboard", "sun", "moon", "sun-moon", "contrast", "square-parking"),
     *("circle-question-mark", "info", "circle-check", "triangle-alert", "circle-alert"),
     *("wifi-off", "search", "share-2", "download", "monitor", "smartphone", "log-out"),
+    *("heart-plus", "star", "lightbulb", "heart"),  # reactions on notes
 ]
 # names the issue and older Lucide releases use for the same pictures
 ALIASES = {

@@ -158,6 +158,18 @@ class Config:
         _positive_int,
         "A client further behind than this many ops gets the whole state instead of the ops.",
     )
+    people_list_max: int = setting(
+        30,
+        _positive_int,
+        "Above this many people on a board, pages show how many are here (per group while "
+        "groups work) instead of their names.",
+    )
+    crowd_threshold: int = setting(
+        100,
+        _positive_int,
+        "Above this many people on a board, presence names the facilitators only, with no "
+        "cursors or typing lines, beside the counts, and goes out at most once a second.",
+    )
     snapshot_every: int = setting(
         500,
         _positive_int,

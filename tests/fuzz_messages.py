@@ -200,6 +200,7 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "vote.cast": {"note_id": NOTES},
         "vote.retract": {"note_id": NOTES},
         "vote.close": {},
+        "vote.reopen": {},
         "priorities.set": {"note_ids": st.lists(NOTES, max_size=4)},
         "group.add": {"group": obj(id=GROUPS, area=area, name=maybe(texts(200, empty=True)))},
         "group.rename": {"group_id": GROUPS, "name": texts(200, empty=True)},
@@ -287,6 +288,10 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "ready.set": {"ready": st.booleans()},
         "hand.raise": {},
         "hand.lower": {"participant": maybe(PEOPLE)},
+        "reaction.toggle": {
+            "note_id": NOTES,
+            "reaction": st.sampled_from(["agree", "important", "idea", "question", "thanks"]),
+        },
     }
     if kind == "note.move":
         return _note_move(area)

@@ -138,6 +138,8 @@ export interface Voting {
   closed: boolean;
   /** by voter: note ids */
   votes: Record<string, string[]>;
+  /** reopened after a close: how many of each voter's first votes the close showed */
+  shown: Record<string, number>;
 }
 
 export interface Group {
@@ -236,6 +238,8 @@ export interface BoardState {
   ready: string[];
   /** raised hands, first raised first */
   hands: string[];
+  /** by note, by reaction: who reacted so */
+  reactions: Record<string, Record<string, string[]>>;
 }
 
 // server/board/protocol.py, client to server
@@ -328,9 +332,17 @@ export interface PeerPresence {
   drag?: Drag | null;
 }
 
+/** how many are here, when too many to name (server/board/protocol.py Crowd) */
+export interface Crowd {
+  here: number;
+  groups: Record<string, number>;
+}
+
 export interface Presence {
   type: "presence";
   peers: PeerPresence[];
+  /** above people_list_max; above crowd_threshold `peers` holds the facilitators only */
+  crowd?: Crowd | null;
 }
 
 export type ServerMessage = Welcome | OpsMessage | Ack | ErrorMessage | Presence;

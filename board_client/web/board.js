@@ -142,6 +142,8 @@ let signals = null;
 /** @type {{ participant_id: string, role: string }[]} who is here, as last heard (presence
  * may arrive before the welcome that makes the signals) */
 let lastPeers = [];
+/** @type {import("../types/board").Crowd | null} how many are here, in a large meeting */
+let lastCrowd = null;
 /** @type {OwnerDialog | null} the owner dialog, made when first asked for */
 let owners = null;
 /** @type {Connection | null} */
@@ -203,10 +205,11 @@ if (!creds?.token) {
       survey?.acked(message);
       if (message.noop) refused(op, message.noop);
     },
-    presence: (peers) => {
-      renderPeers($("#peers"), peers);
+    presence: (peers, crowd) => {
+      renderPeers($("#peers"), peers, crowd, store.state);
       lastPeers = peers;
-      signals?.seePresence(peers);
+      lastCrowd = crowd;
+      signals?.seePresence(peers, crowd);
       view.canvas?.showDrags(peers, view.me);
     },
   });
@@ -314,7 +317,7 @@ async function showBoard() {
   if (!signals) {
     const role = projector ? "viewer" : view.role;
     signals = new Signals($("#signals"), (op) => connected.send(op), { me: view.me ?? "", role });
-    signals.seePresence(lastPeers);
+    signals.seePresence(lastPeers, lastCrowd);
   }
   if (view.role === "participant" && !projector && !records) {
     records = new Records($("#records"), boardId, creds.token, { reader: true });
@@ -591,6 +594,7 @@ function actions(connection) {
     },
     vote: (note) => connection.send({ kind: "vote.cast", note_id: note.id }),
     unvote: (note) => connection.send({ kind: "vote.retract", note_id: note.id }),
+    react: (note, reaction) => connection.send({ kind: "reaction.toggle", note_id: note.id, reaction }),
     own: (idea, owner) => connection.send({ kind: "idea.own", idea_id: idea.id, owner }),
     group: (note, groupId) => connection.send({ kind: "note.group", note_id: note.id, group_id: groupId }),
     newGroup: (area, name) =>

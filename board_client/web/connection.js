@@ -2,7 +2,7 @@
 // One board's WebSocket: hello and resume, an outbox kept in localStorage, and reconnects
 // with jittered exponential backoff. See docs/protocol.md, "How a client keeps up".
 
-/** @import { Ack, BoardState, ErrorMessage, OpMessage, Op, OpRecord, PeerPresence, PresenceUpdate, ServerMessage, Welcome } from "../types/board" */
+/** @import { Ack, BoardState, Crowd, ErrorMessage, OpMessage, Op, OpRecord, PeerPresence, PresenceUpdate, ServerMessage, Welcome } from "../types/board" */
 
 /**
  * What the connection needs of the board replica (store.js's BoardStore).
@@ -25,7 +25,7 @@
  * @property {(outbox: OpMessage[]) => void} outbox
  * @property {(message: Ack, op?: Op) => void} [ack] with the op it answers, when still kept
  * @property {(op: Op) => void} [sending] before an op is sent (undo.js)
- * @property {(peers: PeerPresence[]) => void} [presence]
+ * @property {(peers: PeerPresence[], crowd: Crowd | null) => void} [presence] crowd: the counts, in a large meeting
  */
 
 const BACKOFF_MIN_MS = 500;
@@ -140,7 +140,7 @@ export class Connection {
         this.handlers.error(message);
         break;
       case "presence":
-        this.handlers.presence?.(message.peers ?? []);
+        this.handlers.presence?.(message.peers ?? [], message.crowd ?? null);
         break;
     }
   }

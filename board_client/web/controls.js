@@ -158,6 +158,18 @@ export class Controls {
     });
     /** @type {HTMLButtonElement} */
     this.voteButton = button(t("Open voting"), () => this.toggleVoting(), { class: "tool", "data-action": "voting" });
+    /** @type {HTMLButtonElement} right after "Close voting": the vote goes on, no vote lost (vote.reopen) */
+    this.voteUndo = button(t("Undo"), () => this.reopenVoting(), {
+      class: "tool tool--undo",
+      "data-action": "voting-undo",
+      "aria-label": t("Undo: open the voting again"),
+    });
+    this.voteUndo.hidden = true;
+    this.voteUndo.prepend(icon("back"));
+    /** whether this page closed the vote just now: its undo shows until the vote changes */
+    this.closedVote = false;
+    /** "Close voting" was pressed here, and the close is not on the board yet */
+    this.closeAsked = false;
 
     // the "More" popover
     /** @type {HTMLSelectElement} */
@@ -285,6 +297,7 @@ export class Controls {
           { class: "tools" },
           button(t("Reveal notes"), () => this.send({ kind: "notes.reveal" }), { class: "tool", "data-action": "reveal" }),
           this.voteButton,
+          this.voteUndo,
           el("label", { for: "control-votes", class: "visually-hidden", text: t("Votes per person") }),
           this.perPerson,
         ),
@@ -398,6 +411,10 @@ export class Controls {
     if (open) this.voteButton.setAttribute("aria-label", t("Close voting and show results"));
     else this.voteButton.removeAttribute("aria-label");
     this.perPerson.hidden = Boolean(open); // how many votes each matters only for opening
+    // the undo shows once the close this page asked for is on the board, until the vote changes
+    if (state.voting?.closed && this.closeAsked) [this.closedVote, this.closeAsked] = [true, false];
+    else if (!state.voting || (open && !this.closeAsked)) this.closedVote = false;
+    this.voteUndo.hidden = !(this.closedVote && state.voting?.closed && !state.closed);
     this.lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
     this.lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
     this.anonymous.textContent = state.anonymous ? t("Anonymous notes: on") : t("Anonymous notes: off");
@@ -570,6 +587,14 @@ export class Controls {
     const focus = state?.phase?.kind === "vote" ? state.phase.focus ?? [] : [];
     const area = focus.length === 1 ? { area: focus[0] } : {};
     this.send(open ? { kind: "vote.close" } : { kind: "vote.open", per_person: perPerson, ...area });
+    this.closeAsked = Boolean(open);
+  }
+
+  reopenVoting() {
+    this.closedVote = this.closeAsked = false;
+    this.voteUndo.hidden = true;
+    this.voteButton.focus(); // the undo goes away under the keyboard: the focus stays near
+    this.send({ kind: "vote.reopen" });
   }
 
   toggleLock() {

@@ -2,7 +2,7 @@
 // What a meeting shows besides the notes: the phase and its timer, the voting, the parked
 // ideas, who is present, and a polite live region that announces what changed.
 
-/** @import { BoardState, Method, MethodPhase, OpRecord, ParkedIdea, PeerPresence, Role } from "../types/board" */
+/** @import { BoardState, Method, MethodPhase, OpRecord, ParkedIdea, PeerPresence, Role, Crowd } from "../types/board" */
 /** @import { BoardStore } from "./store.js" */
 
 import { nt, t } from "./i18n.js";
@@ -290,11 +290,23 @@ function ownerForm(idea, actions) {
 }
 
 /**
- * Who is here now (each person once; the projector and other viewers are not named).
+ * Who is here now (each person once; the projector and other viewers are not named). In a
+ * large meeting (`crowd`, past the server's people_list_max) how many, and how many in each
+ * small group while groups work, instead of names.
  * @param {HTMLElement} list
  * @param {PeerPresence[]} peers
+ * @param {Crowd | null} [crowd]
+ * @param {BoardState | null} [state] for the groups' names
  */
-export function renderPeers(list, peers) {
+export function renderPeers(list, peers, crowd = null, state = null) {
+  list.classList.toggle("peers--counted", crowd != null);
+  if (crowd) {
+    const groups = Object.entries(crowd.groups ?? {}).map(([id, n]) =>
+      el("li", { class: "peers-group", text: t("{group}: {n}", { group: state?.breakouts?.[id]?.name || t("Unnamed group"), n }) }),
+    );
+    list.replaceChildren(el("li", { class: "peers-count", text: nt("{n} here", "{n} here", crowd.here, { n: crowd.here }) }), ...groups);
+    return;
+  }
   const names = [...new Map(peers.map((p) => [p.participant_id, p])).values()]
     .filter((p) => p.role !== "viewer")
     .map((p) => el("li", {}, el("span", { text: p.name }), p.typing ? el("span", { class: "typing", text: " " + t("is writing…") }) : null));

@@ -8,7 +8,7 @@ import { t } from "./i18n.js";
 import { el } from "./views.js";
 
 /**
- * @typedef {{label: string, run?: () => void, items?: () => MenuItem[], checked?: boolean, danger?: boolean}} MenuItem
+ * @typedef {{label: string, run?: () => void, items?: () => MenuItem[], checked?: boolean, checkbox?: boolean, danger?: boolean}} MenuItem
  */
 
 export class NoteMenu {
@@ -52,7 +52,7 @@ export class NoteMenu {
       const radio = item.checked != null;
       const button = el("button", {
         type: "button",
-        role: radio ? "menuitemradio" : "menuitem",
+        role: item.checkbox ? "menuitemcheckbox" : radio ? "menuitemradio" : "menuitem",
         tabindex: -1,
         class: item.danger ? "danger-text" : null,
         "aria-checked": radio ? String(item.checked) : null,
@@ -72,7 +72,7 @@ export class NoteMenu {
     this.node.replaceChildren(...buttons);
     this.node.hidden = false;
     this.place();
-    const first = buttons.find((b) => b.getAttribute("aria-checked") === "true") ?? buttons[this.levels.length > 1 ? 1 : 0];
+    const first = buttons.find((b) => b.getAttribute("role") === "menuitemradio" && b.getAttribute("aria-checked") === "true") ?? buttons[this.levels.length > 1 ? 1 : 0];
     (first ?? buttons[0])?.focus();
   }
 

@@ -70,6 +70,8 @@ export function refusal(op, reason) {
     "note.group": t("The note was not grouped."),
     "note.color": t("The note's colour was not changed."),
     "vote.cast": t("Your vote was not counted."),
+    "vote.retract": t("Your vote was not taken back."),
+    "reaction.toggle": t("Your reaction was not counted."),
   }[/** @type {string} */ (op.kind)];
   if (!what) return null;
   const why = {
@@ -82,6 +84,8 @@ export function refusal(op, reason) {
     voting_closed: t("Voting is closed."),
     no_votes_left: t("You have no votes left."),
     group_not_yours: t("That area belongs to another small group."),
+    vote_shown: t("Votes shown when voting closed stay cast."),
+    note_private: t("Nobody else can see that note yet."),
   }[reason] ?? t("The board did not allow it.");
   return `${what} ${why}`;
 }

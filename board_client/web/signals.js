@@ -3,7 +3,7 @@
 // how many are done of those here, and the hands in the order they went up, which the
 // facilitator lowers one by one.
 
-import { t } from "./i18n.js";
+import { nt, t } from "./i18n.js";
 import { el } from "./views.js";
 
 /** @import { BoardState, Op, Role } from "../types/board" */
@@ -20,6 +20,8 @@ export class Signals {
     this.who = who;
     /** @type {Set<string>} the participants here now (presence), for "n of m done" */
     this.present = new Set();
+    /** @type {number | null} participants here, in a large meeting (presence counts) */
+    this.crowdHere = null;
     /** @type {BoardState | null} */
     this.state = null;
     const participant = who.role === "participant";
@@ -43,9 +45,13 @@ export class Signals {
     this.send(raised ? { kind: "hand.lower" } : { kind: "hand.raise" });
   }
 
-  /** @param {{ participant_id: string, role: string }[]} peers */
-  seePresence(peers) {
+  /**
+   * @param {{ participant_id: string, role: string }[]} peers
+   * @param {{ here: number } | null} [crowd] a large meeting: the count, without the names
+   */
+  seePresence(peers, crowd = null) {
     this.present = new Set(peers.filter((p) => p.role === "participant").map((p) => p.participant_id));
+    this.crowdHere = crowd ? crowd.here - peers.filter((p) => p.role === "facilitator").length : null;
     if (this.state) this.update(this.state);
   }
 
@@ -67,12 +73,18 @@ export class Signals {
     }
     // those here now, and anyone who said done and then left, count
     const here = new Set([...this.present, ...ready.filter((p) => state.participants[p]?.role === "participant")]);
-    const total = here.size || Object.values(state.participants).filter((p) => p.role === "participant").length;
+    const total = this.crowdHere ?? (here.size || Object.values(state.participants).filter((p) => p.role === "participant").length);
     const done = ready.filter((p) => state.participants[p]?.role === "participant").length;
     this.count.hidden = !state.phase || total === 0;
     this.count.textContent = t("{n} of {total} done", { n: done, total });
     this.queueTitle.hidden = hands.length === 0;
     const facilitator = this.who.role === "facilitator";
+    if (this.who.role === "viewer") {
+      // the projector names nobody: how many hands are up
+      const count = hands.length ? nt("{n} hand raised", "{n} hands raised", hands.length, { n: hands.length }) : "";
+      this.queue.replaceChildren(...(count ? [el("li", { text: count })] : []));
+      return;
+    }
     this.queue.replaceChildren(
       ...hands.map((id) => {
         const name = state.participants[id]?.name ?? "?";

@@ -252,7 +252,7 @@ const HANDLERS = {
     state.timer = { ...timerOf(state), ends_at: null };
     endRound(state, op.scores);
   },
-  "vote.open": (state, op) => (state.voting = { per_person: op.per_person, area: op.area ?? null, closed: false, votes: {} }),
+  "vote.open": (state, op) => (state.voting = { per_person: op.per_person, area: op.area ?? null, closed: false, votes: {}, shown: {} }),
   "vote.cast": (state, op, by) => {
     const votes = found(state.voting).votes;
     votes[by] = [...(votes[by] ?? []), op.note_id];
@@ -260,10 +260,16 @@ const HANDLERS = {
   "vote.retract": (state, op, by) => {
     const votes = found(state.voting).votes;
     const mine = [...votes[by]];
-    mine.splice(mine.indexOf(op.note_id), 1);
+    const shown = found(state.voting).shown?.[by] ?? 0; // a close showed these: they stay
+    mine.splice(mine.indexOf(op.note_id, shown), 1);
     votes[by] = mine;
   },
-  "vote.close": (state, op) => Object.assign(found(state.voting), { closed: true, votes: op.votes }),
+  "vote.close": (state, op) => Object.assign(found(state.voting), { closed: true, votes: op.votes, shown: {} }),
+  "vote.reopen": (state) => {
+    const voting = found(state.voting);
+    const shown = Object.fromEntries(Object.entries(voting.votes).filter(([, v]) => v.length).map(([k, v]) => [k, v.length]));
+    Object.assign(voting, { closed: false, shown });
+  },
   "priorities.set": (state, op) => (state.priorities = [...new Set(op.note_ids)]),
   "group.add": (state, { group: g }) => (state.groups[g.id] = { id: g.id, area: g.area, name: g.name ?? "" }),
   "group.rename": (state, op) => (state.groups[op.group_id].name = op.name),
@@ -353,6 +359,15 @@ const HANDLERS = {
   },
   "hand.raise": (state, _op, by) => state.hands.push(by),
   "hand.lower": (state, op, by) => (state.hands = state.hands.filter((p) => p !== (op.participant ?? by))),
+  "reaction.toggle": (state, op, by) => {
+    const onNote = (state.reactions ??= {})[op.note_id] ?? {};
+    const who = onNote[op.reaction] ?? [];
+    const now = who.includes(by) ? who.filter((p) => p !== by) : [...who, by];
+    if (now.length) onNote[op.reaction] = now;
+    else delete onNote[op.reaction];
+    if (Object.keys(onNote).length) state.reactions[op.note_id] = onNote;
+    else delete state.reactions[op.note_id];
+  },
 };
 
 export const KNOWN_KINDS = Object.keys(HANDLERS);

@@ -5,10 +5,12 @@
 
 import { flow } from "./canvas.js";
 import { nt, t } from "./i18n.js";
+import { icon } from "./icons.js";
 import { reconcile, setText, show } from "./keyed.js";
 import { linksOf, shortText } from "./notelinks.js";
 import { pictureAlt, showPicture } from "./pictures.js";
 import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
+import { drawReactions, mayReact, reactMenuItem, reactionItems, reactionsText } from "./reactions.js";
 
 /** @import { Area, BoardState, Group, Link, Note, ParkedIdea, Role, Voting } from "../types/board" */
 /** @import { Canvas, Drop } from "./canvas.js" */
@@ -75,6 +77,7 @@ export function button(label, key, onclick, attrs = {}) {
  * @property {(note: Note, step: number) => void} reorder one step earlier (-1) or later (+1) in its area
  * @property {(note: Note) => void} vote
  * @property {(note: Note) => void} unvote
+ * @property {(note: Note, reaction: string) => void} react toggles this person's reaction
  * @property {(idea: ParkedIdea, owner: string | null) => void} own a parked idea (meeting.js)
  * @property {(note: Note, groupId: string | null) => void} group
  * @property {(area: Area, name: string) => void} newGroup
@@ -118,6 +121,8 @@ export function button(label, key, onclick, attrs = {}) {
  * @property {HTMLButtonElement} vote
  * @property {HTMLButtonElement} unvote
  * @property {HTMLButtonElement} menuButton
+ * @property {HTMLDivElement} reactions the badges
+ * @property {HTMLButtonElement} react opens the reactions' menu
  * @property {HTMLDivElement} actions
  */
 
@@ -409,6 +414,14 @@ function noteNode(id) {
     "aria-haspopup": "menu",
     "aria-label": t("Actions for this note"),
   });
+  const react = button("", `react:${id}`, () => openReactions(id, article, react), {
+    class: "note-react-button",
+    tabindex: -1, // from the keyboard: the note's menu, "React"
+    "aria-haspopup": "menu",
+    "aria-label": t("React"),
+    title: t("React"),
+  });
+  react.append(icon("heart-plus"));
   /** @type {NoteParts} */
   const parts = {
     picture: null,
@@ -422,13 +435,15 @@ function noteNode(id) {
     vote,
     unvote,
     menuButton,
-    actions: el("div", { class: "note-actions" }, vote, unvote, menuButton),
+    reactions: el("div", { class: "note-reactions", hidden: true }),
+    react,
+    actions: el("div", { class: "note-actions" }, vote, unvote, react, menuButton),
     foot: el("div", { class: "note-foot" }),
   };
-  parts.foot.append(parts.votes, parts.actions);
+  parts.foot.append(parts.votes, parts.reactions, parts.actions);
   const article = el(
     "article",
-    { class: "note", "data-note-id": id, "data-focus": `note:${id}`, "aria-keyshortcuts": "Enter M ArrowUp ArrowDown ArrowLeft ArrowRight Alt+ArrowLeft Alt+ArrowRight + -" },
+    { class: "note", "data-note-id": id, "data-focus": `note:${id}`, "aria-keyshortcuts": "Enter M R ArrowUp ArrowDown ArrowLeft ArrowRight Alt+ArrowLeft Alt+ArrowRight + -" },
     parts.text,
     parts.author,
     parts.private,
@@ -512,7 +527,11 @@ function updateNote(article, note, state, area, ctx) {
     );
     parts.unvote.hidden = onThis === 0;
   }
-  parts.foot.hidden = parts.votes.hidden && parts.vote.hidden && parts.menuButton.hidden;
+  const reacting = mayReact(state, note, writer);
+  const toggle = reacting ? (/** @type {string} */ r) => ctx.actions.react(note, r) : null;
+  drawReactions(parts.reactions, state, note, ctx.me, toggle);
+  parts.react.hidden = !reacting;
+  parts.foot.hidden = parts.votes.hidden && parts.vote.hidden && parts.menuButton.hidden && parts.reactions.hidden && parts.react.hidden;
   const editing = writer && ctx.editing?.id === note.id ? ctx.editing : null;
   if (editing && !parts.editor) {
     parts.editor = editor(note, editing);
@@ -577,6 +596,7 @@ function menuItems(note, state, area, ctx) {
       ],
     });
   }
+  if (mayReact(state, note, true)) items.push(reactMenuItem(state, note, ctx.me, (r) => ctx.actions.react(note, r)));
   items.push({ label: note.owner ? t("Owner: {name}", { name: note.owner }) : t("Owner…"), run: () => ctx.actions.ownNote(note) });
   if (Object.keys(state.notes).length > 1) items.push({ label: t("Link to another note…"), run: () => ctx.actions.startLink(note) });
   const links = linksOf(state, note);
@@ -642,6 +662,19 @@ function openMenu(id, article, anchor) {
 }
 
 /**
+ * The note's reactions as a menu beside its heart button.
+ * @param {string} id
+ * @param {HTMLElement} article
+ * @param {HTMLElement} anchor
+ */
+function openReactions(id, article, anchor) {
+  const note = live?.state.notes[id];
+  if (!live || !note) return;
+  const { state, ctx } = live;
+  ctx.menu.open(anchor, reactionItems(state, note, ctx.me, (r) => ctx.actions.react(note, r)), article);
+}
+
+/**
  * Keys on a focused note: Enter or M opens its menu. On the canvas arrows move it 16 px
  * (Shift: 64 px), sent as one move when the keys are let go; Alt+Left and Alt+Right move it
  * to the previous or next area. In one column (phones) up and down change its place in its
@@ -662,7 +695,10 @@ function noteKey(e, id, article, parts) {
   const canvas = ctx.canvas?.on ? ctx.canvas : null;
   if (e.altKey && !(canvas && side)) return;
   if (e.key === "Enter" || e.key === "m" || e.key === "M") openMenu(id, article, parts.menuButton);
-  else if (canvas && e.altKey) {
+  else if ((e.key === "r" || e.key === "R") && !e.altKey) {
+    if (parts.react.hidden) return;
+    openReactions(id, article, parts.react);
+  } else if (canvas && e.altKey) {
     const next = state.areas[here + side];
     if (!next) return;
     if (note.group) ctx.actions.group(note, null); // shown at once out of its group
@@ -824,6 +860,7 @@ function listItems(notes, state) {
       const votes = voteCount(state, n.id) ?? 0;
       const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
       const counted = nt("{n} vote", "{n} votes", votes, { n: votes });
+      const reacted = reactionsText(state, n.id);
       const pictured = n.picture ?? null;
       const picture = pictured
         ? el("img", { class: "list-picture", alt: pictureAlt(n, state), width: pictured.width, height: pictured.height })
@@ -836,6 +873,7 @@ function listItems(notes, state) {
         el("span", { text }),
         author ? el("span", { class: "list-meta", text: " – " + t("by {name}", { name: author }) }) : null,
         votes ? el("span", { class: "list-meta", text: " – " + counted }) : null,
+        reacted ? el("span", { class: "list-meta", text: " – " + reacted }) : null,
       );
     }),
   );

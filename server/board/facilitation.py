@@ -76,7 +76,7 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
             need(force or not unowned, NoopReason.IDEAS_WITHOUT_OWNER)
             closed = replace(state, closed=True, timer=replace(state.timer, ends_at=None))
             return _end_round(closed, scores)
-        case o.VoteOpen() | o.VoteCast() | o.VoteRetract() | o.VoteClose():
+        case o.VoteOpen() | o.VoteCast() | o.VoteRetract() | o.VoteClose() | o.VoteReopen():
             return replace(state, voting=_voting(state, op, by))
         case o.PrioritiesSet(note_ids=note_ids):
             for note_id in note_ids:
@@ -246,6 +246,12 @@ def _voting(state: BoardState, op: o.Op, by: str) -> Voting:
         if op.area is not None:
             need_area(state, op.area)
         return Voting(per_person=op.per_person, area=op.area)
+    if isinstance(op, o.VoteReopen):
+        need(voting is not None and voting.closed, NoopReason.VOTE_NOT_CLOSED)
+        assert voting is not None
+        return replace(
+            voting, closed=False, shown={k: len(v) for k, v in voting.votes.items() if v}
+        )
     need(voting is not None and not voting.closed, NoopReason.VOTING_CLOSED)
     assert voting is not None
     mine = voting.votes.get(by, ())
@@ -258,10 +264,12 @@ def _voting(state: BoardState, op: o.Op, by: str) -> Voting:
             return replace(voting, votes={**voting.votes, by: (*mine, note_id)})
         case o.VoteRetract(note_id=note_id):
             need(note_id in mine, NoopReason.VOTE_NOT_FOUND)
-            i = mine.index(note_id)
+            n = voting.shown.get(by, 0)  # shown by a close before a reopen: they stay
+            need(note_id in mine[n:], NoopReason.VOTE_SHOWN)
+            i = n + mine[n:].index(note_id)
             return replace(voting, votes={**voting.votes, by: mine[:i] + mine[i + 1 :]})
         case o.VoteClose(votes=votes):
-            return replace(voting, closed=True, votes=dict(votes))
+            return replace(voting, closed=True, votes=dict(votes), shown={})
     raise AssertionError(op.kind)  # pragma: no cover
 
 

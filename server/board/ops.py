@@ -378,6 +378,13 @@ class VoteClose(_Op):
     )
 
 
+class VoteReopen(_Op):
+    """Undoes a close: the vote goes on with every vote cast so far (those the close showed
+    stay shown, and stay cast)."""
+
+    kind: Literal["vote.reopen"]
+
+
 class PrioritiesSet(_Op):
     kind: Literal["priorities.set"]
     note_ids: tuple[Id, ...] = Field(max_length=200)
@@ -678,6 +685,19 @@ class HandLower(_Op):
     participant: Id | None = Field(default=None, description="Whose; absent: the sender's.")
 
 
+# reactions on notes: a small fixed set, each person's own, counted on the note
+REACTIONS = ("agree", "important", "idea", "question", "thanks")
+Reaction = Literal["agree", "important", "idea", "question", "thanks"]
+
+
+class ReactionToggle(_Op):
+    """The sender's reaction on a note: on if it was off, off if it was on."""
+
+    kind: Literal["reaction.toggle"]
+    note_id: Id
+    reaction: Reaction
+
+
 Op = Annotated[
     NoteAdd
     | NoteEdit
@@ -731,7 +751,9 @@ Op = Annotated[
     | SurveyClose
     | ReadySet
     | HandRaise
-    | HandLower,
+    | HandLower
+    | VoteReopen
+    | ReactionToggle,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -793,6 +815,8 @@ SENDERS: dict[str, frozenset[Role]] = {
     "ready.set": _EVERYONE_WRITING,
     "hand.raise": _EVERYONE_WRITING,
     "hand.lower": _EVERYONE_WRITING,
+    "vote.reopen": _FACILITATOR,
+    "reaction.toggle": _EVERYONE_WRITING,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 

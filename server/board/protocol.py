@@ -144,11 +144,20 @@ class PeerPresence(BaseModel):
     drag: Drag | None = None
 
 
+class Crowd(BaseModel):
+    """How many are here, when too many to name (`people_list_max`)."""
+
+    here: int  # people connected, once each, viewers (the projector) not counted
+    groups: dict[str, int] = Field(default_factory=dict)  # by small group, while groups work
+
+
 class Presence(_Message):
     """Who is connected now, sent in batches whenever it changes."""
 
     type: Literal["presence"] = "presence"
     peers: list[PeerPresence]
+    crowd: Crowd | None = None  # above people_list_max; above crowd_threshold `peers` holds
+    # the facilitators only, with no typing or drag
 
 
 ServerMessage = Annotated[

@@ -64,6 +64,9 @@ class NoopReason(StrEnum):
     HAND_NOT_RAISED = "hand_not_raised"
     NOT_YOUR_HAND = "not_your_hand"  # only a facilitator lowers someone else's
     PICTURE_NOT_FOUND = "picture_not_found"  # not uploaded to this board
+    VOTE_NOT_CLOSED = "vote_not_closed"  # nothing to reopen
+    VOTE_SHOWN = "vote_shown"  # a vote a close showed everyone stays cast when it reopens
+    NOTE_PRIVATE = "note_private"  # no reactions on a note nobody else can see yet
 
 
 class Noop(Exception):

@@ -126,6 +126,8 @@ class Voting:
     area: str | None = None  # notes of this area only; None means any note
     closed: bool = False
     votes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by voter: note ids
+    # reopened after a close: how many of each voter's first votes the close showed everyone
+    shown: dict[str, int] = field(default_factory=dict)
 
     def results(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -257,6 +259,8 @@ class BoardState:
     survey: Survey | None = None
     ready: tuple[str, ...] = ()  # who is done with the current phase, in the order they said so
     hands: tuple[str, ...] = ()  # raised hands, first raised first
+    # by note, by reaction (ops.REACTIONS): who reacted so, in order (server/board/reactions.py)
+    reactions: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -289,6 +293,7 @@ class BoardState:
                 "area": voting.area,
                 "closed": voting.closed,
                 "votes": {k: list(v) for k, v in voting.votes.items()},
+                "shown": dict(voting.shown),
             }
             if voting
             else None,
@@ -320,6 +325,9 @@ class BoardState:
             "survey": self.survey.to_json() if self.survey else None,
             "ready": list(self.ready),
             "hands": list(self.hands),
+            "reactions": {
+                n: {r: list(who) for r, who in by.items()} for n, by in self.reactions.items()
+            },
         }
 
     @classmethod
@@ -344,6 +352,7 @@ class BoardState:
                 area=voting["area"],
                 closed=voting["closed"],
                 votes={k: tuple(v) for k, v in voting["votes"].items()},
+                shown=dict(voting.get("shown", {})),
             )
             if voting
             else None,
@@ -379,6 +388,10 @@ class BoardState:
             survey=Survey.from_json(sv) if (sv := data.get("survey")) else None,
             ready=tuple(data.get("ready", ())),
             hands=tuple(data.get("hands", ())),
+            reactions={
+                n: {r: tuple(who) for r, who in by.items()}
+                for n, by in data.get("reactions", {}).items()
+            },
         )
 
 

@@ -13,11 +13,12 @@ nor who has written how much shows; any op of the author's on it reaches others 
 picture's bytes are served only to those who may see a note that shows it). On an
 anonymous board (`board.anonymous`) a note and every op of its author's on it reach others
 without `by` for good: records and exports name no author for it. An open vote reaches
-others without its choice until `vote.close` carries every vote. A survey answer reaches
-nobody else, ever (only that someone answered; on an anonymous survey not who); the
-totals come with `survey.close`. A score given in a round
-still open (an individual phase) reaches others without criterion and value until the
-phase ends, when `phase.set` or `meeting.close` carries the round's scores.
+others without its choice until `vote.close` carries every vote (after a `vote.reopen` the
+votes the close showed stay shown; those cast since are hidden until the next close). A
+survey answer reaches nobody else, ever (only that someone answered; on an anonymous
+survey not who); the totals come with `survey.close`. A score given in a round still
+open (an individual phase) reaches others without criterion and value until the phase
+ends, when `phase.set` or `meeting.close` carries the round's scores.
 
 A replica that applies redacted ops to a redacted state holds exactly `view_state` (the
 property test in tests/board/test_views.py). Live, redaction depends on the op alone: the
@@ -185,7 +186,13 @@ def view_state(state: BoardState, viewer: str) -> BoardState:
         state = replace(state, notes={**state.notes, **blanked})
     voting = state.voting
     if voting is not None and not voting.closed:
-        votes = {k: v if k == viewer else ("",) * len(v) for k, v in voting.votes.items()}
+        # what a close showed before the vote reopened stays shown (voting.shown)
+        votes = {
+            k: v
+            if k == viewer
+            else v[: voting.shown.get(k, 0)] + ("",) * (len(v) - voting.shown.get(k, 0))
+            for k, v in voting.votes.items()
+        }
         state = replace(state, voting=replace(voting, votes=votes))
     if any(k != viewer for k in state.sealed_scores):
         mine = state.sealed_scores.get(viewer)
@@ -196,6 +203,10 @@ def view_state(state: BoardState, viewer: str) -> BoardState:
         survey = replace(survey, answers={viewer: answer} if answer else {})
         state = replace(state, survey=survey)
     return state
+
+
+def _blanked(votes: tuple[str, ...], shown: int) -> tuple[str, ...]:
+    return votes[:shown] + ("",) * (len(votes) - shown)
 
 
 def _unnamed_note(note: Note) -> Note:

@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 
 from facilitation_methods import Method
 from server.board.quadrant import CELLS, cell_label, cell_of
+from server.board.reactions import reaction_counts
 from server.board.state import BoardState, Note, Picture
 from server.exports.charts import Bar, Chart
 from server.i18n import translations
@@ -73,6 +74,9 @@ class _Layout:
             meta.append(_("by {name}").format(name=author.name))
         if votes := self.votes.get(note.id):
             meta.append(self.ngettext("{n} vote", "{n} votes", votes).format(n=votes))
+        if reacted := reaction_counts(self.state, note.id):
+            named = ", ".join(f"{self.reaction_name(r)} {n}" for r, n in reacted.items())
+            meta.append(_("Reactions: {reactions}").format(reactions=named))
         if note.owner and note.due:
             lang = self.state.language
             due = format_date(date.fromisoformat(note.due), format="medium", locale=lang)
@@ -84,6 +88,17 @@ class _Layout:
         if note.picture is not None:
             return Entry(note.text, meta, note.picture, note.text.strip() or _("A picture"))
         return Entry(note.text, meta)
+
+    def reaction_name(self, reaction: str) -> str:
+        _ = self._
+        names = {
+            "agree": _("Agree"),
+            "important": _("Important"),
+            "idea": _("Good idea"),
+            "question": _("Question"),
+            "thanks": _("Thanks"),
+        }
+        return names.get(reaction, reaction)
 
     def roles(self, area_id: str) -> str:
         """A small group's area: who led its discussion and who took its notes, when the

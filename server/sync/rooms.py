@@ -32,6 +32,7 @@ from server.board.complete import complete, in_private_writing
 from server.board.ops import NoteAdd, Op, SurveyClose, dump_op, parse_op
 from server.board.protocol import (
     PROTOCOL_VERSION,
+    Crowd,
     Drag,
     ErrorCode,
     PeerPresence,
@@ -62,6 +63,7 @@ _PRESENCE_OPS = frozenset(
     {"meeting.close", "phase.set", "board.anonymous", "note.delete", "note.add", "note.own"}
 )
 _PRESENCE_BATCH_SECONDS = 0.2  # presence changes within this window go out as one message
+_CROWD_BATCH_SECONDS = 1.0  # the same above crowd_threshold: counts need no quicker news
 _PRESENCE_HEARTBEAT = 10.0  # a room with connections tells the other workers this often
 _PRESENCE_EXPIRES = 25.0  # another worker's list unheard of this long is dropped (it died)
 
@@ -147,6 +149,7 @@ class Room:
         self._subscription: Subscription | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._presence_flush: asyncio.TimerHandle | None = None
+        self._crowded = False  # more people here than crowd_threshold, when last told
         self._heartbeat: asyncio.TimerHandle | None = None
         # other workers' connections to this board: origin → (when heard, their peers)
         self._remote_presence: dict[str, tuple[float, list[dict[str, Any]]]] = {}
@@ -328,7 +331,8 @@ class Room:
     def _presence_changed(self) -> None:
         if self._presence_flush is None:
             loop = asyncio.get_running_loop()
-            self._presence_flush = loop.call_later(_PRESENCE_BATCH_SECONDS, self._send_presence)
+            batch = _CROWD_BATCH_SECONDS if self._crowded else _PRESENCE_BATCH_SECONDS
+            self._presence_flush = loop.call_later(batch, self._send_presence)
 
     def _send_presence(self) -> None:
         self._presence_flush = None
@@ -351,9 +355,32 @@ class Room:
                 entry.drag = Drag(**info["drag"])
         for entry in peers.values():
             _hide_what_others_may_not_see(self.state, entry)
-        frame = encode(Presence(peers=sorted(peers.values(), key=lambda p: p.name)))
+        frame = encode(self._presence_of(list(peers.values())))
         for peer in list(self.peers):
             peer.send(frame)
+
+    def _presence_of(self, peers: list[PeerPresence]) -> Presence:
+        """Everyone by name; above `people_list_max` the counts too; above `crowd_threshold`
+        the counts and the facilitators only, without typing or drags: 300 people do not
+        each get 300 names and cursors at every change."""
+        people = [p for p in peers if p.role != "viewer"]
+        self._crowded = len(people) > self._config.crowd_threshold
+        crowd = None
+        if len(people) > self._config.people_list_max:
+            here = {p.participant_id for p in people}
+            groups = (
+                {g.id: len(here.intersection(g.members)) for g in self.state.breakouts.values()}
+                if self.state.in_breakout
+                else {}
+            )
+            crowd = Crowd(here=len(people), groups=groups)
+        if self._crowded:
+            peers = [
+                p.model_copy(update={"typing": False, "drag": None})
+                for p in peers
+                if p.role == "facilitator"
+            ]
+        return Presence(peers=sorted(peers, key=lambda p: p.name), crowd=crowd)
 
     def _local_presence(self) -> list[dict[str, Any]]:
         """Who is connected to this room, once per participant."""

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from hypothesis import strategies as st
 
-from server.board.ops import KINDS, SENDERS, dump_op
+from server.board.ops import KINDS, REACTIONS, SENDERS, dump_op
 from server.board.state import (
     Area,
     BoardState,
@@ -264,6 +264,7 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
     "vote.cast": (lambda s: _kind("vote.cast", note_id=_notes(s)), 4),
     "vote.retract": (lambda s: _kind("vote.retract", note_id=_notes(s)), 2),
     "vote.close": (lambda s: _kind("vote.close"), 1),
+    "vote.reopen": (lambda s: _kind("vote.reopen"), 1),
     "priorities.set": (lambda s: _kind("priorities.set", note_ids=_some(_notes(s))), 1),
     "group.add": (
         lambda s: _kind(
@@ -430,6 +431,10 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
     "ready.set": (lambda s: _kind("ready.set", ready=st.booleans()), 1),
     "hand.raise": (lambda s: _kind("hand.raise"), 1),
     "hand.lower": (lambda s: _kind("hand.lower", participant=st.none() | _PERSON), 1),
+    "reaction.toggle": (
+        lambda s: _kind("reaction.toggle", note_id=_notes(s), reaction=st.sampled_from(REACTIONS)),
+        2,
+    ),
 }
 assert set(OPS_BY_KIND) == set(KINDS), set(KINDS) ^ set(OPS_BY_KIND)
 

@@ -261,6 +261,8 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "survey.close"}, "no_survey"),
     ({"kind": "ready.set", "ready": True}, "no_phase"),
     ({"kind": "hand.lower"}, "hand_not_raised"),
+    ({"kind": "vote.reopen"}, "vote_not_closed"),
+    ({"kind": "reaction.toggle", "note_id": "ghost", "reaction": "agree"}, "note_not_found"),
     (  # a picture never uploaded to this board (`stored` is the server's to set)
         {
             "kind": "note.add",
@@ -359,6 +361,8 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "ready.set": {"kind": "ready.set", "ready": True},
     "hand.raise": {"kind": "hand.raise"},
     "hand.lower": {"kind": "hand.lower", "participant": "p-1"},
+    "vote.reopen": {"kind": "vote.reopen"},
+    "reaction.toggle": {"kind": "reaction.toggle", "note_id": "n1", "reaction": "idea"},
 }
 
 

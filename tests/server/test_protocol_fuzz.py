@@ -56,7 +56,7 @@ FACILITATOR_KINDS = frozenset(
         *("area.add", "area.rename", "area.delete", "board.rename", "phase.set", "focus.set"),
         *("timer.set", "timer.start", "timer.pause", "timer.add", "notes.reveal", "board.lock"),
         "board.anonymous",
-        *("meeting.close", "vote.open", "vote.close", "priorities.set"),
+        *("meeting.close", "vote.open", "vote.close", "vote.reopen", "priorities.set"),
         *("breakout.start", "breakout.assign", "breakout.end", "breakout.roles", "grid.set"),
         *("survey.set", "survey.close"),
     }
