@@ -202,6 +202,25 @@ export interface Survey {
   results: Record<string, { counts: Record<string, number>; texts: string[] }>;
 }
 
+export interface Poll {
+  id: string;
+  /** "single", "multiple", "scale" (1-5) or "words" (a word cloud) */
+  kind: string;
+  question: string;
+  options: string[];
+  /** answers reach nobody else until close: `tally` is empty until then */
+  hidden: boolean;
+  closed: boolean;
+  /** how many have answered */
+  count: number;
+  /** how many chose each option index or scale value, or wrote each word */
+  tally: Record<string, number>;
+  /** a word cloud's words: the stem by which each counts */
+  stems: Record<string, string>;
+  /** the viewer's own answer only, as tally keys */
+  answers: Record<string, string[]>;
+}
+
 export interface BoardState {
   id: string;
   title: string;
@@ -236,6 +255,8 @@ export interface BoardState {
   ready: string[];
   /** raised hands, first raised first */
   hands: string[];
+  /** live polls and word clouds, in the order they were opened */
+  polls: Record<string, Poll>;
 }
 
 // server/board/protocol.py, client to server

@@ -26,12 +26,14 @@ from server.board.ops import (
     NoteMove,
     Op,
     ParticipantJoin,
+    PollAnswer,
     SurveyAnswer,
     SurveyClose,
     SurveySet,
     dump_op,
     parse_op,
 )
+from server.board.polls import POLLS, apply_poll
 from server.board.rules import (
     HIDDEN_SENDER,
     Noop,
@@ -105,8 +107,10 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
     if not isinstance(op, ParticipantJoin | ConsentSet | SurveySet | SurveyAnswer | SurveyClose):
         need(not state.closed, NoopReason.MEETING_CLOSED)
         trusted = rec.by == HIDDEN_SENDER or state.role_of(rec.by) == "facilitator"
-        # a locked board still hears who is done and who asks to speak
-        need(not state.locked or trusted or isinstance(op, SIGNALS), NoopReason.LOCKED)
+        # a locked board still hears who is done, who asks to speak and what they answer
+        need(
+            not state.locked or trusted or isinstance(op, (*SIGNALS, PollAnswer)), NoopReason.LOCKED
+        )
     match op:
         case NoteAdd(note=new):
             need(new.id not in state.notes, NoopReason.NOTE_EXISTS)
@@ -189,4 +193,6 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             return replace(state, participants={**state.participants, p.id: joined})
     if isinstance(op, SIGNALS):
         return apply_signal(state, op, rec.by)
+    if isinstance(op, POLLS):
+        return apply_poll(state, op, rec.by)
     return apply_facilitation(state, op, rec.by, rec.seq)

@@ -64,6 +64,10 @@ class NoopReason(StrEnum):
     HAND_NOT_RAISED = "hand_not_raised"
     NOT_YOUR_HAND = "not_your_hand"  # only a facilitator lowers someone else's
     PICTURE_NOT_FOUND = "picture_not_found"  # not uploaded to this board
+    POLL_EXISTS = "poll_exists"
+    POLL_OPEN = "poll_open"  # another poll is open: one at a time
+    POLL_NOT_FOUND = "poll_not_found"
+    POLL_CLOSED = "poll_closed"
 
 
 class Noop(Exception):

@@ -222,6 +222,36 @@ class Survey:
 
 
 @dataclass(frozen=True, slots=True)
+class Poll:
+    """A live poll or word cloud (server/board/polls.py). `tally` counts each option index,
+    scale value or word (lower-cased, trimmed) live, or, when `hidden`, only from close.
+    A replica holds its own answer only (views.py); closed polls stay for the records."""
+
+    id: str
+    kind: str  # "single", "multiple", "scale" (1-5) or "words"
+    question: str
+    options: tuple[str, ...] = ()
+    hidden: bool = False  # answers reach nobody else until close
+    closed: bool = False
+    count: int = 0  # how many have answered
+    tally: dict[str, int] = field(default_factory=dict)
+    stems: dict[str, str] = field(default_factory=dict)  # a word cloud's words: their stem
+    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tally keys, by sender
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "options": list(self.options),
+            "answers": {k: list(v) for k, v in self.answers.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Poll:
+        answers = {k: tuple(v) for k, v in data.get("answers", {}).items()}
+        return cls(**{**data, "options": tuple(data.get("options", ())), "answers": answers})
+
+
+@dataclass(frozen=True, slots=True)
 class BoardState:
     """Everything every replica of a board agrees on at `seq`."""
 
@@ -257,6 +287,7 @@ class BoardState:
     survey: Survey | None = None
     ready: tuple[str, ...] = ()  # who is done with the current phase, in the order they said so
     hands: tuple[str, ...] = ()  # raised hands, first raised first
+    polls: dict[str, Poll] = field(default_factory=dict)  # in the order they were opened
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -320,6 +351,7 @@ class BoardState:
             "survey": self.survey.to_json() if self.survey else None,
             "ready": list(self.ready),
             "hands": list(self.hands),
+            "polls": {k: p.to_json() for k, p in self.polls.items()},
         }
 
     @classmethod
@@ -379,6 +411,7 @@ class BoardState:
             survey=Survey.from_json(sv) if (sv := data.get("survey")) else None,
             ready=tuple(data.get("ready", ())),
             hands=tuple(data.get("hands", ())),
+            polls={k: Poll.from_json(p) for k, p in data.get("polls", {}).items()},
         )
 
 

@@ -13,7 +13,9 @@ nor who has written how much shows; any op of the author's on it reaches others 
 picture's bytes are served only to those who may see a note that shows it). On an
 anonymous board (`board.anonymous`) a note and every op of its author's on it reach others
 without `by` for good: records and exports name no author for it. An open vote reaches
-others without its choice until `vote.close` carries every vote. A survey answer reaches
+others without its choice until `vote.close` carries every vote. A poll answer reaches
+others without its sender, ever; on a hidden poll without what it chose too, until
+`poll.close` carries the totals (polls.py). A survey answer reaches
 nobody else, ever (only that someone answered; on an anonymous survey not who); the
 totals come with `survey.close`. A score given in a round
 still open (an individual phase) reaches others without criterion and value until the
@@ -33,7 +35,7 @@ from types import MappingProxyType
 from typing import Any
 
 from server.board.rules import HIDDEN_SENDER
-from server.board.state import BoardState, Note
+from server.board.state import BoardState, Note, Poll
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +89,21 @@ RULES: dict[str, Hidden] = {
     "survey.answer": Hidden(
         _always, ("answers",), sender=lambda op: bool(op.get("anonymous")), until="never"
     ),
+    # whose, for good; what, until poll.close carries the totals (live: never hidden)
+    "poll.answer": Hidden(
+        lambda op: bool(op.get("hidden")),
+        ("choices", "words", "stems", "previous"),
+        sender=_always,
+        until="poll.close (the totals only)",
+    ),
 }
 # what a blanked field holds when "" is not its type
-_BLANK: dict[str, Any] = {"score": 0, "answers": {}, "picture": None}
+_BLANK: dict[str, Any] = {
+    "score": 0,
+    "answers": {},
+    "picture": None,
+    **dict.fromkeys(("choices", "words", "stems", "previous"), ()),
+}
 
 # the viewer of a share link or any page that is no one's: sees nothing hidden from anyone
 ANYONE = "*"  # never a participant id
@@ -157,8 +171,8 @@ def released(log: Iterable[dict[str, Any]]) -> dict[int, bool]:
         elif kind == "score.set":
             if round_ended:
                 out[r["seq"]] = True
-        elif kind == "survey.answer":
-            continue  # never made public: survey.close carries the totals instead
+        elif kind in ("survey.answer", "poll.answer"):
+            continue  # never made public: the close carries the totals instead
         else:
             notes = _notes_of(op)
             hidden = notes & private
@@ -195,7 +209,15 @@ def view_state(state: BoardState, viewer: str) -> BoardState:
         answer = survey.answers.get(viewer)
         survey = replace(survey, answers={viewer: answer} if answer else {})
         state = replace(state, survey=survey)
+    if any(k != viewer for p in state.polls.values() for k in p.answers):
+        polls = {k: _own_answer(p, viewer) for k, p in state.polls.items()}
+        state = replace(state, polls=polls)
     return state
+
+
+def _own_answer(poll: Poll, viewer: str) -> Poll:
+    mine = poll.answers.get(viewer)
+    return replace(poll, answers={viewer: mine} if mine else {})
 
 
 def _unnamed_note(note: Note) -> Note:

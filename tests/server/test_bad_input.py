@@ -260,6 +260,8 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "survey.answer", "answers": {"q": 3}}, "no_survey"),
     ({"kind": "survey.close"}, "no_survey"),
     ({"kind": "ready.set", "ready": True}, "no_phase"),
+    ({"kind": "poll.answer", "poll_id": "p", "choices": [0]}, "poll_not_found"),
+    ({"kind": "poll.close", "poll_id": "p"}, "poll_not_found"),
     ({"kind": "hand.lower"}, "hand_not_raised"),
     (  # a picture never uploaded to this board (`stored` is the server's to set)
         {
@@ -356,6 +358,9 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "survey.set": {"kind": "survey.set", "questions": [{"id": "q", "kind": "text", "text": "Q"}]},
     "survey.answer": {"kind": "survey.answer", "answers": {"q": 3}},
     "survey.close": {"kind": "survey.close"},
+    "poll.open": {"kind": "poll.open", "poll": {"id": "p", "kind": "scale", "question": "Q"}},
+    "poll.answer": {"kind": "poll.answer", "poll_id": "p", "choices": [3]},
+    "poll.close": {"kind": "poll.close", "poll_id": "p"},
     "ready.set": {"kind": "ready.set", "ready": True},
     "hand.raise": {"kind": "hand.raise"},
     "hand.lower": {"kind": "hand.lower", "participant": "p-1"},
