@@ -295,6 +295,7 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         },
         "poll.answer": {"poll_id": st.sampled_from(["p1", "p2", "p3"])},
         "poll.close": {"poll_id": st.sampled_from(["p1", "p2", "p3"])},
+        "poll.show": {"poll_id": st.sampled_from(["p1", "p2", "p3"]), "shown": st.booleans()},
         "ready.set": {"ready": st.booleans()},
         "hand.raise": {},
         "hand.lower": {"participant": maybe(PEOPLE)},

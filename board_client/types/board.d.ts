@@ -211,6 +211,8 @@ export interface Poll {
   /** answers reach nobody else until close: `tally` is empty until then */
   hidden: boolean;
   closed: boolean;
+  /** on the projector (one poll at a time) */
+  shown: boolean;
   /** how many have answered */
   count: number;
   /** how many chose each option index or scale value, or wrote each word */

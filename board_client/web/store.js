@@ -349,8 +349,13 @@ const HANDLERS = {
     Object.assign(state.breakouts[op.group], { note_taker: op.note_taker ?? null, discussion_leader: op.discussion_leader ?? null }),
   "poll.open": (state, op) => {
     state.polls ??= {};
+    for (const other of Object.values(state.polls)) other.shown = false;
     const p = op.poll;
-    state.polls[p.id] = { id: p.id, kind: p.kind, question: p.question, options: p.options ?? [], hidden: p.hidden ?? false, closed: false, count: 0, tally: {}, stems: {}, answers: {} };
+    state.polls[p.id] = { id: p.id, kind: p.kind, question: p.question, options: p.options ?? [], hidden: p.hidden ?? false, closed: false, shown: true, count: 0, tally: {}, stems: {}, answers: {} };
+  },
+  "poll.show": (state, op) => {
+    if (op.shown) for (const other of Object.values(state.polls)) other.shown = false;
+    found(state.polls[op.poll_id]).shown = op.shown;
   },
   // nobody else's answer names its sender; a hidden poll's comes without what it chose too
   // (views.py), and a live one with what the sender's earlier answer counted (`previous`)

@@ -742,6 +742,15 @@ class PollClose(_Op):
     )
 
 
+class PollShow(_Op):
+    """Shows a poll (and no other) on the projector, or stops showing it; `poll.open` shows
+    the new poll."""
+
+    kind: Literal["poll.show"]
+    poll_id: Id
+    shown: bool
+
+
 # signals to the facilitator: a ready check and a queue of raised hands
 
 
@@ -817,6 +826,7 @@ Op = Annotated[
     | PollOpen
     | PollAnswer
     | PollClose
+    | PollShow
     | ReadySet
     | HandRaise
     | HandLower,
@@ -881,6 +891,7 @@ SENDERS: dict[str, frozenset[Role]] = {
     "poll.open": _FACILITATOR,
     "poll.answer": _EVERYONE_WRITING,
     "poll.close": _FACILITATOR,
+    "poll.show": _FACILITATOR,
     "ready.set": _EVERYONE_WRITING,
     "hand.raise": _EVERYONE_WRITING,
     "hand.lower": _EVERYONE_WRITING,

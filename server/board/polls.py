@@ -2,6 +2,9 @@
 choice, a 1-5 scale, or short words), everyone answers and may change their answer until
 the facilitator closes it; closed polls stay on the board for the records.
 
+The facilitator chooses which poll the projector shows (`poll.show`; a new poll shows at
+once), one at a time, so a closed poll's results stay up until they are no longer needed.
+
 Pure like `apply`, which calls it. A poll's `tally` counts each option index, scale value
 or word; a word is lower-cased and trimmed of punctuation (`normalize`) and the cloud
 counts words by their stem in the board's language (`cloud`), so "frivillig" and
@@ -27,20 +30,20 @@ from server.board import ops as o
 from server.board.rules import HIDDEN_SENDER, Noop, NoopReason, found, need
 from server.board.state import BoardState, Poll
 
-POLLS = (o.PollOpen, o.PollAnswer, o.PollClose)
+POLLS = (o.PollOpen, o.PollAnswer, o.PollClose, o.PollShow)
 SCALE = range(1, 6)
 _STEMMERS = {"da": "danish", "sv": "swedish", "en": "english"}
 
 
 def apply_poll(
-    state: BoardState, op: o.PollOpen | o.PollAnswer | o.PollClose, by: str
+    state: BoardState, op: o.PollOpen | o.PollAnswer | o.PollClose | o.PollShow, by: str
 ) -> BoardState:
     match op:
         case o.PollOpen(poll=new):
             need(new.id not in state.polls, NoopReason.POLL_EXISTS)
             need(all(p.closed for p in state.polls.values()), NoopReason.POLL_OPEN)
             poll = Poll(new.id, new.kind, new.question, new.options, new.hidden)
-            return _put(state, poll)
+            return _put(_none_shown(state), poll)
         case o.PollAnswer(poll_id=poll_id, first=first):
             poll = found(state.polls, poll_id, NoopReason.POLL_NOT_FOUND)
             need(not poll.closed, NoopReason.POLL_CLOSED)
@@ -59,7 +62,16 @@ def apply_poll(
             poll = found(state.polls, poll_id, NoopReason.POLL_NOT_FOUND)
             need(not poll.closed, NoopReason.POLL_CLOSED)
             return _put(state, _tallied(replace(poll, closed=True), tally, state.language))
+        case o.PollShow(poll_id=poll_id, shown=shown):
+            poll = found(state.polls, poll_id, NoopReason.POLL_NOT_FOUND)
+            return _put(_none_shown(state) if shown else state, replace(poll, shown=shown))
     raise AssertionError(f"unhandled op kind {op.kind}")  # pragma: no cover
+
+
+def _none_shown(state: BoardState) -> BoardState:
+    """No poll on the projector (before one is shown: one at a time)."""
+    polls = {k: replace(p, shown=False) if p.shown else p for k, p in state.polls.items()}
+    return replace(state, polls=polls)
 
 
 def _put(state: BoardState, poll: Poll) -> BoardState:

@@ -233,6 +233,7 @@ class Poll:
     options: tuple[str, ...] = ()
     hidden: bool = False  # answers reach nobody else until close
     closed: bool = False
+    shown: bool = True  # on the projector (one poll at a time)
     count: int = 0  # how many have answered
     tally: dict[str, int] = field(default_factory=dict)
     stems: dict[str, str] = field(default_factory=dict)  # a word cloud's words: their stem

@@ -457,6 +457,14 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         lambda s: _kind("poll.close", poll_id=st.sampled_from([p["id"] for p in _POLLS])),
         1,
     ),
+    "poll.show": (
+        lambda s: _kind(
+            "poll.show",
+            poll_id=st.sampled_from([p["id"] for p in _POLLS]),
+            shown=st.booleans(),
+        ),
+        1,
+    ),
     "ready.set": (lambda s: _kind("ready.set", ready=st.booleans()), 1),
     "hand.raise": (lambda s: _kind("hand.raise"), 1),
     "hand.lower": (lambda s: _kind("hand.lower", participant=st.none() | _PERSON), 1),

@@ -181,3 +181,16 @@ def test_a_locked_board_still_takes_answers_and_a_closed_meeting_none() -> None:
     assert board.send(ANN, answer("p1", choices=[1])) is None
     board.send(FAC, {"kind": "meeting.close", "force": True})
     assert board.send(BO, answer("p1", choices=[1])) == "meeting_closed"
+
+
+def test_the_projector_shows_one_poll_the_facilitator_chooses_and_a_new_one_at_once() -> None:
+    board = polled(CHOICE)
+    board.send(FAC, {"kind": "poll.close", "poll_id": "p1"})
+    assert poll(board, "p1").shown  # the results stay up after the close
+    board.send(FAC, {"kind": "poll.open", "poll": WORDS})
+    assert [p.shown for p in board.state.polls.values()] == [False, True]
+    assert board.send(FAC, {"kind": "poll.show", "poll_id": "p1", "shown": True}) is None
+    assert [p.shown for p in board.state.polls.values()] == [True, False]
+    board.send(FAC, {"kind": "poll.show", "poll_id": "p1", "shown": False})
+    assert not any(p.shown for p in board.state.polls.values())
+    assert board.send(FAC, {"kind": "poll.show", "poll_id": "x", "shown": True}) == "poll_not_found"

@@ -262,6 +262,7 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "ready.set", "ready": True}, "no_phase"),
     ({"kind": "poll.answer", "poll_id": "p", "choices": [0]}, "poll_not_found"),
     ({"kind": "poll.close", "poll_id": "p"}, "poll_not_found"),
+    ({"kind": "poll.show", "poll_id": "p", "shown": True}, "poll_not_found"),
     ({"kind": "hand.lower"}, "hand_not_raised"),
     (  # a picture never uploaded to this board (`stored` is the server's to set)
         {
@@ -361,6 +362,7 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "poll.open": {"kind": "poll.open", "poll": {"id": "p", "kind": "scale", "question": "Q"}},
     "poll.answer": {"kind": "poll.answer", "poll_id": "p", "choices": [3]},
     "poll.close": {"kind": "poll.close", "poll_id": "p"},
+    "poll.show": {"kind": "poll.show", "poll_id": "p", "shown": False},
     "ready.set": {"kind": "ready.set", "ready": True},
     "hand.raise": {"kind": "hand.raise"},
     "hand.lower": {"kind": "hand.lower", "participant": "p-1"},
