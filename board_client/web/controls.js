@@ -11,6 +11,7 @@
 import { AreaDialog } from "./areadialog.js";
 import { GroupRoles } from "./grouproles.js";
 import { SurveyDialog } from "./survey.js";
+import { PollDialog } from "./polls.js";
 import { nt, t } from "./i18n.js";
 import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
 import { el, fillSelect } from "./views.js";
@@ -210,6 +211,7 @@ export class Controls {
       ),
       this.roles.node,
       el("div", { class: "more-group" }, button(t("Survey"), () => this.openSurvey(), { "data-action": "survey" })),
+      el("div", { class: "more-group" }, button(t("New poll"), () => this.openPoll(), { "data-action": "poll" })),
       el("div", { class: "more-group" }, button(t("Close the meeting"), () => this.askToClose(), { class: "quiet-danger" })),
     );
     // a new frame, or a quadrant (2x2) for prioritising: areadialog.js
@@ -218,6 +220,9 @@ export class Controls {
     // the survey's questions, deadline and anonymity: survey.js
     /** @type {SurveyDialog} */
     this.surveyDialog = new SurveyDialog(this.send);
+    // a live poll or word cloud: polls.js
+    /** @type {PollDialog} */
+    this.pollDialog = new PollDialog(this.send);
     this.more.prepend(
       el("div", { class: "more-group" }, button(t("Add area"), () => this.addArea(), { "data-action": "add-area" })),
     );
@@ -296,6 +301,7 @@ export class Controls {
       this.closing,
       this.areaDialog.node,
       this.surveyDialog.node,
+      this.pollDialog.node,
     );
     // the popover hangs under its button
     this.moreButton.style.setProperty("anchor-name", "--control-more");
@@ -586,6 +592,11 @@ export class Controls {
     this.surveyDialog.open(this.moreButton);
   }
 
+  openPoll() {
+    this.more.hidePopover?.();
+    this.pollDialog.open(this.moreButton);
+  }
+
   askToClose() {
     this.more.hidePopover?.();
     this.closeWarning.replaceChildren();
@@ -638,6 +649,6 @@ export class Controls {
 
   // the board is gone: no dialog stays open over the notice
   closeDialogs() {
-    for (const node of [this.settings, this.records, this.closing, this.areaDialog.node, this.surveyDialog.node]) if (node.open) node.close();
+    for (const node of [this.settings, this.records, this.closing, this.areaDialog.node, this.surveyDialog.node, this.pollDialog.node]) if (node.open) node.close();
   }
 }
