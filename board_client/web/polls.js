@@ -117,7 +117,6 @@ export class PollPanel {
     this.tools.hidden = !facilitator;
     this.closeButton.hidden = poll.closed;
     this.showButton.textContent = poll.shown ? t("Hide from the projector") : t("Show on the projector");
-    this.showButton.setAttribute("aria-pressed", String(poll.shown));
     this.form.hidden = !answering || poll.closed;
     if (!this.form.hidden) this.fillForm(poll);
     else if (!this.said.dataset.error) this.said.textContent = "";
@@ -125,6 +124,10 @@ export class PollPanel {
     const totals = poll.closed || (!poll.hidden && !answering);
     this.results.hidden = !totals;
     if (totals) this.showResults(poll);
+    else if (this.resultsKey) {
+      this.resultsKey = ""; // an earlier poll's totals are not this one's
+      this.results.replaceChildren();
+    }
     this.count.dataset.waiting = String(!poll.closed && poll.hidden);
     if (!poll.closed && poll.hidden && !answering) {
       this.count.textContent = [this.count.textContent, t("The answers show when the poll closes.")].join(" ");

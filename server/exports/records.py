@@ -251,7 +251,8 @@ class _Layout:
                     else _("Answers per option, with the share of those who answered")
                 )
                 top = max(max(b.value for b in shown), 1)
-                child.chart = Chart(caption, (_("Answer"), _("Answers")), shown, top)
+                what = _("Value") if poll.kind == "scale" else _("Option")
+                child.chart = Chart(caption, (what, _("Answers")), shown, top)
             block.children.append(child)
         return block
 
