@@ -716,7 +716,7 @@ class PollAnswer(_Op):
         "in the board's language, by which the cloud counts it.",
     )
     first: bool = Field(default=False, description="Set by the server: the sender's first answer.")
-    hidden: bool = Field(
+    sealed: bool = Field(
         default=False, description="Set by the server: the poll hides answers until close."
     )
 

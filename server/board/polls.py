@@ -142,7 +142,7 @@ def poll_answer(state: BoardState, op: o.PollAnswer, by: str) -> o.PollAnswer:
     update: dict[str, object] = {
         "previous": poll.answers.get(by, ()),
         "first": by not in poll.answers,
-        "hidden": poll.hidden,
+        "sealed": poll.hidden,
     }
     if poll.kind == "words" and op.words:
         try:

@@ -91,7 +91,7 @@ RULES: dict[str, Hidden] = {
     ),
     # whose, for good; what, until poll.close carries the totals (live: never hidden)
     "poll.answer": Hidden(
-        lambda op: bool(op.get("hidden")),
+        lambda op: bool(op.get("sealed")),
         ("choices", "words", "stems", "previous"),
         sender=_always,
         until="poll.close (the totals only)",

@@ -199,6 +199,8 @@ _POLLS = [
     {"id": "poll-words", "kind": "words", "question": "One word?"},
 ]
 
+_WORDS = ["Tid", "tiden", "secret!", "mod"]
+
 OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
     "note.add": (_new_note, 6),
     "note.edit": (
@@ -444,13 +446,16 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         2,
     ),
     "poll.answer": (
-        lambda s: _kind(
-            "poll.answer",
-            poll_id=st.sampled_from([p["id"] for p in _POLLS]),
-            choices=st.lists(st.integers(0, 6), max_size=3),
-            words=st.just([])
-            | st.lists(st.sampled_from(["Tid", "tiden", "secret!", "mod"]), min_size=1, max_size=3),
-        ).filter(lambda op: bool(op["choices"]) != bool(op["words"])),
+        lambda s: _kind("poll.answer", poll_id=st.sampled_from([p["id"] for p in _POLLS])).flatmap(
+            lambda op: st.one_of(
+                st.lists(st.integers(0, 6), min_size=1, max_size=3).map(
+                    lambda c: {**op, "choices": c}
+                ),
+                st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(
+                    lambda w: {**op, "words": w}
+                ),
+            )
+        ),
         6,
     ),
     "poll.close": (
