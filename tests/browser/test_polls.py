@@ -127,6 +127,9 @@ def test_a_poll_and_a_word_cloud_are_answered_on_phones_and_shown_on_the_project
     _fits(projector)
     assert_accessible(projector, "a word cloud on the projector")
     screenshot(projector, "polls-projector-cloud-da")
+    projector.get_by_role("button", name="Høj kontrast").click()  # for a bright room
+    assert_accessible(projector, "a word cloud on the projector in high contrast")
+    screenshot(projector, "polls-projector-cloud-contrast-da")
 
     # the facilitator takes it off the projector: the board is back
     page.locator("#poll [data-action=poll-show]").click()
