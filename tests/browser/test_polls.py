@@ -16,6 +16,7 @@ from tests.browser.helpers import (
     api,
     assert_accessible,
     assert_all_in,
+    assert_thumb_sized,
     facilitator_page,
     join,
     phone_shot,
@@ -103,6 +104,7 @@ def test_a_poll_and_a_word_cloud_are_answered_on_phones_and_shown_on_the_project
     dialog.get_by_label("Skjul svarene, indtil jeg lukker rundspørgen").check()
     dialog.get_by_label("Spørgsmål").press("Enter")
     expect(panel.locator(".poll-question")).to_have_text(CLOUD)
+    assert_thumb_sized(phone)
     panel.get_by_label("Svar 1").fill("Frivillige")
     panel.get_by_label("Svar 2").fill("tid")
     panel.get_by_role("button", name="Send mit svar").click()
