@@ -386,6 +386,7 @@ export class Controls {
   update(state) {
     this.state = state;
     this.surveyDialog.update(state);
+    this.pollDialog.update(state);
     const phases = state.phases ?? [];
     /** @type {[string, string][]} */
     const focusOptions = [["", t("All areas")], ...state.areas.map((a) => /** @type {[string, string]} */ ([a.id, a.title]))];

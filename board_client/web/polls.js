@@ -283,6 +283,11 @@ export class PollDialog {
     this.send = send;
     /** @type {HTMLElement | null} */
     this.opener = null;
+    /** @type {BoardState | null} */
+    this.state = null;
+    // the polls closed earlier, each to show on the projector again (or take off it)
+    this.earlier = el("ul", { class: "poll-earlier" });
+    this.earlierBox = el("section", { class: "poll-earlier-box", "aria-labelledby": "poll-earlier-title" }, el("h3", { id: "poll-earlier-title", text: t("Earlier polls") }), this.earlier);
     /** @type {HTMLInputElement} */
     this.question = el("input", { id: "poll-question", maxlength: 500, autocomplete: "off" });
     /** @type {HTMLSelectElement} */
@@ -321,11 +326,36 @@ export class PollDialog {
       this.save();
     });
     /** @type {HTMLDialogElement} */
-    this.node = el("dialog", { id: "poll-dialog", class: "panel-dialog survey-dialog", "aria-labelledby": "poll-dialog-title" }, el("h2", { id: "poll-dialog-title", text: t("New poll") }), form);
+    this.node = el("dialog", { id: "poll-dialog", class: "panel-dialog survey-dialog", "aria-labelledby": "poll-dialog-title" }, el("h2", { id: "poll-dialog-title", text: t("New poll") }), form, this.earlierBox);
     this.node.addEventListener("close", () => {
       if (this.opener?.isConnected) this.opener.focus();
       this.opener = null;
     });
+  }
+
+  /** @param {BoardState} state */
+  update(state) {
+    this.state = state;
+  }
+
+  showEarlier() {
+    const closed = Object.values(this.state?.polls ?? {}).filter((p) => p.closed);
+    this.earlierBox.hidden = !closed.length;
+    this.earlier.replaceChildren(
+      ...closed.reverse().map((p) => {
+        const label = p.shown ? t("Hide from the projector") : t("Show on the projector");
+        const show = () => {
+          this.send({ kind: "poll.show", poll_id: p.id, shown: !p.shown });
+          this.node.close();
+        };
+        return el(
+          "li",
+          {},
+          el("span", { text: `${p.question} (${nt("{n} answer", "{n} answers", p.count, { n: p.count })})` }),
+          el("button", { type: "button", class: "secondary", "aria-label": `${label}: ${p.question}`, text: label, onclick: show }),
+        );
+      }),
+    );
   }
 
   choice() {
@@ -341,6 +371,7 @@ export class PollDialog {
     this.optionsBox.hidden = false;
     this.hidden.checked = false;
     this.error.textContent = "";
+    this.showEarlier();
     this.node.showModal();
     this.question.focus();
   }

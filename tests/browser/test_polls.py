@@ -137,6 +137,14 @@ def test_a_poll_and_a_word_cloud_are_answered_on_phones_and_shown_on_the_project
     page.locator("#poll [data-action=poll-show]").click()
     expect(projector.locator("#areas")).to_be_visible()
     expect(projector.locator("#poll")).to_be_hidden()
+    # and puts the first poll's results back up from the dialog's list of earlier polls
+    page.locator("[data-action=more]").click()
+    page.locator("[data-action=poll]").click()
+    expect(dialog.get_by_role("region", name="Tidligere rundspørger")).to_be_visible()
+    assert_accessible(page, "the poll dialog with earlier polls")
+    screenshot(page, "polls-dialog-earlier-da")
+    dialog.get_by_role("button", name=f"Vis på storskærmen: {QUESTION}").click()
+    expect(projector.locator("#poll .survey-bars li").first).to_have_text("Tid2 svar (67 %)")
 
     record = fetch(
         server, f"/api/boards/{board['id']}/export?format=md", board["facilitator_token"]
