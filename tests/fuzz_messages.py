@@ -273,7 +273,9 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
                 max_size=3,
                 unique_by=lambda q: q["id"],
             ),
-            "deadline": maybe(st.integers(0, 2**40)),
+            # ahead of the server's clock (2**40 ms was in 2004): a deadline already past
+            # has the server write its own survey.close at a moment no ack tells
+            "deadline": maybe(st.integers(2**42, 2**45)),
             "anonymous": st.booleans(),
         },
         "survey.answer": {
@@ -285,6 +287,18 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
             )
         },
         "survey.close": {},
+        "poll.open": {
+            "poll": st.sampled_from(
+                [
+                    {"id": "p1", "kind": "single", "question": "Q?", "options": ["a", "b"]},
+                    {"id": "p2", "kind": "words", "question": "Word?", "hidden": True},
+                    {"id": "p3", "kind": "scale", "question": "How?"},
+                ]
+            )
+        },
+        "poll.answer": {"poll_id": st.sampled_from(["p1", "p2", "p3"])},
+        "poll.close": {"poll_id": st.sampled_from(["p1", "p2", "p3"])},
+        "poll.show": {"poll_id": st.sampled_from(["p1", "p2", "p3"]), "shown": st.booleans()},
         "ready.set": {"ready": st.booleans()},
         "hand.raise": {},
         "hand.lower": {"participant": maybe(PEOPLE)},
@@ -295,6 +309,12 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
     }
     if kind == "note.move":
         return _note_move(area)
+    if kind == "poll.answer":  # choices or words, never both
+        given = st.one_of(
+            obj(choices=st.lists(st.integers(0, 10), min_size=1, max_size=3)),
+            obj(words=st.lists(texts(40), min_size=1, max_size=3)),
+        )
+        return st.tuples(obj(kind=j(kind), **parts[kind]), given).map(lambda ab: {**ab[0], **ab[1]})
     return obj(kind=j(kind), **parts[kind])
 
 

@@ -58,6 +58,7 @@ def test_each_part_of_the_board_has_the_fields_of_its_dataclass() -> None:
         "ParkedIdea",
         "Table",
         "Breakout",
+        "Poll",
         "Survey",
         "SurveyQuestion",
     ]

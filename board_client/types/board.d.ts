@@ -204,6 +204,27 @@ export interface Survey {
   results: Record<string, { counts: Record<string, number>; texts: string[] }>;
 }
 
+export interface Poll {
+  id: string;
+  /** "single", "multiple", "scale" (1-5) or "words" (a word cloud) */
+  kind: string;
+  question: string;
+  options: string[];
+  /** answers reach nobody else until close: `tally` is empty until then */
+  hidden: boolean;
+  closed: boolean;
+  /** on the projector (one poll at a time) */
+  shown: boolean;
+  /** how many have answered */
+  count: number;
+  /** how many chose each option index or scale value, or wrote each word */
+  tally: Record<string, number>;
+  /** a word cloud's words: the stem by which each counts */
+  stems: Record<string, string>;
+  /** the viewer's own answer only, as tally keys */
+  answers: Record<string, string[]>;
+}
+
 export interface BoardState {
   id: string;
   title: string;
@@ -240,6 +261,8 @@ export interface BoardState {
   hands: string[];
   /** by note, by reaction: who reacted so */
   reactions: Record<string, Record<string, string[]>>;
+  /** live polls and word clouds, in the order they were opened */
+  polls: Record<string, Poll>;
 }
 
 // server/board/protocol.py, client to server

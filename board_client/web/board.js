@@ -36,6 +36,7 @@ import { setUpShortcuts } from "./shortcuts.js";
 import { Signals } from "./signals.js";
 import { BoardStore } from "./store.js";
 import { SurveyPanel, surveyTime } from "./survey.js";
+import { PollPanel, shownPoll } from "./polls.js";
 import { UndoStack } from "./undo.js";
 import { dropped, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
 
@@ -139,6 +140,8 @@ let worksheet = null;
 let survey = null;
 /** @type {Signals | null} */
 let signals = null;
+/** @type {PollPanel | null} */
+let poll = null;
 /** @type {{ participant_id: string, role: string }[]} who is here, as last heard (presence
  * may arrive before the welcome that makes the signals) */
 let lastPeers = [];
@@ -203,6 +206,7 @@ if (!creds?.token) {
     ack: (message, op) => {
       controls?.acked(message);
       survey?.acked(message);
+      poll?.acked(message);
       if (message.noop) refused(op, message.noop);
     },
     presence: (peers, crowd) => {
@@ -314,6 +318,7 @@ async function showBoard() {
     const edit = (/** @type {HTMLElement} */ opener) => controls?.surveyDialog.open(opener);
     survey = new SurveyPanel($("#survey"), (op) => connected.send(op), { ...who, edit });
   }
+  if (!poll) poll = new PollPanel($("#poll"), (op) => connected.send(op), { me: view.me ?? "", role: view.role, projector });
   if (!signals) {
     const role = projector ? "viewer" : view.role;
     signals = new Signals($("#signals"), (op) => connected.send(op), { me: view.me ?? "", role });
@@ -415,8 +420,11 @@ function draw() {
   worksheet?.update(state, boardMethod());
   survey?.update(state);
   signals?.update(state);
+  poll?.update(state);
   if (projector) {
-    const asked = surveyTime(state); // the survey takes the areas' place, before the worksheet
+    const polled = Boolean(shownPoll(state)); // a poll the facilitator shows comes first
+    document.body.classList.toggle("poll-time", polled);
+    const asked = !polled && surveyTime(state); // the survey takes the areas' place, before the worksheet
     document.body.classList.toggle("survey-time", asked);
     const now = !asked && worksheetTime(state, boardMethod());
     document.body.classList.toggle("worksheet-time", now);

@@ -11,6 +11,7 @@
 import { AreaDialog } from "./areadialog.js";
 import { GroupRoles } from "./grouproles.js";
 import { SurveyDialog } from "./survey.js";
+import { PollDialog } from "./polls.js";
 import { nt, t } from "./i18n.js";
 import { phaseOptions, phaseSpec, phaseTitle } from "./meeting.js";
 import { el, fillSelect } from "./views.js";
@@ -222,6 +223,7 @@ export class Controls {
       ),
       this.roles.node,
       el("div", { class: "more-group" }, button(t("Survey"), () => this.openSurvey(), { "data-action": "survey" })),
+      el("div", { class: "more-group" }, button(t("New poll"), () => this.openPoll(), { "data-action": "poll" })),
       el("div", { class: "more-group" }, button(t("Close the meeting"), () => this.askToClose(), { class: "quiet-danger" })),
     );
     // a new frame, or a quadrant (2x2) for prioritising: areadialog.js
@@ -230,6 +232,9 @@ export class Controls {
     // the survey's questions, deadline and anonymity: survey.js
     /** @type {SurveyDialog} */
     this.surveyDialog = new SurveyDialog(this.send);
+    // a live poll or word cloud: polls.js
+    /** @type {PollDialog} */
+    this.pollDialog = new PollDialog(this.send);
     this.more.prepend(
       el("div", { class: "more-group" }, button(t("Add area"), () => this.addArea(), { "data-action": "add-area" })),
     );
@@ -309,6 +314,7 @@ export class Controls {
       this.closing,
       this.areaDialog.node,
       this.surveyDialog.node,
+      this.pollDialog.node,
     );
     // the popover hangs under its button
     this.moreButton.style.setProperty("anchor-name", "--control-more");
@@ -393,6 +399,7 @@ export class Controls {
   update(state) {
     this.state = state;
     this.surveyDialog.update(state);
+    this.pollDialog.update(state);
     const phases = state.phases ?? [];
     /** @type {[string, string][]} */
     const focusOptions = [["", t("All areas")], ...state.areas.map((a) => /** @type {[string, string]} */ ([a.id, a.title]))];
@@ -611,6 +618,11 @@ export class Controls {
     this.surveyDialog.open(this.moreButton);
   }
 
+  openPoll() {
+    this.more.hidePopover?.();
+    this.pollDialog.open(this.moreButton);
+  }
+
   askToClose() {
     this.more.hidePopover?.();
     this.closeWarning.replaceChildren();
@@ -663,6 +675,6 @@ export class Controls {
 
   // the board is gone: no dialog stays open over the notice
   closeDialogs() {
-    for (const node of [this.settings, this.records, this.closing, this.areaDialog.node, this.surveyDialog.node]) if (node.open) node.close();
+    for (const node of [this.settings, this.records, this.closing, this.areaDialog.node, this.surveyDialog.node, this.pollDialog.node]) if (node.open) node.close();
   }
 }

@@ -353,6 +353,38 @@ const HANDLERS = {
   "survey.close": (state, op) => Object.assign(found(state.survey), { closed: true, closed_at: op.at, results: op.results }),
   "breakout.roles": (state, op) =>
     Object.assign(state.breakouts[op.group], { note_taker: op.note_taker ?? null, discussion_leader: op.discussion_leader ?? null }),
+  "poll.open": (state, op) => {
+    state.polls ??= {};
+    for (const other of Object.values(state.polls)) other.shown = false;
+    const p = op.poll;
+    state.polls[p.id] = { id: p.id, kind: p.kind, question: p.question, options: p.options ?? [], hidden: p.hidden ?? false, closed: false, shown: true, count: 0, tally: {}, stems: {}, answers: {} };
+  },
+  "poll.show": (state, op) => {
+    if (op.shown) for (const other of Object.values(state.polls)) other.shown = false;
+    found(state.polls[op.poll_id]).shown = op.shown;
+  },
+  // nobody else's answer names its sender; a hidden poll's comes without what it chose too
+  // (views.py), and a live one with what the sender's earlier answer counted (`previous`)
+  "poll.answer": (state, op, by) => {
+    const poll = found(state.polls?.[op.poll_id]);
+    const choices = op.choices ?? [];
+    const words = op.words ?? [];
+    if (op.first) poll.count += 1;
+    if (!choices.length && !words.length) return;
+    const keys = words.length ? words : choices.map(String);
+    if (!poll.hidden) {
+      for (const k of op.previous ?? []) poll.tally[k] = (poll.tally[k] ?? 0) - 1;
+      for (const k of keys) poll.tally[k] = (poll.tally[k] ?? 0) + 1;
+      (op.stems ?? []).forEach((/** @type {string} */ s, /** @type {number} */ i) => (poll.stems[words[i]] = s));
+      pollDropZeros(poll);
+    }
+    if (by) poll.answers[by] = keys;
+  },
+  "poll.close": (state, op) => {
+    const poll = found(state.polls?.[op.poll_id]);
+    Object.assign(poll, { closed: true, tally: { ...op.tally }, stems: { ...op.stems } });
+    pollDropZeros(poll);
+  },
   "ready.set": (state, op, by) => {
     state.ready = state.ready.filter((p) => p !== by);
     if (op.ready) state.ready.push(by);
@@ -369,5 +401,13 @@ const HANDLERS = {
     else delete state.reactions[op.note_id];
   },
 };
+
+/** A poll's tally without what counts nothing, and a cloud's stems of its words only.
+ * @param {import("../types/board").Poll} poll */
+function pollDropZeros(poll) {
+  for (const [k, n] of Object.entries(poll.tally)) if (n <= 0) delete poll.tally[k];
+  if (poll.kind === "words") poll.stems = Object.fromEntries(Object.keys(poll.tally).map((w) => [w, poll.stems[w] ?? w]));
+  else poll.stems = {};
+}
 
 export const KNOWN_KINDS = Object.keys(HANDLERS);

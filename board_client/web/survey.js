@@ -260,28 +260,29 @@ export class SurveyPanel {
         }
         const labels = q.kind === "scale" ? SCALE.map(String) : q.options;
         const values = labels.map((_, j) => result.counts[q.kind === "scale" ? String(j + 1) : String(j)] ?? 0);
-        const top = Math.max(1, ...values);
-        part.append(
-          el(
-            "ul",
-            { class: "survey-bars" },
-            ...labels.map((label, j) => {
-              const bar = el("span", { class: "survey-bar", "aria-hidden": "true" });
-              bar.style.setProperty("--share", `${(100 * values[j]) / top}%`);
-              return el(
-                "li",
-                {},
-                el("span", { class: "survey-label", text: label }),
-                bar,
-                el("span", { class: "survey-count", text: nt("{n} answer", "{n} answers", values[j], { n: values[j] }) }),
-              );
-            }),
-          ),
-        );
+        part.append(barList(labels.map((label, j) => ({ label, value: values[j], text: nt("{n} answer", "{n} answers", values[j], { n: values[j] }) }))));
         return part;
       }),
     );
   }
+}
+
+/**
+ * Totals as bars, one row per option: its label, a bar as long as its share of the largest,
+ * and its number in words (the bar is only a picture of the number). Polls draw theirs so too.
+ * @param {{label: string, value: number, text: string}[]} rows
+ */
+export function barList(rows) {
+  const top = Math.max(1, ...rows.map((r) => r.value));
+  return el(
+    "ul",
+    { class: "survey-bars" },
+    ...rows.map(({ label, value, text }) => {
+      const bar = el("span", { class: "survey-bar", "aria-hidden": "true" });
+      bar.style.setProperty("--share", `${(100 * value) / top}%`);
+      return el("li", {}, el("span", { class: "survey-label", text: label }), bar, el("span", { class: "survey-count", text }));
+    }),
+  );
 }
 
 /** A datetime-local input's value for `ms`, in this computer's time zone. @param {number} ms */

@@ -26,6 +26,7 @@ from server.board.ops import (
     NoteMove,
     Op,
     ParticipantJoin,
+    PollAnswer,
     ReactionToggle,
     SurveyAnswer,
     SurveyClose,
@@ -33,6 +34,7 @@ from server.board.ops import (
     dump_op,
     parse_op,
 )
+from server.board.polls import POLLS, apply_poll
 from server.board.reactions import apply_reaction
 from server.board.rules import (
     HIDDEN_SENDER,
@@ -108,7 +110,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
         need(not state.closed, NoopReason.MEETING_CLOSED)
         trusted = rec.by == HIDDEN_SENDER or state.role_of(rec.by) == "facilitator"
         # a locked board still hears who is done, who asks to speak and who agrees
-        unlocked = isinstance(op, (*SIGNALS, ReactionToggle))
+        unlocked = isinstance(op, (*SIGNALS, ReactionToggle, PollAnswer))
         need(not state.locked or trusted or unlocked, NoopReason.LOCKED)
     match op:
         case NoteAdd(note=new):
@@ -194,4 +196,6 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
         return apply_signal(state, op, rec.by)
     if isinstance(op, ReactionToggle):
         return apply_reaction(state, op, rec.by)
+    if isinstance(op, POLLS):
+        return apply_poll(state, op, rec.by)
     return apply_facilitation(state, op, rec.by, rec.seq)

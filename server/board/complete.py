@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from server.board import ops as o
 from server.board.apply import Record, apply
+from server.board.polls import poll_answer, poll_close
 from server.board.state import BoardState
 from server.board.survey import first_answer
 from server.board.survey import results as survey_results
@@ -35,6 +36,7 @@ _REVEALED: dict[str, tuple[str, ...]] = {
     "phase.set": ("scores",),
     "meeting.close": ("scores",),
     "survey.close": ("results",),
+    "poll.close": ("tally", "stems"),
 }
 
 
@@ -103,6 +105,10 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
         case o.SurveyClose():
             results = survey_results(state.survey) if state.survey else {}
             return op.model_copy(update={"at": now_ms, "results": results})
+        case o.PollAnswer():
+            return poll_answer(state, op, by)
+        case o.PollClose():
+            return poll_close(state, op)
         case o.PhaseSet() | o.MeetingClose():
             # the round ends: its scores become everyone's
             return op.model_copy(update={"scores": dict(state.sealed_scores)})

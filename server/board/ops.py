@@ -664,6 +664,100 @@ class SurveyClose(_Op):
     )
 
 
+# live polls and word clouds (server/board/polls.py)
+
+POLL_OPTIONS_MAX = 10
+POLL_WORDS_MAX = 3
+POLL_WORD_MAX = 40
+PollWord = Annotated[str, _checked_text(POLL_WORD_MAX, "word")]
+
+
+class NewPoll(_Op):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id
+    kind: Literal["single", "multiple", "scale", "words"] = Field(
+        description="single/multiple: one or more of `options` (by index); scale: 1-5; "
+        "words: 1-3 short answers, counted by stem as a word cloud."
+    )
+    question: QuestionText
+    options: tuple[OptionText, ...] = Field(default=(), max_length=POLL_OPTIONS_MAX)
+    hidden: bool = Field(default=False, description="Answers reach nobody else until close.")
+
+    @model_validator(mode="after")
+    def _options(self) -> NewPoll:
+        choice = self.kind in ("single", "multiple")
+        if choice and len(self.options) < 2:
+            raise ValueError(f"a {self.kind} poll needs at least 2 options")
+        if not choice and self.options:
+            raise ValueError(f"a {self.kind} poll has no options")
+        return self
+
+
+class PollOpen(_Op):
+    """Opens a poll; one is open at a time."""
+
+    kind: Literal["poll.open"]
+    poll: NewPoll
+
+
+class PollAnswer(_Op):
+    """The sender's answer, replacing their earlier one while the poll is open: `choices`
+    for a choice (option indexes) or scale poll (one value 1-5), `words` for a word cloud."""
+
+    kind: Literal["poll.answer"]
+    poll_id: Id
+    choices: tuple[Annotated[int, Field(strict=True, ge=0, le=10)], ...] = Field(
+        default=(), max_length=POLL_OPTIONS_MAX
+    )
+    words: tuple[PollWord, ...] = Field(default=(), max_length=POLL_WORDS_MAX)
+    previous: tuple[str, ...] = Field(
+        default=(),
+        max_length=POLL_OPTIONS_MAX,
+        description="Set by the server: what the sender's earlier answer counted (tally keys), "
+        "so a replica that does not know the sender can take it off the live totals.",
+    )
+    stems: tuple[str, ...] = Field(
+        default=(),
+        max_length=POLL_WORDS_MAX,
+        description="Set by the server, with `words` lower-cased and trimmed: each word's stem "
+        "in the board's language, by which the cloud counts it.",
+    )
+    first: bool = Field(default=False, description="Set by the server: the sender's first answer.")
+    sealed: bool = Field(
+        default=False, description="Set by the server: the poll hides answers until close."
+    )
+
+    @model_validator(mode="after")
+    def _something(self, info: ValidationInfo) -> PollAnswer:
+        if not self.choices and not self.words and not _from_server(info):
+            raise ValueError("poll.answer needs choices or words")
+        if self.choices and self.words:
+            raise ValueError("poll.answer takes choices or words, not both")
+        return self
+
+
+class PollClose(_Op):
+    kind: Literal["poll.close"]
+    poll_id: Id
+    tally: dict[str, int] = Field(
+        default_factory=dict,
+        description="Set by the server: how many chose each option or value, or wrote each "
+        "word (lower-cased, trimmed); never who.",
+    )
+    stems: dict[str, str] = Field(
+        default_factory=dict, description="Set by the server: the stem of each word in `tally`."
+    )
+
+
+class PollShow(_Op):
+    """Shows a poll (and no other) on the projector, or stops showing it; `poll.open` shows
+    the new poll."""
+
+    kind: Literal["poll.show"]
+    poll_id: Id
+    shown: bool
+
+
 # signals to the facilitator: a ready check and a queue of raised hands
 
 
@@ -749,6 +843,10 @@ Op = Annotated[
     | SurveySet
     | SurveyAnswer
     | SurveyClose
+    | PollOpen
+    | PollAnswer
+    | PollClose
+    | PollShow
     | ReadySet
     | HandRaise
     | HandLower
@@ -812,6 +910,10 @@ SENDERS: dict[str, frozenset[Role]] = {
     "survey.set": _FACILITATOR,
     "survey.answer": _EVERYONE_WRITING,
     "survey.close": _FACILITATOR,
+    "poll.open": _FACILITATOR,
+    "poll.answer": _EVERYONE_WRITING,
+    "poll.close": _FACILITATOR,
+    "poll.show": _FACILITATOR,
     "ready.set": _EVERYONE_WRITING,
     "hand.raise": _EVERYONE_WRITING,
     "hand.lower": _EVERYONE_WRITING,

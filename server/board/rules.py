@@ -67,6 +67,10 @@ class NoopReason(StrEnum):
     VOTE_NOT_CLOSED = "vote_not_closed"  # nothing to reopen
     VOTE_SHOWN = "vote_shown"  # a vote a close showed everyone stays cast when it reopens
     NOTE_PRIVATE = "note_private"  # no reactions on a note nobody else can see yet
+    POLL_EXISTS = "poll_exists"
+    POLL_OPEN = "poll_open"  # another poll is open: one at a time
+    POLL_NOT_FOUND = "poll_not_found"
+    POLL_CLOSED = "poll_closed"
 
 
 class Noop(Exception):

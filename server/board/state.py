@@ -224,6 +224,37 @@ class Survey:
 
 
 @dataclass(frozen=True, slots=True)
+class Poll:
+    """A live poll or word cloud (server/board/polls.py). `tally` counts each option index,
+    scale value or word (lower-cased, trimmed) live, or, when `hidden`, only from close.
+    A replica holds its own answer only (views.py); closed polls stay for the records."""
+
+    id: str
+    kind: str  # "single", "multiple", "scale" (1-5) or "words"
+    question: str
+    options: tuple[str, ...] = ()
+    hidden: bool = False  # answers reach nobody else until close
+    closed: bool = False
+    shown: bool = True  # on the projector (one poll at a time)
+    count: int = 0  # how many have answered
+    tally: dict[str, int] = field(default_factory=dict)
+    stems: dict[str, str] = field(default_factory=dict)  # a word cloud's words: their stem
+    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tally keys, by sender
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "options": list(self.options),
+            "answers": {k: list(v) for k, v in self.answers.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Poll:
+        answers = {k: tuple(v) for k, v in data.get("answers", {}).items()}
+        return cls(**{**data, "options": tuple(data.get("options", ())), "answers": answers})
+
+
+@dataclass(frozen=True, slots=True)
 class BoardState:
     """Everything every replica of a board agrees on at `seq`."""
 
@@ -261,6 +292,7 @@ class BoardState:
     hands: tuple[str, ...] = ()  # raised hands, first raised first
     # by note, by reaction (ops.REACTIONS): who reacted so, in order (server/board/reactions.py)
     reactions: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    polls: dict[str, Poll] = field(default_factory=dict)  # in the order they were opened
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -328,6 +360,7 @@ class BoardState:
             "reactions": {
                 n: {r: list(who) for r, who in by.items()} for n, by in self.reactions.items()
             },
+            "polls": {k: p.to_json() for k, p in self.polls.items()},
         }
 
     @classmethod
@@ -392,6 +425,7 @@ class BoardState:
                 n: {r: tuple(who) for r, who in by.items()}
                 for n, by in data.get("reactions", {}).items()
             },
+            polls={k: Poll.from_json(p) for k, p in data.get("polls", {}).items()},
         )
 
 

@@ -15,10 +15,12 @@ anonymous board (`board.anonymous`) a note and every op of its author's on it re
 without `by` for good: records and exports name no author for it. An open vote reaches
 others without its choice until `vote.close` carries every vote (after a `vote.reopen` the
 votes the close showed stay shown; those cast since are hidden until the next close). A
-survey answer reaches nobody else, ever (only that someone answered; on an anonymous
-survey not who); the totals come with `survey.close`. A score given in a round still
-open (an individual phase) reaches others without criterion and value until the phase
-ends, when `phase.set` or `meeting.close` carries the round's scores.
+poll answer reaches others without its sender, ever; on a hidden poll without what it chose
+too, until `poll.close` carries the totals (polls.py). A survey answer reaches nobody else,
+ever (only that someone answered; on an anonymous survey not who); the totals come with
+`survey.close`. A score given in a round still open (an individual phase) reaches others
+without criterion and value until the phase ends, when `phase.set` or `meeting.close`
+carries the round's scores.
 
 A replica that applies redacted ops to a redacted state holds exactly `view_state` (the
 property test in tests/board/test_views.py). Live, redaction depends on the op alone: the
@@ -34,7 +36,7 @@ from types import MappingProxyType
 from typing import Any
 
 from server.board.rules import HIDDEN_SENDER
-from server.board.state import BoardState, Note
+from server.board.state import BoardState, Note, Poll
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +90,21 @@ RULES: dict[str, Hidden] = {
     "survey.answer": Hidden(
         _always, ("answers",), sender=lambda op: bool(op.get("anonymous")), until="never"
     ),
+    # whose, for good; what, until poll.close carries the totals (live: never hidden)
+    "poll.answer": Hidden(
+        lambda op: bool(op.get("sealed")),
+        ("choices", "words", "stems", "previous"),
+        sender=_always,
+        until="poll.close (the totals only)",
+    ),
 }
 # what a blanked field holds when "" is not its type
-_BLANK: dict[str, Any] = {"score": 0, "answers": {}, "picture": None}
+_BLANK: dict[str, Any] = {
+    "score": 0,
+    "answers": {},
+    "picture": None,
+    **dict.fromkeys(("choices", "words", "stems", "previous"), ()),
+}
 
 # the viewer of a share link or any page that is no one's: sees nothing hidden from anyone
 ANYONE = "*"  # never a participant id
@@ -158,8 +172,8 @@ def released(log: Iterable[dict[str, Any]]) -> dict[int, bool]:
         elif kind == "score.set":
             if round_ended:
                 out[r["seq"]] = True
-        elif kind == "survey.answer":
-            continue  # never made public: survey.close carries the totals instead
+        elif kind in ("survey.answer", "poll.answer"):
+            continue  # never made public: the close carries the totals instead
         else:
             notes = _notes_of(op)
             hidden = notes & private
@@ -202,11 +216,19 @@ def view_state(state: BoardState, viewer: str) -> BoardState:
         answer = survey.answers.get(viewer)
         survey = replace(survey, answers={viewer: answer} if answer else {})
         state = replace(state, survey=survey)
+    if any(k != viewer for p in state.polls.values() for k in p.answers):
+        polls = {k: _own_answer(p, viewer) for k, p in state.polls.items()}
+        state = replace(state, polls=polls)
     return state
 
 
 def _blanked(votes: tuple[str, ...], shown: int) -> tuple[str, ...]:
     return votes[:shown] + ("",) * (len(votes) - shown)
+
+
+def _own_answer(poll: Poll, viewer: str) -> Poll:
+    mine = poll.answers.get(viewer)
+    return replace(poll, answers={viewer: mine} if mine else {})
 
 
 def _unnamed_note(note: Note) -> Note:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv as stdlib_csv
 import io
 
+from server.board.polls import bars, cloud
 from server.board.quadrant import cell_label, cell_of
 from server.board.state import BoardState
 from server.i18n import translations
@@ -35,6 +36,17 @@ def _survey_rows(state: BoardState) -> list[list[str]]:
             label = q.options[int(value)] if q.kind == "choice" else value
             rows.append([where, label, "", str(count), "", "", ""])
         rows += [[where, text, "", "", "", "", ""] for text in result.get("texts", [])]
+    return rows
+
+
+def _poll_rows(state: BoardState) -> list[list[str]]:
+    """Per closed poll, each option, value or word with how many chose it (in `Votes`)."""
+    _ = translations(state.language).gettext
+    rows = []
+    for poll in (p for p in state.polls.values() if p.closed):
+        where = f"{_('Poll')}: {poll.question}"
+        counted = cloud(poll) if poll.kind == "words" else bars(poll)
+        rows += [[where, label, "", str(n), "", "", ""] for label, n in counted]
     return rows
 
 
@@ -71,6 +83,6 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
             n.due or "" if n.owner else "",  # YYYY-MM-DD: a spreadsheet sorts and reads it
         ]
         writer.writerow([neutralise(cell) for cell in row])
-    for row in _survey_rows(state):
+    for row in _survey_rows(state) + _poll_rows(state):
         writer.writerow([neutralise(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes Excel read UTF-8

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from facilitation_methods import Method
+from server.board.polls import bars, cloud
 from server.board.quadrant import CELLS, cell_label, cell_of
 from server.board.reactions import reaction_counts
 from server.board.state import BoardState, Note, Picture
@@ -238,6 +239,45 @@ class _Layout:
             block.children.append(child)
         return block
 
+    def polls(self) -> Block | None:
+        """Every closed poll: its question, how many answered, and its totals (bars for a
+        choice or scale, each with its share of those who answered; a word cloud as its
+        words with their counts, most first). Never who answered what."""
+        closed = [p for p in self.state.polls.values() if p.closed]
+        if not closed:
+            return None
+        _, lang = self._, self.state.language
+        block = Block(_("Polls"))
+        for poll in closed:
+            answered = self.ngettext("{n} answered", "{n} answered", poll.count)
+            child = Block(poll.question, intro=answered.format(n=poll.count))
+            if poll.kind == "words":
+                words = cloud(poll)
+                rows = [[w, format_decimal(n, locale=lang)] for w, n in words]
+                if rows:
+                    child.grid = Grid([_("Word"), _("Answers")], rows)
+                else:
+                    child.nothing = _("No answers")
+            else:
+                shown = [Bar(label, n, self.share(n, poll.count)) for label, n in bars(poll)]
+                caption = (
+                    _("Answers per value, on a scale from 1 to 5")
+                    if poll.kind == "scale"
+                    else _("Answers per option, with the share of those who answered")
+                )
+                top = max(max(b.value for b in shown), 1)
+                what = _("Value") if poll.kind == "scale" else _("Option")
+                child.chart = Chart(caption, (what, _("Answers")), shown, top)
+            block.children.append(child)
+        return block
+
+    def share(self, n: int, of: int) -> str:
+        """`n` with its share of `of`: "3 (43 %)" in Danish and Swedish, "3 (43%)" in English."""
+        lang = self.state.language
+        return (
+            f"{format_decimal(n, locale=lang)} ({format_percent(n / of if of else 0, locale=lang)})"
+        )
+
     def votes_chart(self, most: int = 10) -> Chart | None:
         """The notes with the most votes when voting closed, most first."""
         ranked = sorted(
@@ -406,4 +446,6 @@ def build(
         blocks.append(Block(_("Links between notes"), entries=links))
     if survey := lay.survey():
         blocks.append(survey)
+    if polls := lay.polls():
+        blocks.append(polls)
     return Record(state.title, facts, state.language, blocks, state)

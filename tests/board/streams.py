@@ -191,6 +191,16 @@ _ANSWERS = [
     ("q-nope", 3),
 ]
 
+# polls by id (a second open of an id is a no-op); "secret!" must not leak from a hidden one
+_POLLS = [
+    {"id": "poll-choice", "kind": "single", "question": "First?", "options": ["Tid", "Mod"]},
+    {"id": "poll-many", "kind": "multiple", "question": "Which?", "options": ["a", "b", "c"]},
+    {"id": "poll-scale", "kind": "scale", "question": "How sure?"},
+    {"id": "poll-words", "kind": "words", "question": "One word?"},
+]
+
+_WORDS = ["Tid", "tiden", "secret!", "mod"]
+
 OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
     "note.add": (_new_note, 6),
     "note.edit": (
@@ -428,6 +438,39 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         6,
     ),
     "survey.close": (lambda s: _kind("survey.close"), 1),
+    "poll.open": (
+        lambda s: _kind(
+            "poll.open",
+            poll=st.sampled_from(_POLLS).map(lambda p: {**p, "hidden": False})
+            | st.sampled_from(_POLLS).map(lambda p: {**p, "hidden": True}),
+        ),
+        2,
+    ),
+    "poll.answer": (
+        lambda s: _kind("poll.answer", poll_id=st.sampled_from([p["id"] for p in _POLLS])).flatmap(
+            lambda op: st.one_of(
+                st.lists(st.integers(0, 6), min_size=1, max_size=3).map(
+                    lambda c: {**op, "choices": c}
+                ),
+                st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(
+                    lambda w: {**op, "words": w}
+                ),
+            )
+        ),
+        6,
+    ),
+    "poll.close": (
+        lambda s: _kind("poll.close", poll_id=st.sampled_from([p["id"] for p in _POLLS])),
+        1,
+    ),
+    "poll.show": (
+        lambda s: _kind(
+            "poll.show",
+            poll_id=st.sampled_from([p["id"] for p in _POLLS]),
+            shown=st.booleans(),
+        ),
+        1,
+    ),
     "ready.set": (lambda s: _kind("ready.set", ready=st.booleans()), 1),
     "hand.raise": (lambda s: _kind("hand.raise"), 1),
     "hand.lower": (lambda s: _kind("hand.lower", participant=st.none() | _PERSON), 1),

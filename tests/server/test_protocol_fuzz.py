@@ -58,7 +58,7 @@ FACILITATOR_KINDS = frozenset(
         "board.anonymous",
         *("meeting.close", "vote.open", "vote.close", "vote.reopen", "priorities.set"),
         *("breakout.start", "breakout.assign", "breakout.end", "breakout.roles", "grid.set"),
-        *("survey.set", "survey.close"),
+        *("survey.set", "survey.close", "poll.open", "poll.close", "poll.show"),
     }
 )
 SERVER_KINDS = frozenset({"participant.join"})
