@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from server.board.facilitation import apply_facilitation, may_write_in
+from server.board.inbox import INBOX, apply_inbox
 from server.board.ops import (
     AreaAdd,
     AreaDelete,
@@ -109,6 +110,8 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
         need(not state.locked or trusted or isinstance(op, SIGNALS), NoopReason.LOCKED)
     match op:
         case NoteAdd(note=new):
+            if not new.id:  # someone else's note waiting in the inbox, checked by the server
+                return state
             need(new.id not in state.notes, NoopReason.NOTE_EXISTS)
             need_area(state, new.area)
             need(may_write_in(state, new.area, rec.by), NoopReason.GROUP_NOT_YOURS)
@@ -127,6 +130,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
                 private=new.private,
                 anonymous=new.anonymous,
                 picture=Picture(pic.id, pic.width, pic.height) if pic else None,
+                pending=new.pending,
             )
             return replace(state, notes={**state.notes, note.id: note})
         case NoteEdit(note_id=note_id, text=text):
@@ -135,7 +139,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             need(not note.private or note.author == rec.by, NoopReason.NOT_AUTHOR)
             return put_note(state, replace(note, text=text, updated_seq=rec.seq))
         case NoteMove(note_id=note_id, area=area, x=x, y=y):
-            note = visible_note(state, note_id, rec.by)
+            note = visible_note(state, note_id, rec.by, pending=True)
             if area is not None:
                 need_area(state, area)
                 if area != note.area:  # moving a note in is writing there
@@ -150,7 +154,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             )
             return put_note(state, moved)
         case NoteColor(note_id=note_id, color=color):
-            note = visible_note(state, note_id, rec.by)
+            note = visible_note(state, note_id, rec.by, pending=True)
             return put_note(state, replace(note, color=color, updated_seq=rec.seq))
         case NoteDelete(note_id=note_id):
             own_note(state, note_id, rec.by)
@@ -189,4 +193,6 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             return replace(state, participants={**state.participants, p.id: joined})
     if isinstance(op, SIGNALS):
         return apply_signal(state, op, rec.by)
+    if isinstance(op, INBOX):
+        return apply_inbox(state, op, rec.by)
     return apply_facilitation(state, op, rec.by, rec.seq)

@@ -72,6 +72,21 @@ class Note:
     source: str | None = None  # where material pulled from an earlier meeting came from
     anonymous: bool = False  # written on an anonymous board: its author shows to no one else
     picture: Picture | None = None  # a picture note: its text is the caption
+    # posted while the board is moderated and not approved yet: only its author and the
+    # facilitators see it (server/board/inbox.py)
+    pending: bool = False
+    authors: tuple[str, ...] = ()  # who else wrote it: the authors of notes merged into it
+
+
+@dataclass(frozen=True, slots=True)
+class Declined:
+    """A pending note a facilitator declined: seen by its author and the facilitators only."""
+
+    note_id: str
+    author: str
+    text: str
+    reason: str = ""
+    anonymous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +272,8 @@ class BoardState:
     survey: Survey | None = None
     ready: tuple[str, ...] = ()  # who is done with the current phase, in the order they said so
     hands: tuple[str, ...] = ()  # raised hands, first raised first
+    moderated: bool = False  # new notes of participants wait in the facilitators' inbox
+    declined: dict[str, Declined] = field(default_factory=dict)  # by note id
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -275,7 +292,7 @@ class BoardState:
             "language": self.language,
             "seq": self.seq,
             "areas": [a.to_json() for a in self.areas],
-            "notes": {k: asdict(n) for k, n in self.notes.items()},
+            "notes": {k: note_to_json(n) for k, n in self.notes.items()},
             "participants": {k: asdict(p) for k, p in self.participants.items()},
             "phase": {**asdict(self.phase), "focus": list(self.phase.focus)}
             if self.phase
@@ -320,6 +337,8 @@ class BoardState:
             "survey": self.survey.to_json() if self.survey else None,
             "ready": list(self.ready),
             "hands": list(self.hands),
+            "moderated": self.moderated,
+            "declined": {k: asdict(d) for k, d in self.declined.items()},
         }
 
     @classmethod
@@ -332,7 +351,7 @@ class BoardState:
             language=data["language"],
             seq=data["seq"],
             areas=tuple(Area.from_json(a) for a in data["areas"]),
-            notes={k: _note(n) for k, n in data["notes"].items()},
+            notes={k: note_from_json(n) for k, n in data["notes"].items()},
             participants={k: Participant(**p) for k, p in data["participants"].items()},
             phase=Phase(phase["id"], phase["kind"], tuple(phase["focus"])) if phase else None,
             timer=Timer(**data.get("timer", {})),
@@ -379,12 +398,20 @@ class BoardState:
             survey=Survey.from_json(sv) if (sv := data.get("survey")) else None,
             ready=tuple(data.get("ready", ())),
             hands=tuple(data.get("hands", ())),
+            moderated=data.get("moderated", False),
+            declined={k: Declined(**d) for k, d in data.get("declined", {}).items()},
         )
 
 
-def _note(data: dict[str, Any]) -> Note:
+def note_from_json(data: dict[str, Any]) -> Note:
+    """A note as `to_json` writes it (also as a note's approval carries it to every replica)."""
     picture = data.get("picture")
-    return Note(**{**data, "picture": Picture(**picture) if picture else None})
+    authors = tuple(data.get("authors", ()))
+    return Note(**{**data, "picture": Picture(**picture) if picture else None, "authors": authors})
+
+
+def note_to_json(note: Note) -> dict[str, Any]:
+    return {**asdict(note), "authors": list(note.authors)}
 
 
 def new_board(
