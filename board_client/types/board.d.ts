@@ -39,6 +39,19 @@ export interface Note {
   anonymous: boolean;
   /** a picture note: its text is the caption; null when blanked (a private note) */
   picture: Picture | null;
+  /** waiting in the facilitators' inbox: only its author and the facilitators hold it */
+  pending: boolean;
+  /** who else wrote it: the authors of duplicates merged into it */
+  authors: string[];
+}
+
+/** a pending note a facilitator declined: held by its author and the facilitators only */
+export interface Declined {
+  note_id: string;
+  author: string;
+  text: string;
+  reason: string;
+  anonymous: boolean;
 }
 
 export interface Picture {
@@ -236,6 +249,10 @@ export interface BoardState {
   ready: string[];
   /** raised hands, first raised first */
   hands: string[];
+  /** participants' new notes wait in the facilitators' inbox */
+  moderated: boolean;
+  /** by note id */
+  declined: Record<string, Declined>;
 }
 
 // server/board/protocol.py, client to server

@@ -855,7 +855,8 @@ class Rooms:
 def _hide_what_others_may_not_see(state: BoardState, entry: PeerPresence) -> None:
     """Takes out of one person's presence what would tell others more than the board does:
     who writes where, while writing is private or the board anonymous (whose each new note
-    is); a drag of a note they may not see whole or whose author is hidden, or by someone
+    is); a drag of a note they may not see whole (private, or waiting in the inbox) or whose
+    author is hidden, or by someone
     who may not move notes; anything but who is there, once the meeting is closed."""
     if state.closed:
         entry.typing, entry.drag = False, None
@@ -870,6 +871,7 @@ def _hide_what_others_may_not_see(state: BoardState, entry: PeerPresence) -> Non
         or note is None
         or note.private
         or note.anonymous
+        or note.pending
         or not any(a.id == drag.area for a in state.areas)
     ):
         entry.drag = None

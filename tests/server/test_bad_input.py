@@ -261,6 +261,9 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "survey.close"}, "no_survey"),
     ({"kind": "ready.set", "ready": True}, "no_phase"),
     ({"kind": "hand.lower"}, "hand_not_raised"),
+    ({"kind": "note.approve", "note_ids": ["n1"]}, "not_pending"),
+    ({"kind": "note.decline", "note_id": "n1", "reason": "x"}, "not_pending"),
+    ({"kind": "note.merge", "note_id": "n1", "from": ["ghost"]}, "note_not_found"),
     (  # a picture never uploaded to this board (`stored` is the server's to set)
         {
             "kind": "note.add",
@@ -359,6 +362,10 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "ready.set": {"kind": "ready.set", "ready": True},
     "hand.raise": {"kind": "hand.raise"},
     "hand.lower": {"kind": "hand.lower", "participant": "p-1"},
+    "moderation.set": {"kind": "moderation.set", "on": True},
+    "note.approve": {"kind": "note.approve", "note_ids": ["n1"]},
+    "note.decline": {"kind": "note.decline", "note_id": "n1"},
+    "note.merge": {"kind": "note.merge", "note_id": "n1", "from": ["n2"]},
 }
 
 
