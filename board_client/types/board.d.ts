@@ -43,6 +43,8 @@ export interface Note {
   pending: boolean;
   /** who else wrote it: the authors of duplicates merged into it */
   authors: string[];
+  /** a facilitator changed its text before approving it */
+  edited_by_facilitator: boolean;
 }
 
 /** a pending note a facilitator declined: held by its author and the facilitators only */

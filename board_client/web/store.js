@@ -177,11 +177,17 @@ const HANDLERS = {
       x: n.x ?? null, y: n.y ?? null, created_seq: seq, updated_seq: seq,
       private: Boolean(n.private), group: null, owner: null, due: null, source: null, anonymous: Boolean(n.anonymous),
       picture: n.picture ? { id: n.picture.id, width: n.picture.width, height: n.picture.height } : null,
-      pending: Boolean(n.pending), authors: [],
+      pending: Boolean(n.pending), authors: [], edited_by_facilitator: false,
     };
   },
   // an op on a note waiting in the inbox reaches a replica that does not hold it: nothing to do
-  "note.edit": (state, op, by, seq) => state.notes[op.note_id] && Object.assign(state.notes[op.note_id], { text: op.text, updated_seq: seq }),
+  "note.edit": (state, op, by, seq) => {
+    const note = state.notes[op.note_id];
+    if (!note) return;
+    // in the inbox, a facilitator's edit of someone's note (server/board/apply.py)
+    const moderated = note.pending && by !== note.author && by !== "";
+    Object.assign(note, { text: op.text, updated_seq: seq, edited_by_facilitator: note.edited_by_facilitator || moderated });
+  },
   "note.color": (state, op, by, seq) => state.notes[op.note_id] && Object.assign(state.notes[op.note_id], { color: op.color, updated_seq: seq }),
   "note.move": (state, op, by, seq) => {
     const note = state.notes[op.note_id];

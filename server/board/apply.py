@@ -137,7 +137,11 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             note = own_note(state, note_id, rec.by)
             # a private note only by its author: nobody else can read it yet
             need(not note.private or note.author == rec.by, NoopReason.NOT_AUTHOR)
-            return put_note(state, replace(note, text=text, updated_seq=rec.seq))
+            # in the inbox, a facilitator's edit of someone's note: the record says so
+            moderated = note.pending and rec.by not in (note.author, HIDDEN_SENDER)
+            edited = note.edited_by_facilitator or moderated
+            changed = replace(note, text=text, updated_seq=rec.seq, edited_by_facilitator=edited)
+            return put_note(state, changed)
         case NoteMove(note_id=note_id, area=area, x=x, y=y):
             note = visible_note(state, note_id, rec.by, pending=True)
             if area is not None:

@@ -76,6 +76,7 @@ class Note:
     # facilitators see it (server/board/inbox.py)
     pending: bool = False
     authors: tuple[str, ...] = ()  # who else wrote it: the authors of notes merged into it
+    edited_by_facilitator: bool = False  # a facilitator changed its text before approving it
 
 
 @dataclass(frozen=True, slots=True)

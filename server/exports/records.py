@@ -78,6 +78,8 @@ class _Layout:
             meta.append(_("written anonymously"))
         if self.named and (names := author_names(self.state, note)):  # anonymised: no "by"
             meta.append(_("by {name}").format(name=", ".join(names)))
+        if note.edited_by_facilitator:
+            meta.append(_("edited by the facilitator"))
         if votes := self.votes.get(note.id):
             meta.append(self.ngettext("{n} vote", "{n} votes", votes).format(n=votes))
         if note.owner and note.due:

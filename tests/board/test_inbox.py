@@ -57,6 +57,7 @@ def test_approve_decline_and_merge_as_the_room_and_the_author_see_them() -> None
     board = log[-1].state
     kept = board.notes["n2"]
     assert kept.text == "Trust in the team" and kept.author == BO and kept.authors == (ANN,)
+    assert kept.edited_by_facilitator and not board.notes["n4"].edited_by_facilitator
     assert set(board.notes) == {"n2", "n4"} and not kept.pending
     # declined: gone for everyone; the author and the facilitators know why
     assert view_state(board, ANN).declined["n1"].reason == "secret: off topic"

@@ -42,10 +42,10 @@ def test_a_moderated_analysis_merges_declines_and_approves_from_the_inbox(
     board = api(server, "/api/boards", body)
     page = facilitator_page(browsing, board, lang="da-DK")
 
-    # the facilitator turns moderation on in the inbox, by keyboard
+    # the facilitator turns moderation on in the inbox, by keyboard ("i" opens it)
     inbox_button = page.locator("[data-action=inbox]")
-    inbox_button.focus()
-    page.keyboard.press("Enter")
+    expect(inbox_button).to_be_visible()
+    page.keyboard.press("i")
     dialog = page.get_by_role("dialog", name="Indbakke")
     toggle = dialog.get_by_label("Hold nye noter tilbage til godkendelse")
     toggle.focus()
