@@ -42,6 +42,7 @@ function waitingNotes(state) {
  * @property {HTMLTextAreaElement} editText
  * @property {HTMLDivElement} decliner the reason, hidden until asked for
  * @property {HTMLInputElement} reason
+ * @property {HTMLDivElement} actions approve, edit, decline: hidden while editing or declining
  */
 
 export class Inbox {
@@ -200,7 +201,7 @@ export class Inbox {
     );
     box.setAttribute("aria-describedby", `inbox-text-${id}`);
     /** @type {Row} */
-    const row = { li, box, text, meta, editor, editText, decliner, reason };
+    const row = { li, box, text, meta, editor, editText, decliner, reason, actions };
     this.rows.set(id, row);
     return row;
   }
@@ -253,6 +254,7 @@ export class Inbox {
     const note = this.state?.notes[id];
     if (!row || !note) return;
     row.decliner.hidden = true;
+    row.actions.hidden = true;
     row.editText.value = note.text;
     row.editor.hidden = false;
     row.editText.focus();
@@ -263,6 +265,7 @@ export class Inbox {
     const row = this.rows.get(id);
     if (!row) return;
     row.editor.hidden = true;
+    row.actions.hidden = false;
     /** @type {HTMLElement | null} */ (row.li.querySelector("[data-action=edit]"))?.focus();
   }
 
@@ -280,6 +283,7 @@ export class Inbox {
     const row = this.rows.get(id);
     if (!row) return;
     row.editor.hidden = true;
+    row.actions.hidden = true;
     row.reason.value = "";
     row.decliner.hidden = false;
     row.reason.focus();
@@ -290,6 +294,7 @@ export class Inbox {
     const row = this.rows.get(id);
     if (!row) return;
     row.decliner.hidden = true;
+    row.actions.hidden = false;
     /** @type {HTMLElement | null} */ (row.li.querySelector("[data-action=decline]"))?.focus();
   }
 
