@@ -306,6 +306,13 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
             "note_id": NOTES,
             "reaction": st.sampled_from(["agree", "important", "idea", "question", "thanks"]),
         },
+        "moderation.set": {"on": st.booleans()},
+        "note.approve": {"note_ids": st.lists(NOTES, min_size=1, max_size=3)},
+        "note.decline": {"note_id": NOTES, "reason": maybe(texts(200))},
+        "note.merge": {
+            "note_id": j("n1"),
+            "from": st.lists(st.sampled_from(["n2", "n3"]), min_size=1, max_size=2, unique=True),
+        },
     }
     if kind == "note.move":
         return _note_move(area)

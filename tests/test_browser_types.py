@@ -61,6 +61,7 @@ def test_each_part_of_the_board_has_the_fields_of_its_dataclass() -> None:
         "Poll",
         "Survey",
         "SurveyQuestion",
+        "Declined",
     ]
     for name in parts:
         fields = {f.name for f in dataclasses.fields(getattr(state, name))}

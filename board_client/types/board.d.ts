@@ -39,6 +39,21 @@ export interface Note {
   anonymous: boolean;
   /** a picture note: its text is the caption; null when blanked (a private note) */
   picture: Picture | null;
+  /** waiting in the facilitators' inbox: only its author and the facilitators hold it */
+  pending: boolean;
+  /** who else wrote it: the authors of duplicates merged into it */
+  authors: string[];
+  /** a facilitator changed its text before approving it */
+  edited_by_facilitator: boolean;
+}
+
+/** a pending note a facilitator declined: held by its author and the facilitators only */
+export interface Declined {
+  note_id: string;
+  author: string;
+  text: string;
+  reason: string;
+  anonymous: boolean;
 }
 
 export interface Picture {
@@ -263,6 +278,10 @@ export interface BoardState {
   reactions: Record<string, Record<string, string[]>>;
   /** live polls and word clouds, in the order they were opened */
   polls: Record<string, Poll>;
+  /** participants' new notes wait in the facilitators' inbox */
+  moderated: boolean;
+  /** by note id */
+  declined: Record<string, Declined>;
 }
 
 // server/board/protocol.py, client to server

@@ -34,6 +34,7 @@ import { fitProjector } from "./projector.js";
 import { Records, readerDialog } from "./records.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { Signals } from "./signals.js";
+import { Inbox, MyDeclined, onBoard } from "./inbox.js";
 import { BoardStore } from "./store.js";
 import { SurveyPanel, surveyTime } from "./survey.js";
 import { PollPanel, shownPoll } from "./polls.js";
@@ -142,6 +143,10 @@ let survey = null;
 let signals = null;
 /** @type {PollPanel | null} */
 let poll = null;
+/** @type {Inbox | null} the facilitators' inbox */
+let inbox = null;
+/** @type {MyDeclined | null} an author's declined notes */
+let declined = null;
 /** @type {{ participant_id: string, role: string }[]} who is here, as last heard (presence
  * may arrive before the welcome that makes the signals) */
 let lastPeers = [];
@@ -300,6 +305,9 @@ async function showBoard() {
   if (view.role === "facilitator" && !projector && !controls) {
     controls = new Controls($("#controls"), (op) => connected.send(op), () => store.timerRemaining());
     $("#controls").hidden = false;
+    inbox = new Inbox((op) => connected.send(op));
+    $("#controls .tools--end").prepend(inbox.button);
+    $("#controls").append(inbox.dialog);
     records = new Records($("#records"), boardId, creds.token);
     $("#records").hidden = false;
     const link = find("#projector-link", HTMLAnchorElement);
@@ -323,6 +331,9 @@ async function showBoard() {
     const role = projector ? "viewer" : view.role;
     signals = new Signals($("#signals"), (op) => connected.send(op), { me: view.me ?? "", role });
     signals.seePresence(lastPeers, lastCrowd);
+  }
+  if (view.role === "participant" && !projector && !declined) {
+    declined = new MyDeclined($("#declined"), boardId, view.me ?? "");
   }
   if (view.role === "participant" && !projector && !records) {
     records = new Records($("#records"), boardId, creds.token, { reader: true });
@@ -408,19 +419,22 @@ function draw() {
   $("#viewer-note").hidden = view.role !== "viewer" || projector;
   $("#closed-note").hidden = !state.closed;
   // what this person changed and the server has not answered yet shows at once
-  const { shown, pending } = optimistic(state, view.outbox);
+  const { shown: all, pending } = optimistic(state, view.outbox);
+  const shown = onBoard(all, view.me); // others' notes waiting in the inbox are in the inbox
   view.shown = shown;
   renderPhase($("#phase"), state);
   renderTimer($("#timer"), store);
   renderVoting($("#voting"), state, view.me);
   renderAreas($("#areas"), shown, { ...view, actions, menu, pending });
   if (view.canvas?.on) drawLinks($("#areas"), shown);
-  if (view.listView) renderList($("#list"), state);
+  if (view.listView) renderList($("#list"), onBoard(state, view.me));
   renderParked($("#parked"), state, { ...view, actions });
   worksheet?.update(state, boardMethod());
   survey?.update(state);
   signals?.update(state);
   poll?.update(state);
+  inbox?.update(state);
+  declined?.update(state);
   if (projector) {
     const polled = Boolean(shownPoll(state)); // a poll the facilitator shows comes first
     document.body.classList.toggle("poll-time", polled);

@@ -13,6 +13,7 @@ const KEYS = {
   "[": { selector: '[data-action="previous-phase"]', act: "click" },
   t: { selector: '[data-action="timer-toggle"]', act: "click" },
   l: { selector: "#list-toggle", act: "click" },
+  i: { selector: '[data-action="inbox"]', act: "click" },
 };
 
 const NOT_TYPED_IN = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"]);

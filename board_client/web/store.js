@@ -171,17 +171,27 @@ function timerOf(state) {
 /** @type {Record<string, Handler>} */
 const HANDLERS = {
   "note.add": (state, { note: n }, by, seq) => {
+    if (!n.id) return; // someone else's note waiting in the facilitators' inbox
     state.notes[n.id] = {
       id: n.id, area: n.area, text: n.text, author: by, color: n.color ?? null,
       x: n.x ?? null, y: n.y ?? null, created_seq: seq, updated_seq: seq,
       private: Boolean(n.private), group: null, owner: null, due: null, source: null, anonymous: Boolean(n.anonymous),
       picture: n.picture ? { id: n.picture.id, width: n.picture.width, height: n.picture.height } : null,
+      pending: Boolean(n.pending), authors: [], edited_by_facilitator: false,
     };
   },
-  "note.edit": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { text: op.text, updated_seq: seq }),
-  "note.color": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { color: op.color, updated_seq: seq }),
+  // an op on a note waiting in the inbox reaches a replica that does not hold it: nothing to do
+  "note.edit": (state, op, by, seq) => {
+    const note = state.notes[op.note_id];
+    if (!note) return;
+    // in the inbox, a facilitator's edit of someone's note (server/board/apply.py)
+    const moderated = note.pending && by !== note.author && by !== "";
+    Object.assign(note, { text: op.text, updated_seq: seq, edited_by_facilitator: note.edited_by_facilitator || moderated });
+  },
+  "note.color": (state, op, by, seq) => state.notes[op.note_id] && Object.assign(state.notes[op.note_id], { color: op.color, updated_seq: seq }),
   "note.move": (state, op, by, seq) => {
     const note = state.notes[op.note_id];
+    if (!note) return;
     if (op.area != null && op.area !== note.area) [note.area, note.group] = [op.area, null];
     if (op.x != null) note.x = op.x;
     if (op.y != null) note.y = op.y;
@@ -399,6 +409,40 @@ const HANDLERS = {
     else delete onNote[op.reaction];
     if (Object.keys(onNote).length) state.reactions[op.note_id] = onNote;
     else delete state.reactions[op.note_id];
+  },
+  // the facilitators' inbox (server/board/inbox.py)
+  "moderation.set": (state, op) => (state.moderated = op.on),
+  "note.approve": (state, op) => {
+    for (const id of op.note_ids) {
+      const held = state.notes[id];
+      if (held) held.pending = false;
+      else state.notes[id] = { ...found(op.notes?.[id]), pending: false };
+    }
+  },
+  "note.decline": (state, op) => {
+    const note = state.notes[op.note_id];
+    if (!note) return; // someone else's: only they and the facilitators learn of it
+    state.notes = without(state.notes, op.note_id);
+    state.declined = {
+      ...(state.declined ?? {}),
+      [op.note_id]: { note_id: op.note_id, author: note.author, text: note.text, reason: op.reason ?? "", anonymous: note.anonymous },
+    };
+  },
+  "note.merge": (state, op) => {
+    const gone = new Set(op.from);
+    const into = (/** @type {string} */ id) => (gone.has(id) ? op.note_id : id);
+    found(state.notes[op.note_id]).authors = op.authors ?? [];
+    for (const id of gone) state.notes = without(state.notes, id);
+    if (state.voting) {
+      const votes = state.voting.votes;
+      for (const voter of Object.keys(votes)) votes[voter] = votes[voter].map(into);
+    }
+    state.priorities = [...new Set((state.priorities ?? []).map(into))];
+    state.links = Object.fromEntries(
+      Object.entries(state.links ?? {})
+        .map(([k, l]) => /** @type {const} */ ([k, { ...l, a: into(l.a), b: into(l.b) }]))
+        .filter(([, l]) => l.a !== l.b),
+    );
   },
 };
 

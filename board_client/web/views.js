@@ -478,7 +478,11 @@ function noteNode(id) {
 function updateNote(article, note, state, area, ctx) {
   const parts = noteParts.get(article);
   if (!parts) return;
-  const author = state.participants[note.author]?.name ?? "";
+  // its author and, once duplicates were merged into it, theirs (inbox.js)
+  const author = [note.author, ...(note.authors ?? [])]
+    .map((id) => state.participants[id]?.name)
+    .filter(Boolean)
+    .join(", ");
   const writer = isWriter(state, ctx);
   const hidden = note.private && !note.text; // someone else's, until the reveal
   const voting = writer ? votingOn(state, note, ctx) : null;
@@ -501,7 +505,11 @@ function updateNote(article, note, state, area, ctx) {
   describeCell(article, note, area);
   const by = author ? t("by {name}", { name: author }) : note.anonymous ? t("written anonymously") : "";
   show(parts.author, Boolean(by), by);
-  parts.private.hidden = !(note.private && !hidden);
+  // my own note waiting in the facilitators' inbox (inbox.js), else my unrevealed one
+  const waiting = Boolean(note.pending);
+  setText(parts.private, waiting ? t("Waiting for the facilitator") : t("Only you see this until the notes are revealed"));
+  parts.private.hidden = !waiting && !(note.private && !hidden);
+  article.classList.toggle("note--waiting", waiting);
   const due = note.owner && note.due ? ` · ${dueText(note.due)}` : "";
   show(parts.owner, Boolean(note.owner), note.owner ? t("Owner: {name}", { name: note.owner }) + due : "");
   show(parts.source, Boolean(note.source), note.source ?? "");
@@ -552,7 +560,7 @@ function updateNote(article, note, state, area, ctx) {
  */
 function votingOn(state, note, ctx) {
   const voting = state.voting;
-  const hidden = note.private && note.author !== ctx.me;
+  const hidden = (note.private && note.author !== ctx.me) || note.pending;
   return voting && !voting.closed && !hidden && (voting.area == null || voting.area === note.area) ? voting : null;
 }
 
@@ -571,6 +579,8 @@ function menuItems(note, state, area, ctx) {
   const items = [];
   if (mine && !hidden) items.push({ label: t("Edit"), run: () => ctx.actions.edit(note) });
   if (hidden) return mine ? [{ label: t("Delete"), danger: true, run: () => ctx.actions.remove(note) }] : [];
+  // waiting in the inbox: nothing else until a facilitator approves it
+  if (note.pending) return [...items, { label: t("Delete"), danger: true, run: () => ctx.actions.remove(note) }];
   if (state.areas.length > 1) {
     items.push({
       label: t("Move to"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from server.board.facilitation import apply_facilitation, may_write_in
+from server.board.inbox import INBOX, apply_inbox
 from server.board.ops import (
     AreaAdd,
     AreaDelete,
@@ -114,6 +115,8 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
         need(not state.locked or trusted or unlocked, NoopReason.LOCKED)
     match op:
         case NoteAdd(note=new):
+            if not new.id:  # someone else's note waiting in the inbox, checked by the server
+                return state
             need(new.id not in state.notes, NoopReason.NOTE_EXISTS)
             need_area(state, new.area)
             need(may_write_in(state, new.area, rec.by), NoopReason.GROUP_NOT_YOURS)
@@ -132,15 +135,20 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
                 private=new.private,
                 anonymous=new.anonymous,
                 picture=Picture(pic.id, pic.width, pic.height) if pic else None,
+                pending=new.pending,
             )
             return replace(state, notes={**state.notes, note.id: note})
         case NoteEdit(note_id=note_id, text=text):
             note = own_note(state, note_id, rec.by)
             # a private note only by its author: nobody else can read it yet
             need(not note.private or note.author == rec.by, NoopReason.NOT_AUTHOR)
-            return put_note(state, replace(note, text=text, updated_seq=rec.seq))
+            # in the inbox, a facilitator's edit of someone's note: the record says so
+            moderated = note.pending and rec.by not in (note.author, HIDDEN_SENDER)
+            edited = note.edited_by_facilitator or moderated
+            changed = replace(note, text=text, updated_seq=rec.seq, edited_by_facilitator=edited)
+            return put_note(state, changed)
         case NoteMove(note_id=note_id, area=area, x=x, y=y):
-            note = visible_note(state, note_id, rec.by)
+            note = visible_note(state, note_id, rec.by, pending=True)
             if area is not None:
                 need_area(state, area)
                 if area != note.area:  # moving a note in is writing there
@@ -155,7 +163,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             )
             return put_note(state, moved)
         case NoteColor(note_id=note_id, color=color):
-            note = visible_note(state, note_id, rec.by)
+            note = visible_note(state, note_id, rec.by, pending=True)
             return put_note(state, replace(note, color=color, updated_seq=rec.seq))
         case NoteDelete(note_id=note_id):
             own_note(state, note_id, rec.by)
@@ -198,4 +206,6 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
         return apply_reaction(state, op, rec.by)
     if isinstance(op, POLLS):
         return apply_poll(state, op, rec.by)
+    if isinstance(op, INBOX):
+        return apply_inbox(state, op, rec.by)
     return apply_facilitation(state, op, rec.by, rec.seq)

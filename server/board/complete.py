@@ -11,10 +11,13 @@ a recorded no-op reaches everyone too.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from server.board import ops as o
 from server.board.apply import Record, apply
 from server.board.polls import poll_answer, poll_close
-from server.board.state import BoardState
+from server.board.rules import HIDDEN_SENDER
+from server.board.state import BoardState, Note, note_to_json
 from server.board.survey import first_answer
 from server.board.survey import results as survey_results
 
@@ -37,29 +40,49 @@ _REVEALED: dict[str, tuple[str, ...]] = {
     "meeting.close": ("scores",),
     "survey.close": ("results",),
     "poll.close": ("tally", "stems"),
+    "note.approve": ("notes",),
 }
 
 
 def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
     match op:
         case o.NoteAdd(note=note):
-            example = note.example and state.role_of(by) == "facilitator"
-            private = in_private_writing(state) and not example
-            update = {"private": private, "example": example, "anonymous": state.anonymous}
+            facilitator = state.role_of(by) == "facilitator"
+            example = note.example and facilitator
+            # moderated posting comes first: a pending note is the facilitators' to see
+            pending = state.moderated and not facilitator
+            private = in_private_writing(state) and not example and not pending
+            update = {
+                "private": private,
+                "example": example,
+                "anonymous": state.anonymous,
+                "pending": pending,
+            }
             return op.model_copy(update={"note": note.model_copy(update=update)})
         case o.NoteEdit(note_id=n):
             edited = state.notes.get(n)
             private = bool(edited and edited.private)
+            anonymous = _own(state, by, n, what="anonymous")
+            edit: dict[str, object] = {
+                "private": private,
+                "anonymous": anonymous,
+                "pending": _pending(state, n),
+            }
+            return op.model_copy(update=edit)
+        case o.NoteMove(note_id=n) | o.NoteDelete(note_id=n) | o.NoteColor(note_id=n):
             return op.model_copy(
-                update={"private": private, "anonymous": _own(state, by, n, what="anonymous")}
+                update={"private": _own(state, by, n), "pending": _pending(state, n)}
             )
-        case (
-            o.NoteMove(note_id=n)
-            | o.NoteDelete(note_id=n)
-            | o.NoteGroup(note_id=n)
-            | o.NoteColor(note_id=n)
-        ):
+        case o.NoteGroup(note_id=n):
             return op.model_copy(update={"private": _own(state, by, n)})
+        case o.NoteDecline(note_id=n):
+            return op.model_copy(update={"pending": _pending(state, n)})
+        case o.NoteApprove(note_ids=note_ids):
+            waiting = [n for n in map(state.notes.get, note_ids) if n is not None and n.pending]
+            notes = {n.id: note_to_json(_approved(n)) for n in waiting}
+            return op.model_copy(update={"notes": notes})
+        case o.NoteMerge(note_id=n, from_=others):
+            return op.model_copy(update={"authors": _merged_authors(state, n, others)})
         case o.NoteOwn(note_id=n):
             private, anonymous = (
                 _own(state, by, n, what="private"),
@@ -113,6 +136,31 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
             # the round ends: its scores become everyone's
             return op.model_copy(update={"scores": dict(state.sealed_scores)})
     return op
+
+
+def _pending(state: BoardState, note_id: str) -> str:
+    """The author of the note if it waits in the inbox (`views.MODERATED`), else ""."""
+    note = state.notes.get(note_id)
+    return note.author if note is not None and note.pending else ""
+
+
+def _approved(note: Note) -> Note:
+    """A note as an approval carries it to everyone: an anonymous one without its author."""
+    return replace(note, pending=False, author=HIDDEN_SENDER if note.anonymous else note.author)
+
+
+def _merged_authors(state: BoardState, note_id: str, others: tuple[str, ...]) -> tuple[str, ...]:
+    """Who else wrote the kept note once `others` are merged into it: every named author of
+    the notes everyone sees (a merge of others refuses; it must not name their authors)."""
+    kept = state.notes.get(note_id)
+    if kept is None:
+        return ()
+    names = list(kept.authors)
+    for note in map(state.notes.get, others):
+        if note is not None and not note.pending and not note.private:
+            names += [] if note.anonymous else [note.author]
+            names += note.authors
+    return tuple(dict.fromkeys(a for a in names if a != kept.author))
 
 
 def in_private_writing(state: BoardState) -> bool:

@@ -134,6 +134,10 @@ _OWN_PRIVATE = (
 )
 _OWN_ANONYMOUS = "Set by the server: the sender's own anonymous note; others get it without `by`."
 _ROUND_ENDS = "Set by the server: the scores of the round that this ends, made public."
+_PENDING = (
+    "Set by the server: the author of the pending note this touches (moderated posting); "
+    "others than the facilitators and the author get it blank and without `by`."
+)
 
 
 class _Op(BaseModel):
@@ -153,7 +157,7 @@ class NotePicture(_Op):
 
 
 class NewNote(_Op):
-    id: Id
+    id: HideableId  # blank: someone else's pending note, which this client may not see
     area: Id
     # before `text`, which a picture note may leave empty (the picture needs no caption)
     picture: NotePicture | None = None
@@ -168,6 +172,10 @@ class NewNote(_Op):
     )
     anonymous: bool = Field(
         default=False, description="Set by the server: written while the board is anonymous."
+    )
+    pending: bool = Field(
+        default=False,
+        description="Set by the server: written by a participant while the board is moderated.",
     )
 
     @field_validator("text")
@@ -195,6 +203,7 @@ class NoteEdit(_Op):
     note_id: Id
     text: NoteText
     private: bool = Field(default=False, description="Set by the server: the note is private.")
+    pending: str = Field(default="", description=_PENDING)
     anonymous: bool = Field(default=False, description=_OWN_ANONYMOUS)
 
 
@@ -205,6 +214,7 @@ class NoteMove(_Op):
     x: Coordinate | None = None
     y: Coordinate | None = None
     private: bool = Field(default=False, description=_OWN_PRIVATE)
+    pending: str = Field(default="", description=_PENDING)
 
     @model_validator(mode="after")
     def _somewhere(self) -> NoteMove:
@@ -218,12 +228,14 @@ class NoteColor(_Op):
     note_id: Id
     color: Color
     private: bool = Field(default=False, description=_OWN_PRIVATE)
+    pending: str = Field(default="", description=_PENDING)
 
 
 class NoteDelete(_Op):
     kind: Literal["note.delete"]
     note_id: Id
     private: bool = Field(default=False, description=_OWN_PRIVATE)
+    pending: str = Field(default="", description=_PENDING)
 
 
 class NewAxes(_Op):
@@ -792,6 +804,57 @@ class ReactionToggle(_Op):
     reaction: Reaction
 
 
+# moderated posting: the facilitators' inbox (server/board/inbox.py)
+
+
+class ModerationSet(_Op):
+    """While on, a note a participant writes waits for a facilitator's approval."""
+
+    kind: Literal["moderation.set"]
+    on: bool
+
+
+class NoteApprove(_Op):
+    """Pending notes made everyone's, one or many at once."""
+
+    kind: Literal["note.approve"]
+    note_ids: tuple[Id, ...] = Field(min_length=1, max_length=200)
+    notes: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Set by the server: each approved note as the board holds it (its author "
+        "blank on an anonymous board), for replicas that never saw it.",
+    )
+
+
+class NoteDecline(_Op):
+    """A pending note taken off the board; its author sees that it was, and why."""
+
+    kind: Literal["note.decline"]
+    note_id: Id
+    reason: Annotated[str, _checked_text(PROMPT_MAX, "reason", optional=True)] = ""
+    pending: str = Field(default="", description=_PENDING)
+
+
+class NoteMerge(_Op):
+    """Duplicates merged into one note, which keeps every author and every vote of them."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    kind: Literal["note.merge"]
+    note_id: Id
+    from_: tuple[Id, ...] = Field(alias="from", min_length=1, max_length=200)
+    authors: tuple[str, ...] = Field(
+        default=(),
+        description="Set by the server: who else wrote the kept note afterwards (no author "
+        "of an anonymous note).",
+    )
+
+    @model_validator(mode="after")
+    def _others(self) -> NoteMerge:
+        if self.note_id in self.from_ or len(set(self.from_)) < len(self.from_):
+            raise ValueError("'from' names each other note once, not the kept one")
+        return self
+
+
 Op = Annotated[
     NoteAdd
     | NoteEdit
@@ -851,7 +914,11 @@ Op = Annotated[
     | HandRaise
     | HandLower
     | VoteReopen
-    | ReactionToggle,
+    | ReactionToggle
+    | ModerationSet
+    | NoteApprove
+    | NoteDecline
+    | NoteMerge,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -919,6 +986,10 @@ SENDERS: dict[str, frozenset[Role]] = {
     "hand.lower": _EVERYONE_WRITING,
     "vote.reopen": _FACILITATOR,
     "reaction.toggle": _EVERYONE_WRITING,
+    "moderation.set": _FACILITATOR,
+    "note.approve": _FACILITATOR,
+    "note.decline": _FACILITATOR,
+    "note.merge": _FACILITATOR,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 
@@ -933,4 +1004,4 @@ def parse_op(data: object, *, from_server: bool = False) -> Op:
 
 
 def dump_op(op: Op) -> dict[str, object]:
-    return op.model_dump(mode="json", exclude_none=True)
+    return op.model_dump(mode="json", exclude_none=True, by_alias=True)

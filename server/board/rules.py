@@ -71,6 +71,8 @@ class NoopReason(StrEnum):
     POLL_OPEN = "poll_open"  # another poll is open: one at a time
     POLL_NOT_FOUND = "poll_not_found"
     POLL_CLOSED = "poll_closed"
+    NOTE_PENDING = "note_pending"  # waiting in the facilitators' inbox: not for this yet
+    NOT_PENDING = "not_pending"  # only a note waiting in the inbox is approved or declined
 
 
 class Noop(Exception):
@@ -114,10 +116,16 @@ def own_note(state: BoardState, note_id: str, by: str) -> Note:
     return note
 
 
-def visible_note(state: BoardState, note_id: str, by: str) -> Note:
-    """A note `by` may handle: any note but someone else's unrevealed private one."""
+def visible_note(state: BoardState, note_id: str, by: str, *, pending: bool = False) -> Note:
+    """A note `by` may handle: any note but someone else's unrevealed private one, and no
+    note waiting in the inbox; `pending`: also a waiting one, by its author or a facilitator
+    (who move and colour it)."""
     note = need_note(state, note_id)
     need(not note.private or note.author == by, NoopReason.NOT_AUTHOR)
+    if note.pending:
+        mine = note.author == by or by == HIDDEN_SENDER
+        may = pending and (mine or state.role_of(by) == "facilitator")
+        need(may, NoopReason.NOTE_PENDING)
     return note
 
 

@@ -72,6 +72,22 @@ class Note:
     source: str | None = None  # where material pulled from an earlier meeting came from
     anonymous: bool = False  # written on an anonymous board: its author shows to no one else
     picture: Picture | None = None  # a picture note: its text is the caption
+    # posted while the board is moderated and not approved yet: only its author and the
+    # facilitators see it (server/board/inbox.py)
+    pending: bool = False
+    authors: tuple[str, ...] = ()  # who else wrote it: the authors of notes merged into it
+    edited_by_facilitator: bool = False  # a facilitator changed its text before approving it
+
+
+@dataclass(frozen=True, slots=True)
+class Declined:
+    """A pending note a facilitator declined: seen by its author and the facilitators only."""
+
+    note_id: str
+    author: str
+    text: str
+    reason: str = ""
+    anonymous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +309,8 @@ class BoardState:
     # by note, by reaction (ops.REACTIONS): who reacted so, in order (server/board/reactions.py)
     reactions: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     polls: dict[str, Poll] = field(default_factory=dict)  # in the order they were opened
+    moderated: bool = False  # new notes of participants wait in the facilitators' inbox
+    declined: dict[str, Declined] = field(default_factory=dict)  # by note id
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -311,7 +329,7 @@ class BoardState:
             "language": self.language,
             "seq": self.seq,
             "areas": [a.to_json() for a in self.areas],
-            "notes": {k: asdict(n) for k, n in self.notes.items()},
+            "notes": {k: note_to_json(n) for k, n in self.notes.items()},
             "participants": {k: asdict(p) for k, p in self.participants.items()},
             "phase": {**asdict(self.phase), "focus": list(self.phase.focus)}
             if self.phase
@@ -361,6 +379,8 @@ class BoardState:
                 n: {r: list(who) for r, who in by.items()} for n, by in self.reactions.items()
             },
             "polls": {k: p.to_json() for k, p in self.polls.items()},
+            "moderated": self.moderated,
+            "declined": {k: asdict(d) for k, d in self.declined.items()},
         }
 
     @classmethod
@@ -373,7 +393,7 @@ class BoardState:
             language=data["language"],
             seq=data["seq"],
             areas=tuple(Area.from_json(a) for a in data["areas"]),
-            notes={k: _note(n) for k, n in data["notes"].items()},
+            notes={k: note_from_json(n) for k, n in data["notes"].items()},
             participants={k: Participant(**p) for k, p in data["participants"].items()},
             phase=Phase(phase["id"], phase["kind"], tuple(phase["focus"])) if phase else None,
             timer=Timer(**data.get("timer", {})),
@@ -426,12 +446,20 @@ class BoardState:
                 for n, by in data.get("reactions", {}).items()
             },
             polls={k: Poll.from_json(p) for k, p in data.get("polls", {}).items()},
+            moderated=data.get("moderated", False),
+            declined={k: Declined(**d) for k, d in data.get("declined", {}).items()},
         )
 
 
-def _note(data: dict[str, Any]) -> Note:
+def note_from_json(data: dict[str, Any]) -> Note:
+    """A note as `to_json` writes it (also as a note's approval carries it to every replica)."""
     picture = data.get("picture")
-    return Note(**{**data, "picture": Picture(**picture) if picture else None})
+    authors = tuple(data.get("authors", ()))
+    return Note(**{**data, "picture": Picture(**picture) if picture else None, "authors": authors})
+
+
+def note_to_json(note: Note) -> dict[str, Any]:
+    return {**asdict(note), "authors": list(note.authors)}
 
 
 def new_board(

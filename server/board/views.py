@@ -22,6 +22,16 @@ ever (only that someone answered; on an anonymous survey not who); the totals co
 without criterion and value until the phase ends, when `phase.set` or `meeting.close`
 carries the round's scores.
 
+Moderated posting (server/board/inbox.py): a note waiting in the inbox, and every op on
+it, reaches only its author and the facilitators (`MODERATED`, on top of the rules above);
+everyone else gets the `note.add` without id, text, picture or sender (a replica adds
+nothing) and no text or reason of what follows, and their view holds no trace of the note
+(not even a placeholder, which would tell how many wait). `note.approve` carries each
+approved note whole; what was written before it stays hidden from others for good, so a
+facilitator's edit before approval is what the room sees. A declined note stays known to
+its author and the facilitators only. The viewer's role decides: `view_state` reads it
+from the board, `redact` takes it from the caller (the room, the records).
+
 A replica that applies redacted ops to a redacted state holds exactly `view_state` (the
 property test in tests/board/test_views.py). Live, redaction depends on the op alone: the
 op that makes hidden content public carries it. A history read later (an export's log)
@@ -36,7 +46,7 @@ from types import MappingProxyType
 from typing import Any
 
 from server.board.rules import HIDDEN_SENDER
-from server.board.state import BoardState, Note, Poll
+from server.board.state import BoardState, Note, Poll, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +57,7 @@ class Hidden:
     blank: tuple[str, ...] = ()  # fields blanked for others ("note.text": a nested field)
     sender: Callable[[dict[str, Any]], bool] = lambda op: False  # whether `by` is hidden
     until: str = ""  # what makes it public, for the docs and tests
+    facilitators: bool = False  # the facilitators see it whole all the same (`MODERATED`)
 
 
 def _private(op: dict[str, Any]) -> bool:
@@ -98,6 +109,25 @@ RULES: dict[str, Hidden] = {
         until="poll.close (the totals only)",
     ),
 }
+# an op on a note waiting in the inbox, as others than its author and the facilitators get it
+_WAITING = "note.approve, which carries the note (what came before: never)"
+_MODERATED_OP = Hidden(_always, ("pending",), sender=_always, until=_WAITING, facilitators=True)
+MODERATED: dict[str, Hidden] = {
+    "note.add": Hidden(
+        _always,
+        ("note.id", "note.text", "note.picture"),
+        sender=_always,
+        until=_WAITING,
+        facilitators=True,
+    ),
+    "note.edit": Hidden(
+        _always, ("text", "pending"), sender=_always, until=_WAITING, facilitators=True
+    ),
+    "note.move": _MODERATED_OP,
+    "note.color": _MODERATED_OP,
+    "note.delete": _MODERATED_OP,
+    "note.decline": Hidden(_always, ("reason", "pending"), until="never", facilitators=True),
+}
 # what a blanked field holds when "" is not its type
 _BLANK: dict[str, Any] = {
     "score": 0,
@@ -110,21 +140,46 @@ _BLANK: dict[str, Any] = {
 ANYONE = "*"  # never a participant id
 
 
+def pending_author(record: dict[str, Any]) -> str | None:
+    """Whose note waiting in the inbox the record's op touches, if any."""
+    op = record["op"]
+    if op["kind"] == "note.add":
+        return record["by"] if op["note"].get("pending") else None
+    return op.get("pending") or None
+
+
 def hidden_from_others(record: dict[str, Any]) -> bool:
     """Whether anyone but the record's sender must get it redacted."""
+    if pending_author(record) is not None:
+        return True
     rule = RULES.get(record["op"]["kind"])
     return rule is not None and (rule.content(record["op"]) or rule.sender(record["op"]))
 
 
+def _rule(record: dict[str, Any], viewer: str, role: Role | None) -> Hidden | None:
+    author = pending_author(record)
+    if author is not None and viewer != author:
+        moderated = MODERATED[record["op"]["kind"]]
+        if not (moderated.facilitators and role == "facilitator"):
+            return moderated
+    return RULES.get(record["op"]["kind"])
+
+
 def redact(
-    record: dict[str, Any], viewer: str, released: Mapping[int, bool] = MappingProxyType({})
+    record: dict[str, Any],
+    viewer: str,
+    released: Mapping[int, bool] = MappingProxyType({}),
+    *,
+    role: Role | None,
 ) -> dict[str, Any]:
-    """The record as `viewer` may receive it (the same object when nothing is hidden);
-    `released`: the seqs whose content a later op has made public, each with whether its
-    sender is public too (see `released`)."""
+    """The record as `viewer`, whose role is `role`, may receive it (the same object when
+    nothing is hidden); `released`: the seqs whose content a later op has made public,
+    each with whether its sender is public too (see `released`)."""
     if record["by"] == viewer or not hidden_from_others(record):
         return record
-    rule = RULES[record["op"]["kind"]]
+    rule = _rule(record, viewer, role)
+    if rule is None or not (rule.content(record["op"]) or rule.sender(record["op"])):
+        return record
     op = record["op"]
     public = record["seq"] in released
     if rule.content(op) and not public:
@@ -164,8 +219,8 @@ def released(log: Iterable[dict[str, Any]]) -> dict[int, bool]:
             vote_closed = False  # earlier votes belong to an earlier vote
         elif applied and kind in ("phase.set", "meeting.close"):
             round_ended = True
-        if not applied or not hidden_from_others(r):
-            continue
+        if not applied or not hidden_from_others(r) or pending_author(r) is not None:
+            continue  # a pending note's ops: its approval carries what the room sees
         if kind in ("vote.cast", "vote.retract"):
             if vote_closed:
                 out[r["seq"]] = True
@@ -193,7 +248,19 @@ def _notes_of(op: dict[str, Any]) -> set[str]:
 
 
 def view_state(state: BoardState, viewer: str) -> BoardState:
-    """`state` as `viewer` may see it (the same object when nothing is hidden)."""
+    """`state` as `viewer` may see it (the same object when nothing is hidden); the
+    viewer's role is theirs on the board (`ANYONE`, a share link: no role)."""
+    moderator = state.role_of(viewer) == "facilitator"
+    if not moderator and any(n.pending and n.author != viewer for n in state.notes.values()):
+        notes = {k: n for k, n in state.notes.items() if not n.pending or n.author == viewer}
+        state = replace(state, notes=notes)
+    if any(d.author != viewer and (d.anonymous or not moderator) for d in state.declined.values()):
+        declined = {
+            k: d if d.author == viewer or not d.anonymous else replace(d, author=HIDDEN_SENDER)
+            for k, d in state.declined.items()
+            if d.author == viewer or moderator
+        }
+        state = replace(state, declined=declined)
     hidden = [n for n in state.notes.values() if (n.private or n.anonymous) and n.author != viewer]
     if hidden:
         blanked = {n.id: _unnamed_note(n) for n in hidden}

@@ -12,6 +12,7 @@ import io
 from server.board.polls import bars, cloud
 from server.board.quadrant import cell_label, cell_of
 from server.board.state import BoardState
+from server.exports.records import author_names
 from server.i18n import translations
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,7 +65,6 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
         key=lambda n: (order.get(n.area, 0), n.y if n.y is not None else n.created_seq),
     )
     for n in notes:
-        author = state.participants.get(n.author)
         group = state.groups.get(n.group) if n.group else None
         area = areas.get(n.area)
         where = area.title if area else n.area
@@ -76,7 +76,7 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
         row = [
             where,
             text,
-            author.name if named and author else "",
+            ", ".join(author_names(state, n)) if named else "",
             str(votes.get(n.id, 0)),
             group.name if group else "",
             n.owner or "",

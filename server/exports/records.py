@@ -56,6 +56,14 @@ class Record:
     pictures: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
+def author_names(state: BoardState, note: Note) -> list[str]:
+    """Who wrote `note`, by name: its author (none when anonymous) and the authors of the
+    duplicates merged into it."""
+    ids = ([] if note.anonymous else [note.author]) + list(note.authors)
+    people = [state.participants.get(i) for i in ids]
+    return [p.name for p in people if p is not None and p.name]
+
+
 class _Layout:
     def __init__(self, state: BoardState, method: Method | None, named: bool) -> None:
         self.state = state
@@ -68,11 +76,12 @@ class _Layout:
     def entry(self, note: Note) -> Entry:
         _ = self._
         meta = []
-        author = self.state.participants.get(note.author)
         if self.named and note.anonymous:  # written on an anonymous board: never a name
             meta.append(_("written anonymously"))
-        elif self.named and author is not None and author.name:  # anonymised: no "by"
-            meta.append(_("by {name}").format(name=author.name))
+        if self.named and (names := author_names(self.state, note)):  # anonymised: no "by"
+            meta.append(_("by {name}").format(name=", ".join(names)))
+        if note.edited_by_facilitator:
+            meta.append(_("edited by the facilitator"))
         if votes := self.votes.get(note.id):
             meta.append(self.ngettext("{n} vote", "{n} votes", votes).format(n=votes))
         if reacted := reaction_counts(self.state, note.id):

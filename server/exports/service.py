@@ -79,6 +79,7 @@ async def export(
         return archive.dump(board, state, snapshots, ops, pictures)
     if viewer is not None:
         state = view_state(state, viewer)
+    state = approved(state)
     if fmt == "csv":
         return await rendered(csv.render, state, named=named)
     _ = translations(state.language).gettext
@@ -140,11 +141,21 @@ def _viewed_history(
     ]
     wire = [{**o.record.to_json(), "noop": o.noop} for o in ops]
     public = released(wire)
+    role = state.role_of(viewer)
     redacted = [
-        replace(o, record=Record.from_json(redact(w, viewer, public)))
+        replace(o, record=Record.from_json(redact(w, viewer, public, role=role)))
         for o, w in zip(ops, wire, strict=True)
     ]
     return view_state(state, viewer), viewed, redacted
+
+
+def approved(state: BoardState) -> BoardState:
+    """The board as its records show it: only approved notes (the facilitators' inbox is no
+    part of a record, nor is what they declined)."""
+    notes = {k: n for k, n in state.notes.items() if not n.pending}
+    if len(notes) == len(state.notes) and not state.declined:
+        return state
+    return replace(state, notes=notes, declined={})
 
 
 def _pictures_of(state: BoardState) -> set[str]:

@@ -280,6 +280,12 @@ def _source(board: BoardRow, language: str) -> str:
     return f"{_MEETING[language]} {board.meeting_no} · {date} · {board.title}"
 
 
+def _carried(note: Note) -> bool:
+    """Whether a note of an earlier meeting is material for a later one: one the room saw
+    (not private, not left waiting in the facilitators' inbox)."""
+    return not note.private and not note.pending
+
+
 def draft_deliverable(
     state: BoardState, theme: str, earlier: list[tuple[BoardRow, BoardState]]
 ) -> BoardState:
@@ -291,7 +297,7 @@ def draft_deliverable(
         out = []
         for board, meeting in earlier:
             for n in sorted(meeting.notes.values(), key=lambda n: n.created_seq):
-                if n.private or n.source is not None or n.area not in wanted:
+                if n.private or n.pending or n.source is not None or n.area not in wanted:
                     continue
                 owner = f" ({n.owner})" if with_owner and n.owner else ""
                 out.append(f"- {n.text}{owner} [{_called(board, lang)}]")
@@ -348,9 +354,9 @@ def _seed(state: BoardState, earlier: list[_Meeting], *, closing: bool) -> Board
     carry = _Carry(lang)
     areas: list[Area] = []
     last = earlier[-1]
-    recap = [n for n in last.state.notes.values() if not n.private and n.area in _CAPTURE_AREAS]
+    recap = [n for n in last.state.notes.values() if _carried(n) and n.area in _CAPTURE_AREAS]
     if not recap and last.state.method != "meeting-capture":
-        recap = [n for n in last.state.notes.values() if not n.private]
+        recap = [n for n in last.state.notes.values() if _carried(n)]
     if recap or any(v.strip() for v in last.state.fields.values()):
         areas.append(Area("recap", *_RECAP[lang]))
         for n in recap:
@@ -360,7 +366,7 @@ def _seed(state: BoardState, earlier: list[_Meeting], *, closing: bool) -> Board
         areas.append(Area("material", *_MATERIAL[lang]))
         for meeting in earlier:
             for n in meeting.state.notes.values():
-                if not n.private:
+                if _carried(n):
                     carry.note("material", meeting, n)
             carry.fields("material", meeting)
     for idea in last.state.parked.values():

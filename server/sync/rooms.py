@@ -43,7 +43,7 @@ from server.board.protocol import (
 )
 from server.board.rules import HIDDEN_SENDER
 from server.board.state import BoardState, Role
-from server.board.views import hidden_from_others, redact, view_state
+from server.board.views import hidden_from_others, pending_author, redact, view_state
 from server.broker.base import Broker, Subscription
 from server.config import Config
 from server.exceptions import BrokerUnavailable, DuplicateOp, StoreUnavailable
@@ -279,7 +279,8 @@ class Room:
             # nothing hidden from this viewer: the state everyone gets, encoded once per seq
             welcome.state = self._shared_state()[0] if viewed is self.state else viewed.to_json()
         else:
-            mine = [redact(r, peer.participant_id) for r in ops]
+            role = self.state.role_of(peer.participant_id)
+            mine = [redact(r, peer.participant_id, role=role) for r in ops]
             welcome.ops = mine  # type: ignore[assignment]  # validated wire dicts
         return welcome
 
@@ -686,12 +687,19 @@ class Room:
         shared = ops_frame(records)
         self._presence_after(records)
         if any(hidden_from_others(r) for r in records):
-            # private writing or open voting: each sees the batch as they may
+            # private writing, open voting, the inbox: each sees the batch as they may
+            role_of = self.state.role_of
             senders = {r["by"] for r in records if hidden_from_others(r)}
-            shared = ops_frame([redact(r, "") for r in records])
-            own = {p: ops_frame([redact(r, p) for r in records]) for p in senders}
+            senders |= {a for r in records if (a := pending_author(r)) is not None}
+            shared = ops_frame([redact(r, "", role=None) for r in records])
+            own = {p: ops_frame([redact(r, p, role=role_of(p)) for r in records]) for p in senders}
+            moderators = shared
+            if any(pending_author(r) is not None for r in records):
+                moderators = ops_frame([redact(r, "", role="facilitator") for r in records])
             for peer in list(self.peers):
-                peer.deliver(first, last, own.get(peer.participant_id, shared))
+                pid = peer.participant_id
+                everyone = moderators if role_of(pid) == "facilitator" else shared
+                peer.deliver(first, last, own.get(pid, everyone))
             return
         for peer in list(self.peers):
             peer.deliver(first, last, shared)
@@ -716,7 +724,8 @@ class Room:
     def ops_between(self, after: int, upto: int, viewer: str) -> list[dict[str, Any]] | None:
         """Recent ops after..upto, as `viewer` may see them, for a peer that missed some;
         None if they are no longer kept."""
-        ops = [redact(r, viewer) for r in self._recent if after < r["seq"] <= upto]
+        role = self.state.role_of(viewer)
+        ops = [redact(r, viewer, role=role) for r in self._recent if after < r["seq"] <= upto]
         return ops if len(ops) == upto - after else None
 
 
@@ -871,7 +880,8 @@ class Rooms:
 def _hide_what_others_may_not_see(state: BoardState, entry: PeerPresence) -> None:
     """Takes out of one person's presence what would tell others more than the board does:
     who writes where, while writing is private or the board anonymous (whose each new note
-    is); a drag of a note they may not see whole or whose author is hidden, or by someone
+    is); a drag of a note they may not see whole (private, or waiting in the inbox) or whose
+    author is hidden, or by someone
     who may not move notes; anything but who is there, once the meeting is closed."""
     if state.closed:
         entry.typing, entry.drag = False, None
@@ -886,6 +896,7 @@ def _hide_what_others_may_not_see(state: BoardState, entry: PeerPresence) -> Non
         or note is None
         or note.private
         or note.anonymous
+        or note.pending
         or not any(a.id == drag.area for a in state.areas)
     ):
         entry.drag = None

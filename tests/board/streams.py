@@ -144,6 +144,11 @@ def _note_move(n: str, a: Any, x: Any, y: Any) -> dict[str, Any]:
     return {"kind": "note.move", "note_id": n, **where}
 
 
+def _note_merge(kept: str, others: list[str]) -> dict[str, Any]:
+    merged = [n for n in dict.fromkeys(others) if n != kept] or ["n9"]
+    return {"kind": "note.merge", "note_id": kept, "from": merged}
+
+
 def _breakout(
     id_: str, name: str, members: list[str], taker: Any, leader: Any = None
 ) -> dict[str, Any]:
@@ -476,6 +481,24 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
     "hand.lower": (lambda s: _kind("hand.lower", participant=st.none() | _PERSON), 1),
     "reaction.toggle": (
         lambda s: _kind("reaction.toggle", note_id=_notes(s), reaction=st.sampled_from(REACTIONS)),
+        2,
+    ),
+    "moderation.set": (
+        lambda s: _kind("moderation.set", on=st.sampled_from([True, True, False])),
+        2,
+    ),
+    "note.approve": (
+        lambda s: _kind("note.approve", note_ids=st.lists(_notes(s), min_size=1, max_size=3)),
+        3,
+    ),
+    "note.decline": (
+        lambda s: _kind(
+            "note.decline", note_id=_notes(s), reason=st.sampled_from(["", "secret reason"])
+        ),
+        2,
+    ),
+    "note.merge": (
+        lambda s: st.builds(_note_merge, _notes(s), st.lists(_notes(s), min_size=1, max_size=2)),
         2,
     ),
 }

@@ -142,7 +142,7 @@ def test_others_never_learn_who_answered_and_on_a_hidden_poll_not_what(hidden: b
         board.state = state
         record = {"seq": seq, "id": f"op-{seq}", "by": by, "op": op.model_dump(mode="json")}
         for viewer, replica in replicas.items():
-            seen = redact(record, viewer)
+            seen = redact(record, viewer, role=board.state.role_of(viewer))
             if viewer != by:
                 assert seen["by"] == HIDDEN_SENDER
                 assert ("secret" in str(seen)) == (not hidden and words == ["secret"])

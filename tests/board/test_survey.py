@@ -115,7 +115,7 @@ def test_others_see_that_someone_answered_never_what_and_if_anonymous_never_who(
     state, op, _ = send(board.state, ANN, _answer("secret words"), 2_000)
     record = {"seq": state.seq, "id": "x", "by": ANN, "op": op.model_dump(mode="json")}
     for viewer in (FAC, BO, "*"):
-        seen = redact(record, viewer)
+        seen = redact(record, viewer, role=state.role_of(viewer))
         assert "secret" not in str(seen)
         assert (seen["by"] == HIDDEN_SENDER) == anonymous
         survey = view_state(state, viewer).survey

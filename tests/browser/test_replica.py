@@ -101,7 +101,7 @@ def _cases(log: list[Entry], resume: int, size: int) -> list[dict[str, Any]]:
     final = log[-1].state if log else start()
     cases = []
     for viewer in VIEWERS:
-        records = [redact(e.wire, viewer) for e in log]
+        records = [redact(e.wire, viewer, role=e.state.role_of(viewer)) for e in log]
         expected = view_state(final, viewer).to_json()
         welcome = view_state(start(), viewer).to_json()
         cases.append(
@@ -160,7 +160,10 @@ def test_store_js_replaying_each_viewers_records_holds_that_viewers_view(
         else:
             problem = first_difference(case["expected"], held)
         if problem:
-            records = "\n".join(json.dumps(redact(e.wire, case["viewer"])) for e in log)
+            viewer = case["viewer"]
+            records = "\n".join(
+                json.dumps(redact(e.wire, viewer, role=e.state.role_of(viewer))) for e in log
+            )
             raise AssertionError(
                 f"viewer {case['viewer']}, replaying from seq {case['from']}: {problem}\n"
                 f"records as this viewer received them:\n{records}\n"

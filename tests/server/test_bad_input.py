@@ -266,6 +266,9 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "hand.lower"}, "hand_not_raised"),
     ({"kind": "vote.reopen"}, "vote_not_closed"),
     ({"kind": "reaction.toggle", "note_id": "ghost", "reaction": "agree"}, "note_not_found"),
+    ({"kind": "note.approve", "note_ids": ["n1"]}, "not_pending"),
+    ({"kind": "note.decline", "note_id": "n1", "reason": "x"}, "not_pending"),
+    ({"kind": "note.merge", "note_id": "n1", "from": ["ghost"]}, "note_not_found"),
     (  # a picture never uploaded to this board (`stored` is the server's to set)
         {
             "kind": "note.add",
@@ -370,6 +373,10 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "hand.lower": {"kind": "hand.lower", "participant": "p-1"},
     "vote.reopen": {"kind": "vote.reopen"},
     "reaction.toggle": {"kind": "reaction.toggle", "note_id": "n1", "reaction": "idea"},
+    "moderation.set": {"kind": "moderation.set", "on": True},
+    "note.approve": {"kind": "note.approve", "note_ids": ["n1"]},
+    "note.decline": {"kind": "note.decline", "note_id": "n1"},
+    "note.merge": {"kind": "note.merge", "note_id": "n1", "from": ["n2"]},
 }
 
 
