@@ -167,6 +167,7 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
                 color=maybe(st.sampled_from(COLORS)),
                 x=maybe(coordinate()),
                 y=maybe(coordinate()),
+                for_name=maybe(name),  # not a scribe: a recorded no-op (not_scribe)
                 # a picture never uploaded: a recorded no-op (picture_not_found)
                 picture=maybe(
                     obj(id=NOTES, width=st.integers(1, 4096), height=st.integers(1, 4096))
@@ -287,6 +288,9 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "ready.set": {"ready": st.booleans()},
         "hand.raise": {},
         "hand.lower": {"participant": maybe(PEOPLE)},
+        "role.set": {"participant": PEOPLE, "role": st.sampled_from(["facilitator", "participant"])},
+        "lead.set": {"participant": maybe(PEOPLE)},
+        "scribe.set": {"participant": PEOPLE, "on": st.booleans()},
     }
     if kind == "note.move":
         return _note_move(area)

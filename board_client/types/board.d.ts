@@ -39,6 +39,8 @@ export interface Note {
   anonymous: boolean;
   /** a picture note: its text is the caption; null when blanked (a private note) */
   picture: Picture | null;
+  /** a scribe's note: whom in the room it was written for; null when blanked */
+  for_name: string | null;
 }
 
 export interface Picture {
@@ -53,6 +55,8 @@ export interface Participant {
   role: Role;
   consent: boolean;
   carried: boolean;
+  /** writes notes for named people without a device */
+  scribe: boolean;
 }
 
 export interface Phase {
@@ -236,6 +240,8 @@ export interface BoardState {
   ready: string[];
   /** raised hands, first raised first */
   hands: string[];
+  /** the facilitator who runs the timer and phases; null: any facilitator */
+  lead: string | null;
 }
 
 // server/board/protocol.py, client to server

@@ -176,6 +176,7 @@ const HANDLERS = {
       x: n.x ?? null, y: n.y ?? null, created_seq: seq, updated_seq: seq,
       private: Boolean(n.private), group: null, owner: null, due: null, source: null, anonymous: Boolean(n.anonymous),
       picture: n.picture ? { id: n.picture.id, width: n.picture.width, height: n.picture.height } : null,
+      for_name: n.for_name ?? null,
     };
   },
   "note.edit": (state, op, by, seq) => Object.assign(state.notes[op.note_id], { text: op.text, updated_seq: seq }),
@@ -200,7 +201,7 @@ const HANDLERS = {
   "area.delete": (state, op) => (state.areas = state.areas.filter((a) => a.id !== op.area_id)),
   "board.rename": (state, op) => (state.title = op.title),
   "participant.join": (state, { participant: p }) => {
-    state.participants[p.id] = { id: p.id, name: p.name, role: p.role, consent: false, carried: false };
+    state.participants[p.id] = { id: p.id, name: p.name, role: p.role, consent: false, carried: false, scribe: false };
   },
   "phase.set": (state, op) => {
     const spec = found(state.phases.find((p) => p.id === op.phase));
@@ -240,6 +241,7 @@ const HANDLERS = {
         note.author = op.authors?.[note.id] ?? note.author;
         note.owner = op.owners?.[note.id] ?? note.owner;
         note.due = op.dues?.[note.id] ?? note.due;
+        note.for_name = op.fors?.[note.id] ?? note.for_name;
         const pic = op.pictures?.[note.id];
         if (pic) note.picture = { id: pic.id, width: pic.width, height: pic.height };
       }
@@ -353,6 +355,12 @@ const HANDLERS = {
   },
   "hand.raise": (state, _op, by) => state.hands.push(by),
   "hand.lower": (state, op, by) => (state.hands = state.hands.filter((p) => p !== (op.participant ?? by))),
+  "role.set": (state, op) => {
+    state.participants[op.participant].role = op.role;
+    if (state.lead === op.participant && op.role !== "facilitator") state.lead = null;
+  },
+  "lead.set": (state, op) => (state.lead = op.participant ?? null),
+  "scribe.set": (state, op) => (state.participants[op.participant].scribe = op.on),
 };
 
 export const KNOWN_KINDS = Object.keys(HANDLERS);

@@ -32,6 +32,7 @@ from server.board.ops import (
     dump_op,
     parse_op,
 )
+from server.board.roles import ROLES, apply_role, may_write_for
 from server.board.rules import (
     HIDDEN_SENDER,
     Noop,
@@ -112,6 +113,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             need(new.id not in state.notes, NoopReason.NOTE_EXISTS)
             need_area(state, new.area)
             need(may_write_in(state, new.area, rec.by), NoopReason.GROUP_NOT_YOURS)
+            need(may_write_for(state, rec.by, new.for_name), NoopReason.NOT_SCRIBE)
             pic = new.picture
             need(pic is None or pic.stored, NoopReason.PICTURE_NOT_FOUND)
             note = Note(
@@ -127,6 +129,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
                 private=new.private,
                 anonymous=new.anonymous,
                 picture=Picture(pic.id, pic.width, pic.height) if pic else None,
+                for_name=new.for_name,
             )
             return replace(state, notes={**state.notes, note.id: note})
         case NoteEdit(note_id=note_id, text=text):
@@ -189,4 +192,6 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             return replace(state, participants={**state.participants, p.id: joined})
     if isinstance(op, SIGNALS):
         return apply_signal(state, op, rec.by)
+    if isinstance(op, ROLES):
+        return apply_role(state, op)
     return apply_facilitation(state, op, rec.by, rec.seq)

@@ -120,6 +120,7 @@ AxisName = Annotated[str, _checked_text(NAME_MAX, "axis name")]
 BoardTitle = Annotated[str, _checked_text(TITLE_MAX, "board title")]
 GroupName = Annotated[str, _checked_text(TITLE_MAX, "group name", optional=True)]
 OwnerName = Annotated[str, _checked_text(NAME_MAX, "owner")]
+ForName = Annotated[str, _checked_text(NAME_MAX, "for_name")]
 FieldText = Annotated[str, _checked_text(FIELD_TEXT_MAX, "field text", optional=True)]
 CellText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "cell text", optional=True)]
 ServerTime = Annotated[
@@ -168,6 +169,10 @@ class NewNote(_Op):
     )
     anonymous: bool = Field(
         default=False, description="Set by the server: written while the board is anonymous."
+    )
+    for_name: ForName | None = Field(
+        default=None,
+        description="A scribe's note: the name of the person in the room it is written for.",
     )
 
     @field_validator("text")
@@ -331,6 +336,9 @@ class NotesReveal(_Op):
     )
     pictures: dict[str, NotePicture] = Field(
         default_factory=dict, description="Set by the server: the pictures of picture notes."
+    )
+    fors: dict[str, str] = Field(
+        default_factory=dict, description="Set by the server: whom a scribe wrote each one for."
     )
 
 
@@ -678,6 +686,33 @@ class HandLower(_Op):
     participant: Id | None = Field(default=None, description="Whose; absent: the sender's.")
 
 
+# co-facilitators and scribes (server/board/roles.py)
+
+
+class RoleSet(_Op):
+    """Makes a participant a (co-)facilitator, or a facilitator a participant again (also
+    oneself: stepping down); a board keeps at least one facilitator."""
+
+    kind: Literal["role.set"]
+    participant: Id
+    role: Literal["facilitator", "participant"]
+
+
+class LeadSet(_Op):
+    """Who runs the timer and phases: one facilitator (taking over), or any (null)."""
+
+    kind: Literal["lead.set"]
+    participant: Id | None = None
+
+
+class ScribeSet(_Op):
+    """Makes a participant a scribe, who writes notes for named people without a device."""
+
+    kind: Literal["scribe.set"]
+    participant: Id
+    on: bool
+
+
 Op = Annotated[
     NoteAdd
     | NoteEdit
@@ -731,7 +766,10 @@ Op = Annotated[
     | SurveyClose
     | ReadySet
     | HandRaise
-    | HandLower,
+    | HandLower
+    | RoleSet
+    | LeadSet
+    | ScribeSet,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -793,6 +831,9 @@ SENDERS: dict[str, frozenset[Role]] = {
     "ready.set": _EVERYONE_WRITING,
     "hand.raise": _EVERYONE_WRITING,
     "hand.lower": _EVERYONE_WRITING,
+    "role.set": _FACILITATOR,
+    "lead.set": _FACILITATOR,
+    "scribe.set": _FACILITATOR,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 

@@ -64,6 +64,10 @@ class NoopReason(StrEnum):
     HAND_NOT_RAISED = "hand_not_raised"
     NOT_YOUR_HAND = "not_your_hand"  # only a facilitator lowers someone else's
     PICTURE_NOT_FOUND = "picture_not_found"  # not uploaded to this board
+    LAST_FACILITATOR = "last_facilitator"  # a board keeps at least one facilitator
+    NOT_A_FACILITATOR = "not_a_facilitator"  # the lead is one of the facilitators
+    NOT_LEAD = "not_lead"  # another facilitator runs the timer and phases now
+    NOT_SCRIBE = "not_scribe"  # only a scribe writes a note for someone else
 
 
 class Noop(Exception):

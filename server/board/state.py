@@ -72,6 +72,7 @@ class Note:
     source: str | None = None  # where material pulled from an earlier meeting came from
     anonymous: bool = False  # written on an anonymous board: its author shows to no one else
     picture: Picture | None = None  # a picture note: its text is the caption
+    for_name: str | None = None  # a scribe's note: the person in the room it is written for
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class Participant:
     consent: bool = False  # may be named in published records (the idea book)
     # the author of notes carried from an earlier meeting of a network: no token, never present
     carried: bool = False
+    scribe: bool = False  # posts notes for named people without a device (roles.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +259,7 @@ class BoardState:
     survey: Survey | None = None
     ready: tuple[str, ...] = ()  # who is done with the current phase, in the order they said so
     hands: tuple[str, ...] = ()  # raised hands, first raised first
+    lead: str | None = None  # the facilitator who runs the timer and phases; None: any
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -320,6 +323,7 @@ class BoardState:
             "survey": self.survey.to_json() if self.survey else None,
             "ready": list(self.ready),
             "hands": list(self.hands),
+            "lead": self.lead,
         }
 
     @classmethod
@@ -379,6 +383,7 @@ class BoardState:
             survey=Survey.from_json(sv) if (sv := data.get("survey")) else None,
             ready=tuple(data.get("ready", ())),
             hands=tuple(data.get("hands", ())),
+            lead=data.get("lead"),
         )
 
 

@@ -12,7 +12,8 @@ nor who has written how much shows; any op of the author's on it reaches others 
 `by`. `notes.reveal` carries the texts, authors, owners and pictures it makes public (a
 picture's bytes are served only to those who may see a note that shows it). On an
 anonymous board (`board.anonymous`) a note and every op of its author's on it reach others
-without `by` for good: records and exports name no author for it. An open vote reaches
+without `by` for good (a scribe's note also without whom it was for: `naming`): records
+and exports name no author for it. An open vote reaches
 others without its choice until `vote.close` carries every vote. A survey answer reaches
 nobody else, ever (only that someone answered; on an anonymous survey not who); the
 totals come with `survey.close`. A score given in a round
@@ -44,6 +45,8 @@ class Hidden:
     blank: tuple[str, ...] = ()  # fields blanked for others ("note.text": a nested field)
     sender: Callable[[dict[str, Any]], bool] = lambda op: False  # whether `by` is hidden
     until: str = ""  # what makes it public, for the docs and tests
+    # fields that name the author as well (whom a scribe wrote for): blanked with `by`
+    naming: tuple[str, ...] = ()
 
 
 def _private(op: dict[str, Any]) -> bool:
@@ -72,6 +75,7 @@ RULES: dict[str, Hidden] = {
         ("note.text", "note.picture"),
         sender=lambda op: _unnamed(op["note"]),
         until=_REVEAL,
+        naming=("note.for_name",),
     ),
     "note.edit": Hidden(_private, ("text",), sender=_unnamed, until=_REVEAL),
     "note.move": _AUTHOR_ONLY,
@@ -89,7 +93,7 @@ RULES: dict[str, Hidden] = {
     ),
 }
 # what a blanked field holds when "" is not its type
-_BLANK: dict[str, Any] = {"score": 0, "answers": {}, "picture": None}
+_BLANK: dict[str, Any] = {"score": 0, "answers": {}, "picture": None, "for_name": None}
 
 # the viewer of a share link or any page that is no one's: sees nothing hidden from anyone
 ANYONE = "*"  # never a participant id
@@ -121,6 +125,11 @@ def redact(
             elif op.get(head) is not None:
                 op[head] = _BLANK.get(head, "")
     named = not rule.sender(record["op"]) or released.get(record["seq"], False)
+    if not named:
+        for path in rule.naming:
+            head, _, leaf = path.partition(".")
+            if op[head].get(leaf) is not None:
+                op = {**op, head: {**op[head], leaf: _BLANK[leaf]}}
     return {**record, "by": record["by"] if named else HIDDEN_SENDER, "op": op}
 
 
@@ -201,7 +210,9 @@ def view_state(state: BoardState, viewer: str) -> BoardState:
 def _unnamed_note(note: Note) -> Note:
     """Without its author; a private note is an empty placeholder too."""
     if not note.private:
-        return replace(note, author=HIDDEN_SENDER)
+        return replace(note, author=HIDDEN_SENDER, for_name=None)
     owner = None if note.owner is None else ""
     due = None if note.due is None else ""
-    return replace(note, text="", author=HIDDEN_SENDER, owner=owner, due=due, picture=None)
+    return replace(
+        note, text="", author=HIDDEN_SENDER, owner=owner, due=due, picture=None, for_name=None
+    )

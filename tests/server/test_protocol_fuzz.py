@@ -59,6 +59,7 @@ FACILITATOR_KINDS = frozenset(
         *("meeting.close", "vote.open", "vote.close", "priorities.set"),
         *("breakout.start", "breakout.assign", "breakout.end", "breakout.roles", "grid.set"),
         *("survey.set", "survey.close"),
+        *("role.set", "lead.set", "scribe.set"),
     }
 )
 SERVER_KINDS = frozenset({"participant.join"})
