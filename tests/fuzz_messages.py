@@ -288,7 +288,10 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "ready.set": {"ready": st.booleans()},
         "hand.raise": {},
         "hand.lower": {"participant": maybe(PEOPLE)},
-        "role.set": {"participant": PEOPLE, "role": st.sampled_from(["facilitator", "participant"])},
+        "role.set": {
+            "participant": PEOPLE,
+            "role": st.sampled_from(["facilitator", "participant"]),
+        },
         "lead.set": {"participant": maybe(PEOPLE)},
         "scribe.set": {"participant": PEOPLE, "on": st.booleans()},
     }

@@ -37,7 +37,10 @@ class Board:
 
 
 def _for(note_id: str, name: str) -> dict[str, Any]:
-    return {"kind": "note.add", "note": {"id": note_id, "area": "main", "text": "x", "for_name": name}}
+    return {
+        "kind": "note.add",
+        "note": {"id": note_id, "area": "main", "text": "x", "for_name": name},
+    }
 
 
 def test_a_facilitator_makes_a_co_facilitator_and_the_last_one_cannot_step_down() -> None:

@@ -261,11 +261,17 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "survey.close"}, "no_survey"),
     ({"kind": "ready.set", "ready": True}, "no_phase"),
     ({"kind": "hand.lower"}, "hand_not_raised"),
-    ({"kind": "role.set", "participant": "p-nobody", "role": "facilitator"}, "participant_not_found"),
+    (
+        {"kind": "role.set", "participant": "p-nobody", "role": "facilitator"},
+        "participant_not_found",
+    ),
     ({"kind": "lead.set", "participant": "p-nobody"}, "participant_not_found"),
     ({"kind": "scribe.set", "participant": "p-nobody", "on": True}, "participant_not_found"),
     (
-        {"kind": "note.add", "note": {"id": "n-for", "area": "main", "text": "x", "for_name": "Al"}},
+        {
+            "kind": "note.add",
+            "note": {"id": "n-for", "area": "main", "text": "x", "for_name": "Al"},
+        },
         "not_scribe",
     ),
     (  # a picture never uploaded to this board (`stored` is the server's to set)
