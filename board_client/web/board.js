@@ -24,6 +24,7 @@ import {
 } from "./meeting.js";
 import { drawLinks, shortText } from "./notelinks.js";
 import { OwnerDialog } from "./ownerdialog.js";
+import { People, acceptInvite, roleRefusal } from "./people.js";
 import { Worksheet, fitWorksheet, worksheetTime } from "./worksheet.js";
 import { highlightPhaseChanges } from "./motion.js";
 import { NoteMenu } from "./notemenu.js";
@@ -89,6 +90,8 @@ window.addEventListener("hashchange", async () => {
 });
 await loadLanguage(root.dataset.lang ?? "en");
 await takeLinkToken(projector ? projectorKey : credKey, linked);
+// a co-facilitator's invite link: asks for a name, then opens the board as a facilitator
+if (!projector) await takeLinkToken(credKey, await acceptInvite(boardId));
 /** @type {(key: string) => Credentials | null} */
 const readCreds = (key) => readJson(key, null);
 const creds = (projector && readCreds(projectorKey)) || readCreds(credKey);
@@ -139,6 +142,8 @@ let worksheet = null;
 let survey = null;
 /** @type {Signals | null} */
 let signals = null;
+/** @type {People | null} the facilitators' People panel and lead line */
+let people = null;
 /** @type {{ participant_id: string, role: string }[]} who is here, as last heard (presence
  * may arrive before the welcome that makes the signals) */
 let lastPeers = [];
@@ -172,13 +177,16 @@ if (!creds?.token) {
       showStatus();
     },
     welcome: async (message) => {
+      // made a co-facilitator or a participant again (role.set) since this page was built
+      const changed = view.role !== null && message.role !== view.role;
       Object.assign(creds, {
         role: message.role,
         participant_id: message.participant_id,
         join_code: message.join_code,
       });
       localStorage.setItem(projector ? projectorKey : credKey, JSON.stringify(creds));
-      await showBoard();
+      if (changed && !projector) location.reload();
+      else await showBoard();
     },
     error: (message) => {
       const text = message.code === "unauthorized"
@@ -220,6 +228,15 @@ if (!creds?.token) {
     ? null
     : new Canvas($("#areas"), { onDrop: dropped, onChange: render, onDrag: (drag) => connected.presence({ drag }), say: (text) => announcer.say(text) });
   store.subscribe((state, records) => {
+    // my role changed (role.set): the page is built for a role, so build it again
+    const mine = records.find((r) => !r.noop && r.op.kind === "role.set" && r.op.participant === view.me);
+    if (!projector && creds && mine && mine.op.role !== view.role) {
+      creds.role = /** @type {Role} */ (mine.op.role);
+      localStorage.setItem(credKey, JSON.stringify(creds));
+      store.save();
+      location.reload();
+      return;
+    }
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);
     if (records.some((r) => !r.noop && (r.op.kind === "focus.set" || r.op.kind === "phase.set"))) {
@@ -295,6 +312,7 @@ async function showBoard() {
     $("#controls").hidden = false;
     records = new Records($("#records"), boardId, creds.token);
     $("#records").hidden = false;
+    people = new People($("#people"), $("#controls"), (op) => connected.send(op), { me: view.me ?? "", boardId, token: creds.token });
     const link = find("#projector-link", HTMLAnchorElement);
     if (creds.viewer_token) {
       link.href = `/b/${boardId}/projector#token=${creds.viewer_token}`;
@@ -412,6 +430,7 @@ function draw() {
   worksheet?.update(state, boardMethod());
   survey?.update(state);
   signals?.update(state);
+  people?.update(state);
   if (projector) {
     const asked = surveyTime(state); // the survey takes the areas' place, before the worksheet
     document.body.classList.toggle("survey-time", asked);
@@ -432,7 +451,7 @@ function draw() {
  * @param {string} reason
  */
 function refused(op, reason) {
-  const text = op && refusal(op, reason);
+  const text = op && (refusal(op, reason) ?? roleRefusal(op, reason, store.state));
   if (!text) return;
   $("#alert").textContent = text;
   // every op `refusal` explains names its note by note_id

@@ -463,7 +463,8 @@ function noteNode(id) {
 function updateNote(article, note, state, area, ctx) {
   const parts = noteParts.get(article);
   if (!parts) return;
-  const author = state.participants[note.author]?.name ?? "";
+  // a scribe's note names whom it was written for
+  const author = note.for_name || (state.participants[note.author]?.name ?? "");
   const writer = isWriter(state, ctx);
   const hidden = note.private && !note.text; // someone else's, until the reveal
   const voting = writer ? votingOn(state, note, ctx) : null;
@@ -820,7 +821,7 @@ function listItems(notes, state) {
     "ol",
     {},
     ...notes.map((n) => {
-      const author = state.participants[n.author]?.name ?? "";
+      const author = n.for_name || (state.participants[n.author]?.name ?? "");
       const votes = voteCount(state, n.id) ?? 0;
       const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
       const counted = nt("{n} vote", "{n} votes", votes, { n: votes });

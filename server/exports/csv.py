@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv as stdlib_csv
 import io
+from collections.abc import Callable
 
 from server.board.quadrant import cell_label, cell_of
 from server.board.state import BoardState
@@ -64,7 +65,7 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
         row = [
             where,
             text,
-            author.name if named and author else "",
+            _author(n.for_name, author.name if author else "", _) if named else "",
             str(votes.get(n.id, 0)),
             group.name if group else "",
             n.owner or "",
@@ -74,3 +75,10 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
     for row in _survey_rows(state):
         writer.writerow([neutralise(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes Excel read UTF-8
+
+
+def _author(for_name: str | None, name: str, _: Callable[[str], str]) -> str:
+    """A scribe's note names whom it is for, and who typed it."""
+    if for_name and name:
+        return _("{name} (typed by {scribe})").format(name=for_name, scribe=name)
+    return for_name or name

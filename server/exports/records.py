@@ -11,6 +11,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from facilitation_methods import Method
+from server.board import ops as o
 from server.board.quadrant import CELLS, cell_label, cell_of
 from server.board.state import BoardState, Note, Picture
 from server.exports.charts import Bar, Chart
@@ -69,6 +70,12 @@ class _Layout:
         author = self.state.participants.get(note.author)
         if self.named and note.anonymous:  # written on an anonymous board: never a name
             meta.append(_("written anonymously"))
+        elif self.named and note.for_name and author is not None and author.name:
+            # a scribe's note: whom it is for, and who typed it
+            by = _("by {name} (typed by {scribe})")
+            meta.append(by.format(name=note.for_name, scribe=author.name))
+        elif self.named and note.for_name:
+            meta.append(_("by {name}").format(name=note.for_name))
         elif self.named and author is not None and author.name:  # anonymised: no "by"
             meta.append(_("by {name}").format(name=author.name))
         if votes := self.votes.get(note.id):
@@ -364,6 +371,86 @@ _LAYOUTS: dict[str, Callable[[_Layout], list[Block]]] = {
 }
 
 
+# what the log of who ran the meeting says of each facilitator's op (`facilitation_log`)
+LOGGED = frozenset(
+    {
+        *("phase.set", "timer.set", "timer.start", "timer.pause", "timer.add", "notes.reveal"),
+        *("vote.open", "vote.close", "board.lock", "meeting.close", "lead.set", "role.set"),
+        "scribe.set",
+    }
+)
+
+
+def facilitation_log(
+    state: BoardState, method: Method | None, ops: list[tuple[str, o.Op]]
+) -> Block | None:
+    """Who ran the meeting: each facilitator's phase, timer, reveal, vote and role change
+    (`ops`: applied ops with their senders, in order), once the board had more than one
+    facilitator; None on a board run by one."""
+    logged = [(by, op) for by, op in ops if op.kind in LOGGED]
+    if not any(isinstance(op, o.RoleSet | o.LeadSet) for _, op in logged):
+        return None
+    _ = translations(state.language).gettext
+    people = state.participants
+
+    def name(who: str | None) -> str:
+        person = people.get(who or "")
+        return person.name if person and person.name else _("Participant")
+
+    phases = {p.id: p.title[state.language] for p in method.phases} if method else {}
+    entries = []
+    for by, op in logged:
+        match op:
+            case o.PhaseSet(phase=phase):
+                said = _("Started the phase {phase}").format(phase=phases.get(phase, phase))
+            case o.TimerSet(minutes=minutes):
+                said = _("Set the timer to {n} min.").format(
+                    n=format_decimal(minutes, locale=state.language)
+                )
+            case o.TimerStart():
+                said = _("Started the timer")
+            case o.TimerPause():
+                said = _("Paused the timer")
+            case o.TimerAdd(minutes=minutes):
+                said = _("Changed the time by {n} min.").format(
+                    n=format_decimal(minutes, locale=state.language)
+                )
+            case o.NotesReveal():
+                said = _("Revealed the notes")
+            case o.VoteOpen():
+                said = _("Opened the vote")
+            case o.VoteClose():
+                said = _("Closed the vote")
+            case o.BoardLock(locked=locked):
+                said = _("Locked the board") if locked else _("Unlocked the board")
+            case o.MeetingClose():
+                said = _("Closed the meeting")
+            case o.LeadSet(participant=lead):
+                said = (
+                    _("Took over the timer and phases")
+                    if lead == by
+                    else _("Let any facilitator run the timer and phases")
+                    if lead is None
+                    else _("Gave the timer and phases to {name}").format(name=name(lead))
+                )
+            case o.RoleSet(participant=who, role=role):
+                said = (
+                    _("Made {name} a co-facilitator")
+                    if role == "facilitator"
+                    else _("Stepped down as facilitator")
+                    if who == by
+                    else _("Made {name} a participant again")
+                ).format(name=name(who))
+            case o.ScribeSet(participant=who, on=on):
+                said = (
+                    _("Made {name} a scribe") if on else _("{name} is no longer a scribe")
+                ).format(name=name(who))
+            case _:  # pragma: no cover
+                continue
+        entries.append(Entry(f"{name(by)}: {said}"))
+    return Block(_("Who ran the meeting"), entries=entries, numbered=True)
+
+
 def build(
     state: BoardState,
     method: Method | None,
@@ -371,6 +458,7 @@ def build(
     named: bool = False,
     taken: str = "",
     record_name: str | None = None,
+    log: list[tuple[str, o.Op]] | None = None,
 ) -> Record:
     """The board as its record. `named`: show authors (anonymous by default)."""
     lay = _Layout(state, method, named)
@@ -391,4 +479,6 @@ def build(
         blocks.append(Block(_("Links between notes"), entries=links))
     if survey := lay.survey():
         blocks.append(survey)
+    if named and log and (ran := facilitation_log(state, method, log)):
+        blocks.append(ran)
     return Record(state.title, facts, state.language, blocks, state)

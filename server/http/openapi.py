@@ -452,7 +452,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "/api/boards/{board_id}/history",
         "The board as it stood after change `seq`, as the token's holder may see it.",
         {
-            200: Answer("The board then.", _object("seq", "state", seq=_INT, state={})),
+            200: Answer(
+                "The board then; `change`: the facilitator's op that made it, and who sent it.",
+                _object("seq", "state", seq=_INT, state={}, change=_object("kind", "by")),
+            ),
             **_BOARD_ERRORS,
             422: "`seq` is not a change of the board.",
         },
