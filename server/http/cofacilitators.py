@@ -27,6 +27,7 @@ from server.store.base import NewParticipant
 log = logging.getLogger("planche.http")
 
 INVITED = "invited-"  # the participant id of an invite not used yet starts with this
+_USED = "This invite is not valid or was used already. Ask for a new one."
 
 
 class Accept(BaseModel):
@@ -55,7 +56,7 @@ async def accept_invite(request: Request) -> JSONResponse:
     credential = await services.store.authenticate(hash_token(body.invite.strip()))
     invited = credential.participant_id if credential else ""
     if credential is None or credential.role != "viewer" or not invited.startswith(INVITED):
-        raise ApiError(403, "forbidden", "This invite is not valid. Ask for a new one.")
+        raise ApiError(403, "forbidden", _USED)
     if credential.board_id != board_id:
         raise ApiError(403, "forbidden", "This invite belongs to another board.")
     room = await services.rooms.get(board_id)
@@ -63,7 +64,7 @@ async def accept_invite(request: Request) -> JSONResponse:
         raise ApiError(404, "not_found", "That board no longer exists.")
     # whoever takes the invite out of the store first is the one it lets in
     if not await services.store.remove_participant(board_id, invited):
-        raise ApiError(403, "forbidden", "This invite was used already. Ask for a new one.")
+        raise ApiError(403, "forbidden", _USED)
     await services.rooms.revoke(board_id, invited)  # a page watching with it stops
     participant_id = new_participant_id()
     token = new_token()
