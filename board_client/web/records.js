@@ -236,7 +236,7 @@ export class Records {
       const what = change ? changeText(change.kind) : "";
       if (what) {
         const name = answer.state.participants[change.by]?.name || t("A facilitator");
-        this.historyLabel.textContent = `${this.describeSeq(seq)}: ${t("{name}: {change}", { name, change: what })}`;
+        this.historyLabel.textContent = this.describeSeq(seq) + " – " + name + ": " + what;
       }
     } catch (error) {
       this.message.textContent = /** @type {Error} */ (error).message;
@@ -263,24 +263,12 @@ export function readerDialog(section, opener) {
 }
 
 /**
- * The file name a Content-Disposition header gives: `filename*` (UTF-8, so "Møde - 2026-12-02")
- * before the plain ASCII `filename`.
- * @param {string} disposition
- * @returns {string | undefined}
- */
-export function fileName(disposition) {
-  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
-  if (utf8) return decodeURIComponent(utf8);
-  return /filename="?([^";]+)"?/.exec(disposition)?.[1];
-}
-
-/**
  * What a facilitator's change was, for the history (as the record's "Who ran the meeting").
  * @param {string} kind
  * @returns {string}
  */
 function changeText(kind) {
-  return {
+  const text = {
     "phase.set": t("Started a phase"),
     "timer.set": t("Set the timer"),
     "timer.start": t("Started the timer"),
@@ -294,5 +282,18 @@ function changeText(kind) {
     "lead.set": t("Handed over the timer and phases"),
     "role.set": t("Changed who facilitates"),
     "scribe.set": t("Changed who is a scribe"),
-  }[kind] ?? "";
+  }[kind];
+  return text ?? "";
+}
+
+/**
+ * The file name a Content-Disposition header gives: `filename*` (UTF-8, so "Møde - 2026-12-02")
+ * before the plain ASCII `filename`.
+ * @param {string} disposition
+ * @returns {string | undefined}
+ */
+export function fileName(disposition) {
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (utf8) return decodeURIComponent(utf8);
+  return /filename="?([^";]+)"?/.exec(disposition)?.[1];
 }
