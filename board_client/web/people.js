@@ -42,6 +42,8 @@ export class People {
     section.hidden = false;
     /** @type {BoardState | null} */
     this.state = null;
+    /** @type {string} what the list shows, to redraw it only when that changes */
+    this.drawn = "";
   }
 
   toggleLead() {
@@ -87,7 +89,18 @@ export class People {
     this.showLead(state, facilitators.length);
     const order = (/** @type {Participant} */ p) => (p.role === "facilitator" ? 0 : p.scribe ? 1 : 2);
     people.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
+    const drawn = JSON.stringify([people, facilitators.length]);
+    if (drawn === this.drawn) return; // redrawn only when someone or something changed
+    this.drawn = drawn;
+    // the focus stays on the same person's same action (its label may have changed)
+    const focused = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement)
+      ? document.activeElement.dataset.focus
+      : undefined;
     this.list.replaceChildren(...people.map((p) => this.person(p, facilitators.length)));
+    if (focused) {
+      const again = [...this.list.querySelectorAll("button")].find((b) => b.dataset.focus === focused);
+      (again ?? this.list.querySelector("button"))?.focus();
+    }
   }
 
   /**
@@ -127,7 +140,14 @@ export class People {
      * @param {Op} op
      */
     const action = (label, aria, op) =>
-      el("button", { type: "button", class: "people-action", text: label, "aria-label": aria, onclick: () => this.send(op) });
+      el("button", {
+        type: "button",
+        class: "people-action",
+        text: label,
+        "aria-label": aria,
+        "data-focus": `${p.id}:${op.kind}`,
+        onclick: () => this.send(op),
+      });
     const actions = [];
     if (p.role === "facilitator") {
       // the last facilitator cannot step down (last_facilitator): no button for it

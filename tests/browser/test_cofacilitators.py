@@ -77,6 +77,8 @@ def test_a_co_facilitator_takes_over_and_a_scribe_writes_for_two_people(
     mette = browsing.page(PHONE, lang="da-DK")
     join(mette, server, board["join_code"], "Mette")
     people.get_by_role("button", name="Gør Mette til skrivehjælper").click()
+    # the focus stays on Mette's scribe button, now to stop her being one (by keyboard too)
+    expect(people.get_by_role("button", name="Mette stopper som skrivehjælper")).to_be_focused()
     expect(people.locator("[data-participant]").filter(has_text="Mette")).to_contain_text(
         "skrivehjælper"
     )
