@@ -288,10 +288,9 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
         "ready.set": {"ready": st.booleans()},
         "hand.raise": {},
         "hand.lower": {"participant": maybe(PEOPLE)},
-        "role.set": {
-            "participant": PEOPLE,
-            "role": st.sampled_from(["facilitator", "participant"]),
-        },
+        # never a promotion: the fuzz's expectations hold each socket's role fixed (a
+        # demotion of the one facilitator is last_facilitator; of a participant, nothing)
+        "role.set": {"participant": PEOPLE, "role": st.just("participant")},
         "lead.set": {"participant": maybe(PEOPLE)},
         "scribe.set": {"participant": PEOPLE, "on": st.booleans()},
     }
