@@ -103,6 +103,11 @@ def test_a_co_facilitator_takes_over_and_a_scribe_writes_for_two_people(
     expect(notes.filter(has_text="A bus to the day centre")).to_contain_text("af Gurli")
     expect(notes.filter(has_text="Coffee after the meeting")).to_contain_text("af Ahmed")
 
+    # Ida makes Mette a co-facilitator: her phone turns into a facilitator's page
+    people.get_by_role("button", name="Gør Mette til medfacilitator").click()
+    expect(mette.locator("[data-action=next-phase]")).to_be_attached()
+
     record = _record(server, board)
     assert "Ahmed (skrevet af Mette)" in record and "Gurli (skrevet af Mette)" in record
     assert "Ole: Overtog tiden og faserne" in record
+    assert "Gjorde Mette til medfacilitator" in record

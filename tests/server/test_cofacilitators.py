@@ -65,6 +65,11 @@ def test_a_participant_made_facilitator_gets_facilitator_rights_and_loses_them_a
         promote = {"kind": "role.set", "participant": ann["participant_id"], "role": "facilitator"}
         send_as(server, board["id"], board["facilitator_token"], promote)
         assert http.post(code, headers=_bearer(ann["token"])).status_code == 200
+        # the history names the facilitator who made the change
+        seq = http.get(f"/api/boards/{board['id']}", headers=_bearer(ann["token"])).json()["seq"]
+        history = f"/api/boards/{board['id']}/history?seq={seq}"
+        change = http.get(history, headers=_bearer(ann["token"])).json()["change"]
+        assert change == {"kind": "role.set", "by": board["participant_id"]}
         step_down = {**promote, "role": "participant"}
         send_as(server, board["id"], ann["token"], step_down)
         assert http.post(code, headers=_bearer(ann["token"])).status_code == 403
