@@ -24,6 +24,7 @@ export class People {
     this.send = send;
     this.who = who;
     this.list = el("ul", { id: "people-list", class: "people-list" });
+    this.summary = el("summary", { id: "people-summary" });
     this.inviteMessage = el("p", { class: "people-message", role: "status" });
     this.inviteLink = el("input", { id: "invite-link", class: "invite-link", readonly: true, hidden: true });
     this.inviteLabel = el("label", { for: "invite-link", text: t("Link for your co-facilitator (it works once)"), hidden: true });
@@ -33,7 +34,8 @@ export class People {
       this.inviteLabel,
       el("p", { class: "invite-row" }, this.inviteLink, this.copy),
       this.inviteMessage,
-      this.list,
+      // closed at first: a meeting of 70 is 140 buttons, which keyboard users tab past
+      el("details", { class: "people-details" }, this.summary, this.list),
     );
     this.leadText = el("span", { id: "lead-text" });
     this.leadButton = el("button", { type: "button", id: "lead-take", class: "tool", onclick: () => this.toggleLead() });
@@ -89,6 +91,7 @@ export class People {
     this.showLead(state, facilitators.length);
     const order = (/** @type {Participant} */ p) => (p.role === "facilitator" ? 0 : p.scribe ? 1 : 2);
     people.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
+    this.summary.textContent = t("Everyone who joined ({n})", { n: people.length });
     const drawn = JSON.stringify([people, facilitators.length]);
     if (drawn === this.drawn) return; // redrawn only when someone or something changed
     this.drawn = drawn;
