@@ -110,8 +110,11 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     )
     board_id, fac_token, ann_id = board["id"], board["facilitator_token"], ann["participant_id"]
 
+    await acked(fac, {"kind": "scribe.set", "participant": ann_id, "on": True})
     await acked(fac, {"kind": "phase.set", "phase": "feedback"})
+    for_gurli = {"id": "g1", "area": "works", "text": "x2", "for_name": FOR_NAME}
     hidden = {
+        await acked(ann_peer, {"kind": "note.add", "note": for_gurli}),
         await acked(
             ann_peer, {"kind": "note.add", "note": {"id": "n1", "area": "works", "text": "x1"}}
         ),
@@ -149,6 +152,7 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     for name, peer in (("facilitator", fac), ("Bo", bo_peer), ("projector", wall)):
         assert SECRET not in frames(peer) and DRAFT not in frames(peer), name
         assert DUE not in frames(peer), f"{name} saw the date of Ann's private action"
+        assert FOR_NAME not in frames(peer), f"{name} saw whom Ann wrote for"
         for r in hidden_records(peer, hidden):
             if r["op"]["kind"] != "score.set":  # that Ann has scored shows, not what
                 assert ann_id not in json.dumps(r), f"{name} saw who wrote {r['op']['kind']}"
@@ -163,6 +167,7 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     def clean(what: str, text: str) -> None:
         assert SECRET not in text and DRAFT not in text, f"{what} shows Ann's private text"
         assert DUE not in text and DUE_SHOWN not in text, f"{what} shows Ann's action's date"
+        assert FOR_NAME not in text, f"{what} shows whom Ann wrote for"
         assert FAC_SECRET not in text or what.startswith("facilitator"), what
 
     def anonymous(what: str, state: dict[str, Any]) -> None:
