@@ -24,7 +24,19 @@ export class People {
     this.send = send;
     this.who = who;
     this.list = el("ul", { id: "people-list", class: "people-list" });
-    this.summary = el("summary", { id: "people-summary" });
+    this.list.hidden = true;
+    // a disclosure: closed at first, as a meeting of 70 is 140 buttons to tab past
+    this.summary = el("button", {
+      type: "button",
+      id: "people-toggle",
+      class: "people-toggle",
+      "aria-expanded": "false",
+      "aria-controls": "people-list",
+      onclick: () => {
+        this.list.hidden = !this.list.hidden;
+        this.summary.setAttribute("aria-expanded", String(!this.list.hidden));
+      },
+    });
     this.inviteMessage = el("p", { class: "people-message", role: "status" });
     this.inviteLink = el("input", { id: "invite-link", class: "invite-link", readonly: true, hidden: true });
     this.inviteLabel = el("label", { for: "invite-link", text: t("Link for your co-facilitator (it works once)"), hidden: true });
@@ -34,8 +46,8 @@ export class People {
       this.inviteLabel,
       el("p", { class: "invite-row" }, this.inviteLink, this.copy),
       this.inviteMessage,
-      // closed at first: a meeting of 70 is 140 buttons, which keyboard users tab past
-      el("details", { class: "people-details" }, this.summary, this.list),
+      this.summary,
+      this.list,
     );
     this.leadText = el("span", { id: "lead-text" });
     this.leadButton = el("button", { type: "button", id: "lead-take", class: "tool", onclick: () => this.toggleLead() });

@@ -76,7 +76,7 @@ def test_a_co_facilitator_takes_over_and_a_scribe_writes_for_two_people(
     # Mette joins on her phone; Ida makes her a scribe from the People panel
     mette = browsing.page(PHONE, lang="da-DK")
     join(mette, server, board["join_code"], "Mette")
-    people.locator("summary").click()  # everyone who joined, with what each may do
+    people.locator("#people-toggle").click()  # everyone who joined, with what each may do
     people.get_by_role("button", name="Gør Mette til skrivehjælper").click()
     # the focus stays on Mette's scribe button, now to stop her being one (by keyboard too)
     expect(people.get_by_role("button", name="Mette stopper som skrivehjælper")).to_be_focused()
