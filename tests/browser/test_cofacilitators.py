@@ -23,6 +23,7 @@ from tests.browser.helpers import (
     phone_shot,
     post_note,
     screenshot,
+    state_once,
 )
 from tests.conftest import RunningServer, timeout
 
@@ -99,6 +100,7 @@ def test_a_co_facilitator_takes_over_and_a_scribe_writes_for_two_people(
     phone_shot(mette, "scribe-composer-phone")
     post_note(mette, "Coffee after the meeting")
     # written in silence (Ole's Next began private writing): Ida reveals the notes
+    state_once(server, board, lambda state: len(state["notes"]) == 3)  # all three arrived
     ida.locator("[data-action=reveal]").click()
     notes = ida.locator(".note")
     expect(notes.filter(has_text="A bus to the day centre")).to_contain_text("af Gurli")
