@@ -12,6 +12,9 @@
 import { t } from "./i18n.js";
 import { el } from "./views.js";
 
+// the toolbar's buttons for what the lead alone runs (phase.set, timer.*)
+const LED = "[data-action=next-phase], [data-action=previous-phase], [data-action^=timer-]";
+
 export class People {
   /**
    * @param {HTMLElement} section the People panel (#people)
@@ -53,6 +56,7 @@ export class People {
     this.leadButton = el("button", { type: "button", id: "lead-take", class: "tool", onclick: () => this.toggleLead() });
     this.lead = el("p", { id: "lead", class: "lead-line", role: "status", hidden: true }, this.leadText, " ", this.leadButton);
     toolbar.append(this.lead);
+    this.toolbar = toolbar;
     section.hidden = false;
     /** @type {BoardState | null} */
     this.state = null;
@@ -125,6 +129,12 @@ export class People {
   showLead(state, facilitators) {
     const lead = state.lead ?? null;
     this.lead.hidden = facilitators < 2 && lead === null;
+    // while another leads, the phase and timer buttons say who runs them
+    const others = lead !== null && lead !== this.who.me;
+    for (const button of this.toolbar.querySelectorAll(LED)) {
+      if (others) button.setAttribute("aria-describedby", "lead-text");
+      else button.removeAttribute("aria-describedby");
+    }
     if (lead === this.who.me) {
       this.leadText.textContent = t("You run the timer and phases.");
       this.leadButton.textContent = t("Let any facilitator run them");

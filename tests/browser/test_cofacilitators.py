@@ -65,6 +65,10 @@ def test_a_co_facilitator_takes_over_and_a_scribe_writes_for_two_people(
     ole.get_by_role("button", name="Overtag tiden og faserne").click()
     expect(ole.locator("#lead")).to_contain_text("Du styrer tiden og faserne.")
     expect(lead).to_contain_text("Ole styrer tiden og faserne.")
+    # Ida's phase and timer buttons say who runs them now (to a screen reader too)
+    expect(ida.locator("[data-action=next-phase]")).to_have_attribute(
+        "aria-describedby", "lead-text"
+    )
     phase_before = board_state(server, board)["phase"]
     ida.locator("[data-action=next-phase]").click()
     expect(ida.locator("#alert")).to_contain_text("Ole styrer tiden og faserne")
