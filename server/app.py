@@ -24,6 +24,7 @@ from server.exceptions import BrokerUnavailable, StoreUnavailable
 from server.http import (
     auth,
     boards,
+    cofacilitators,
     methods,
     networks,
     openapi,
@@ -199,6 +200,12 @@ def create_app(config: Config) -> Starlette:
             "/api/boards/{board_id}/participants/{participant_id}",
             boards.remove_participant,
             methods=["DELETE"],
+        ),
+        Route("/api/boards/{board_id}/invites", cofacilitators.create_invite, methods=["POST"]),
+        Route(
+            "/api/boards/{board_id}/invites/accept",
+            cofacilitators.accept_invite,
+            methods=["POST"],
         ),
         Route("/api/boards/{board_id}/anonymise", privacy.anonymise_board, methods=["POST"]),
         Route("/api/boards/{board_id}/viewer-token", privacy.new_viewer_token, methods=["POST"]),

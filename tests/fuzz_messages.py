@@ -167,6 +167,7 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
                 color=maybe(st.sampled_from(COLORS)),
                 x=maybe(coordinate()),
                 y=maybe(coordinate()),
+                for_name=maybe(name),  # not a scribe: a recorded no-op (not_scribe)
                 # a picture never uploaded: a recorded no-op (picture_not_found)
                 picture=maybe(
                     obj(id=NOTES, width=st.integers(1, 4096), height=st.integers(1, 4096))
@@ -313,6 +314,11 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
             "note_id": j("n1"),
             "from": st.lists(st.sampled_from(["n2", "n3"]), min_size=1, max_size=2, unique=True),
         },
+        # never a promotion: the fuzz's expectations hold each socket's role fixed (a
+        # demotion of the one facilitator is last_facilitator; of a participant, nothing)
+        "role.set": {"participant": PEOPLE, "role": st.just("participant")},
+        "lead.set": {"participant": maybe(PEOPLE)},
+        "scribe.set": {"participant": PEOPLE, "on": st.booleans()},
     }
     if kind == "note.move":
         return _note_move(area)

@@ -45,6 +45,8 @@ export interface Note {
   authors: string[];
   /** a facilitator changed its text before approving it */
   edited_by_facilitator: boolean;
+  /** a scribe's note: whom in the room it was written for; null when blanked */
+  for_name: string | null;
 }
 
 /** a pending note a facilitator declined: held by its author and the facilitators only */
@@ -68,6 +70,8 @@ export interface Participant {
   role: Role;
   consent: boolean;
   carried: boolean;
+  /** writes notes for named people without a device */
+  scribe: boolean;
 }
 
 export interface Phase {
@@ -282,6 +286,8 @@ export interface BoardState {
   moderated: boolean;
   /** by note id */
   declined: Record<string, Declined>;
+  /** the facilitator who runs the timer and phases; null: any facilitator */
+  lead: string | null;
 }
 
 // server/board/protocol.py, client to server

@@ -24,6 +24,7 @@ import {
 } from "./meeting.js";
 import { drawLinks, shortText } from "./notelinks.js";
 import { OwnerDialog } from "./ownerdialog.js";
+import { People, acceptInvite, roleRefusal } from "./people.js";
 import { Worksheet, fitWorksheet, worksheetTime } from "./worksheet.js";
 import { highlightPhaseChanges } from "./motion.js";
 import { NoteMenu } from "./notemenu.js";
@@ -91,6 +92,8 @@ window.addEventListener("hashchange", async () => {
 });
 await loadLanguage(root.dataset.lang ?? "en");
 await takeLinkToken(projector ? projectorKey : credKey, linked);
+// a co-facilitator's invite link: asks for a name, then opens the board as a facilitator
+if (!projector) await takeLinkToken(credKey, await acceptInvite(boardId));
 /** @type {(key: string) => Credentials | null} */
 const readCreds = (key) => readJson(key, null);
 const creds = (projector && readCreds(projectorKey)) || readCreds(credKey);
@@ -147,6 +150,8 @@ let poll = null;
 let inbox = null;
 /** @type {MyDeclined | null} an author's declined notes */
 let declined = null;
+/** @type {People | null} the facilitators' People panel and lead line */
+let people = null;
 /** @type {{ participant_id: string, role: string }[]} who is here, as last heard (presence
  * may arrive before the welcome that makes the signals) */
 let lastPeers = [];
@@ -182,13 +187,16 @@ if (!creds?.token) {
       showStatus();
     },
     welcome: async (message) => {
+      // made a co-facilitator or a participant again (role.set) since this page was built
+      const changed = view.role !== null && message.role !== view.role;
       Object.assign(creds, {
         role: message.role,
         participant_id: message.participant_id,
         join_code: message.join_code,
       });
       localStorage.setItem(projector ? projectorKey : credKey, JSON.stringify(creds));
-      await showBoard();
+      if (changed && !projector) location.reload();
+      else await showBoard();
     },
     error: (message) => {
       const text = message.code === "unauthorized"
@@ -232,6 +240,15 @@ if (!creds?.token) {
     ? null
     : new Canvas($("#areas"), { onDrop: dropped, onChange: render, onDrag: (drag) => connected.presence({ drag }), say: (text) => announcer.say(text) });
   store.subscribe((state, records) => {
+    // my role changed (role.set): the page is built for a role, so build it again
+    const mine = records.find((r) => !r.noop && r.op.kind === "role.set" && r.op.participant === view.me);
+    if (!projector && creds && mine && mine.op.role !== view.role) {
+      creds.role = /** @type {Role} */ (mine.op.role);
+      localStorage.setItem(credKey, JSON.stringify(creds));
+      store.save();
+      location.reload();
+      return;
+    }
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);
     if (records.some((r) => !r.noop && (r.op.kind === "focus.set" || r.op.kind === "phase.set"))) {
@@ -310,6 +327,7 @@ async function showBoard() {
     $("#controls").append(inbox.dialog);
     records = new Records($("#records"), boardId, creds.token);
     $("#records").hidden = false;
+    people = new People($("#people"), $("#controls"), (op) => connected.send(op), { me: view.me ?? "", boardId, token: creds.token });
     const link = find("#projector-link", HTMLAnchorElement);
     if (creds.viewer_token) {
       link.href = `/b/${boardId}/projector#token=${creds.viewer_token}`;
@@ -435,6 +453,7 @@ function draw() {
   poll?.update(state);
   inbox?.update(state);
   declined?.update(state);
+  people?.update(state);
   if (projector) {
     const polled = Boolean(shownPoll(state)); // a poll the facilitator shows comes first
     document.body.classList.toggle("poll-time", polled);
@@ -457,7 +476,7 @@ function draw() {
  * @param {string} reason
  */
 function refused(op, reason) {
-  const text = op && refusal(op, reason);
+  const text = op && (refusal(op, reason) ?? roleRefusal(op, reason, store.state));
   if (!text) return;
   $("#alert").textContent = text;
   // every op `refusal` explains names its note by note_id

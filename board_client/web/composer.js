@@ -10,6 +10,7 @@
 /** @import { BoardStore } from "./store.js" */
 
 import { t } from "./i18n.js";
+import { ScribeField } from "./scribe.js";
 import { fillSelect } from "./views.js";
 
 /**
@@ -32,6 +33,8 @@ import { fillSelect } from "./views.js";
 
 /** @type {Parts | null} */
 let parts = null;
+/** @type {ScribeField | null} a scribe's "For" field */
+let scribe = null;
 
 /**
  * One element of the page, of the kind the composer needs.
@@ -66,6 +69,7 @@ export function setUpComposer(connection, { root, store, draftKey }) {
     restricted: false,
   };
   parts = composer;
+  scribe = new ScribeField(find(root, "#note-for", HTMLElement), `${draftKey}:for`);
   const { form, field, select, write, showParked, parking } = composer;
   const example = find(root, "#example", HTMLElement);
   const exampleBox = find(root, "#example-box", HTMLInputElement);
@@ -95,7 +99,9 @@ export function setUpComposer(connection, { root, store, draftKey }) {
     const area = select.value || store.state?.areas[0]?.id;
     if (!text || !area) return;
     const asExample = !example.hidden && exampleBox.checked;
-    connection.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text, ...(asExample && { example: true }) } });
+    const forName = scribe?.value();
+    connection.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text, ...(asExample && { example: true }), ...(forName && { for_name: forName }) } });
+    scribe?.sent();
     exampleBox.checked = false; // one example at a time: the next note is private again
     field.value = "";
     localStorage.removeItem(draftKey);
@@ -151,6 +157,7 @@ export function updateComposer(state, view) {
   }
   // private writing holds the facilitator's notes too, unless one is posted as an example
   find(form, "#example", HTMLElement).hidden = view.role !== "facilitator" || state.phase?.kind !== "individual";
+  scribe?.update(state, view.me);
   banner.hidden = !group;
   if (group) {
     const name = (/** @type {string | null} */ id) => (id ? state.participants[id]?.name ?? "" : "");

@@ -229,7 +229,15 @@ export class Records {
     const seq = Number(this.historySeq.value);
     try {
       const answer = await (await this.request(`/history?seq=${seq}`)).json();
-      if (Number(this.historySeq.value) === seq) renderList(this.historyView, answer.state, "history");
+      if (Number(this.historySeq.value) !== seq) return;
+      renderList(this.historyView, answer.state, "history");
+      // a facilitator's change names who made it
+      const change = answer.change;
+      const what = change ? changeText(change.kind) : "";
+      if (what) {
+        const name = answer.state.participants[change.by]?.name || t("A facilitator");
+        this.historyLabel.textContent = this.describeSeq(seq) + " – " + name + ": " + what;
+      }
     } catch (error) {
       this.message.textContent = /** @type {Error} */ (error).message;
     }
@@ -252,6 +260,30 @@ export function readerDialog(section, opener) {
   opener.hidden = false;
   opener.addEventListener("click", () => dialog.showModal());
   dialog.addEventListener("close", () => opener.focus());
+}
+
+/**
+ * What a facilitator's change was, for the history (as the record's "Who ran the meeting").
+ * @param {string} kind
+ * @returns {string}
+ */
+function changeText(kind) {
+  const text = {
+    "phase.set": t("Started a phase"),
+    "timer.set": t("Set the timer"),
+    "timer.start": t("Started the timer"),
+    "timer.pause": t("Paused the timer"),
+    "timer.add": t("Changed the time"),
+    "notes.reveal": t("Revealed the notes"),
+    "vote.open": t("Opened the vote"),
+    "vote.close": t("Closed the vote"),
+    "board.lock": t("Locked or unlocked the board"),
+    "meeting.close": t("Closed the meeting"),
+    "lead.set": t("Handed over the timer and phases"),
+    "role.set": t("Changed who facilitates"),
+    "scribe.set": t("Changed who is a scribe"),
+  }[kind];
+  return text ?? "";
 }
 
 /**

@@ -178,6 +178,7 @@ const HANDLERS = {
       private: Boolean(n.private), group: null, owner: null, due: null, source: null, anonymous: Boolean(n.anonymous),
       picture: n.picture ? { id: n.picture.id, width: n.picture.width, height: n.picture.height } : null,
       pending: Boolean(n.pending), authors: [], edited_by_facilitator: false,
+      for_name: n.for_name ?? null,
     };
   },
   // an op on a note waiting in the inbox reaches a replica that does not hold it: nothing to do
@@ -210,7 +211,7 @@ const HANDLERS = {
   "area.delete": (state, op) => (state.areas = state.areas.filter((a) => a.id !== op.area_id)),
   "board.rename": (state, op) => (state.title = op.title),
   "participant.join": (state, { participant: p }) => {
-    state.participants[p.id] = { id: p.id, name: p.name, role: p.role, consent: false, carried: false };
+    state.participants[p.id] = { id: p.id, name: p.name, role: p.role, consent: false, carried: false, scribe: false };
   },
   "phase.set": (state, op) => {
     const spec = found(state.phases.find((p) => p.id === op.phase));
@@ -250,6 +251,7 @@ const HANDLERS = {
         note.author = op.authors?.[note.id] ?? note.author;
         note.owner = op.owners?.[note.id] ?? note.owner;
         note.due = op.dues?.[note.id] ?? note.due;
+        note.for_name = op.fors?.[note.id] ?? note.for_name;
         const pic = op.pictures?.[note.id];
         if (pic) note.picture = { id: pic.id, width: pic.width, height: pic.height };
       }
@@ -444,6 +446,12 @@ const HANDLERS = {
         .filter(([, l]) => l.a !== l.b),
     );
   },
+  "role.set": (state, op) => {
+    state.participants[op.participant].role = op.role;
+    if (state.lead === op.participant && op.role !== "facilitator") state.lead = null;
+  },
+  "lead.set": (state, op) => (state.lead = op.participant ?? null),
+  "scribe.set": (state, op) => (state.participants[op.participant].scribe = op.on),
 };
 
 /** A poll's tally without what counts nothing, and a cloud's stems of its words only.

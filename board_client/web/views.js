@@ -478,9 +478,8 @@ function noteNode(id) {
 function updateNote(article, note, state, area, ctx) {
   const parts = noteParts.get(article);
   if (!parts) return;
-  // its author and, once duplicates were merged into it, theirs (inbox.js)
-  const author = [note.author, ...(note.authors ?? [])]
-    .map((id) => state.participants[id]?.name)
+  // its author, or whom a scribe wrote it for, and once duplicates were merged into it, theirs
+  const author = [note.for_name || state.participants[note.author]?.name, ...(note.authors ?? []).map((id) => state.participants[id]?.name)]
     .filter(Boolean)
     .join(", ");
   const writer = isWriter(state, ctx);
@@ -866,7 +865,7 @@ function listItems(notes, state) {
     "ol",
     {},
     ...notes.map((n) => {
-      const author = state.participants[n.author]?.name ?? "";
+      const author = n.for_name || (state.participants[n.author]?.name ?? "");
       const votes = voteCount(state, n.id) ?? 0;
       const text = n.private && !n.text ? t("Written in silence – shown when the facilitator reveals the notes") : n.text;
       const counted = nt("{n} vote", "{n} votes", votes, { n: votes });

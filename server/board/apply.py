@@ -37,6 +37,7 @@ from server.board.ops import (
 )
 from server.board.polls import POLLS, apply_poll
 from server.board.reactions import apply_reaction
+from server.board.roles import ROLES, apply_role, may_write_for
 from server.board.rules import (
     HIDDEN_SENDER,
     Noop,
@@ -120,6 +121,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
             need(new.id not in state.notes, NoopReason.NOTE_EXISTS)
             need_area(state, new.area)
             need(may_write_in(state, new.area, rec.by), NoopReason.GROUP_NOT_YOURS)
+            need(may_write_for(state, rec.by, new.for_name), NoopReason.NOT_SCRIBE)
             pic = new.picture
             need(pic is None or pic.stored, NoopReason.PICTURE_NOT_FOUND)
             note = Note(
@@ -136,6 +138,7 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
                 anonymous=new.anonymous,
                 picture=Picture(pic.id, pic.width, pic.height) if pic else None,
                 pending=new.pending,
+                for_name=new.for_name,
             )
             return replace(state, notes={**state.notes, note.id: note})
         case NoteEdit(note_id=note_id, text=text):
@@ -208,4 +211,6 @@ def _apply_op(state: BoardState, rec: Record) -> BoardState:
         return apply_poll(state, op, rec.by)
     if isinstance(op, INBOX):
         return apply_inbox(state, op, rec.by)
+    if isinstance(op, ROLES):
+        return apply_role(state, op)
     return apply_facilitation(state, op, rec.by, rec.seq)

@@ -34,7 +34,7 @@ def complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
 
 # the server's fields of each kind that make hidden content public
 _REVEALED: dict[str, tuple[str, ...]] = {
-    "notes.reveal": ("texts", "authors", "owners", "dues", "pictures"),
+    "notes.reveal": ("texts", "authors", "owners", "dues", "pictures", "fors"),
     "vote.close": ("votes",),
     "phase.set": ("scores",),
     "meeting.close": ("scores",),
@@ -101,6 +101,7 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
             authors = {n.id: n.author for n in revealed if not n.anonymous}
             owners = {n.id: n.owner for n in revealed if n.owner is not None}
             dues = {n.id: n.due for n in revealed if n.due is not None}
+            fors = {n.id: n.for_name for n in revealed if n.for_name and not n.anonymous}
             pictures = {
                 n.id: o.NotePicture(
                     id=n.picture.id, width=n.picture.width, height=n.picture.height, stored=True
@@ -114,6 +115,7 @@ def _complete(state: BoardState, op: o.Op, by: str, now_ms: int) -> o.Op:
                 "owners": owners,
                 "dues": dues,
                 "pictures": pictures,
+                "fors": fors,
             }
             return op.model_copy(update=revealed_parts)
         case o.VoteClose():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from server.board import ops as o
+from server.board.roles import LED, need_lead
 from server.board.rules import (
     HIDDEN_SENDER,
     NoopReason,
@@ -40,6 +41,8 @@ _MINUTE_MS = 60_000
 
 
 def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardState:
+    if isinstance(op, LED):
+        need_lead(state, by)
     match op:
         case o.PhaseSet():
             return _end_round(_phase(state, op), op.scores)
@@ -50,7 +53,13 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
         case o.TimerSet() | o.TimerStart() | o.TimerPause() | o.TimerAdd():
             return replace(state, timer=_timer(state.timer, op))
         case o.NotesReveal(
-            area=area, texts=texts, authors=authors, owners=owners, dues=dues, pictures=pictures
+            area=area,
+            texts=texts,
+            authors=authors,
+            owners=owners,
+            dues=dues,
+            pictures=pictures,
+            fors=fors,
         ):
             notes = {
                 k: replace(
@@ -61,6 +70,7 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
                     owner=owners.get(k, n.owner),
                     due=dues.get(k, n.due),
                     picture=_picture(pictures.get(k), n.picture),
+                    for_name=fors.get(k, n.for_name),
                 )
                 if n.private and (area is None or n.area == area)
                 else n

@@ -120,6 +120,7 @@ AxisName = Annotated[str, _checked_text(NAME_MAX, "axis name")]
 BoardTitle = Annotated[str, _checked_text(TITLE_MAX, "board title")]
 GroupName = Annotated[str, _checked_text(TITLE_MAX, "group name", optional=True)]
 OwnerName = Annotated[str, _checked_text(NAME_MAX, "owner")]
+ForName = Annotated[str, _checked_text(NAME_MAX, "for_name")]
 FieldText = Annotated[str, _checked_text(FIELD_TEXT_MAX, "field text", optional=True)]
 CellText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "cell text", optional=True)]
 ServerTime = Annotated[
@@ -176,6 +177,10 @@ class NewNote(_Op):
     pending: bool = Field(
         default=False,
         description="Set by the server: written by a participant while the board is moderated.",
+    )
+    for_name: ForName | None = Field(
+        default=None,
+        description="A scribe's note: the name of the person in the room it is written for.",
     )
 
     @field_validator("text")
@@ -343,6 +348,9 @@ class NotesReveal(_Op):
     )
     pictures: dict[str, NotePicture] = Field(
         default_factory=dict, description="Set by the server: the pictures of picture notes."
+    )
+    fors: dict[str, str] = Field(
+        default_factory=dict, description="Set by the server: whom a scribe wrote each one for."
     )
 
 
@@ -855,6 +863,33 @@ class NoteMerge(_Op):
         return self
 
 
+# co-facilitators and scribes (server/board/roles.py)
+
+
+class RoleSet(_Op):
+    """Makes a participant a (co-)facilitator, or a facilitator a participant again (also
+    oneself: stepping down); a board keeps at least one facilitator."""
+
+    kind: Literal["role.set"]
+    participant: Id
+    role: Literal["facilitator", "participant"]
+
+
+class LeadSet(_Op):
+    """Who runs the timer and phases: one facilitator (taking over), or any (null)."""
+
+    kind: Literal["lead.set"]
+    participant: Id | None = None
+
+
+class ScribeSet(_Op):
+    """Makes a participant a scribe, who writes notes for named people without a device."""
+
+    kind: Literal["scribe.set"]
+    participant: Id
+    on: bool
+
+
 Op = Annotated[
     NoteAdd
     | NoteEdit
@@ -918,7 +953,10 @@ Op = Annotated[
     | ModerationSet
     | NoteApprove
     | NoteDecline
-    | NoteMerge,
+    | NoteMerge
+    | RoleSet
+    | LeadSet
+    | ScribeSet,
     Field(discriminator="kind"),
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
@@ -990,6 +1028,9 @@ SENDERS: dict[str, frozenset[Role]] = {
     "note.approve": _FACILITATOR,
     "note.decline": _FACILITATOR,
     "note.merge": _FACILITATOR,
+    "role.set": _FACILITATOR,
+    "lead.set": _FACILITATOR,
+    "scribe.set": _FACILITATOR,
 }
 KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
 

@@ -48,6 +48,8 @@ class Pseudonyms:
             out = {self._text(k): self(v) for k, v in value.items()}
             if "name" in out and out.get("id") in self.ids.values() and "role" in out:
                 out["name"] = ""  # a participant entry (state) or a joining participant (op)
+            if self.owner_label and isinstance(out.get("for_name"), str):
+                out["for_name"] = ""  # whom a scribe wrote for (note.add, state): a name too
             owner = out.get("owner")
             if isinstance(owner, str) and _folded(owner) in self.owners:
                 out["owner"] = self.owner_label  # a note or idea (state), note.own/idea.own (op)

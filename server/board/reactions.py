@@ -1,7 +1,8 @@
 """Reactions on notes: a small fixed set (`ops.REACTIONS`), each person's own, counted.
 
 `reaction.toggle` turns the sender's reaction on a note on or off. A note still private
-(private writing, not yet revealed) takes none: nobody else can see it. A locked board
+(private writing, not yet revealed) takes none, nor one waiting in the facilitators' inbox:
+nobody else can see it (and the approval carries the note, not reactions to it). A locked board
 still takes them, like the ready check: a reaction changes no one's words. Pure like
 `apply`, which calls it.
 """
@@ -22,6 +23,7 @@ def apply_reaction(state: BoardState, op: o.ReactionToggle, by: str) -> BoardSta
     need(by in state.participants, NoopReason.PARTICIPANT_NOT_FOUND)
     note = need_note(state, op.note_id)
     need(not note.private, NoopReason.NOTE_PRIVATE)
+    need(not note.pending, NoopReason.NOTE_PENDING)
     on_note = state.reactions.get(note.id, {})
     who = on_note.get(op.reaction, ())
     who = tuple(p for p in who if p != by) if by in who else (*who, by)

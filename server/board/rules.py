@@ -73,6 +73,10 @@ class NoopReason(StrEnum):
     POLL_CLOSED = "poll_closed"
     NOTE_PENDING = "note_pending"  # waiting in the facilitators' inbox: not for this yet
     NOT_PENDING = "not_pending"  # only a note waiting in the inbox is approved or declined
+    LAST_FACILITATOR = "last_facilitator"  # a board keeps at least one facilitator
+    NOT_A_FACILITATOR = "not_a_facilitator"  # the lead is one of the facilitators
+    NOT_LEAD = "not_lead"  # another facilitator runs the timer and phases now
+    NOT_SCRIBE = "not_scribe"  # only a scribe writes a note for someone else
 
 
 class Noop(Exception):

@@ -78,6 +78,8 @@ class Note:
     authors: tuple[str, ...] = ()  # who else wrote it: the authors of notes merged into it
     edited_by_facilitator: bool = False  # a facilitator changed its text before approving it
 
+    for_name: str | None = None  # a scribe's note: the person in the room it is written for
+
 
 @dataclass(frozen=True, slots=True)
 class Declined:
@@ -98,6 +100,7 @@ class Participant:
     consent: bool = False  # may be named in published records (the idea book)
     # the author of notes carried from an earlier meeting of a network: no token, never present
     carried: bool = False
+    scribe: bool = False  # posts notes for named people without a device (roles.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +314,7 @@ class BoardState:
     polls: dict[str, Poll] = field(default_factory=dict)  # in the order they were opened
     moderated: bool = False  # new notes of participants wait in the facilitators' inbox
     declined: dict[str, Declined] = field(default_factory=dict)  # by note id
+    lead: str | None = None  # the facilitator who runs the timer and phases; None: any
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -381,6 +385,7 @@ class BoardState:
             "polls": {k: p.to_json() for k, p in self.polls.items()},
             "moderated": self.moderated,
             "declined": {k: asdict(d) for k, d in self.declined.items()},
+            "lead": self.lead,
         }
 
     @classmethod
@@ -448,6 +453,7 @@ class BoardState:
             polls={k: Poll.from_json(p) for k, p in data.get("polls", {}).items()},
             moderated=data.get("moderated", False),
             declined={k: Declined(**d) for k, d in data.get("declined", {}).items()},
+            lead=data.get("lead"),
         )
 
 

@@ -12,7 +12,8 @@ nor who has written how much shows; any op of the author's on it reaches others 
 `by`. `notes.reveal` carries the texts, authors, owners and pictures it makes public (a
 picture's bytes are served only to those who may see a note that shows it). On an
 anonymous board (`board.anonymous`) a note and every op of its author's on it reach others
-without `by` for good: records and exports name no author for it. An open vote reaches
+without `by` for good (a scribe's note also without whom it was for: `naming`): records
+and exports name no author for it. An open vote reaches
 others without its choice until `vote.close` carries every vote (after a `vote.reopen` the
 votes the close showed stay shown; those cast since are hidden until the next close). A
 poll answer reaches others without its sender, ever; on a hidden poll without what it chose
@@ -58,6 +59,8 @@ class Hidden:
     sender: Callable[[dict[str, Any]], bool] = lambda op: False  # whether `by` is hidden
     until: str = ""  # what makes it public, for the docs and tests
     facilitators: bool = False  # the facilitators see it whole all the same (`MODERATED`)
+    # fields that name the author as well (whom a scribe wrote for): blanked with `by`
+    naming: tuple[str, ...] = ()
 
 
 def _private(op: dict[str, Any]) -> bool:
@@ -86,6 +89,7 @@ RULES: dict[str, Hidden] = {
         ("note.text", "note.picture"),
         sender=lambda op: _unnamed(op["note"]),
         until=_REVEAL,
+        naming=("note.for_name",),
     ),
     "note.edit": Hidden(_private, ("text",), sender=_unnamed, until=_REVEAL),
     "note.move": _AUTHOR_ONLY,
@@ -133,6 +137,7 @@ _BLANK: dict[str, Any] = {
     "score": 0,
     "answers": {},
     "picture": None,
+    "for_name": None,
     **dict.fromkeys(("choices", "words", "stems", "previous"), ()),
 }
 
@@ -191,6 +196,11 @@ def redact(
             elif op.get(head) is not None:
                 op[head] = _BLANK.get(head, "")
     named = not rule.sender(record["op"]) or released.get(record["seq"], False)
+    if not named:
+        for path in rule.naming:
+            head, _, leaf = path.partition(".")
+            if op[head].get(leaf) is not None:
+                op = {**op, head: {**op[head], leaf: _BLANK[leaf]}}
     return {**record, "by": record["by"] if named else HIDDEN_SENDER, "op": op}
 
 
@@ -301,7 +311,9 @@ def _own_answer(poll: Poll, viewer: str) -> Poll:
 def _unnamed_note(note: Note) -> Note:
     """Without its author; a private note is an empty placeholder too."""
     if not note.private:
-        return replace(note, author=HIDDEN_SENDER)
+        return replace(note, author=HIDDEN_SENDER, for_name=None)
     owner = None if note.owner is None else ""
     due = None if note.due is None else ""
-    return replace(note, text="", author=HIDDEN_SENDER, owner=owner, due=due, picture=None)
+    return replace(
+        note, text="", author=HIDDEN_SENDER, owner=owner, due=due, picture=None, for_name=None
+    )

@@ -76,7 +76,7 @@ def render(state: BoardState, *, named: bool = False) -> bytes:
         row = [
             where,
             text,
-            ", ".join(author_names(state, n)) if named else "",
+            ", ".join(author_names(state, n, _)) if named else "",
             str(votes.get(n.id, 0)),
             group.name if group else "",
             n.owner or "",

@@ -11,6 +11,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from facilitation_methods import Method
+from server.board import ops as o
 from server.board.polls import bars, cloud
 from server.board.quadrant import CELLS, cell_label, cell_of
 from server.board.reactions import reaction_counts
@@ -56,12 +57,19 @@ class Record:
     pictures: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
-def author_names(state: BoardState, note: Note) -> list[str]:
-    """Who wrote `note`, by name: its author (none when anonymous) and the authors of the
-    duplicates merged into it."""
-    ids = ([] if note.anonymous else [note.author]) + list(note.authors)
-    people = [state.participants.get(i) for i in ids]
-    return [p.name for p in people if p is not None and p.name]
+def author_names(state: BoardState, note: Note, _: Callable[[str], str] | None = None) -> list[str]:
+    """Who wrote `note`, by name: its author, or whom a scribe wrote it for (and, given `_`,
+    who typed it), then the authors of the duplicates merged into it; none when anonymous."""
+    if note.anonymous:
+        return []
+    typist = state.participants.get(note.author)
+    typed = typist.name if typist is not None else ""
+    if note.for_name and typed and _ is not None:
+        first = _("{name} (typed by {scribe})").format(name=note.for_name, scribe=typed)
+    else:
+        first = note.for_name or typed
+    merged = [state.participants.get(i) for i in note.authors]
+    return [n for n in [first, *(p.name for p in merged if p is not None)] if n]
 
 
 class _Layout:
@@ -78,7 +86,7 @@ class _Layout:
         meta = []
         if self.named and note.anonymous:  # written on an anonymous board: never a name
             meta.append(_("written anonymously"))
-        if self.named and (names := author_names(self.state, note)):  # anonymised: no "by"
+        if self.named and (names := author_names(self.state, note, _)):  # anonymised: no "by"
             meta.append(_("by {name}").format(name=", ".join(names)))
         if note.edited_by_facilitator:
             meta.append(_("edited by the facilitator"))
@@ -428,6 +436,86 @@ _LAYOUTS: dict[str, Callable[[_Layout], list[Block]]] = {
 }
 
 
+# what the log of who ran the meeting says of each facilitator's op (`facilitation_log`)
+LOGGED = frozenset(
+    {
+        *("phase.set", "timer.set", "timer.start", "timer.pause", "timer.add", "notes.reveal"),
+        *("vote.open", "vote.close", "board.lock", "meeting.close", "lead.set", "role.set"),
+        "scribe.set",
+    }
+)
+
+
+def facilitation_log(
+    state: BoardState, method: Method | None, ops: list[tuple[str, o.Op]]
+) -> Block | None:
+    """Who ran the meeting: each facilitator's phase, timer, reveal, vote and role change
+    (`ops`: applied ops with their senders, in order), once the board had more than one
+    facilitator; None on a board run by one."""
+    logged = [(by, op) for by, op in ops if op.kind in LOGGED]
+    if not any(isinstance(op, o.RoleSet | o.LeadSet) for _, op in logged):
+        return None
+    _ = translations(state.language).gettext
+    people = state.participants
+
+    def name(who: str | None) -> str:
+        person = people.get(who or "")
+        return person.name if person and person.name else _("Participant")
+
+    phases = {p.id: p.title[state.language] for p in method.phases} if method else {}
+    entries = []
+    for by, op in logged:
+        match op:
+            case o.PhaseSet(phase=phase):
+                said = _("Started the phase {phase}").format(phase=phases.get(phase, phase))
+            case o.TimerSet(minutes=minutes):
+                said = _("Set the timer to {n} min.").format(
+                    n=format_decimal(minutes, locale=state.language)
+                )
+            case o.TimerStart():
+                said = _("Started the timer")
+            case o.TimerPause():
+                said = _("Paused the timer")
+            case o.TimerAdd(minutes=minutes):
+                said = _("Changed the time by {n} min.").format(
+                    n=format_decimal(minutes, locale=state.language)
+                )
+            case o.NotesReveal():
+                said = _("Revealed the notes")
+            case o.VoteOpen():
+                said = _("Opened the vote")
+            case o.VoteClose():
+                said = _("Closed the vote")
+            case o.BoardLock(locked=locked):
+                said = _("Locked the board") if locked else _("Unlocked the board")
+            case o.MeetingClose():
+                said = _("Closed the meeting")
+            case o.LeadSet(participant=lead):
+                said = (
+                    _("Took over the timer and phases")
+                    if lead == by
+                    else _("Let any facilitator run the timer and phases")
+                    if lead is None
+                    else _("Gave the timer and phases to {name}").format(name=name(lead))
+                )
+            case o.RoleSet(participant=who, role=role):
+                said = (
+                    _("Made {name} a co-facilitator")
+                    if role == "facilitator"
+                    else _("Stepped down as facilitator")
+                    if who == by
+                    else _("Made {name} a participant again")
+                ).format(name=name(who))
+            case o.ScribeSet(participant=who, on=on):
+                said = (
+                    _("Made {name} a scribe") if on else _("{name} is no longer a scribe")
+                ).format(name=name(who))
+            case _:  # pragma: no cover
+                continue
+        entries.append(Entry(f"{name(by)}: {said}"))
+    return Block(_("Who ran the meeting"), entries=entries, numbered=True)
+
+
 def build(
     state: BoardState,
     method: Method | None,
@@ -435,6 +523,7 @@ def build(
     named: bool = False,
     taken: str = "",
     record_name: str | None = None,
+    log: list[tuple[str, o.Op]] | None = None,
 ) -> Record:
     """The board as its record. `named`: show authors (anonymous by default)."""
     lay = _Layout(state, method, named)
@@ -457,4 +546,6 @@ def build(
         blocks.append(survey)
     if polls := lay.polls():
         blocks.append(polls)
+    if named and log and (ran := facilitation_log(state, method, log)):
+        blocks.append(ran)
     return Record(state.title, facts, state.language, blocks, state)

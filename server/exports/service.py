@@ -22,7 +22,7 @@ from server.board.views import redact, released, view_state
 from server.exceptions import DuplicateOp
 from server.exports import archive, csv, docx, html, markdown, pdf
 from server.exports.pool import rendered
-from server.exports.records import build
+from server.exports.records import LOGGED, build
 from server.i18n import translations
 from server.ids import hash_token, new_join_code, new_participant_id, new_token
 from server.store.base import BoardRow, NewParticipant, Snapshot, Store, StoredOp
@@ -87,12 +87,19 @@ async def export(
     taken = _("Taken {date}").format(
         date=format_datetime(when, format="medium", tzinfo=UTC, locale=state.language)
     )
+    # who ran the meeting: facilitators' ops, which no view hides (views.RULES)
+    log = [
+        (o.record.by, o.record.op)
+        for o in await store.ops_after(board.id, 0)
+        if o.record.seq <= state.seq and o.noop is None and o.record.op.kind in LOGGED
+    ]
     laid_out = build(
         state,
         methods.get(state.method),
         named=named,
         taken=taken,
         record_name=record.name if record else None,
+        log=log,
     )
     for picture_id in _pictures_of(state):
         if (picture := await store.get_picture(board.id, picture_id)) is not None:

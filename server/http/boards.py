@@ -39,7 +39,7 @@ from server.ids import (
 )
 from server.services import Services, services_of
 from server.store.base import BoardRow, Credential, NewParticipant
-from server.sync.rooms import Room
+from server.sync.rooms import Room, effective_role
 
 NAME_MAX = 60
 _FACILITATOR_NAME = {"da": "Facilitator", "sv": "Samtalsledare", "en": "Facilitator"}
@@ -292,6 +292,9 @@ async def board_credential(
         raise ApiError(404, "not_found", "There is no board with this id.")
     if credential.board_id != board_id:
         raise ApiError(403, "forbidden", "This token belongs to another board.")
+    # a role.set since the token was made counts: a co-facilitator, or one who stepped down
+    role = effective_role(room.state, credential.participant_id, credential.role)
+    credential = replace(credential, role=role)
     if facilitator and credential.role != "facilitator":
         raise ApiError(403, "forbidden", "Only the board's facilitator may do this.")
     await room.close_overdue_survey()  # what is read (a record, an export) holds its totals
@@ -339,7 +342,9 @@ async def remove_participant(request: Request) -> Response:
     participant_id = request.path_params["participant_id"]
     who = room.state.participants.get(participant_id)
     if who is not None and who.role == "facilitator":
-        raise ApiError(422, "invalid", "The facilitator cannot be removed from their own board.")
+        raise ApiError(
+            422, "invalid", "A facilitator cannot be removed; make them a participant first."
+        )
     if not await services.store.remove_participant(room.board.id, participant_id):
         raise ApiError(404, "not_found", f"This board has no participant {participant_id!r}.")
     await services.rooms.revoke(room.board.id, participant_id)

@@ -163,4 +163,7 @@ async def facilitator_token(request: Request) -> JSONResponse:
 
 
 def facilitator_of(participants: dict[str, Any]) -> str | None:
-    return next((p.id for p in participants.values() if p.role == "facilitator"), None)
+    """The board's creator, for whom its owner gets tokens: the first participant (a board
+    starts with its creator alone). With co-facilitators, never another facilitator; a
+    creator who stepped down (role.set) is a participant by the board's word."""
+    return next((p.id for p in participants.values() if not p.carried), None)

@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse
 from server.exports import FORMATS
 from server.exports.archive import _Archive
 from server.http.boards import CreateBoard, Join
+from server.http.cofacilitators import Accept
 from server.http.networks import CreateMeeting, CreateNetwork
 from server.http.privacy import BoardSettings
 from server.http.records import IMPORT_MAX_BYTES, NewRecord
@@ -293,6 +294,36 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "post",
+        "/api/boards/{board_id}/invites",
+        "Invite a co-facilitator: a link that makes one more facilitator, once. The secret "
+        "is in the link's fragment, which no server logs.",
+        {
+            201: Answer(
+                "The invite's secret and link.",
+                _object("invite", "urls", invite=_STR, urls=_object("invite")),
+            ),
+            **_FACILITATOR_ERRORS,
+        },
+        auth="facilitator",
+    ),
+    Operation(
+        "post",
+        "/api/boards/{board_id}/invites/accept",
+        "Join a board as a co-facilitator with an invite's secret, under a name.",
+        {
+            200: Answer(
+                "A facilitator's token.",
+                _object("board_id", "token", "participant_id", board_id=_STR, token=_STR),
+            ),
+            **_BODY,
+            403: "The invite is not valid, was used already, or is another board's.",
+            404: "No such board.",
+            503: _STORE,
+        },
+        body=Accept,
+    ),
+    Operation(
+        "post",
         "/api/boards/{board_id}/viewer-token",
         "Give the projector a new link: the old viewer token is revoked and its screens closed.",
         {
@@ -421,7 +452,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "/api/boards/{board_id}/history",
         "The board as it stood after change `seq`, as the token's holder may see it.",
         {
-            200: Answer("The board then.", _object("seq", "state", seq=_INT, state={})),
+            200: Answer(
+                "The board then; `change`: the facilitator's op that made it, and who sent it.",
+                _object("seq", "state", seq=_INT, state={}, change=_object("kind", "by")),
+            ),
             **_BOARD_ERRORS,
             422: "`seq` is not a change of the board.",
         },

@@ -13,6 +13,7 @@ from server.board.ops import TITLE_MAX
 from server.board.views import ANYONE, view_state
 from server.exports import FORMATS
 from server.exports.archive import ArchiveError
+from server.exports.records import LOGGED
 from server.exports.service import (
     Conflict,
     NotFound,
@@ -77,9 +78,12 @@ async def history(request: Request) -> JSONResponse:
     if seq is None or not 0 <= seq <= last:
         raise ApiError(422, "invalid", f"Query 'seq': a change from 0 to {last}.")
     state = await state_at(services.store, room.board.id, seq)
-    return JSONResponse(
-        {"seq": seq, "state": view_state(state, credential.participant_id).to_json()}
-    )
+    answer = {"seq": seq, "state": view_state(state, credential.participant_id).to_json()}
+    # which facilitator made this change (their ops are hidden from no one: views.RULES)
+    change = await services.store.ops_after(room.board.id, seq - 1, limit=1) if seq else []
+    if change and change[0].noop is None and change[0].record.op.kind in LOGGED:
+        answer["change"] = {"kind": change[0].record.op.kind, "by": change[0].record.by}
+    return JSONResponse(answer)
 
 
 async def export_board(request: Request) -> Response:

@@ -321,10 +321,11 @@ async def _read_loop(
 
 async def _submit(conn: Connection, room: Room, message: OpMessage) -> None:
     kind = message.op.kind
-    if conn.role not in SENDERS.get(kind, frozenset()):
+    role = room.role_of(conn)  # a role.set since the welcome counts
+    if role not in SENDERS.get(kind, frozenset()):
         if kind not in SENDERS:  # participant.join: the server's own, when someone joins
             text = f"'{kind}' is sent by the server only; no client may send it."
-        elif conn.role == "viewer":
+        elif role == "viewer":
             text = f"Viewers can only watch this board; '{kind}' was not applied."
         else:
             text = f"Only the facilitator may send '{kind}'."

@@ -245,6 +245,11 @@ class Room:
         self._inflight.clear()
         await self.close()
 
+    def role_of(self, peer: Peer) -> Role:
+        """The peer's role now: a token's role is the one it joined with, and `role.set`
+        makes a participant a facilitator or a facilitator a participant since."""
+        return effective_role(self.state, peer.participant_id, peer.role)
+
     def revoke(self, participant_id: str) -> None:
         """Close the participant's connections; their token no longer opens the board."""
         self.revoked.add(participant_id)
@@ -262,8 +267,9 @@ class Room:
         self.peers.add(peer)
         self.presence[peer] = {"typing": False, "area": None, "drag": None}
         self._presence_changed()
+        role = self.role_of(peer)
         welcome = Welcome(
-            role=peer.role,
+            role=role,
             participant_id=peer.participant_id,
             seq=self.state.seq,
             epoch=self.epoch,
@@ -271,7 +277,7 @@ class Room:
             limits={"max_message_bytes": 64 * 1024, "note_text_max": 1000},
             protocol=PROTOCOL_VERSION,
             # only the screens that show it: a removed participant must not learn a new code
-            join_code=self.board.join_code if peer.role in ("facilitator", "viewer") else None,
+            join_code=self.board.join_code if role in ("facilitator", "viewer") else None,
         )
         ops = self._ops_since(since) if epoch in (None, self.epoch) else None
         if ops is None:
@@ -279,7 +285,6 @@ class Room:
             # nothing hidden from this viewer: the state everyone gets, encoded once per seq
             welcome.state = self._shared_state()[0] if viewed is self.state else viewed.to_json()
         else:
-            role = self.state.role_of(peer.participant_id)
             mine = [redact(r, peer.participant_id, role=role) for r in ops]
             welcome.ops = mine  # type: ignore[assignment]  # validated wire dicts
         return welcome
@@ -391,7 +396,7 @@ class Room:
             entry = peers.get(peer.participant_id) or PeerPresence(
                 participant_id=peer.participant_id,
                 name=known.name if known else "",
-                role=peer.role,
+                role=self.role_of(peer),
             )
             entry.typing = entry.typing or bool(info.get("typing"))
             entry.area = entry.area or info.get("area")
@@ -875,6 +880,13 @@ class Rooms:
         self._rooms.clear()
         for task in list(self._closing):
             await task
+
+
+def effective_role(state: BoardState, participant_id: str, token_role: Role) -> Role:
+    """What a token's holder is on the board now (a viewer's token is always a viewer's)."""
+    if token_role == "viewer":
+        return token_role
+    return state.role_of(participant_id) or token_role
 
 
 def _hide_what_others_may_not_see(state: BoardState, entry: PeerPresence) -> None:

@@ -134,8 +134,10 @@ def _with(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def _note_add(n: str, a: str, t: str, example: bool, color: Any, x: Any, y: Any) -> dict[str, Any]:
-    note = {"id": n, "area": a, "text": t, **_with(color=color, x=x, y=y)}
+def _note_add(
+    n: str, a: str, t: str, example: bool, color: Any, x: Any, y: Any, for_name: Any = None
+) -> dict[str, Any]:
+    note = {"id": n, "area": a, "text": t, **_with(color=color, x=x, y=y, for_name=for_name)}
     return {"kind": "note.add", "note": {**note, "example": True} if example else note}
 
 
@@ -167,6 +169,7 @@ def _new_note(s: _Shape) -> _S[dict[str, Any]]:
         st.none() | st.sampled_from(["yellow", "blue"]),
         _COORD,
         _COORD,
+        st.none() | st.sampled_from(["Ahmed", "Gurli"]),  # a scribe's note for someone
     )
 
 
@@ -501,6 +504,14 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         lambda s: st.builds(_note_merge, _notes(s), st.lists(_notes(s), min_size=1, max_size=2)),
         2,
     ),
+    "role.set": (
+        lambda s: _kind(
+            "role.set", participant=_PERSON, role=st.sampled_from(["facilitator", "participant"])
+        ),
+        1,
+    ),
+    "lead.set": (lambda s: _kind("lead.set", participant=st.none() | _PERSON), 1),
+    "scribe.set": (lambda s: _kind("scribe.set", participant=_PERSON, on=st.booleans()), 1),
 }
 assert set(OPS_BY_KIND) == set(KINDS), set(KINDS) ^ set(OPS_BY_KIND)
 

@@ -269,6 +269,19 @@ NOOPS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "note.approve", "note_ids": ["n1"]}, "not_pending"),
     ({"kind": "note.decline", "note_id": "n1", "reason": "x"}, "not_pending"),
     ({"kind": "note.merge", "note_id": "n1", "from": ["ghost"]}, "note_not_found"),
+    (
+        {"kind": "role.set", "participant": "p-nobody", "role": "facilitator"},
+        "participant_not_found",
+    ),
+    ({"kind": "lead.set", "participant": "p-nobody"}, "participant_not_found"),
+    ({"kind": "scribe.set", "participant": "p-nobody", "on": True}, "participant_not_found"),
+    (
+        {
+            "kind": "note.add",
+            "note": {"id": "n-for", "area": "main", "text": "x", "for_name": "Al"},
+        },
+        "not_scribe",
+    ),
     (  # a picture never uploaded to this board (`stored` is the server's to set)
         {
             "kind": "note.add",
@@ -377,6 +390,9 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "note.approve": {"kind": "note.approve", "note_ids": ["n1"]},
     "note.decline": {"kind": "note.decline", "note_id": "n1"},
     "note.merge": {"kind": "note.merge", "note_id": "n1", "from": ["n2"]},
+    "role.set": {"kind": "role.set", "participant": "p-1", "role": "facilitator"},
+    "lead.set": {"kind": "lead.set", "participant": "p-1"},
+    "scribe.set": {"kind": "scribe.set", "participant": "p-1", "on": True},
 }
 
 

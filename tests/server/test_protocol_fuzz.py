@@ -60,6 +60,7 @@ FACILITATOR_KINDS = frozenset(
         *("breakout.start", "breakout.assign", "breakout.end", "breakout.roles", "grid.set"),
         *("survey.set", "survey.close", "poll.open", "poll.close", "poll.show"),
         *("moderation.set", "note.approve", "note.decline", "note.merge"),
+        *("role.set", "lead.set", "scribe.set"),
     }
 )
 SERVER_KINDS = frozenset({"participant.join"})

@@ -28,6 +28,7 @@ from tests.wire import Peer, Peers, get_state, join, new_board
 pytestmark = pytest.mark.anyio
 
 SECRET = "Kaffeautomaten virker aldrig 91c2"
+FOR_NAME = "Gurli Gästsson"  # whom a scribe wrote an anonymous note for
 DRAFT = "Kladde som blev slettet 44d0"
 FAC_SECRET = "Facilitatorens egen tanke 3e7b"
 EXAMPLE = "Et eksempel for alle 5a1f"
@@ -109,8 +110,11 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     )
     board_id, fac_token, ann_id = board["id"], board["facilitator_token"], ann["participant_id"]
 
+    await acked(fac, {"kind": "scribe.set", "participant": ann_id, "on": True})
     await acked(fac, {"kind": "phase.set", "phase": "feedback"})
+    for_gurli = {"id": "g1", "area": "works", "text": "x2", "for_name": FOR_NAME}
     hidden = {
+        await acked(ann_peer, {"kind": "note.add", "note": for_gurli}),
         await acked(
             ann_peer, {"kind": "note.add", "note": {"id": "n1", "area": "works", "text": "x1"}}
         ),
@@ -148,6 +152,7 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     for name, peer in (("facilitator", fac), ("Bo", bo_peer), ("projector", wall)):
         assert SECRET not in frames(peer) and DRAFT not in frames(peer), name
         assert DUE not in frames(peer), f"{name} saw the date of Ann's private action"
+        assert FOR_NAME not in frames(peer), f"{name} saw whom Ann wrote for"
         for r in hidden_records(peer, hidden):
             if r["op"]["kind"] != "score.set":  # that Ann has scored shows, not what
                 assert ann_id not in json.dumps(r), f"{name} saw who wrote {r['op']['kind']}"
@@ -162,6 +167,7 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     def clean(what: str, text: str) -> None:
         assert SECRET not in text and DRAFT not in text, f"{what} shows Ann's private text"
         assert DUE not in text and DUE_SHOWN not in text, f"{what} shows Ann's action's date"
+        assert FOR_NAME not in text, f"{what} shows whom Ann wrote for"
         assert FAC_SECRET not in text or what.startswith("facilitator"), what
 
     def anonymous(what: str, state: dict[str, Any]) -> None:
@@ -258,25 +264,33 @@ async def test_an_anonymous_board_names_no_author_on_any_path(
         await acked(ann_peer, {"kind": "note.move", "note_id": "a1", "x": 40, "y": 40}),
         await acked(ann_peer, {"kind": "note.color", "note_id": "a1", "color": "green"}),
     }
+    # Ann, made scribe, writes for Gurli: whom it is for is hidden as its author is
+    await acked(fac, {"kind": "scribe.set", "participant": ann_id, "on": True})
+    written_for = {"id": "a2", "area": area, "text": "Gurlis idé", "for_name": FOR_NAME}
+    unnamed.add(await acked(ann_peer, {"kind": "note.add", "note": written_for}))
     # the board's own rule: Ann may still change her note, and nobody else sees it is hers
     last = await acked(fac, {"kind": "notes.reveal"})
     for peer in (fac, bo_peer, wall):
         await caught_up(peer, last)
         assert SECRET + "!" in frames(peer)  # what it says is public
+        assert FOR_NAME not in frames(peer)
         for r in hidden_records(peer, unnamed):
             assert r["by"] == "" and ann_id not in json.dumps(r), r["op"]["kind"]
     assert all(r["by"] == ann_id for r in hidden_records(ann_peer, unnamed))
     for token in (fac_token, bo["token"], board["viewer_token"]):
         state = (await get_state(server, board_id, token))["state"]
         assert state["notes"]["a1"]["author"] == "" and state["notes"]["a1"]["text"] == SECRET + "!"
+        assert FOR_NAME not in json.dumps(state)
     mine = (await get_state(server, board_id, ann["token"]))["state"]
     assert mine["notes"]["a1"]["author"] == ann_id  # her own, to edit or take back
+    assert mine["notes"]["a2"]["for_name"] == FOR_NAME
 
     path = f"/api/boards/{board_id}/export"
     for fmt in FORMATS:
         got = await call(server, "GET", path, fac_token, format=fmt, authors="named")
         text = text_of(fmt, got.content, tmp_path)
         assert SECRET in text, fmt
+        assert FOR_NAME not in text, f"{fmt} names whom the scribe wrote for"
         if fmt == "json":  # who took part is no secret; who wrote the note is
             archive = json.loads(text)
             assert archive["state"]["notes"]["a1"]["author"] == ""
