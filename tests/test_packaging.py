@@ -42,8 +42,8 @@ def test_wheel_holds_templates_browser_client_migrations_and_type_marker(tmp_pat
     assert "planche = server.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
-# imports every domain module (board, suggestions, methods, record layouts) in a fresh interpreter and
-# prints which web or database libraries that loaded, directly or through anything else
+# imports every domain module (board, suggestions, methods, record layouts) in a fresh
+# interpreter and prints which web or database libraries that loaded, directly or not
 _DOMAIN_IMPORTS = """
 import importlib, pkgutil, sys
 import facilitation_methods, server.board, server.suggest

@@ -25,6 +25,7 @@ from server.http.boards import CreateBoard, Join
 from server.http.networks import CreateMeeting, CreateNetwork
 from server.http.privacy import BoardSettings
 from server.http.records import IMPORT_MAX_BYTES, NewRecord
+from server.http.suggest import SuggestRequest
 
 Schema = dict[str, Any]
 Auth = Literal["board", "facilitator", "network", "session"]
@@ -454,6 +455,38 @@ OPERATIONS: tuple[Operation, ...] = (
             Query("snapshot", _CHANGE, "The record saved at this change."),
         ),
         tag="records",
+    ),
+    Operation(
+        "post",
+        "/api/boards/{board_id}/suggestions",
+        "Suggested groups and duplicates of the notes the facilitator sees (never a private "
+        "note before its reveal), from this server's engine; nothing is changed.",
+        {
+            200: Answer(
+                "Groups (largest first, each note in at most one) and sets of duplicates.",
+                _object(
+                    "groups",
+                    "duplicates",
+                    groups={
+                        "type": "array",
+                        "items": _object(
+                            "label",
+                            "note_ids",
+                            label=_STR,
+                            note_ids={"type": "array", "items": _STR},
+                        ),
+                    },
+                    duplicates={"type": "array", "items": {"type": "array", "items": _STR}},
+                ),
+            ),
+            **_BODY,
+            **_FACILITATOR_ERRORS,
+            422: "A field of the body is wrong, or names an area the board does not have.",
+            503: "The engine set with --suggest-url did not answer.",
+        },
+        body=SuggestRequest,
+        auth="facilitator",
+        tag="boards",
     ),
     Operation(
         "post",

@@ -6,6 +6,9 @@ Character n-grams within words (3-5) match the parts of Danish and Swedish compo
 average-linkage clustering joins below `GROUP_DISTANCE`; duplicates are pairs above
 `DUPLICATE_SIMILARITY`, joined transitively. Both thresholds were tuned on the labelled
 corpus in tests/data (bench/suggest.py reports how well they do).
+
+numpy, SciPy and scikit-learn are imported when first used, not with the module: they take
+about a second, which every server start (and every test server) would pay otherwise.
 """
 
 from __future__ import annotations
@@ -14,12 +17,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from server.suggest.engine import NoteText, Suggestion, connected
 from server.suggest.words import content_words, stem
@@ -31,7 +28,7 @@ LABEL_TERMS = 2
 
 
 @dataclass(frozen=True, slots=True)
-class _Vectors:
+class Vectors:
     matrix: Any  # one L2-normalised row per note (sparse)
     stems: Any  # the stem TF-IDF rows, for labels
     stem_names: list[str]
@@ -53,10 +50,10 @@ class LocalEngine:
         texts = [n for n in notes if content_words(n.text, language)]
         if len(texts) < 2:
             return []
-        vectors = _vectorise(texts, language)
+        vectors = vectorise(texts, language)
         clusters = self._clusters(vectors.matrix)
         suggestions = [
-            Suggestion(_label(vectors, members), tuple(texts[i].id for i in members))
+            Suggestion(distinctive_label(vectors, members), tuple(texts[i].id for i in members))
             for members in clusters
         ]
         return sorted(suggestions, key=lambda s: -len(s.note_ids))
@@ -65,7 +62,9 @@ class LocalEngine:
         texts = [n for n in notes if content_words(n.text, language)]
         if len(texts) < 2:
             return []
-        matrix = _vectorise(texts, language).matrix
+        import numpy as np
+
+        matrix = vectorise(texts, language).matrix
         similarity = (matrix @ matrix.T).toarray()
         rows, cols = np.nonzero(np.triu(similarity, 1) >= self.duplicate_similarity)
         return [
@@ -74,6 +73,9 @@ class LocalEngine:
         ]
 
     def _clusters(self, matrix: Any) -> list[list[int]]:
+        import numpy as np
+        from sklearn.cluster import AgglomerativeClustering
+
         distance = np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, 2.0)
         labels = AgglomerativeClustering(
             n_clusters=None,
@@ -87,7 +89,11 @@ class LocalEngine:
         return [m for m in members.values() if len(m) > 1]
 
 
-def _vectorise(notes: Sequence[NoteText], language: str) -> _Vectors:
+def vectorise(notes: Sequence[NoteText], language: str) -> Vectors:
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     surface: list[dict[str, Counter[str]]] = []
     stemmed: list[list[str]] = []
     joined: list[str] = []
@@ -108,14 +114,14 @@ def _vectorise(notes: Sequence[NoteText], language: str) -> _Vectors:
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
     ).fit_transform(joined)
     matrix = normalize(hstack([stem_rows * (1 - CHAR_WEIGHT), char_rows * CHAR_WEIGHT]).tocsr())
-    return _Vectors(
-        csr_matrix(matrix), stem_rows, list(stem_tfidf.get_feature_names_out()), surface
-    )
+    return Vectors(csr_matrix(matrix), stem_rows, list(stem_tfidf.get_feature_names_out()), surface)
 
 
-def _label(vectors: _Vectors, members: list[int]) -> str:
+def distinctive_label(vectors: Vectors, members: list[int]) -> str:
     """The group's most distinctive stems (heavy in its notes, light in the others), each
     as the word its notes use most often."""
+    import numpy as np
+
     rows = vectors.stems
     inside = np.asarray(rows[members].mean(axis=0)).ravel()
     outside_rows = np.setdiff1d(np.arange(rows.shape[0]), members)
