@@ -216,6 +216,7 @@ def create_app(config: Config) -> Starlette:
         Route("/api/boards/{board_id}/history", records.history),
         Route("/api/boards/{board_id}/export", records.export_board),
         Route("/api/boards/{board_id}/suggestions", suggest.suggestions, methods=["POST"]),
+        Route("/api/boards/{board_id}/summary-draft", suggest.summary_draft),
         Route("/s/{share_id}", records.shared_record),
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),

@@ -50,7 +50,8 @@ import facilitation_methods, server.board, server.suggest
 for package in (server.board, server.suggest, facilitation_methods):
     for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         importlib.import_module(module.name)
-for name in ("server.exports.records", "server.exports.charts", "server.exports.markdown"):
+for name in ("server.exports.records", "server.exports.charts", "server.exports.markdown",
+             "server.exports.summary"):
     importlib.import_module(name)
 facilitation_methods.load_catalogue()
 forbidden = {"starlette", "redis", "sqlalchemy", "sqlmodel", "websockets", "uvicorn"}

@@ -236,6 +236,8 @@ export interface BoardState {
   ready: string[];
   /** raised hands, first raised first */
   hands: string[];
+  /** the meeting's summary for its record (summary.set); "" none */
+  summary: string;
 }
 
 // server/board/protocol.py, client to server

@@ -257,6 +257,7 @@ class BoardState:
     survey: Survey | None = None
     ready: tuple[str, ...] = ()  # who is done with the current phase, in the order they said so
     hands: tuple[str, ...] = ()  # raised hands, first raised first
+    summary: str = ""  # the meeting's summary for its record (summary.set)
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -320,6 +321,7 @@ class BoardState:
             "survey": self.survey.to_json() if self.survey else None,
             "ready": list(self.ready),
             "hands": list(self.hands),
+            "summary": self.summary,
         }
 
     @classmethod
@@ -379,6 +381,7 @@ class BoardState:
             survey=Survey.from_json(sv) if (sv := data.get("survey")) else None,
             ready=tuple(data.get("ready", ())),
             hands=tuple(data.get("hands", ())),
+            summary=data.get("summary", ""),
         )
 
 

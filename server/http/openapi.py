@@ -489,6 +489,15 @@ OPERATIONS: tuple[Operation, ...] = (
         tag="boards",
     ),
     Operation(
+        "get",
+        "/api/boards/{board_id}/summary-draft",
+        "A draft of the meeting's summary from the board (groups, most voted notes, links, "
+        "actions, parked ideas), in its language, to edit and save with summary.set.",
+        {200: Answer("The draft.", _object("text", text=_STR)), **_FACILITATOR_ERRORS},
+        auth="facilitator",
+        tag="records",
+    ),
+    Operation(
         "post",
         "/api/networks",
         "Create a learning network; the token is its facilitator's.",

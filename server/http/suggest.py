@@ -1,4 +1,5 @@
-"""REST: suggested groups and duplicates for the facilitator (server/suggest/).
+"""REST: suggested groups, duplicates and the draft summary for the facilitator
+(server/suggest/, server/exports/summary.py).
 
 The engine sees only what the facilitator may see: its input is built from `view_state`
 for the facilitator, so a private note before its reveal (an empty placeholder then) is
@@ -20,6 +21,7 @@ from server.board.ops import Id
 from server.board.state import BoardState
 from server.board.views import view_state
 from server.config import Config
+from server.exports.summary import draft
 from server.http.boards import board_credential
 from server.http.errors import ApiError, read_json
 from server.services import services_of
@@ -89,6 +91,14 @@ async def suggestions(request: Request) -> JSONResponse:
         },
         headers={"Cache-Control": "no-store"},
     )
+
+
+async def summary_draft(request: Request) -> JSONResponse:
+    """The extractive draft of the meeting's summary, from the facilitator's view."""
+    services = services_of(request)
+    credential, room = await board_credential(request, services, facilitator=True)
+    text = draft(view_state(room.state, credential.participant_id))
+    return JSONResponse({"text": text}, headers={"Cache-Control": "no-store"})
 
 
 def _both(

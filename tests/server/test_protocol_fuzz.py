@@ -58,7 +58,7 @@ FACILITATOR_KINDS = frozenset(
         "board.anonymous",
         *("meeting.close", "vote.open", "vote.close", "priorities.set"),
         *("breakout.start", "breakout.assign", "breakout.end", "breakout.roles", "grid.set"),
-        *("survey.set", "survey.close"),
+        *("survey.set", "survey.close", "summary.set"),
     }
 )
 SERVER_KINDS = frozenset({"participant.join"})

@@ -30,6 +30,15 @@ CARE = [
 SUN = ["Solceller på alle kommunale tage", "Solceller på skolernes tage"]
 
 
+async def api(
+    server: RunningServer, method: str, path: str, token: str, **params: Any
+) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(30)) as http:
+        return await http.request(
+            method, path, headers={"Authorization": f"Bearer {token}"}, params=params
+        )
+
+
 async def suggest(server: RunningServer, board_id: str, token: str, body: Any) -> httpx.Response:
     async with httpx.AsyncClient(base_url=server.url, timeout=timeout(30)) as http:
         return await http.post(
@@ -74,6 +83,41 @@ async def test_facilitator_gets_groups_with_labels_and_duplicates_of_the_board(
     assert unknown.status_code == 422 and "nope" in unknown.json()["error"]["message"]
     ann = await join(server, board["join_code"], "Ann")
     refused = await suggest(server, board["id"], ann["token"], {})
+    assert refused.status_code == 403
+
+
+async def test_the_facilitator_edits_the_draft_summary_and_the_record_shows_it(
+    server: RunningServer, peers: Peers
+) -> None:
+    board = await analysis(server)
+    board_id, token = board["id"], board["facilitator_token"]
+    fac = await peers(server, board_id, token)
+    for i, text in enumerate(CARE):
+        await add(fac, f"n{i}", "hidden-treasures", text)
+    for op in (
+        {"kind": "group.add", "group": {"id": "g1", "area": "hidden-treasures", "name": "Tid"}},
+        {"kind": "note.group", "note_id": "n0", "group_id": "g1"},
+        {"kind": "note.group", "note_id": "n2", "group_id": "g1"},
+        {"kind": "note.own", "note_id": "n1", "owner": "Kim"},
+    ):
+        assert (await fac.ack(await fac.op(op)))["type"] == "ack"
+    answer = await api(server, "GET", f"/api/boards/{board_id}/summary-draft", token)
+    assert answer.status_code == 200, answer.text
+    lines = answer.json()["text"].splitlines()
+    assert lines[0] == "Opsummering af »Workshop«"
+    assert "- Gruppen »Tid«: 2 noter" in lines
+    assert f"- {CARE[1]} (Tovholder: Kim)" in lines
+
+    edited = "\n".join(["Tiden i hjemmeplejen var det store tema.", *lines[1:]])
+    saved = await fac.ack(await fac.op({"kind": "summary.set", "text": edited}))
+    assert saved["type"] == "ack" and "noop" not in saved
+    record = await api(server, "GET", f"/api/boards/{board_id}/export", token, format="md")
+    text = record.text
+    assert "## Opsamling\n\n- Tiden i hjemmeplejen var det store tema\\." in text
+    assert "### Skjulte skatte\n\n- 3 noter\n- Gruppen »Tid«: 2 noter\n" in text
+    assert text.index("## Opsamling") < text.index("## Kategorier")  # the summary comes first
+    ann = await join(server, board["join_code"], "Ann")
+    refused = await api(server, "GET", f"/api/boards/{board_id}/summary-draft", ann["token"])
     assert refused.status_code == 403
 
 
@@ -138,6 +182,8 @@ async def test_optional_engine_is_never_sent_a_private_note_before_its_reveal(
         labels = [g["label"] for g in before.json()["groups"]]
         assert labels and all(label.startswith("Label: ") for label in labels)
         assert "secret" not in json.dumps(before.json())
+        draft = await api(running, "GET", f"/api/boards/{board['id']}/summary-draft", token)
+        assert draft.status_code == 200 and SECRET.encode() not in draft.content
 
         await fac.ack(await fac.op({"kind": "notes.reveal"}))
         after = await suggest(running, board["id"], token, {"areas": ["hidden-treasures"]})
