@@ -31,6 +31,7 @@ LABEL_TERMS = 2
 class Vectors:
     matrix: Any  # one L2-normalised row per note (sparse)
     stems: Any  # the stem TF-IDF rows, for labels
+    stem_total: Any  # their sum over all notes
     stem_names: list[str]
     surface: list[dict[str, Counter[str]]]  # per note: stem -> the words it came from
 
@@ -45,12 +46,24 @@ class LocalEngine:
     ) -> None:
         self.group_distance = group_distance
         self.duplicate_similarity = duplicate_similarity
+        # the last notes vectorised: suggest_groups and duplicates are asked of the same
+        # notes one after the other (one tuple, replaced whole: safe between threads)
+        self._last: tuple[tuple[str, tuple[str, ...]], Vectors] | None = None
+
+    def _vectors(self, notes: list[NoteText], language: str) -> Vectors:
+        key = (language, tuple(n.text for n in notes))
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1]
+        vectors = vectorise(notes, language)
+        self._last = (key, vectors)
+        return vectors
 
     def suggest_groups(self, notes: Sequence[NoteText], language: str) -> list[Suggestion]:
         texts = [n for n in notes if content_words(n.text, language)]
         if len(texts) < 2:
             return []
-        vectors = vectorise(texts, language)
+        vectors = self._vectors(texts, language)
         clusters = self._clusters(vectors.matrix)
         suggestions = [
             Suggestion(distinctive_label(vectors, members), tuple(texts[i].id for i in members))
@@ -64,7 +77,7 @@ class LocalEngine:
             return []
         import numpy as np
 
-        matrix = vectorise(texts, language).matrix
+        matrix = self._vectors(texts, language).matrix
         similarity = (matrix @ matrix.T).toarray()
         rows, cols = np.nonzero(np.triu(similarity, 1) >= self.duplicate_similarity)
         return [
@@ -90,6 +103,7 @@ class LocalEngine:
 
 
 def vectorise(notes: Sequence[NoteText], language: str) -> Vectors:
+    import numpy as np
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
@@ -114,7 +128,13 @@ def vectorise(notes: Sequence[NoteText], language: str) -> Vectors:
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
     ).fit_transform(joined)
     matrix = normalize(hstack([stem_rows * (1 - CHAR_WEIGHT), char_rows * CHAR_WEIGHT]).tocsr())
-    return Vectors(csr_matrix(matrix), stem_rows, list(stem_tfidf.get_feature_names_out()), surface)
+    return Vectors(
+        csr_matrix(matrix),
+        stem_rows,
+        np.asarray(stem_rows.sum(axis=0)).ravel(),
+        list(stem_tfidf.get_feature_names_out()),
+        surface,
+    )
 
 
 def distinctive_label(vectors: Vectors, members: list[int]) -> str:
@@ -122,15 +142,13 @@ def distinctive_label(vectors: Vectors, members: list[int]) -> str:
     as the word its notes use most often."""
     import numpy as np
 
-    rows = vectors.stems
-    inside = np.asarray(rows[members].mean(axis=0)).ravel()
-    outside_rows = np.setdiff1d(np.arange(rows.shape[0]), members)
-    outside = (
-        np.asarray(rows[outside_rows].mean(axis=0)).ravel()
-        if len(outside_rows)
-        else np.zeros_like(inside)
-    )
-    shared = np.asarray((rows[members] > 0).sum(axis=0)).ravel()
+    rows, total = vectors.stems, vectors.stem_total
+    group = rows[members]
+    summed = np.asarray(group.sum(axis=0)).ravel()
+    inside = summed / len(members)
+    others = rows.shape[0] - len(members)
+    outside = (total - summed) / others if others else np.zeros_like(inside)
+    shared = np.asarray((group > 0).sum(axis=0)).ravel()
     score = (inside - outside) * shared
     terms: list[str] = []
     for index in np.argsort(-score, kind="stable"):
