@@ -32,6 +32,7 @@ import { setUpPictureAdder, usePictures } from "./pictures.js";
 import { Privacy } from "./privacy.js";
 import { fitProjector } from "./projector.js";
 import { Records, readerDialog } from "./records.js";
+import { Suggestions } from "./suggest.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { Signals } from "./signals.js";
 import { BoardStore } from "./store.js";
@@ -295,6 +296,8 @@ async function showBoard() {
     $("#controls").hidden = false;
     records = new Records($("#records"), boardId, creds.token);
     $("#records").hidden = false;
+    const say = (/** @type {string} */ text) => announcer.say(text);
+    controls.more.append(new Suggestions(boardId, creds.token, (op) => connected.send(op), () => store.state, say).node);
     const link = find("#projector-link", HTMLAnchorElement);
     if (creds.viewer_token) {
       link.href = `/b/${boardId}/projector#token=${creds.viewer_token}`;

@@ -25,12 +25,12 @@ def draft(state: BoardState) -> str:
     _, ngettext = t.gettext, t.ngettext
     notes = [n for n in state.notes.values() if not n.private and n.text.strip()]
     votes = state.voting.results() if state.voting and state.voting.closed else {}
-    lines: list[str] = [_("Summary of “{title}”").format(title=state.title)]
+    lines: list[str] = []  # the record says whose summary it is
     for area in state.areas:
         here = [n for n in notes if n.area == area.id]
         if not here:
             continue
-        lines += ["", area.title]
+        lines += ["", area.title] if lines else [area.title]
         lines.append("- " + ngettext("{n} note", "{n} notes", len(here)).format(n=len(here)))
         groups = [g for g in state.groups.values() if g.area == area.id]
         sized = sorted(
@@ -54,25 +54,28 @@ def draft(state: BoardState) -> str:
         if (a := by_id.get(link.a)) is not None and (b := by_id.get(link.b)) is not None
     ]
     if links:
-        lines += ["", _("Links and contradictions")]
+        lines += [*_gap(lines), _("Links and contradictions")]
         for link, a, b in sorted(links, key=lambda lab: (not lab[0].contradiction, lab[0].id)):
             kind = _("contradiction") if link.contradiction else _("connection")
             lines.append(f"- {_one_line(a)} ↔ {_one_line(b)} ({kind})")
     actions = sorted((n for n in notes if n.owner), key=lambda n: (n.due or "9999", n.id))
     if actions:
-        lines += ["", _("Actions")]
+        lines += [*_gap(lines), _("Actions")]
         for note in actions:
             owner = _owner(note, state.language)
             lines.append(f"- {_one_line(note)} ({owner})")
     ideas = sorted(state.parked.values(), key=lambda i: i.created_seq)
     if ideas:
-        lines += ["", _("Parked ideas")]
+        lines += [*_gap(lines), _("Parked ideas")]
         for idea in ideas:
             owner = _("Owner: {name}").format(name=idea.owner) if idea.owner else _("No owner yet")
             lines.append(f"- {' '.join(idea.text.split())} ({owner})")
-    if len(lines) == 1:
-        lines += ["", _("No notes.")]
-    return "\n".join(lines)
+    return "\n".join(lines or [_("No notes.")])
+
+
+def _gap(lines: list[str]) -> list[str]:
+    """A blank line before a new part, unless it is the first."""
+    return [""] if lines else []
 
 
 def _one_line(note: Note) -> str:

@@ -104,7 +104,7 @@ async def test_the_facilitator_edits_the_draft_summary_and_the_record_shows_it(
     answer = await api(server, "GET", f"/api/boards/{board_id}/summary-draft", token)
     assert answer.status_code == 200, answer.text
     lines = answer.json()["text"].splitlines()
-    assert lines[0] == "Opsummering af »Workshop«"
+    assert lines[0] == "Skjulte skatte"
     assert "- Gruppen »Tid«: 2 noter" in lines
     assert f"- {CARE[1]} (Tovholder: Kim)" in lines
 
