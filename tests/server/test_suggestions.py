@@ -108,7 +108,7 @@ async def test_the_facilitator_edits_the_draft_summary_and_the_record_shows_it(
     assert "- Gruppen »Tid«: 2 noter" in lines
     assert f"- {CARE[1]} (Tovholder: Kim)" in lines
 
-    edited = "\n".join(["Tiden i hjemmeplejen var det store tema.", *lines[1:]])
+    edited = "\n".join(["Tiden i hjemmeplejen var det store tema.", "", *lines])
     saved = await fac.ack(await fac.op({"kind": "summary.set", "text": edited}))
     assert saved["type"] == "ack" and "noop" not in saved
     record = await api(server, "GET", f"/api/boards/{board_id}/export", token, format="md")
