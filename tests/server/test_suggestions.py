@@ -9,12 +9,16 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from server.board.state import Area, Note
+from server.board.state import new_board as empty_board
+from server.http.suggest import engine_input
 from tests.conftest import ROOT, RunningServer, timeout, wait_until_answers
 from tests.timing import free_port
 from tests.wire import Peer, Peers, join, new_board
@@ -84,6 +88,21 @@ async def test_facilitator_gets_groups_with_labels_and_duplicates_of_the_board(
     ann = await join(server, board["join_code"], "Ann")
     refused = await suggest(server, board["id"], ann["token"], {})
     assert refused.status_code == 403
+
+
+def test_the_engine_input_is_the_facilitators_view_without_private_notes() -> None:
+    state = empty_board("b1", "B", "free", "da", (Area("a", "A"), Area("b", "B")))
+    notes = {
+        "n1": Note("n1", "a", CARE[0], "p1", created_seq=1),
+        "n2": Note("n2", "a", SECRET, "p2", private=True, created_seq=2),
+        "n3": Note("n3", "b", SUN[0], "p2", created_seq=3),
+        "n4": Note("n4", "a", "   ", "p2", created_seq=4),
+    }
+    state = replace(state, notes=notes)
+    assert [n.id for n in engine_input(state, "f", None)] == ["n1", "n3"]
+    assert [n.text for n in engine_input(state, "f", ["a"])] == [CARE[0]]
+    # not even a facilitator who wrote it privately has it grouped before the reveal
+    assert SECRET not in repr(engine_input(state, "p2", None))
 
 
 async def test_the_facilitator_edits_the_draft_summary_and_the_record_shows_it(
