@@ -71,6 +71,10 @@ def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
     expect(dialog.locator(".suggest-duplicates")).to_contain_text(NOTES["n1"])
     assert_accessible(page, "the suggested groups")
     screenshot(page, "suggest-groups-preview")
+    page.emulate_media(color_scheme="dark")
+    assert_accessible(page, "the suggested groups, dark")
+    screenshot(page, "suggest-groups-preview-dark")
+    page.emulate_media(color_scheme="light")
 
     # rename one, leave a note out of it (a select: the keyboard's way), add the groups
     care.get_by_label("Navn på gruppe 1").fill("Tid i hjemmeplejen")
