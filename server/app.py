@@ -32,6 +32,7 @@ from server.http import (
     pictures,
     privacy,
     records,
+    suggest,
 )
 from server.http.errors import HANDLERS
 from server.http.facilitate import facilitating, facilitator_token, my_boards
@@ -221,11 +222,14 @@ def create_app(config: Config) -> Starlette:
         Route("/api/boards/{board_id}/records", records.list_records),
         Route("/api/boards/{board_id}/history", records.history),
         Route("/api/boards/{board_id}/export", records.export_board),
+        Route("/api/boards/{board_id}/suggestions", suggest.suggestions, methods=["POST"]),
+        Route("/api/boards/{board_id}/summary-draft", suggest.summary_draft),
         Route("/s/{share_id}", records.shared_record),
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=HANDLERS)
+    app.state.suggest_engine = suggest.engine_for(config)
     if config.facilitators == "oidc":
         app.state.sign_in = auth.SignIn(config)
         app.add_middleware(

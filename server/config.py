@@ -335,6 +335,22 @@ class Config:
         _positive_int,
         "Seconds a sign-in lasts at most; it ends sooner when the provider's ID token expires.",
     )
+    suggest_url: str = setting(
+        "",
+        _url,
+        "An OpenAI-compatible endpoint (http://127.0.0.1:11434/v1) that suggests groups from"
+        " embeddings instead of the built-in engine; the texts of the notes being grouped are"
+        " sent there. Empty: the built-in engine, nothing leaves the server.",
+    )
+    suggest_model: str = setting(
+        "", str, "The embedding model to ask at suggest_url (for example bge-m3)."
+    )
+    suggest_chat_model: str = setting(
+        "",
+        str,
+        "A chat model at suggest_url that names the suggested groups; empty: groups are named"
+        " by their notes' most distinctive words.",
+    )
 
 
 SETTINGS: tuple[Setting, ...] = tuple(

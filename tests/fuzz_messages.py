@@ -239,6 +239,7 @@ def op_of(kind: str, w: World) -> st.SearchStrategy[dict[str, Any]]:
             "low": st.integers(0, 4),
             "high": st.integers(5, 10),
         },
+        "summary.set": {"text": texts(20000, empty=True)},
         "consent.set": {"consent": st.booleans()},
         "breakout.start": {
             "groups": st.lists(

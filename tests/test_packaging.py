@@ -42,15 +42,16 @@ def test_wheel_holds_templates_browser_client_migrations_and_type_marker(tmp_pat
     assert "planche = server.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
-# imports every domain module (board, methods, record layouts) in a fresh interpreter and
-# prints which web or database libraries that loaded, directly or through anything else
+# imports every domain module (board, suggestions, methods, record layouts) in a fresh
+# interpreter and prints which web or database libraries that loaded, directly or not
 _DOMAIN_IMPORTS = """
 import importlib, pkgutil, sys
-import facilitation_methods, server.board
-for package in (server.board, facilitation_methods):
+import facilitation_methods, server.board, server.suggest
+for package in (server.board, server.suggest, facilitation_methods):
     for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         importlib.import_module(module.name)
-for name in ("server.exports.records", "server.exports.charts", "server.exports.markdown"):
+for name in ("server.exports.records", "server.exports.charts", "server.exports.markdown",
+             "server.exports.summary"):
     importlib.import_module(name)
 facilitation_methods.load_catalogue()
 forbidden = {"starlette", "redis", "sqlalchemy", "sqlmodel", "websockets", "uvicorn"}

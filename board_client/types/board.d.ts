@@ -288,6 +288,8 @@ export interface BoardState {
   declined: Record<string, Declined>;
   /** the facilitator who runs the timer and phases; null: any facilitator */
   lead: string | null;
+  /** the meeting's summary for its record (summary.set); "" none */
+  summary: string;
 }
 
 // server/board/protocol.py, client to server

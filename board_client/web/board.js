@@ -33,6 +33,7 @@ import { setUpPictureAdder, usePictures } from "./pictures.js";
 import { Privacy } from "./privacy.js";
 import { fitProjector } from "./projector.js";
 import { Records, readerDialog } from "./records.js";
+import { Suggestions } from "./suggest.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { Signals } from "./signals.js";
 import { Inbox, MyDeclined, onBoard } from "./inbox.js";
@@ -328,6 +329,8 @@ async function showBoard() {
     records = new Records($("#records"), boardId, creds.token);
     $("#records").hidden = false;
     people = new People($("#people"), $("#controls"), (op) => connected.send(op), { me: view.me ?? "", boardId, token: creds.token });
+    const say = (/** @type {string} */ text) => announcer.say(text);
+    controls.more.append(new Suggestions(boardId, creds.token, (op) => connected.send(op), () => store.state, say).node);
     const link = find("#projector-link", HTMLAnchorElement);
     if (creds.viewer_token) {
       link.href = `/b/${boardId}/projector#token=${creds.viewer_token}`;

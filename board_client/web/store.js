@@ -330,6 +330,7 @@ const HANDLERS = {
       labels: op.criteria.map((/** @type {{label: string}} */ c) => c.label),
     };
   },
+  "summary.set": (state, op) => (state.summary = op.text),
   "consent.set": (state, op, by) => (state.participants[by].consent = op.consent),
   "breakout.start": (state, op) => {
     const existing = new Set(state.areas.map((a) => a.id));

@@ -29,6 +29,7 @@ from server.board.ops import (
     ParticipantJoin,
     PollAnswer,
     ReactionToggle,
+    SummarySet,
     SurveyAnswer,
     SurveyClose,
     SurveySet,
@@ -107,8 +108,9 @@ def replay(state: BoardState, records: list[Record]) -> BoardState:
 def _apply_op(state: BoardState, rec: Record) -> BoardState:
     op = rec.op
     # consent stays anyone's to give; a survey is answered after the meeting too, until its
-    # deadline (survey.py)
-    if not isinstance(op, ParticipantJoin | ConsentSet | SurveySet | SurveyAnswer | SurveyClose):
+    # deadline (survey.py); the summary is often written after it
+    after_close = ParticipantJoin | ConsentSet | SurveySet | SurveyAnswer | SurveyClose | SummarySet
+    if not isinstance(op, after_close):
         need(not state.closed, NoopReason.MEETING_CLOSED)
         trusted = rec.by == HIDDEN_SENDER or state.role_of(rec.by) == "facilitator"
         # a locked board still hears who is done, who asks to speak and who agrees

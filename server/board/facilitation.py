@@ -130,6 +130,8 @@ def apply_facilitation(state: BoardState, op: o.Op, by: str, seq: int) -> BoardS
                 tuple(c.id for c in criteria), low, high, tuple(c.label for c in criteria)
             )
             return replace(state, grid=spec)
+        case o.SummarySet(text=text):
+            return replace(state, summary=text)
         case o.BreakoutStart() | o.BreakoutAssign() | o.BreakoutEnd() | o.BreakoutRoles():
             return _breakout(state, op)
         case o.SurveySet() | o.SurveyAnswer() | o.SurveyClose():

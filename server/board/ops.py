@@ -27,6 +27,7 @@ from server.board.state import Role
 
 NOTE_TEXT_MAX = 1000
 FIELD_TEXT_MAX = 4000
+SUMMARY_MAX = 20000  # a meeting's summary: about ten pages; one frame is 64 KiB
 NAME_MAX = 60
 VOTES_MAX = 20
 TITLE_MAX = 200
@@ -122,6 +123,7 @@ GroupName = Annotated[str, _checked_text(TITLE_MAX, "group name", optional=True)
 OwnerName = Annotated[str, _checked_text(NAME_MAX, "owner")]
 ForName = Annotated[str, _checked_text(NAME_MAX, "for_name")]
 FieldText = Annotated[str, _checked_text(FIELD_TEXT_MAX, "field text", optional=True)]
+SummaryText = Annotated[str, _checked_text(SUMMARY_MAX, "summary", optional=True)]
 CellText = Annotated[str, _checked_text(NOTE_TEXT_MAX, "cell text", optional=True)]
 ServerTime = Annotated[
     int, Field(ge=0, strict=True, description="Set by the server: its clock, in ms.")
@@ -561,6 +563,15 @@ class GridSet(_Op):
         return self
 
 
+class SummarySet(_Op):
+    """The meeting's summary for its record, as the facilitator wrote or edited it (from the
+    draft the server offers); "" removes it. Also after meeting.close: a record is often
+    finished after the meeting."""
+
+    kind: Literal["summary.set"]
+    text: SummaryText
+
+
 class ConsentSet(_Op):
     """A participant agrees (or no longer agrees) to be named in published records."""
 
@@ -933,6 +944,7 @@ Op = Annotated[
     | RowDelete
     | ScoreSet
     | GridSet
+    | SummarySet
     | ConsentSet
     | BreakoutStart
     | BreakoutAssign
@@ -1007,6 +1019,7 @@ SENDERS: dict[str, frozenset[Role]] = {
     "row.delete": _EVERYONE_WRITING,
     "score.set": _EVERYONE_WRITING,
     "grid.set": _FACILITATOR,
+    "summary.set": _FACILITATOR,
     "consent.set": _EVERYONE_WRITING,
     "breakout.start": _FACILITATOR,
     "breakout.assign": _FACILITATOR,

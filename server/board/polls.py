@@ -22,17 +22,14 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import replace
-from functools import lru_cache
-
-import snowballstemmer  # type: ignore[import-untyped]
 
 from server.board import ops as o
 from server.board.rules import HIDDEN_SENDER, Noop, NoopReason, found, need
 from server.board.state import BoardState, Poll
+from server.board.stems import stem
 
 POLLS = (o.PollOpen, o.PollAnswer, o.PollClose, o.PollShow)
 SCALE = range(1, 6)
-_STEMMERS = {"da": "danish", "sv": "swedish", "en": "english"}
 
 
 def apply_poll(
@@ -120,16 +117,6 @@ def normalize(word: str) -> str:
 
 def _trimmed(c: str) -> bool:
     return c.isspace() or unicodedata.category(c)[0] in "PSCZ"
-
-
-def stem(word: str, language: str) -> str:
-    """The stem of each of the (normalized) word's parts, in the board's language."""
-    return " ".join(_stemmer(language).stemWords(word.split()))
-
-
-@lru_cache(maxsize=8)
-def _stemmer(language: str) -> snowballstemmer.basestemmer.BaseStemmer:
-    return snowballstemmer.stemmer(_STEMMERS.get(language, "english"))
 
 
 def poll_answer(state: BoardState, op: o.PollAnswer, by: str) -> o.PollAnswer:

@@ -315,6 +315,7 @@ class BoardState:
     moderated: bool = False  # new notes of participants wait in the facilitators' inbox
     declined: dict[str, Declined] = field(default_factory=dict)  # by note id
     lead: str | None = None  # the facilitator who runs the timer and phases; None: any
+    summary: str = ""  # the meeting's summary for its record (summary.set)
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -386,6 +387,7 @@ class BoardState:
             "moderated": self.moderated,
             "declined": {k: asdict(d) for k, d in self.declined.items()},
             "lead": self.lead,
+            "summary": self.summary,
         }
 
     @classmethod
@@ -454,6 +456,7 @@ class BoardState:
             moderated=data.get("moderated", False),
             declined={k: Declined(**d) for k, d in data.get("declined", {}).items()},
             lead=data.get("lead"),
+            summary=data.get("summary", ""),
         )
 
 

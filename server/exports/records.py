@@ -516,6 +516,23 @@ def facilitation_log(
     return Block(_("Who ran the meeting"), entries=entries, numbered=True)
 
 
+def _summary(text: str, heading: str) -> Block:
+    """The facilitator's summary as a block: a line followed by "- " points is the heading
+    of those points (as the draft writes an area), any other line a paragraph."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    block = Block(heading)
+    section: Block | None = None
+    for i, line in enumerate(lines):
+        if line.startswith("- "):
+            (section or block).entries.append(Entry(line[2:].strip()))
+        elif i + 1 < len(lines) and lines[i + 1].startswith("- "):
+            section = Block(line)
+            block.children.append(section)
+        else:
+            block.entries.append(Entry(line))
+    return block
+
+
 def build(
     state: BoardState,
     method: Method | None,
@@ -539,6 +556,14 @@ def build(
     if not named:
         facts.append(_("Authors are not named."))
     blocks = _LAYOUTS.get(state.method, _generic)(lay)
+    if state.summary.strip():  # the facilitator's summary (summary.set) comes first
+        summary = _summary(state.summary, _("Summary"))
+        first = blocks[0] if blocks and blocks[0].heading == summary.heading else None
+        if first is not None:  # the method's own summary fields follow it
+            first.entries = summary.entries + first.entries
+            first.children = summary.children + first.children
+        else:
+            blocks.insert(0, summary)
     # links can be drawn on every board; the category analysis reads them as its patterns
     if state.method != "category-analysis" and (links := lay.links()):
         blocks.append(Block(_("Links between notes"), entries=links))

@@ -289,8 +289,9 @@ def _carried(note: Note) -> bool:
 def draft_deliverable(
     state: BoardState, theme: str, earlier: list[tuple[BoardRow, BoardState]]
 ) -> BoardState:
-    """The deliverable's fields drafted from the meetings: their key learning points, their
-    actions with owners, their priorities. The facilitator edits them on the board."""
+    """The deliverable's fields drafted from the meetings: their summaries and key learning
+    points, their actions with owners, their priorities. The facilitator edits them on the
+    board."""
     lang = state.language
 
     def lines(wanted: tuple[str, ...], with_owner: bool = False) -> str:
@@ -302,6 +303,14 @@ def draft_deliverable(
                 owner = f" ({n.owner})" if with_owner and n.owner else ""
                 out.append(f"- {n.text}{owner} [{_called(board, lang)}]")
         return "\n".join(out)[:FIELD_TEXT_MAX]
+
+    def summaries() -> str:
+        """Each meeting's summary as its facilitator saved it (summary.set), named."""
+        return "\n".join(
+            f"{_called(board, lang)}:\n{meeting.summary.strip()}"
+            for board, meeting in earlier
+            if meeting.summary.strip()
+        )
 
     def priorities() -> str:
         out: list[str] = []
@@ -324,7 +333,9 @@ def draft_deliverable(
 
     drafted = {
         "theme": theme[:FIELD_TEXT_MAX],
-        "knowledge": lines(("learning", "knowledge")),
+        "knowledge": "\n".join(
+            part for part in (summaries(), lines(("learning", "knowledge"))) if part
+        )[:FIELD_TEXT_MAX],
         "practice": lines(("actions", "into-play"), with_owner=True),
         "recommendations": priorities(),
         "other": ideas(),

@@ -26,6 +26,7 @@ from server.http.cofacilitators import Accept
 from server.http.networks import CreateMeeting, CreateNetwork
 from server.http.privacy import BoardSettings
 from server.http.records import IMPORT_MAX_BYTES, NewRecord
+from server.http.suggest import SuggestRequest
 
 Schema = dict[str, Any]
 Auth = Literal["board", "facilitator", "network", "session"]
@@ -487,6 +488,47 @@ OPERATIONS: tuple[Operation, ...] = (
             Query("seq", _CHANGE, "The board as it stood after this change."),
             Query("snapshot", _CHANGE, "The record saved at this change."),
         ),
+        tag="records",
+    ),
+    Operation(
+        "post",
+        "/api/boards/{board_id}/suggestions",
+        "Suggested groups and duplicates of the notes the facilitator sees (never a private "
+        "note before its reveal), from this server's engine; nothing is changed.",
+        {
+            200: Answer(
+                "Groups (largest first, each note in at most one) and sets of duplicates.",
+                _object(
+                    "groups",
+                    "duplicates",
+                    groups={
+                        "type": "array",
+                        "items": _object(
+                            "label",
+                            "note_ids",
+                            label=_STR,
+                            note_ids={"type": "array", "items": _STR},
+                        ),
+                    },
+                    duplicates={"type": "array", "items": {"type": "array", "items": _STR}},
+                ),
+            ),
+            **_BODY,
+            **_FACILITATOR_ERRORS,
+            422: "A field of the body is wrong, or names an area the board does not have.",
+            503: "The engine set with --suggest-url did not answer.",
+        },
+        body=SuggestRequest,
+        auth="facilitator",
+        tag="boards",
+    ),
+    Operation(
+        "get",
+        "/api/boards/{board_id}/summary-draft",
+        "A draft of the meeting's summary from the board (groups, most voted notes, links, "
+        "actions, parked ideas), in its language, to edit and save with summary.set.",
+        {200: Answer("The draft.", _object("text", text=_STR)), **_FACILITATOR_ERRORS},
+        auth="facilitator",
         tag="records",
     ),
     Operation(

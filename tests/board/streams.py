@@ -390,6 +390,10 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
         ),
         1,
     ),
+    "summary.set": (
+        lambda s: _kind("summary.set", text=st.sampled_from(["", "Opsummering: tre temaer"])),
+        1,
+    ),
     "consent.set": (lambda s: _kind("consent.set", consent=st.booleans()), 1),
     "breakout.start": (
         lambda s: _kind(

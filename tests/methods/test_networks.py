@@ -136,9 +136,16 @@ async def test_a_deliverable_drafted_early_is_no_meeting_of_the_series(
     first = await post(server, path, {"title": "Opstart"}, network["token"])
     async with BoardClient(server.url, first["id"], first["facilitator_token"]) as fac:
         await fac.add_note("learning", "Deling kræver tillid")
+        summary = "Tillid kom op i alle grupper.\n- Deling kræver tillid"
+        await fac.send_op({"kind": "summary.set", "text": summary})
     body = {"title": "Leverance", "method": "leadership-deliverable"}
     deliverable = await post(server, path, body, network["token"])
     assert deliverable["number"] is None
+    drafted = await fetch_board(server.url, deliverable["id"], deliverable["facilitator_token"])
+    # the deliverable starts from each meeting's saved summary, then its learning points
+    knowledge = drafted["state"]["fields"]["knowledge"].splitlines()
+    assert knowledge[0].startswith("Møde 1") and knowledge[1:3] == summary.splitlines()
+    assert knowledge[3].startswith("- Deling kræver tillid [Møde 1")
     second = await post(server, path, {"title": "Udstyr"}, network["token"])
     assert second["number"] == 2  # no gap where the deliverable was drafted
     state = (await fetch_board(server.url, second["id"], second["facilitator_token"]))["state"]

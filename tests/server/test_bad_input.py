@@ -93,6 +93,12 @@ CASES: list[tuple[str, Any, str, str | None]] = [
         OP_ID,
     ),
     (
+        "a summary over 20 000 characters",
+        {"type": "op", "id": OP_ID, "op": {"kind": "summary.set", "text": "x" * 20001}},
+        "too_large",
+        OP_ID,
+    ),
+    (
         "a scale that runs backwards",
         {
             "type": "op",
@@ -370,6 +376,7 @@ WELL_FORMED: dict[str, dict[str, Any]] = {
     "row.delete": {"kind": "row.delete", "table": "t", "row": "r"},
     "score.set": {"kind": "score.set", "criterion": "c", "score": 1},
     "grid.set": {"kind": "grid.set", "criteria": [{"id": "c", "label": "C"}], "low": 1, "high": 5},
+    "summary.set": {"kind": "summary.set", "text": "Tre temaer gik igen."},
     "consent.set": {"kind": "consent.set", "consent": True},
     "breakout.start": {"kind": "breakout.start", "groups": [{"id": "g1", "name": "One"}]},
     "breakout.assign": {"kind": "breakout.assign", "participant": "p-1", "group": "g1"},

@@ -61,6 +61,7 @@ FACILITATOR_KINDS = frozenset(
         *("survey.set", "survey.close", "poll.open", "poll.close", "poll.show"),
         *("moderation.set", "note.approve", "note.decline", "note.merge"),
         *("role.set", "lead.set", "scribe.set"),
+        "summary.set",
     }
 )
 SERVER_KINDS = frozenset({"participant.join"})

@@ -201,6 +201,21 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     share = (await call(server, "GET", record.json()["share_url"], None)).text
     clean("share page", share)
     assert FAC_SECRET not in share and EXAMPLE in share
+    # what the server computes for the facilitator (issue 19): no private note goes into
+    # the draft summary or the suggested groups (their labels are the notes' own words)
+    draft = (await call(server, "GET", f"/api/boards/{board_id}/summary-draft", fac_token)).text
+    clean("summary draft", draft)
+    assert FAC_SECRET not in draft and "- 1 note" in draft  # the example only: none counted
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(30)) as http:
+        suggested = await http.post(
+            f"/api/boards/{board_id}/suggestions",
+            json={},
+            headers={"Authorization": f"Bearer {fac_token}"},
+        )
+    assert suggested.status_code == 200, suggested.text
+    assert not {"kaffeautomaten", "facilitatorens", "n1", "f1"} & set(
+        json.dumps(suggested.json()).lower().replace('"', " ").replace(",", " ").split()
+    ), suggested.text
     # every export, the facilitator's and (since participants download records too) Bo's
     for who, token in (("facilitator", fac_token), ("Bo", bo["token"])):
         for fmt in FORMATS:

@@ -1,0 +1,288 @@
+// @ts-check
+// Suggested groups and the draft summary (issue 19), for the facilitator, from "More".
+// "Suggest groups" asks the server (POST .../suggestions: computed on this server, from the
+// notes the facilitator sees) and shows the groups as a preview: each name can be changed,
+// each note moved to another suggestion or left out (a select: the keyboard's way), a
+// suggestion dropped. Nothing changes on the board until "Add the groups", which sends
+// ordinary group.add and note.group ops in the facilitator's name. "Draft summary" fills a
+// text box with the server's draft (GET .../summary-draft), or the summary saved before;
+// the facilitator edits it and saves it with summary.set, and the records show it first.
+
+/** @import { BoardState, Op } from "../types/board" */
+
+import { nt, t } from "./i18n.js";
+import { el, fillSelect } from "./views.js";
+
+const LEAVE_OUT = "";
+const NAME_MAX = 200; // as a group's name (server/board/ops.py)
+
+/** @typedef {{ label: string, note_ids: string[] }} Suggested */
+
+export class Suggestions {
+  /**
+   * @param {string} boardId
+   * @param {string} token the facilitator's
+   * @param {(op: Op) => unknown} send
+   * @param {() => BoardState | null} state the board as the page holds it (once loaded)
+   * @param {(text: string) => void} say tells a screen reader what happened
+   */
+  constructor(boardId, token, send, state, say) {
+    this.base = `/api/boards/${boardId}`;
+    this.token = token;
+    this.send = send;
+    this.state = state;
+    this.say = say;
+    /** @type {Suggested[]} the preview, as the facilitator has changed it */
+    this.groups = [];
+    /** @type {string[][]} notes that say the same, as the server found them */
+    this.shownDuplicates = [];
+    /** @type {HTMLElement | null} */
+    this.opener = null;
+    this.area = el("select", { id: "suggest-area" });
+    this.status = el("p", { class: "suggest-status", role: "status" });
+    this.list = el("ol", { class: "suggestions" });
+    this.duplicates = el("div", { class: "suggest-duplicates" });
+    this.accept = el("button", { type: "button", id: "suggest-accept", hidden: true, onclick: () => this.addGroups() });
+    this.dialog = this.modal(
+      "suggest-dialog",
+      t("Suggested groups"),
+      el("p", {
+        class: "hint",
+        text: t("Suggested on this server from the notes you can see. Nothing changes on the board until you add the groups."),
+      }),
+      el(
+        "form",
+        { class: "suggest-ask", onsubmit: (/** @type {SubmitEvent} */ e) => (e.preventDefault(), this.ask()) },
+        el("label", { for: "suggest-area", text: t("Area") }),
+        this.area,
+        el("button", { type: "submit", text: t("Suggest") }),
+      ),
+      this.status,
+      this.list,
+      this.duplicates,
+      el("p", { class: "dialog-buttons" }, this.accept),
+    );
+    this.text = el("textarea", { id: "summary-text", rows: 16, maxlength: 20000, "aria-describedby": "summary-hint" });
+    this.summaryStatus = el("p", { class: "suggest-status", role: "status" });
+    this.summary = this.modal(
+      "summary-dialog",
+      t("Summary for the record"),
+      el("p", {
+        class: "hint",
+        id: "summary-hint",
+        text: t("A draft from the board: its groups, the notes with most votes, links, actions and parked ideas. Edit it; the record shows it first."),
+      }),
+      el(
+        "form",
+        { onsubmit: (/** @type {SubmitEvent} */ e) => (e.preventDefault(), this.saveSummary()) },
+        el("label", { for: "summary-text", text: t("Summary") }),
+        this.text,
+        this.summaryStatus,
+        el(
+          "p",
+          { class: "dialog-buttons" },
+          el("button", { type: "submit", text: t("Save the summary") }),
+          el("button", { type: "button", class: "secondary", text: t("Start again from the draft"), onclick: () => this.fillDraft() }),
+        ),
+      ),
+    );
+    /** the buttons for the toolbar's "More" */
+    this.node = el(
+      "div",
+      { class: "more-group" },
+      el("button", { type: "button", "data-action": "suggest-groups", "aria-haspopup": "dialog", text: t("Suggest groups"), onclick: (/** @type {Event} */ e) => this.open(e) }),
+      el("button", { type: "button", "data-action": "draft-summary", "aria-haspopup": "dialog", text: t("Draft summary"), onclick: (/** @type {Event} */ e) => this.openSummary(e) }),
+    );
+  }
+
+  /** @returns {BoardState} the board, which is loaded before "More" shows these buttons */
+  board() {
+    return /** @type {BoardState} */ (this.state());
+  }
+
+  /**
+   * @param {string} id
+   * @param {string} title
+   * @param {...Node} children
+   * @returns {HTMLDialogElement}
+   */
+  modal(id, title, ...children) {
+    /** @type {HTMLDialogElement} */
+    const node = el(
+      "dialog",
+      { id, class: "panel-dialog suggest-dialog", "aria-labelledby": `${id}-title` },
+      el("button", { type: "button", class: "dialog-close", text: t("Close"), onclick: () => node.close() }),
+      el("h2", { id: `${id}-title`, text: title }),
+      ...children,
+    );
+    node.addEventListener("close", () => {
+      if (this.opener?.isConnected) this.opener.focus();
+    });
+    document.body.append(node);
+    return node;
+  }
+
+  /** @param {Event} event */
+  show(event) {
+    const more = document.getElementById("control-more");
+    more?.hidePopover?.();
+    // focus comes back to "More", which stays in the toolbar
+    this.opener = /** @type {HTMLElement | null} */ (document.querySelector("[data-action=more]")) ?? /** @type {HTMLElement} */ (event.currentTarget);
+  }
+
+  /** @param {Event} event */
+  open(event) {
+    this.show(event);
+    const state = this.board();
+    const written = new Set(Object.values(state.notes).filter((n) => !n.private && n.text).map((n) => n.area));
+    const areas = state.areas.filter((a) => written.has(a.id));
+    fillSelect(this.area, areas.map((a) => [a.id, a.title]), state.focus[0] ?? state.phase?.focus[0] ?? areas[0]?.id);
+    this.groups = [];
+    this.shownDuplicates = [];
+    this.render();
+    this.status.textContent = areas.length ? "" : t("There are no notes to group yet.");
+    this.dialog.showModal();
+    this.area.focus();
+  }
+
+  async ask() {
+    this.status.textContent = t("Looking for groups…");
+    try {
+      const body = JSON.stringify({ areas: [this.area.value] });
+      const answer = await (await this.request("/suggestions", { method: "POST", body })).json();
+      this.groups = answer.groups.map((/** @type {Suggested} */ g) => ({ label: g.label, note_ids: [...g.note_ids] }));
+      this.shownDuplicates = /** @type {string[][]} */ (answer.duplicates);
+      this.status.textContent = this.groups.length
+        ? nt("{n} group suggested.", "{n} groups suggested.", this.groups.length, { n: this.groups.length })
+        : t("No notes here say similar things.");
+    } catch (error) {
+      this.groups = [];
+      this.status.textContent = /** @type {Error} */ (error).message;
+    }
+    this.render();
+  }
+
+  /** @param {string} [focusNote] the note whose "Move" select gets the focus back */
+  render(focusNote) {
+    const notes = this.board().notes;
+    const names = () => [
+      ...this.groups.map((g, i) => /** @type {[string, string]} */ ([String(i), g.label || t("Group {n}", { n: i + 1 })])),
+      /** @type {[string, string]} */ ([LEAVE_OUT, t("Leave it out")]),
+    ];
+    this.list.replaceChildren(
+      ...this.groups.map((group, i) => {
+        const name = el("input", { id: `suggestion-${i}-name`, value: group.label, maxlength: NAME_MAX, autocomplete: "off" });
+        name.addEventListener("input", () => (group.label = name.value));
+        return el(
+          "li",
+          { class: "suggestion" },
+          el(
+            "div",
+            { class: "suggestion-head" },
+            el("label", { for: `suggestion-${i}-name`, text: t("Name of group {n}", { n: i + 1 }) }),
+            name,
+            el("button", { type: "button", class: "secondary", text: t("Drop this group"), "aria-describedby": `suggestion-${i}-name`, onclick: () => this.drop(i) }),
+          ),
+          el(
+            "ul",
+            { class: "suggestion-notes" },
+            ...group.note_ids.map((id) => {
+              const text = notes[id]?.text ?? "";
+              const move = el("select", { "data-note": id, "aria-label": t("Move “{text}” to", { text: text.slice(0, 80) }) });
+              fillSelect(move, names(), String(i));
+              move.addEventListener("change", () => this.move(id, i, move.value));
+              return el("li", {}, el("span", { class: "suggestion-text", text }), move);
+            }),
+          ),
+        );
+      }),
+    );
+    const same = this.shownDuplicates.filter((d) => d.every((id) => notes[id]));
+    this.duplicates.replaceChildren(
+      ...(same.length && this.groups.length
+        ? [
+            el("h3", { text: t("These notes say the same") }),
+            el("ul", {}, ...same.map((d) => el("li", {}, el("ul", {}, ...d.map((id) => el("li", { text: notes[id].text })))))),
+          ]
+        : []),
+    );
+    const kept = this.groups.filter((g) => g.note_ids.length);
+    this.accept.hidden = !kept.length;
+    this.accept.textContent = nt("Add {n} group to the board", "Add the {n} groups to the board", kept.length, { n: kept.length });
+    if (focusNote) /** @type {HTMLElement | null} */ (this.list.querySelector(`select[data-note="${CSS.escape(focusNote)}"]`))?.focus();
+  }
+
+  /** @param {string} id @param {number} from @param {string} to a group's index, or LEAVE_OUT */
+  move(id, from, to) {
+    this.groups[from].note_ids = this.groups[from].note_ids.filter((n) => n !== id);
+    if (to !== LEAVE_OUT) this.groups[Number(to)].note_ids.push(id);
+    this.render(to === LEAVE_OUT ? undefined : id);
+    if (to === LEAVE_OUT) this.status.textContent = t("The note is left out.");
+  }
+
+  /** @param {number} index */
+  drop(index) {
+    this.groups.splice(index, 1);
+    this.render();
+    this.status.textContent = t("The group is dropped.");
+    (this.list.querySelector("input") ?? this.area).focus();
+  }
+
+  addGroups() {
+    const area = this.area.value;
+    let added = 0;
+    for (const group of this.groups.filter((g) => g.note_ids.length)) {
+      const id = crypto.randomUUID();
+      const name = group.label.trim().slice(0, NAME_MAX);
+      this.send({ kind: "group.add", group: { id, area, name } });
+      for (const note of group.note_ids) this.send({ kind: "note.group", note_id: note, group_id: id });
+      added++;
+    }
+    this.dialog.close();
+    this.say(nt("{n} group added.", "{n} groups added.", added, { n: added }));
+  }
+
+  /** @param {Event} event */
+  async openSummary(event) {
+    this.show(event);
+    this.summaryStatus.textContent = "";
+    this.summary.showModal();
+    this.text.focus();
+    const saved = this.board().summary;
+    if (saved) this.text.value = saved;
+    else await this.fillDraft();
+  }
+
+  async fillDraft() {
+    this.summaryStatus.textContent = t("Writing the draft…");
+    try {
+      this.text.value = (await (await this.request("/summary-draft")).json()).text;
+      this.summaryStatus.textContent = t("The draft is ready to edit.");
+    } catch (error) {
+      this.summaryStatus.textContent = /** @type {Error} */ (error).message;
+    }
+  }
+
+  saveSummary() {
+    this.send({ kind: "summary.set", text: this.text.value.trim() });
+    this.summary.close();
+    this.say(t("The summary is saved in the record."));
+  }
+
+  /**
+   * @param {string} path
+   * @param {RequestInit} [options]
+   * @returns {Promise<Response>}
+   */
+  async request(path, options = {}) {
+    const response = await fetch(this.base + path, {
+      ...options,
+      headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(body.error?.message || t("The server did not answer. Try again."));
+    }
+    return response;
+  }
+}
