@@ -1,8 +1,8 @@
 """A large meeting next to a usual one, in the same run (issue 17): `big` participants on one
 board and `usual` on another, each board on a server process of its own so that each one's
 CPU is its own, all at once. Every participant answers once at a random moment within
-`window` seconds (a reaction on the facilitator's note, `reaction.toggle`: the answer until
-live polls exist), and every participant hears every answer.
+`window` seconds to the facilitator's live poll (`poll.answer` on a single-choice poll whose
+totals everyone sees as they come), and every participant hears every answer.
 
 Measured per board: fan-out (an answer's send → its arrival at each other participant),
 the durable ack of each answer, every answer reaching everyone, the presence bytes each
@@ -12,8 +12,8 @@ protocol without a replica, as the listeners of bench/load.py do, so that the ge
 can keep up with 300 of them.
 
 With `browsers` > 0 that many of the big board's participants are headless Chromium pages
-(Debian's, PLANCHE_CHROMIUM) that answer by clicking the note's heart and "Agree"; reported:
-how long after the last answer every page shows the full count.
+(Debian's, PLANCHE_CHROMIUM) that answer by choosing the poll's first option and sending
+it; reported: how long after the last answer every page shows the full count.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ async def _participant(
             elif kind == "ops":
                 for r in message["ops"]:
                     at = sent.get(r["id"])
-                    if at and r["op"]["kind"] == "reaction.toggle" and r["by"] != me:
+                    if at and r["op"]["kind"] == "poll.answer" and r["by"] != me:
                         board.delivered += 1
                         board.fanout.append(now - at)
                 if board.delivered >= board.expected:
@@ -109,9 +109,7 @@ async def _participant(
 async def _crowd(server: processes.Process, board: Board, window: float, browsers: int) -> None:
     made = await create_board(server.url, board.name)
     async with BoardClient(server.url, made.id, made.facilitator_token) as fac:
-        await fac.send_op(
-            {"kind": "note.add", "note": {"id": "n1", "area": "main", "text": "Agree?"}}
-        )
+        await fac.send_op({"kind": "poll.open", "poll": POLL})
     tokens = [
         (await join_board(server.url, made.join_code, f"P{i}")).token
         for i in range(board.people - browsers)
@@ -131,7 +129,7 @@ async def _crowd(server: processes.Process, board: Board, window: float, browser
         await asyncio.sleep(rng.uniform(0, window))
         op_id = f"a{i}"
         sent[op_id] = time.perf_counter()
-        op = {"kind": "reaction.toggle", "note_id": "n1", "reaction": "agree"}
+        op = {"kind": "poll.answer", "poll_id": POLL["id"], "choices": [i % 3]}
         await ws.send(json.dumps({"type": "op", "id": op_id, "op": op}))
 
     answers = [answer(ws, i) for i, (ws, _, _) in enumerate(opened)]
@@ -166,18 +164,15 @@ class _Pages:
 
     async def answer(self, at: float) -> None:
         await asyncio.sleep(at)
-        for page in self.pages:
-            note = page.locator(".note[data-note-id=n1]")
-            await note.locator(".note-react-button").click()  # whatever the board's language
-            await page.locator(".note-menu [role=menuitemcheckbox]").first.click()  # agree
+        for page in self.pages:  # the first option, whatever the board's language
+            await page.locator(".poll-form input[type=radio]").first.check()
+            await page.locator(".poll-form button[type=submit]").click()
 
     async def all_shown(self, people: int, last: float) -> float:
         for page in self.pages:
             await page.wait_for_function(
-                """(n) => {
-                  const b = document.querySelector('.note[data-note-id=n1] .reaction');
-                  return b && b.querySelector('.reaction-count')?.textContent === String(n);
-                }""",
+                """(n) => (document.querySelector('.poll-count')?.textContent ?? '')
+                  .startsWith(`${n} `)""",
                 arg=people,
                 timeout=120_000,
             )
@@ -205,6 +200,14 @@ async def _browsers(server: processes.Process, made: Any, n: int) -> _Pages:
         pages.append(page)
     return _Pages(playwright, browser, pages)
 
+
+POLL = {
+    "id": "p1",
+    "kind": "single",
+    "question": "Which comes first?",
+    "options": ["Time for volunteers", "A shared calendar", "Training"],
+    "hidden": False,
+}
 
 # the baseline: a server that treats no meeting as large (names, cursors, 200 ms batches)
 NO_CROWD_MODE = ("--crowd-threshold", "1000000", "--people-list-max", "1000000")
