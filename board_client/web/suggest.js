@@ -202,7 +202,18 @@ export class Suggestions {
       ...(same.length && this.groups.length
         ? [
             el("h3", { text: t("These notes say the same") }),
-            el("ul", {}, ...same.map((d) => el("li", {}, el("ul", {}, ...d.map((id) => el("li", { text: notes[id].text })))))),
+            el(
+              "ul",
+              {},
+              ...same.map((d, i) =>
+                el(
+                  "li",
+                  { class: "suggest-duplicate" },
+                  el("ul", { id: `duplicate-${i}` }, ...d.map((id) => el("li", { text: notes[id].text }))),
+                  el("button", { type: "button", class: "secondary", text: t("Merge into one note"), "aria-describedby": `duplicate-${i}`, onclick: () => this.merge(d) }),
+                ),
+              ),
+            ),
           ]
         : []),
     );
@@ -218,6 +229,23 @@ export class Suggestions {
     if (to !== LEAVE_OUT) this.groups[Number(to)].note_ids.push(id);
     this.render(to === LEAVE_OUT ? undefined : id);
     if (to === LEAVE_OUT) this.status.textContent = t("The note is left out.");
+  }
+
+  /**
+   * Merges notes that say the same into the oldest of them, which keeps every author and
+   * every vote (note.merge); the preview forgets the others.
+   * @param {string[]} ids
+   */
+  merge(ids) {
+    const notes = this.board().notes;
+    const [keep, ...rest] = [...ids].sort((a, b) => notes[a].created_seq - notes[b].created_seq);
+    this.send({ kind: "note.merge", note_id: keep, from: rest });
+    const gone = new Set(rest);
+    for (const group of this.groups) group.note_ids = group.note_ids.filter((id) => !gone.has(id));
+    this.shownDuplicates = this.shownDuplicates.filter((d) => d !== ids);
+    this.render();
+    this.status.textContent = t("Merged into one note, which keeps every author and every vote.");
+    (this.duplicates.querySelector("button") ?? this.accept).focus();
   }
 
   /** @param {number} index */

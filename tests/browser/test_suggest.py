@@ -1,6 +1,7 @@
 """Suggested groups and the draft summary in the facilitator's page (issue 19): suggest
-for a category, rename a suggestion, move a note out, add the groups; then draft the
-summary, edit it and save it; the record shows the groups and the summary."""
+for a category, merge two notes that say the same, rename a suggestion, move a note out,
+add the groups; then draft the summary, edit it and save it; the record shows the groups
+and the summary."""
 
 from __future__ import annotations
 
@@ -48,7 +49,9 @@ def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
         {"kind": "note.add", "note": {"id": k, "area": "hidden-treasures", "text": v}}
         for k, v in NOTES.items()
     ]
-    send_as(server, board["id"], board["facilitator_token"], *ops)
+    ida = api(server, "/api/join", {"code": board["join_code"], "name": "Ida"})
+    send_as(server, board["id"], board["facilitator_token"], ops[0], *ops[2:])
+    send_as(server, board["id"], ida["token"], ops[1])  # Ida says the same as the facilitator
     page = facilitator_page(browsing, board, lang="da-DK")
     expect(page.locator(".note")).to_have_count(len(NOTES))
 
@@ -76,17 +79,28 @@ def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
     screenshot(page, "suggest-groups-preview-dark")
     page.emulate_media(color_scheme="light")
 
+    # the two that say the same become one note, which keeps both authors
+    duplicates = dialog.locator(".suggest-duplicate").filter(has_text=NOTES["n2"])
+    duplicates.get_by_role("button", name="Flet til én note").click()
+    expect(dialog.get_by_role("status").first).to_have_text(
+        "Flettet til én note, som beholder alle forfattere og alle stemmer."
+    )
+    merged = state_once(server, board, lambda s: "n2" not in s["notes"])
+    assert merged["notes"]["n1"]["authors"] == [ida["participant_id"]]
+    expect(page.locator(".note")).to_have_count(len(NOTES) - 1)
+    expect(care.locator(".suggestion-notes li")).to_have_count(2)  # n1 and n3
+
     # rename one, leave a note out of it (a select: the keyboard's way), add the groups
     care.get_by_label("Navn på gruppe 1").fill("Tid i hjemmeplejen")
     care.get_by_label(f"Flyt »{NOTES['n3']}« til").select_option(label="Udelad den")
-    expect(care.locator(".suggestion-notes li")).to_have_count(2)
+    expect(care.locator(".suggestion-notes li")).to_have_count(1)
     dialog.get_by_role("button", name="Føj de 2 grupper til tavlen").click()
     expect(dialog).to_be_hidden()
     state = state_once(server, board, lambda s: len(s["groups"]) == 2 and s["notes"]["n5"]["group"])
     names = {g["name"] for g in state["groups"].values()}
     assert names == {"Tid i hjemmeplejen", sun_name}
     care_group = next(g for g in state["groups"] if state["groups"][g]["name"] != sun_name)
-    assert [n for n in NOTES if state["notes"][n]["group"] == care_group] == ["n1", "n2"]
+    assert [n for n, note in state["notes"].items() if note["group"] == care_group] == ["n1"]
     assert state["notes"]["n3"]["group"] is None
     expect(page.get_by_role("heading", name="Tid i hjemmeplejen")).to_be_visible()
 
@@ -95,7 +109,7 @@ def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
     page.get_by_role("button", name="Udkast til opsamling").click()
     summary = page.get_by_role("dialog", name="Opsamling til referatet")
     text = summary.get_by_label("Opsamling", exact=True)
-    expect(text).to_have_value(re.compile("Gruppen »Tid i hjemmeplejen«: 2 noter"))
+    expect(text).to_have_value(re.compile("Gruppen »Tid i hjemmeplejen«: 1 note"))
     assert_accessible(page, "the draft summary")
     assert_all_in(page, "da")
     screenshot(page, "suggest-summary-draft")
