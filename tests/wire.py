@@ -127,3 +127,15 @@ class Peers:
 
 def add_note(note_id: str, text: str, area: str = "main") -> dict[str, Any]:
     return {"kind": "note.add", "note": {"id": note_id, "area": area, "text": text}}
+
+
+async def share_page(server: RunningServer, board_id: str, token: str) -> str:
+    """A record saved now, as its share link shows it."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(30)) as http:
+        saved = await http.post(
+            f"/api/boards/{board_id}/records",
+            json={"name": "Evaluering"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert saved.status_code == 201, saved.text
+        return (await http.get(saved.json()["share_url"])).text

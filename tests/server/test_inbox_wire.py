@@ -14,13 +14,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from server.exports import FORMATS
-from tests.conftest import RunningServer, timeout
+from tests.conftest import RunningServer
 from tests.server.test_visibility import acked, call, caught_up, frames, meeting, text_of
-from tests.wire import Peers, get_state
+from tests.wire import Peers, get_state, share_page
 
 pytestmark = pytest.mark.anyio
 
@@ -95,14 +94,7 @@ async def test_a_waiting_or_declined_note_leaks_on_no_path(
             ann_id in json.dumps(r) for r in resumed.welcome["ops"] if r["seq"] in waiting
         ), f"{name}'s resume tells who wrote"
 
-    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(30)) as http:
-        record = await http.post(
-            f"/api/boards/{board_id}/records",
-            json={"name": "Med indbakke"},
-            headers={"Authorization": f"Bearer {fac_token}"},
-        )
-    assert record.status_code == 201, record.text
-    share = (await call(server, "GET", record.json()["share_url"], None)).text
+    share = await share_page(server, board_id, fac_token)
     clean("share page", share)
     assert SAME_A in share
     # every export: Bo's shows nothing of it; the facilitator's records hold approved notes

@@ -13,9 +13,8 @@ import pytest
 
 from server.exports import FORMATS
 from tests.conftest import RunningServer
-from tests.server.test_survey import share_page
 from tests.server.test_visibility import acked, call, caught_up, frames, meeting, text_of
-from tests.wire import Peers, get_state
+from tests.wire import Peers, get_state, share_page
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from board_client import BoardClient, create_board, join_board
@@ -22,7 +21,7 @@ from server.sync.rooms import Rooms
 from tests.conftest import RunningServer, timeout
 from tests.server.stores import FAC, FlakyStore, make_board
 from tests.server.test_visibility import acked, call, caught_up, frames, meeting, text_of
-from tests.wire import Peers, get_state
+from tests.wire import Peers, get_state, share_page
 
 pytestmark = pytest.mark.anyio
 
@@ -188,18 +187,6 @@ async def test_an_answer_is_on_no_path_for_anyone_else_and_only_totals_after_clo
     await every_export(totals, ("facilitator",))
     page = await share_page(server, board_id, fac_token)
     assert SECRET in page and "udkast" not in page and ann_id not in page
-
-
-async def share_page(server: RunningServer, board_id: str, token: str) -> str:
-    """A record saved now, as its share link shows it."""
-    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(30)) as http:
-        saved = await http.post(
-            f"/api/boards/{board_id}/records",
-            json={"name": "Evaluering"},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert saved.status_code == 201, saved.text
-        return (await http.get(saved.json()["share_url"])).text
 
 
 async def test_a_board_opened_after_its_survey_deadline_has_it_closed_by_the_server(
