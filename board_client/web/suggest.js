@@ -14,9 +14,10 @@ import { nt, t } from "./i18n.js";
 import { el, fillSelect } from "./views.js";
 
 const LEAVE_OUT = "";
+const ALL_AREAS = "*"; // never an area id
 const NAME_MAX = 200; // as a group's name (server/board/ops.py)
 
-/** @typedef {{ label: string, note_ids: string[] }} Suggested */
+/** @typedef {{ label: string, note_ids: string[], area: string }} Suggested a group suggested in an area */
 
 export class Suggestions {
   /**
@@ -39,6 +40,8 @@ export class Suggestions {
     /** @type {HTMLElement | null} */
     this.opener = null;
     this.area = el("select", { id: "suggest-area" });
+    /** @type {string[]} the areas with notes, for "All areas" */
+    this.written = [];
     this.status = el("p", { class: "suggest-status", role: "status" });
     this.list = el("ol", { class: "suggestions" });
     this.duplicates = el("div", { class: "suggest-duplicates" });
@@ -136,7 +139,12 @@ export class Suggestions {
     const state = this.board();
     const written = new Set(Object.values(state.notes).filter((n) => !n.private && n.text).map((n) => n.area));
     const areas = state.areas.filter((a) => written.has(a.id));
-    fillSelect(this.area, areas.map((a) => [a.id, a.title]), state.focus[0] ?? state.phase?.focus[0] ?? areas[0]?.id);
+    /** @type {[string, string][]} */
+    const choices = areas.map((a) => [a.id, a.title]);
+    // the whole board: each area's notes grouped on their own, since a group is an area's
+    if (areas.length > 1) choices.push([ALL_AREAS, t("All areas")]);
+    fillSelect(this.area, choices, state.focus[0] ?? state.phase?.focus[0] ?? areas[0]?.id);
+    this.written = areas.map((a) => a.id);
     this.groups = [];
     this.shownDuplicates = [];
     this.render();
@@ -148,10 +156,15 @@ export class Suggestions {
   async ask() {
     this.status.textContent = t("Looking for groups…");
     try {
-      const body = JSON.stringify({ areas: [this.area.value] });
-      const answer = await (await this.request("/suggestions", { method: "POST", body })).json();
-      this.groups = answer.groups.map((/** @type {Suggested} */ g) => ({ label: g.label, note_ids: [...g.note_ids] }));
-      this.shownDuplicates = /** @type {string[][]} */ (answer.duplicates);
+      const asked = this.area.value === ALL_AREAS ? this.written : [this.area.value];
+      this.groups = [];
+      this.shownDuplicates = [];
+      for (const area of asked) {
+        const body = JSON.stringify({ areas: [area] });
+        const answer = await (await this.request("/suggestions", { method: "POST", body })).json();
+        this.groups.push(...answer.groups.map((/** @type {Suggested} */ g) => ({ label: g.label, note_ids: [...g.note_ids], area })));
+        this.shownDuplicates.push(.../** @type {string[][]} */ (answer.duplicates));
+      }
       this.status.textContent = this.groups.length
         ? nt("{n} group suggested.", "{n} groups suggested.", this.groups.length, { n: this.groups.length })
         : t("No notes here say similar things.");
@@ -165,8 +178,14 @@ export class Suggestions {
   /** @param {string} [focusNote] the note whose "Move" select gets the focus back */
   render(focusNote) {
     const notes = this.board().notes;
-    const names = () => [
-      ...this.groups.map((g, i) => /** @type {[string, string]} */ ([String(i), g.label || t("Group {n}", { n: i + 1 })])),
+    const titles = new Map(this.board().areas.map((a) => [a.id, a.title]));
+    const several = new Set(this.groups.map((g) => g.area)).size > 1;
+    // a note moves between the suggestions of its own area only: a group is an area's
+    const names = (/** @type {string} */ area) => [
+      ...this.groups
+        .map((g, i) => /** @type {[string, string, string]} */ ([String(i), g.label || t("Group {n}", { n: i + 1 }), g.area]))
+        .filter(([, , a]) => a === area)
+        .map(([i, label]) => /** @type {[string, string]} */ ([i, label])),
       /** @type {[string, string]} */ ([LEAVE_OUT, t("Leave it out")]),
     ];
     this.list.replaceChildren(
@@ -183,13 +202,14 @@ export class Suggestions {
             name,
             el("button", { type: "button", class: "secondary", text: t("Drop this group"), "aria-describedby": `suggestion-${i}-name`, onclick: () => this.drop(i) }),
           ),
+          several ? el("p", { class: "hint", text: t("In {area}", { area: titles.get(group.area) ?? group.area }) }) : null,
           el(
             "ul",
             { class: "suggestion-notes" },
             ...group.note_ids.map((id) => {
               const text = notes[id]?.text ?? "";
               const move = el("select", { "data-note": id, "aria-label": t("Move “{text}” to", { text: text.slice(0, 80) }) });
-              fillSelect(move, names(), String(i));
+              fillSelect(move, names(group.area), String(i));
               move.addEventListener("change", () => this.move(id, i, move.value));
               return el("li", {}, el("span", { class: "suggestion-text", text }), move);
             }),
@@ -257,12 +277,11 @@ export class Suggestions {
   }
 
   addGroups() {
-    const area = this.area.value;
     let added = 0;
     for (const group of this.groups.filter((g) => g.note_ids.length)) {
       const id = crypto.randomUUID();
       const name = group.label.trim().slice(0, NAME_MAX);
-      this.send({ kind: "group.add", group: { id, area, name } });
+      this.send({ kind: "group.add", group: { id, area: group.area, name } });
       for (const note of group.note_ids) this.send({ kind: "note.group", note_id: note, group_id: id });
       added++;
     }

@@ -34,6 +34,13 @@ NOTES = {
     "n6": "Pårørende vil gerne give en hånd med",
 }
 
+PARADOXES = [
+    {"kind": "note.add", "note": {"id": f"p{i}", "area": "paradoxes", "text": text}}
+    for i, text in enumerate(
+        ["Vi holder møder om at spare tid", "Møder om at spare tid tager tid", "Alle vil dele"]
+    )
+]
+
 
 def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
     browsing: Browsing, server: RunningServer
@@ -52,14 +59,21 @@ def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
     ida = api(server, "/api/join", {"code": board["join_code"], "name": "Ida"})
     send_as(server, board["id"], board["facilitator_token"], ops[0], *ops[2:])
     send_as(server, board["id"], ida["token"], ops[1])  # Ida says the same as the facilitator
+    send_as(server, board["id"], board["facilitator_token"], *PARADOXES)
+    notes = len(NOTES) + len(PARADOXES)
     page = facilitator_page(browsing, board, lang="da-DK")
-    expect(page.locator(".note")).to_have_count(len(NOTES))
+    expect(page.locator(".note")).to_have_count(notes)
 
     # from "More", by keyboard: the suggestions for the category
     page.locator("[data-action=more]").click()
     page.get_by_role("button", name="Foreslå grupper").press("Enter")
     dialog = page.get_by_role("dialog", name="Foreslåede grupper")
     expect(dialog).to_be_visible()
+    # the whole board: each category's notes grouped on their own
+    dialog.get_by_label("Område").select_option(label="Alle områder")
+    dialog.get_by_role("button", name="Foreslå", exact=True).click()
+    expect(dialog.get_by_role("status").first).to_have_text("3 grupper foreslået.")
+    expect(dialog.locator(".suggestion").filter(has_text="I Paradokser")).to_have_count(1)
     dialog.get_by_label("Område").select_option(label="Skjulte skatte")
     dialog.get_by_role("button", name="Foreslå", exact=True).click()
     suggestions = dialog.locator(".suggestion")
@@ -87,7 +101,7 @@ def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
     )
     merged = state_once(server, board, lambda s: "n2" not in s["notes"])
     assert merged["notes"]["n1"]["authors"] == [ida["participant_id"]]
-    expect(page.locator(".note")).to_have_count(len(NOTES) - 1)
+    expect(page.locator(".note")).to_have_count(notes - 1)
     expect(care.locator(".suggestion-notes li")).to_have_count(2)  # n1 and n3
 
     # rename one, leave a note out of it (a select: the keyboard's way), add the groups
