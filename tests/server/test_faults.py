@@ -87,11 +87,11 @@ def test_a_server_started_before_its_database_and_redis_waits_for_them_quietly(
         assert ready(server), server.log()
         assert server.process is not None
         assert cmdline(server.process.pid) == "planche: supervisor"
-        names = sorted(cmdline(pid) for pid in children(server.process.pid))
-        assert [n for n in names if n.startswith("planche:")] == [
-            "planche: worker 1",
-            "planche: worker 2",
-        ]
+        # ready once one worker answers; the other may still be in its restart delay
+        pid, deadline = server.process.pid, time.monotonic() + timeout(20)
+        while len(workers := _workers(pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert workers == ["planche: worker 1", "planche: worker 2"]
     finally:
         services.join()
         server.stop()
@@ -186,3 +186,9 @@ def test_a_traceback_in_json_logs_is_its_own_field_and_the_message_one_line() ->
         assert "\n" not in line["message"] and "Traceback" not in line["message"]
         assert line["exc_info"].startswith("Traceback") and "ValueError: a bug" in line["exc_info"]
     assert json.loads(_JsonFormatter().format(record))["message"] == "stopped: ValueError: a bug"
+
+
+def _workers(supervisor: int) -> list[str]:
+    """The supervisor's worker processes, by the names they give themselves."""
+    names = sorted(cmdline(pid) for pid in children(supervisor))
+    return [n for n in names if n.startswith("planche:")]
