@@ -1,4 +1,8 @@
-"""Every kind of op a board accepts, as typed models, and who may send each.
+"""Every kind of op a board accepts, each declared once: its model (the fields and their
+shape), who may send it (`senders`) and what others may not see of it (`hidden`, and
+`moderated` for an op on a note waiting in the inbox). `KINDS`, `SENDERS`, the `Op` union's
+JSON Schema, `views.RULES` and the docs' op table (tests/test_docs.py) all come from these
+declarations.
 
 Shape rules live here (checked before an op gets a seq, answered with an error); rules that
 depend on the board's state live in `apply` (a recorded no-op with a reason).
@@ -10,20 +14,33 @@ import math
 import re
 import unicodedata
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     TypeAdapter,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from server.board.state import Role
+from server.board.visibility import (
+    AUTHOR_ONLY,
+    MODERATED_OP,
+    REVEAL,
+    WAITING,
+    Hidden,
+    always,
+    private,
+    unnamed,
+)
 
 NOTE_TEXT_MAX = 1000
 FIELD_TEXT_MAX = 4000
@@ -147,6 +164,29 @@ class _Op(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+WRITERS: frozenset[Role] = frozenset({"facilitator", "participant"})
+FACILITATORS: frozenset[Role] = frozenset({"facilitator"})
+SERVER: frozenset[Role] = frozenset()  # written by the server only; no client may send it
+
+
+class _Kind(_Op):
+    """One op kind, declared whole: its fields, who may send it from a client and what others
+    may not see of it (see `views`: `hidden` for everyone but the sender, `moderated` on top
+    of it for an op on a note waiting in the inbox)."""
+
+    senders: ClassVar[frozenset[Role]]
+    hidden: ClassVar[Hidden | None] = None
+    moderated: ClassVar[Hidden | None] = None
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        schema["x-senders"] = sorted(cls.senders)  # [] : the server's own
+        return schema
+
+
 class NotePicture(_Op):
     """The picture a note shows (its text is the caption): uploaded first with
     `POST /api/boards/{id}/pictures`, which answers its id, width and height."""
@@ -200,12 +240,30 @@ class NewNote(_Op):
         return v
 
 
-class NoteAdd(_Op):
+class NoteAdd(_Kind):
+    senders = WRITERS
+    hidden = Hidden(
+        lambda op: bool(op["note"].get("private")),
+        ("note.text", "note.picture"),
+        sender=lambda op: unnamed(op["note"]),
+        until=REVEAL,
+        naming=("note.for_name",),
+    )
+    moderated = Hidden(
+        always,
+        ("note.id", "note.text", "note.picture"),
+        sender=always,
+        until=WAITING,
+        facilitators=True,
+    )
     kind: Literal["note.add"]
     note: NewNote
 
 
-class NoteEdit(_Op):
+class NoteEdit(_Kind):
+    senders = WRITERS
+    hidden = Hidden(private, ("text",), sender=unnamed, until=REVEAL)
+    moderated = Hidden(always, ("text", "pending"), sender=always, until=WAITING, facilitators=True)
     kind: Literal["note.edit"]
     note_id: Id
     text: NoteText
@@ -214,7 +272,10 @@ class NoteEdit(_Op):
     anonymous: bool = Field(default=False, description=_OWN_ANONYMOUS)
 
 
-class NoteMove(_Op):
+class NoteMove(_Kind):
+    senders = WRITERS
+    hidden = AUTHOR_ONLY
+    moderated = MODERATED_OP
     kind: Literal["note.move"]
     note_id: Id
     area: Id | None = None
@@ -230,7 +291,10 @@ class NoteMove(_Op):
         return self
 
 
-class NoteColor(_Op):
+class NoteColor(_Kind):
+    senders = WRITERS
+    hidden = AUTHOR_ONLY
+    moderated = MODERATED_OP
     kind: Literal["note.color"]
     note_id: Id
     color: Color
@@ -238,7 +302,10 @@ class NoteColor(_Op):
     pending: str = Field(default="", description=_PENDING)
 
 
-class NoteDelete(_Op):
+class NoteDelete(_Kind):
+    senders = WRITERS
+    hidden = AUTHOR_ONLY
+    moderated = MODERATED_OP
     kind: Literal["note.delete"]
     note_id: Id
     private: bool = Field(default=False, description=_OWN_PRIVATE)
@@ -262,23 +329,27 @@ class NewArea(_Op):
     )
 
 
-class AreaAdd(_Op):
+class AreaAdd(_Kind):
+    senders = FACILITATORS
     kind: Literal["area.add"]
     area: NewArea
 
 
-class AreaRename(_Op):
+class AreaRename(_Kind):
+    senders = FACILITATORS
     kind: Literal["area.rename"]
     area_id: Id
     title: AreaTitle
 
 
-class AreaDelete(_Op):
+class AreaDelete(_Kind):
+    senders = FACILITATORS
     kind: Literal["area.delete"]
     area_id: Id
 
 
-class BoardRename(_Op):
+class BoardRename(_Kind):
+    senders = FACILITATORS
     kind: Literal["board.rename"]
     title: BoardTitle
 
@@ -289,9 +360,10 @@ class JoiningParticipant(_Op):
     role: Role
 
 
-class ParticipantJoin(_Op):
+class ParticipantJoin(_Kind):
     """Written by the server when someone joins with the code; no client may send it."""
 
+    senders = SERVER
     kind: Literal["participant.join"]
     participant: JoiningParticipant
 
@@ -299,43 +371,50 @@ class ParticipantJoin(_Op):
 # phases and timer (facilitator)
 
 
-class PhaseSet(_Op):
+class PhaseSet(_Kind):
+    senders = FACILITATORS
     kind: Literal["phase.set"]
     phase: Id
     focus: tuple[Id, ...] = Field(default=(), max_length=20)
     scores: dict[str, dict[str, int]] = Field(default_factory=dict, description=_ROUND_ENDS)
 
 
-class FocusSet(_Op):
+class FocusSet(_Kind):
     """ "Follow me": every screen turns to these areas (none: the whole board)."""
 
+    senders = FACILITATORS
     kind: Literal["focus.set"]
     areas: tuple[Id, ...] = Field(default=(), max_length=20)
 
 
-class TimerSet(_Op):
+class TimerSet(_Kind):
+    senders = FACILITATORS
     kind: Literal["timer.set"]
     minutes: Minutes
     at: ServerTime = 0
 
 
-class TimerStart(_Op):
+class TimerStart(_Kind):
+    senders = FACILITATORS
     kind: Literal["timer.start"]
     at: ServerTime = 0
 
 
-class TimerPause(_Op):
+class TimerPause(_Kind):
+    senders = FACILITATORS
     kind: Literal["timer.pause"]
     at: ServerTime = 0
 
 
-class TimerAdd(_Op):
+class TimerAdd(_Kind):
+    senders = FACILITATORS
     kind: Literal["timer.add"]
     minutes: Annotated[float, Field(ge=-480, le=480, strict=True)]
     at: ServerTime = 0
 
 
-class NotesReveal(_Op):
+class NotesReveal(_Kind):
+    senders = FACILITATORS
     kind: Literal["notes.reveal"]
     area: Id | None = None
     texts: dict[str, str] = Field(default_factory=dict, description="Set by the server.")
@@ -356,19 +435,22 @@ class NotesReveal(_Op):
     )
 
 
-class BoardLock(_Op):
+class BoardLock(_Kind):
+    senders = FACILITATORS
     kind: Literal["board.lock"]
     locked: bool
 
 
-class BoardAnonymous(_Op):
+class BoardAnonymous(_Kind):
     """Notes written from now on name no author to anyone but the author."""
 
+    senders = FACILITATORS
     kind: Literal["board.anonymous"]
     anonymous: bool
 
 
-class MeetingClose(_Op):
+class MeetingClose(_Kind):
+    senders = FACILITATORS
     kind: Literal["meeting.close"]
     force: bool = Field(default=False, description="Close even while parked ideas lack owners.")
     scores: dict[str, dict[str, int]] = Field(default_factory=dict, description=_ROUND_ENDS)
@@ -377,37 +459,45 @@ class MeetingClose(_Op):
 # dot voting
 
 
-class VoteOpen(_Op):
+class VoteOpen(_Kind):
+    senders = FACILITATORS
     kind: Literal["vote.open"]
     per_person: int = Field(ge=1, le=VOTES_MAX, strict=True)
     area: Id | None = None
 
 
-class VoteCast(_Op):
+class VoteCast(_Kind):
+    senders = WRITERS
+    hidden = Hidden(always, ("note_id",), until="vote.close")
     kind: Literal["vote.cast"]
     note_id: HideableId
 
 
-class VoteRetract(_Op):
+class VoteRetract(_Kind):
+    senders = WRITERS
+    hidden = Hidden(always, ("note_id",), until="vote.close")
     kind: Literal["vote.retract"]
     note_id: HideableId
 
 
-class VoteClose(_Op):
+class VoteClose(_Kind):
+    senders = FACILITATORS
     kind: Literal["vote.close"]
     votes: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="Set by the server: every vote, revealed."
     )
 
 
-class VoteReopen(_Op):
+class VoteReopen(_Kind):
     """Undoes a close: the vote goes on with every vote cast so far (those the close showed
     stay shown, and stay cast)."""
 
+    senders = FACILITATORS
     kind: Literal["vote.reopen"]
 
 
-class PrioritiesSet(_Op):
+class PrioritiesSet(_Kind):
+    senders = FACILITATORS
     kind: Literal["priorities.set"]
     note_ids: tuple[Id, ...] = Field(max_length=200)
 
@@ -421,23 +511,28 @@ class NewGroup(_Op):
     name: GroupName = ""
 
 
-class GroupAdd(_Op):
+class GroupAdd(_Kind):
+    senders = WRITERS
     kind: Literal["group.add"]
     group: NewGroup
 
 
-class GroupRename(_Op):
+class GroupRename(_Kind):
+    senders = WRITERS
     kind: Literal["group.rename"]
     group_id: Id
     name: GroupName
 
 
-class GroupDelete(_Op):
+class GroupDelete(_Kind):
+    senders = WRITERS
     kind: Literal["group.delete"]
     group_id: Id
 
 
-class NoteGroup(_Op):
+class NoteGroup(_Kind):
+    senders = WRITERS
+    hidden = AUTHOR_ONLY
     kind: Literal["note.group"]
     note_id: Id
     group_id: Id | None = None  # None: out of its group (dropped from the stored form)
@@ -451,24 +546,30 @@ class NewLink(_Op):
     contradiction: bool = False
 
 
-class LinkAdd(_Op):
+class LinkAdd(_Kind):
+    senders = WRITERS
+    hidden = AUTHOR_ONLY
     kind: Literal["link.add"]
     link: NewLink
     private: bool = Field(default=False, description=_OWN_PRIVATE)
 
 
-class LinkMark(_Op):
+class LinkMark(_Kind):
+    senders = WRITERS
     kind: Literal["link.mark"]
     link_id: Id
     contradiction: bool
 
 
-class LinkDelete(_Op):
+class LinkDelete(_Kind):
+    senders = WRITERS
     kind: Literal["link.delete"]
     link_id: Id
 
 
-class NoteOwn(_Op):
+class NoteOwn(_Kind):
+    senders = WRITERS
+    hidden = Hidden(private, ("owner", "due"), sender=unnamed, until=REVEAL)
     kind: Literal["note.own"]
     note_id: Id
     owner: OwnerName | None = None  # None: nobody (dropped from the stored form)
@@ -485,18 +586,21 @@ class NewIdea(_Op):
     text: NoteText
 
 
-class IdeaPark(_Op):
+class IdeaPark(_Kind):
+    senders = WRITERS
     kind: Literal["idea.park"]
     idea: NewIdea
 
 
-class IdeaOwn(_Op):
+class IdeaOwn(_Kind):
+    senders = WRITERS
     kind: Literal["idea.own"]
     idea_id: Id
     owner: OwnerName | None = None  # None: nobody (dropped from the stored form)
 
 
-class IdeaDelete(_Op):
+class IdeaDelete(_Kind):
+    senders = WRITERS
     kind: Literal["idea.delete"]
     idea_id: Id
 
@@ -504,13 +608,15 @@ class IdeaDelete(_Op):
 # the method's fields, tables and grid
 
 
-class FieldSet(_Op):
+class FieldSet(_Kind):
+    senders = WRITERS
     kind: Literal["field.set"]
     field: Id
     text: FieldText
 
 
-class CellSet(_Op):
+class CellSet(_Kind):
+    senders = WRITERS
     kind: Literal["cell.set"]
     table: Id
     row: Id
@@ -518,19 +624,23 @@ class CellSet(_Op):
     text: CellText
 
 
-class RowAdd(_Op):
+class RowAdd(_Kind):
+    senders = WRITERS
     kind: Literal["row.add"]
     table: Id
     row: Id
 
 
-class RowDelete(_Op):
+class RowDelete(_Kind):
+    senders = WRITERS
     kind: Literal["row.delete"]
     table: Id
     row: Id
 
 
-class ScoreSet(_Op):
+class ScoreSet(_Kind):
+    senders = WRITERS
+    hidden = Hidden(private, ("criterion", "score"), until="phase.set, meeting.close")
     kind: Literal["score.set"]
     criterion: HideableId
     score: int = Field(ge=0, le=10, strict=True)
@@ -544,10 +654,11 @@ class NewCriterion(_Op):
     label: AreaTitle
 
 
-class GridSet(_Op):
+class GridSet(_Kind):
     """The facilitator's own criteria and scale for the board's scoring round, before anyone
     has scored (the method's grid is only where a board starts)."""
 
+    senders = FACILITATORS
     kind: Literal["grid.set"]
     criteria: tuple[NewCriterion, ...] = Field(min_length=1, max_length=12)
     low: int = Field(ge=0, le=9, strict=True)
@@ -563,18 +674,20 @@ class GridSet(_Op):
         return self
 
 
-class SummarySet(_Op):
+class SummarySet(_Kind):
     """The meeting's summary for its record, as the facilitator wrote or edited it (from the
     draft the server offers); "" removes it. Also after meeting.close: a record is often
     finished after the meeting."""
 
+    senders = FACILITATORS
     kind: Literal["summary.set"]
     text: SummaryText
 
 
-class ConsentSet(_Op):
+class ConsentSet(_Kind):
     """A participant agrees (or no longer agrees) to be named in published records."""
 
+    senders = WRITERS
     kind: Literal["consent.set"]
     consent: bool
 
@@ -590,24 +703,28 @@ class NewBreakout(_Op):
     discussion_leader: Id | None = None
 
 
-class BreakoutStart(_Op):
+class BreakoutStart(_Kind):
+    senders = FACILITATORS
     kind: Literal["breakout.start"]
     groups: tuple[NewBreakout, ...] = Field(min_length=1, max_length=50)
 
 
-class BreakoutAssign(_Op):
+class BreakoutAssign(_Kind):
+    senders = FACILITATORS
     kind: Literal["breakout.assign"]
     participant: Id
     group: Id
 
 
-class BreakoutEnd(_Op):
+class BreakoutEnd(_Kind):
+    senders = FACILITATORS
     kind: Literal["breakout.end"]
 
 
-class BreakoutRoles(_Op):
+class BreakoutRoles(_Kind):
     """Who leads a group's discussion and who takes its notes (null: nobody); each a member."""
 
+    senders = FACILITATORS
     kind: Literal["breakout.roles"]
     group: Id
     note_taker: Id | None = None
@@ -641,10 +758,11 @@ class NewQuestion(_Op):
         return self
 
 
-class SurveySet(_Op):
+class SurveySet(_Kind):
     """The board's survey: its questions, deadline and whether it is anonymous. Only the
     deadline may change once someone has answered."""
 
+    senders = FACILITATORS
     kind: Literal["survey.set"]
     questions: tuple[NewQuestion, ...] = Field(min_length=1, max_length=SURVEY_QUESTIONS_MAX)
     deadline: ServerTime | None = Field(
@@ -669,10 +787,15 @@ def _answers(value: dict[str, int | str], info: ValidationInfo) -> dict[str, int
     return value
 
 
-class SurveyAnswer(_Op):
+class SurveyAnswer(_Kind):
     """The sender's answers, replacing their earlier ones: a scale question 1-5, a choice
     question the index of its option, a text question its text."""
 
+    senders = WRITERS
+    # an answer, for good: survey.close carries only the totals (and, anonymous, no sender)
+    hidden = Hidden(
+        always, ("answers",), sender=lambda op: bool(op.get("anonymous")), until="never"
+    )
     kind: Literal["survey.answer"]
     answers: Annotated[
         dict[str, Annotated[int, Field(strict=True, ge=0, le=10)] | AnswerText],
@@ -686,7 +809,8 @@ class SurveyAnswer(_Op):
     )
 
 
-class SurveyClose(_Op):
+class SurveyClose(_Kind):
+    senders = FACILITATORS
     kind: Literal["survey.close"]
     at: ServerTime = 0
     results: dict[str, dict[str, Any]] = Field(
@@ -724,17 +848,26 @@ class NewPoll(_Op):
         return self
 
 
-class PollOpen(_Op):
+class PollOpen(_Kind):
     """Opens a poll; one is open at a time."""
 
+    senders = FACILITATORS
     kind: Literal["poll.open"]
     poll: NewPoll
 
 
-class PollAnswer(_Op):
+class PollAnswer(_Kind):
     """The sender's answer, replacing their earlier one while the poll is open: `choices`
     for a choice (option indexes) or scale poll (one value 1-5), `words` for a word cloud."""
 
+    senders = WRITERS
+    # whose, for good; what, until poll.close carries the totals (live: never hidden)
+    hidden = Hidden(
+        lambda op: bool(op.get("sealed")),
+        ("choices", "words", "stems", "previous"),
+        sender=always,
+        until="poll.close (the totals only)",
+    )
     kind: Literal["poll.answer"]
     poll_id: Id
     choices: tuple[Annotated[int, Field(strict=True, ge=0, le=10)], ...] = Field(
@@ -767,7 +900,8 @@ class PollAnswer(_Op):
         return self
 
 
-class PollClose(_Op):
+class PollClose(_Kind):
+    senders = FACILITATORS
     kind: Literal["poll.close"]
     poll_id: Id
     tally: dict[str, int] = Field(
@@ -780,10 +914,11 @@ class PollClose(_Op):
     )
 
 
-class PollShow(_Op):
+class PollShow(_Kind):
     """Shows a poll (and no other) on the projector, or stops showing it; `poll.open` shows
     the new poll."""
 
+    senders = FACILITATORS
     kind: Literal["poll.show"]
     poll_id: Id
     shown: bool
@@ -792,20 +927,23 @@ class PollShow(_Op):
 # signals to the facilitator: a ready check and a queue of raised hands
 
 
-class ReadySet(_Op):
+class ReadySet(_Kind):
     """The sender is done with the phase (or not, after all); reset by the next phase."""
 
+    senders = WRITERS
     kind: Literal["ready.set"]
     ready: bool
 
 
-class HandRaise(_Op):
+class HandRaise(_Kind):
+    senders = WRITERS
     kind: Literal["hand.raise"]
 
 
-class HandLower(_Op):
+class HandLower(_Kind):
     """Lowers a raised hand: the sender's own, or anyone's by a facilitator."""
 
+    senders = WRITERS
     kind: Literal["hand.lower"]
     participant: Id | None = Field(default=None, description="Whose; absent: the sender's.")
 
@@ -815,9 +953,10 @@ REACTIONS = ("agree", "important", "idea", "question", "thanks")
 Reaction = Literal["agree", "important", "idea", "question", "thanks"]
 
 
-class ReactionToggle(_Op):
+class ReactionToggle(_Kind):
     """The sender's reaction on a note: on if it was off, off if it was on."""
 
+    senders = WRITERS
     kind: Literal["reaction.toggle"]
     note_id: Id
     reaction: Reaction
@@ -826,16 +965,18 @@ class ReactionToggle(_Op):
 # moderated posting: the facilitators' inbox (server/board/inbox.py)
 
 
-class ModerationSet(_Op):
+class ModerationSet(_Kind):
     """While on, a note a participant writes waits for a facilitator's approval."""
 
+    senders = FACILITATORS
     kind: Literal["moderation.set"]
     on: bool
 
 
-class NoteApprove(_Op):
+class NoteApprove(_Kind):
     """Pending notes made everyone's, one or many at once."""
 
+    senders = FACILITATORS
     kind: Literal["note.approve"]
     note_ids: tuple[Id, ...] = Field(min_length=1, max_length=200)
     notes: dict[str, dict[str, Any]] = Field(
@@ -845,19 +986,22 @@ class NoteApprove(_Op):
     )
 
 
-class NoteDecline(_Op):
+class NoteDecline(_Kind):
     """A pending note taken off the board; its author sees that it was, and why."""
 
+    senders = FACILITATORS
+    moderated = Hidden(always, ("reason", "pending"), until="never", facilitators=True)
     kind: Literal["note.decline"]
     note_id: Id
     reason: Annotated[str, _checked_text(PROMPT_MAX, "reason", optional=True)] = ""
     pending: str = Field(default="", description=_PENDING)
 
 
-class NoteMerge(_Op):
+class NoteMerge(_Kind):
     """Duplicates merged into one note, which keeps every author and every vote of them."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    senders = FACILITATORS
     kind: Literal["note.merge"]
     note_id: Id
     from_: tuple[Id, ...] = Field(alias="from", min_length=1, max_length=200)
@@ -877,25 +1021,28 @@ class NoteMerge(_Op):
 # co-facilitators and scribes (server/board/roles.py)
 
 
-class RoleSet(_Op):
+class RoleSet(_Kind):
     """Makes a participant a (co-)facilitator, or a facilitator a participant again (also
     oneself: stepping down); a board keeps at least one facilitator."""
 
+    senders = FACILITATORS
     kind: Literal["role.set"]
     participant: Id
     role: Literal["facilitator", "participant"]
 
 
-class LeadSet(_Op):
+class LeadSet(_Kind):
     """Who runs the timer and phases: one facilitator (taking over), or any (null)."""
 
+    senders = FACILITATORS
     kind: Literal["lead.set"]
     participant: Id | None = None
 
 
-class ScribeSet(_Op):
+class ScribeSet(_Kind):
     """Makes a participant a scribe, who writes notes for named people without a device."""
 
+    senders = FACILITATORS
     kind: Literal["scribe.set"]
     participant: Id
     on: bool
@@ -973,79 +1120,22 @@ Op = Annotated[
 ]
 OP_ADAPTER: TypeAdapter[Op] = TypeAdapter(Op)
 
-_EVERYONE_WRITING: frozenset[Role] = frozenset({"facilitator", "participant"})
-_FACILITATOR: frozenset[Role] = frozenset({"facilitator"})
 
-# Which roles may send each kind from a client. A kind missing here is server-only.
-SENDERS: dict[str, frozenset[Role]] = {
-    "note.add": _EVERYONE_WRITING,
-    "note.edit": _EVERYONE_WRITING,
-    "note.move": _EVERYONE_WRITING,
-    "note.delete": _EVERYONE_WRITING,
-    "area.add": _FACILITATOR,
-    "area.rename": _FACILITATOR,
-    "area.delete": _FACILITATOR,
-    "board.rename": _FACILITATOR,
-    "phase.set": _FACILITATOR,
-    "focus.set": _FACILITATOR,
-    "timer.set": _FACILITATOR,
-    "timer.start": _FACILITATOR,
-    "timer.pause": _FACILITATOR,
-    "timer.add": _FACILITATOR,
-    "notes.reveal": _FACILITATOR,
-    "board.lock": _FACILITATOR,
-    "board.anonymous": _FACILITATOR,
-    "meeting.close": _FACILITATOR,
-    "vote.open": _FACILITATOR,
-    "vote.cast": _EVERYONE_WRITING,
-    "vote.retract": _EVERYONE_WRITING,
-    "vote.close": _FACILITATOR,
-    "priorities.set": _FACILITATOR,
-    "group.add": _EVERYONE_WRITING,
-    "group.rename": _EVERYONE_WRITING,
-    "group.delete": _EVERYONE_WRITING,
-    "note.group": _EVERYONE_WRITING,
-    "note.color": _EVERYONE_WRITING,
-    "link.add": _EVERYONE_WRITING,
-    "link.mark": _EVERYONE_WRITING,
-    "link.delete": _EVERYONE_WRITING,
-    "note.own": _EVERYONE_WRITING,
-    "idea.park": _EVERYONE_WRITING,
-    "idea.own": _EVERYONE_WRITING,
-    "idea.delete": _EVERYONE_WRITING,
-    "field.set": _EVERYONE_WRITING,
-    "cell.set": _EVERYONE_WRITING,
-    "row.add": _EVERYONE_WRITING,
-    "row.delete": _EVERYONE_WRITING,
-    "score.set": _EVERYONE_WRITING,
-    "grid.set": _FACILITATOR,
-    "summary.set": _FACILITATOR,
-    "consent.set": _EVERYONE_WRITING,
-    "breakout.start": _FACILITATOR,
-    "breakout.assign": _FACILITATOR,
-    "breakout.end": _FACILITATOR,
-    "breakout.roles": _FACILITATOR,
-    "survey.set": _FACILITATOR,
-    "survey.answer": _EVERYONE_WRITING,
-    "survey.close": _FACILITATOR,
-    "poll.open": _FACILITATOR,
-    "poll.answer": _EVERYONE_WRITING,
-    "poll.close": _FACILITATOR,
-    "poll.show": _FACILITATOR,
-    "ready.set": _EVERYONE_WRITING,
-    "hand.raise": _EVERYONE_WRITING,
-    "hand.lower": _EVERYONE_WRITING,
-    "vote.reopen": _FACILITATOR,
-    "reaction.toggle": _EVERYONE_WRITING,
-    "moderation.set": _FACILITATOR,
-    "note.approve": _FACILITATOR,
-    "note.decline": _FACILITATOR,
-    "note.merge": _FACILITATOR,
-    "role.set": _FACILITATOR,
-    "lead.set": _FACILITATOR,
-    "scribe.set": _FACILITATOR,
-}
-KINDS: tuple[str, ...] = (*SENDERS, "participant.join")
+def _declared() -> dict[str, type[_Kind]]:
+    """Every op kind by its name, in the order of `Op`, which must hold every one."""
+    models: tuple[type[_Kind], ...] = get_args(get_args(Op)[0])
+    missing = set(_Kind.__subclasses__()) - set(models)
+    if missing:
+        raise TypeError(
+            f"op kinds missing from the Op union: {sorted(m.__name__ for m in missing)}"
+        )
+    return {get_args(m.model_fields["kind"].annotation)[0]: m for m in models}
+
+
+DECLARED: dict[str, type[_Kind]] = _declared()
+KINDS: tuple[str, ...] = tuple(DECLARED)
+# which roles may send each kind from a client; a kind missing here is the server's own
+SENDERS: dict[str, frozenset[Role]] = {k: m.senders for k, m in DECLARED.items() if m.senders}
 
 
 def parse_op(data: object, *, from_server: bool = False) -> Op:

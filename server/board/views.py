@@ -1,10 +1,10 @@
 """The board as one person may see it: the one visibility rule, declared once.
 
-`RULES` says, per op kind, what others may not see of an op and until when. Everything
-that leaves the server for a person goes through `redact` (an op, as the fan-out, the
-welcome, a resume and the archive's log deliver it) or `view_state` (a board, as the
-welcome, REST reads, history, records, the share page and every export show it). The
-server itself, the store and the operator's CLI hold the whole board.
+`RULES` says, per op kind (as each declares it beside its model in ops.py), what others
+may not see of an op and until when. Everything that leaves the server for a person goes
+through `redact` (an op, as the fan-out, the welcome, a resume and the archive's log deliver
+it) or `view_state` (a board, as the welcome, REST reads, history, records, the share page
+and every export show it). The server itself, the store and the operator's CLI hold the whole board.
 
 Private writing: a note reaches its author only, and everyone else (the facilitator and
 the projector too) sees an empty placeholder without its author, so neither what it says
@@ -41,96 +41,22 @@ also shows whole what a later op made public (`released`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
+from server.board.ops import DECLARED
 from server.board.rules import HIDDEN_SENDER
 from server.board.state import BoardState, Note, Poll, Role
+from server.board.visibility import Hidden
 
-
-@dataclass(frozen=True, slots=True)
-class Hidden:
-    """What others may not see of one op kind, and until when."""
-
-    content: Callable[[dict[str, Any]], bool]  # whether this op's `blank` fields are hidden
-    blank: tuple[str, ...] = ()  # fields blanked for others ("note.text": a nested field)
-    sender: Callable[[dict[str, Any]], bool] = lambda op: False  # whether `by` is hidden
-    until: str = ""  # what makes it public, for the docs and tests
-    facilitators: bool = False  # the facilitators see it whole all the same (`MODERATED`)
-    # fields that name the author as well (whom a scribe wrote for): blanked with `by`
-    naming: tuple[str, ...] = ()
-
-
-def _private(op: dict[str, Any]) -> bool:
-    return bool(op.get("private"))
-
-
-def _unnamed(op: dict[str, Any]) -> bool:
-    """Private, or on an anonymous board: the author shows to no one else."""
-    return bool(op.get("private") or op.get("anonymous"))
-
-
-def _always(op: dict[str, Any]) -> bool:
-    return True
-
-
-def _never(op: dict[str, Any]) -> bool:
-    return False
-
-
-_REVEAL = "notes.reveal (the author of an anonymous note: never)"
-_AUTHOR_ONLY = Hidden(_never, sender=_private, until=_REVEAL)
-
-RULES: dict[str, Hidden] = {
-    "note.add": Hidden(
-        lambda op: bool(op["note"].get("private")),
-        ("note.text", "note.picture"),
-        sender=lambda op: _unnamed(op["note"]),
-        until=_REVEAL,
-        naming=("note.for_name",),
-    ),
-    "note.edit": Hidden(_private, ("text",), sender=_unnamed, until=_REVEAL),
-    "note.move": _AUTHOR_ONLY,
-    "note.delete": _AUTHOR_ONLY,
-    "note.group": _AUTHOR_ONLY,
-    "note.color": _AUTHOR_ONLY,
-    "note.own": Hidden(_private, ("owner", "due"), sender=_unnamed, until=_REVEAL),
-    "link.add": _AUTHOR_ONLY,
-    "vote.cast": Hidden(_always, ("note_id",), until="vote.close"),
-    "vote.retract": Hidden(_always, ("note_id",), until="vote.close"),
-    "score.set": Hidden(_private, ("criterion", "score"), until="phase.set, meeting.close"),
-    # an answer, for good: survey.close carries only the totals (and, anonymous, no sender)
-    "survey.answer": Hidden(
-        _always, ("answers",), sender=lambda op: bool(op.get("anonymous")), until="never"
-    ),
-    # whose, for good; what, until poll.close carries the totals (live: never hidden)
-    "poll.answer": Hidden(
-        lambda op: bool(op.get("sealed")),
-        ("choices", "words", "stems", "previous"),
-        sender=_always,
-        until="poll.close (the totals only)",
-    ),
-}
-# an op on a note waiting in the inbox, as others than its author and the facilitators get it
-_WAITING = "note.approve, which carries the note (what came before: never)"
-_MODERATED_OP = Hidden(_always, ("pending",), sender=_always, until=_WAITING, facilitators=True)
+# per kind, as each declares it beside its model (server/board/ops.py)
+RULES: dict[str, Hidden] = {k: m.hidden for k, m in DECLARED.items() if m.hidden is not None}
+# on top of RULES, for an op on a note waiting in the inbox as others than its author and the
+# facilitators get it
 MODERATED: dict[str, Hidden] = {
-    "note.add": Hidden(
-        _always,
-        ("note.id", "note.text", "note.picture"),
-        sender=_always,
-        until=_WAITING,
-        facilitators=True,
-    ),
-    "note.edit": Hidden(
-        _always, ("text", "pending"), sender=_always, until=_WAITING, facilitators=True
-    ),
-    "note.move": _MODERATED_OP,
-    "note.color": _MODERATED_OP,
-    "note.delete": _MODERATED_OP,
-    "note.decline": Hidden(_always, ("reason", "pending"), until="never", facilitators=True),
+    k: m.moderated for k, m in DECLARED.items() if m.moderated is not None
 }
 # what a blanked field holds when "" is not its type
 _BLANK: dict[str, Any] = {
