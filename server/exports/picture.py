@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from xml.sax.saxutils import escape
 
+from server.board.order import reading_order
 from server.board.quadrant import CELLS, Cell, cell_label, cell_of
 from server.board.state import BoardState
 from server.i18n import translations
@@ -37,9 +38,8 @@ def svg(state: BoardState) -> str:
     ngettext = translations(state.language).ngettext
     for i, area in enumerate(areas):
         x = i * (_NOTE_W + 2 * _GAP) + _GAP
-        notes = sorted(
-            (n for n in state.notes.values() if n.area == area.id and not n.private),
-            key=lambda n: (n.y if n.y is not None else n.created_seq, n.id),
+        notes = reading_order(
+            n for n in state.notes.values() if n.area == area.id and not n.private
         )
         parts = [
             f'<text x="{x}" y="24" font-size="12" font-weight="bold">'

@@ -12,6 +12,7 @@ from babel.numbers import format_decimal, format_percent
 
 from facilitation_methods import Method
 from server.board import ops as o
+from server.board.order import reading_order
 from server.board.polls import bars, cloud
 from server.board.quadrant import CELLS, cell_label, cell_of
 from server.board.reactions import reaction_counts
@@ -134,7 +135,7 @@ class _Layout:
 
     def notes(self, area: str) -> list[Note]:
         notes = [n for n in self.state.notes.values() if n.area == area and not n.private]
-        return sorted(notes, key=lambda n: (n.y if n.y is not None else n.created_seq, n.id))
+        return reading_order(notes)
 
     def area(self, area_id: str) -> Block | None:
         area = self.state.area(area_id)

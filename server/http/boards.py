@@ -11,20 +11,9 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from facilitation_methods import Method
+from server.board import creation
 from server.board.ops import PROMPT_MAX, TITLE_MAX, JoiningParticipant, ParticipantJoin
-from server.board.state import (
-    Area,
-    Axes,
-    BoardState,
-    GridSpec,
-    Participant,
-    PhaseSpec,
-    Survey,
-    SurveyQuestion,
-    Table,
-    new_board,
-)
+from server.board.state import BoardState
 from server.board.views import view_state
 from server.http.errors import ApiError, read_json
 from server.http.ratelimit import Refused, client_address
@@ -42,7 +31,6 @@ from server.store.base import BoardRow, Credential, NewParticipant
 from server.sync.rooms import Room, effective_role
 
 NAME_MAX = 60
-_FACILITATOR_NAME = {"da": "Facilitator", "sv": "Samtalsledare", "en": "Facilitator"}
 
 
 class CustomCategory(BaseModel):
@@ -113,12 +101,31 @@ async def open_board(
     if method is None:
         known = ", ".join(sorted(services.methods))
         raise ApiError(422, "invalid", f"Unknown method {body.method!r}; known methods: {known}.")
-    areas = _areas(method, body.language, body.categories)
-    if not body.title.strip():
-        raise ApiError(422, "invalid", "Field 'title': give the board a title.")
+    board_id, facilitator_id = new_board_id(), new_participant_id()
+    categories = (
+        None
+        if body.categories is None
+        else [
+            c if isinstance(c, str) else creation.CustomCategory(c.title, c.explanation)
+            for c in body.categories
+        ]
+    )
+    try:
+        state = creation.first_state(
+            board_id,
+            body.title,
+            method,
+            body.language,
+            facilitator_id=facilitator_id,
+            facilitator_name=body.name,
+            categories=categories,
+            anonymous=body.anonymous,
+        )
+    except creation.CreationError as e:
+        raise ApiError(422, "invalid", str(e)) from None
     board = BoardRow(
-        id=new_board_id(),
-        title=body.title.strip(),
+        id=board_id,
+        title=state.title,
         method=method.id,
         language=body.language,
         join_code=new_join_code(),
@@ -128,24 +135,8 @@ async def open_board(
         meeting_no=meeting_no,
     )
     facilitator_token, viewer_token = new_token(), new_token()
-    facilitator = Participant(
-        id=new_participant_id(),
-        name=(body.name or _FACILITATOR_NAME[body.language]).strip(),
-        role="facilitator",
-    )
+    facilitator = state.participants[facilitator_id]
     viewer = NewParticipant(new_participant_id(), "", "viewer", hash_token(viewer_token))
-    state = replace(
-        new_board(
-            board.id,
-            board.title,
-            board.method,
-            board.language,
-            areas,
-            **_parts(method, board.language),
-        ),
-        participants={facilitator.id: facilitator},
-        anonymous=body.anonymous,
-    )
     if seed is not None:
         state = seed(state, facilitator.id)
     await services.store.create_board(
@@ -172,69 +163,6 @@ async def open_board(
             "viewer": f"/b/{board.id}#token={viewer_token}",
         },
     }
-
-
-def _parts(method: Method, language: str) -> dict[str, Any]:
-    """What the board keeps of its method to check ops against: phases, fields, tables, grid;
-    and its survey's default questions, in the board's language."""
-    grid = method.grid
-    questions = tuple(
-        SurveyQuestion(q.id, q.kind, q.text[language], tuple(o[language] for o in q.options))
-        for q in method.survey
-    )
-    return {
-        "survey": Survey(questions) if questions else None,
-        "phases": tuple(PhaseSpec(p.id, p.kind.value, p.minutes) for p in method.phases),
-        "fields": {f.id: "" for f in method.fields},
-        "facilitator_fields": tuple(f.id for f in method.fields if f.facilitator_only),
-        "tables": {
-            t.id: Table(tuple(c.id for c in t.columns), tuple(r.id for r in t.rows))
-            for t in method.tables
-        },
-        "grid": GridSpec(tuple(c.id for c in grid.criteria), grid.scale_min, grid.scale_max)
-        if grid
-        else None,
-    }
-
-
-def _areas(
-    method: Method, language: str, chosen: list[str | CustomCategory] | None
-) -> tuple[Area, ...]:
-    """The board's areas at seq 0: one per chosen category first, then the method's own."""
-    areas = []
-    if method.categories is not None:
-        options = {c.id: c for c in method.categories.options}
-        low, high = method.categories.choose_min, method.categories.choose_max
-        if chosen is None:
-            chosen = [*list(options)[: min(3, high)]]
-        custom = [c for c in chosen if isinstance(c, CustomCategory)]
-        ids = [c for c in chosen if isinstance(c, str)]
-        unknown = [c for c in ids if c not in options]
-        if unknown:
-            raise ApiError(
-                422,
-                "invalid",
-                f"Field 'categories': unknown {', '.join(map(repr, unknown))}; "
-                f"choose from {', '.join(options)}.",
-            )
-        titles = [*ids, *(c.title.strip().lower() for c in custom)]
-        if not low <= len(set(titles)) == len(chosen) <= high:
-            raise ApiError(
-                422, "invalid", f"Field 'categories': choose {low} to {high} different ones."
-            )
-        n = 0
-        for c in chosen:
-            if isinstance(c, str):
-                areas.append(Area(c, options[c].title[language], options[c].explanation[language]))
-            else:
-                n += 1
-                areas.append(Area(f"custom-{n}", c.title.strip(), c.explanation.strip()))
-    elif chosen:
-        raise ApiError(422, "invalid", f"Field 'categories': {method.id!r} has no categories.")
-    for a in method.areas:
-        axes = Axes(a.axes.x[language], a.axes.y[language]) if a.axes else None
-        areas.append(Area(a.id, a.title[language], a.prompt[language] if a.prompt else "", axes))
-    return tuple(areas)
 
 
 async def join_board(request: Request) -> JSONResponse:

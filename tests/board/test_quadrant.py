@@ -11,10 +11,10 @@ from pydantic import ValidationError
 
 from facilitation_methods.schema import Area as MethodArea
 from server.board.apply import Record, apply
+from server.board.creation import board_areas
 from server.board.ops import parse_op
 from server.board.quadrant import AXIS, CELL, GRID_TOP, cell_label, cell_of
 from server.board.state import Area, Axes, BoardState, Note, Participant, new_board
-from server.http.boards import _areas as board_areas
 
 FAC = "p-fac"
 
