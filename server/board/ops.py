@@ -1129,6 +1129,11 @@ def _declared() -> dict[str, type[_Kind]]:
         raise TypeError(
             f"op kinds missing from the Op union: {sorted(m.__name__ for m in missing)}"
         )
+    for m in models:
+        if shadowed := {"senders", "hidden", "moderated"} & set(m.model_fields):
+            raise TypeError(f"{m.__name__}: a field may not be named {sorted(shadowed)}")
+        if "senders" not in vars(m):
+            raise TypeError(f"{m.__name__} does not say who may send it (`senders`)")
     return {get_args(m.model_fields["kind"].annotation)[0]: m for m in models}
 
 
