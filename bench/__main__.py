@@ -1,6 +1,7 @@
 """`python -m bench [--quick]`: the load benchmark (bench/load.py), with a report of every
 figure next to its baseline and target. `--quick` is a small version that runs in under a
-minute; one test runs it to keep the harness working (tests/test_bench.py)."""
+minute; one test runs it to keep the harness working (tests/test_bench.py). `--peers` runs
+only the comparison with y-websocket and pycrdt-websocket (bench/peers.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import crowd, load, processes, scale
+from bench import crowd, load, peers, processes, scale
 from bench.commit import bare_sqlite
+from bench.services import RedisServer
 
 
 class Report:
@@ -160,8 +162,6 @@ async def main(quick: bool) -> Report:
         server.stop()
 
         # S6: two workers over Redis
-        from tests.services import RedisServer
-
         redis = RedisServer()
         redis.start()
         try:
@@ -177,6 +177,14 @@ async def main(quick: bool) -> Report:
     if not quick:
         await crowd_scenario(report, 300, 70, 0)
     return report
+
+
+async def peers_scenario(seconds: float) -> str:
+    """Issue 18's table: the relay, y-websocket, pycrdt-websocket and Planche under one
+    load generator (bench/peers.py)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = await peers.compare(seconds, Path(tmp))
+    return peers.report(rows, seconds)
 
 
 def _trouble(server: processes.Process, rate: float, seconds: float):  # type: ignore[no-untyped-def]
@@ -195,8 +203,17 @@ if __name__ == "__main__":
     parser.add_argument(
         "--browsers", type=int, default=0, help="with --crowd: this many of the 300 in Chromium"
     )
+    parser.add_argument(
+        "--peers", action="store_true",
+        help="only the peers: relay, y-websocket, pycrdt-websocket and Planche side by side",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seconds", type=float, default=15.0, help="with --peers: seconds of load a run"
+    )
     args = parser.parse_args()
-    if args.crowd:
+    if args.peers:
+        print(asyncio.run(peers_scenario(args.seconds)))
+    elif args.crowd:
         asyncio.run(crowd_scenario(Report(), 300, 70, args.browsers)).print()
     else:
         asyncio.run(main(args.quick)).print()

@@ -5,9 +5,11 @@ scenario reports, and every op reached every client."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT, timeout
 
@@ -39,3 +41,53 @@ def test_quick_benchmark_runs_every_scenario() -> None:
     assert all(c == ["0.00", "0", "(0", "dup,", "0", "ooo)"] for c in counted), done.stdout
     storms = [r.split()[-2:] for r in rows if r.startswith("S4") and " lost " in f" {r} "]
     assert storms and all(s == ["0.00", "0"] for s in storms), done.stdout
+
+
+# `python -m bench`'s entry imported in a fresh interpreter where no test extra can be imported
+_MAIN_WITHOUT_TEST_EXTRAS = """
+import sys
+for name in ("pytest", "_pytest", "hypothesis", "httpx", "schemathesis"):
+    sys.modules[name] = None
+import bench.__main__
+print(sorted(m for m in sys.modules if m.split(".")[0] == "tests"))
+"""
+
+# the test extras (pyproject.toml) and the tests themselves; playwright is in the bench extra
+_TEST_ONLY = {
+    "tests",
+    "pytest",
+    "_pytest",
+    "hypothesis",
+    "httpx",
+    "schemathesis",
+    "axe_playwright_python",
+}
+
+
+def _imported(path: Path) -> set[str]:
+    """Every top-level package a module imports, at its top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_bench_needs_neither_the_test_extras_nor_the_tests_package() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _MAIN_WITHOUT_TEST_EXTRAS],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout(60),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "[]", done.stdout
+    # every module, a lazy import inside a function included (run or not above)
+    modules = sorted((ROOT / "bench").glob("*.py"))
+    found = {m.name: sorted(_imported(m) & _TEST_ONLY) for m in modules}
+    assert {name: uses for name, uses in found.items() if uses} == {}
+    assert "services.py" in found and "peers.py" in found  # the scan saw the modules
