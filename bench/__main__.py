@@ -1,7 +1,9 @@
 """`python -m bench [--quick]`: the load benchmark (bench/load.py), with a report of every
 figure next to its baseline and target. `--quick` is a small version that runs in under a
-minute; one test runs it to keep the harness working (tests/test_bench.py). `--peers` runs
-only the comparison with y-websocket and pycrdt-websocket (bench/peers.py)."""
+minute; one test runs it to keep the harness working (tests/test_bench.py). The full run
+ends with the peers (bench/peers.py: the relay, y-websocket, pycrdt-websocket and Planche
+under one generator) where node and the `bench` extra are installed, and says so where
+not; `--peers [--seconds S]` runs only that comparison."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class Report:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, float, float | None, str]] = []
         self.notes: list[str] = []
+        self.peers = ""  # issue 18's table: the peers under the same generator
 
         self.started = time.perf_counter()
         self.commit_p99: float | None = None  # a bare commit's p99: the floor under an ack
@@ -61,6 +64,8 @@ class Report:
             print(f"{scenario:<28}{what:<34}{value:>10.2f}{base:>10}{ratio:>7}  {target}")
         for note in self.notes:
             print("note:", note)
+        if self.peers:
+            print(f"\nthe peers (bench/peers.py)\n{self.peers}")
 
 
 async def crowd_scenario(report: Report, big: int, usual: int, browsers: int) -> Report:
@@ -176,6 +181,10 @@ async def main(quick: bool) -> Report:
             redis.close()
     if not quick:
         await crowd_scenario(report, 300, 70, 0)
+        if missing := peers.missing():
+            report.notes.append(f"peers not measured: {missing}")
+        else:
+            report.peers = await peers_scenario(seconds)
     return report
 
 
@@ -212,6 +221,8 @@ if __name__ == "__main__":
     )
     args = parser.parse_args()
     if args.peers:
+        if missing := peers.missing():
+            sys.exit(f"--peers needs {missing}")
         print(asyncio.run(peers_scenario(args.seconds)))
     elif args.crowd:
         asyncio.run(crowd_scenario(Report(), 300, 70, args.browsers)).print()

@@ -16,6 +16,7 @@ next to the figures it compares.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -35,11 +36,20 @@ LOADS = {
 TARGETS = ("relay", "y-websocket", "pycrdt-websocket", "Planche")
 
 
+def missing() -> str:
+    """What this machine lacks for the peers ("" when nothing)."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        return "node and npm (Debian: apt-get install nodejs npm)"
+    if importlib.util.find_spec("pycrdt") is None:
+        return "pycrdt and pycrdt-websocket (pip install -e '.[bench]')"
+    return ""
+
+
 def y_websocket() -> processes.Process:
     """y-websocket's own server on node, installed with npm when missing."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        raise RuntimeError("--peers needs node and npm (Debian: apt-get install nodejs npm)")
+        raise RuntimeError(f"the peers need {missing()}")
     if not _Y_SERVER.exists():
         print("installing @y/websocket-server with npm ci into bench/node", file=sys.stderr)
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE, check=True)
