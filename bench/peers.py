@@ -17,6 +17,7 @@ next to the figures it compares.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -69,6 +70,7 @@ class Row:
     clients: int
     load: str
     runs: dict[str, Run]
+    load_average: tuple[float, float]  # the machine's 1-minute load before and after the row
 
 
 def _shape(clients: int, load_name: str) -> tuple[float, int]:
@@ -91,8 +93,14 @@ async def compare(seconds: float, database_dir: Path, sizes: tuple[int, ...] = S
             for load_name in LOADS:
                 rate, senders = _shape(n, load_name)
                 print(f"peers: {n} clients, {LOADS[load_name]}", file=sys.stderr)
-                runs = {t: await _one(t, servers[t], n, rate, seconds, senders) for t in TARGETS}
-                rows.append(Row(n, load_name, runs))
+                # the order turns row by row, so that a machine getting busier or quieter
+                # during a row does not always favour the same target
+                turn = len(rows) % len(TARGETS)
+                before = os.getloadavg()[0]
+                runs = {}
+                for t in TARGETS[turn:] + TARGETS[:turn]:
+                    runs[t] = await _one(t, servers[t], n, rate, seconds, senders)
+                rows.append(Row(n, load_name, runs, (before, os.getloadavg()[0])))
         return rows
     finally:
         for server in servers.values():
@@ -122,6 +130,7 @@ def _pair(samples: list[float]) -> str:
 def table(rows: list[Row]) -> list[str]:
     """Issue 18's table: fan-out p50 / p99 ms of each target, and Planche's acks."""
     head = ["N, load", *(f"{t} p50 / p99" for t in TARGETS), "Planche ack p50 / p99"]
+    head.append("load average")
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for row in rows:
         cells = [f"{row.clients}, {row.load}"]
@@ -130,6 +139,7 @@ def table(rows: list[Row]) -> list[str]:
         cells.append(_pair(planche.acks))
         if (top := percentiles(planche.fanout)["max"]) > 5 * percentiles(planche.fanout)["p99"]:
             cells[-2] += f" (max {top:.0f})"
+        cells.append("{:.1f} → {:.1f}".format(*row.load_average))
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -179,7 +189,9 @@ def checks(rows: list[Row]) -> list[str]:
 
 def report(rows: list[Row], seconds: float) -> str:
     lines = [f"fan-out ms, {seconds:g} s of load a run; " + "; ".join(
-        f"({k}) {v}" for k, v in LOADS.items()), ""]  # fmt: skip
+        f"({k}) {v}" for k, v in LOADS.items()) + f"; {os.cpu_count()} cores, their 1-minute "
+        "load average before and after each row (above the cores: other work shared them)",
+        ""]  # fmt: skip
     lines += table(rows)
     lines += ["", "targets (issue 18):", *targets(rows)]
     if problems := checks(rows):
