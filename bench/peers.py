@@ -53,7 +53,9 @@ def y_websocket() -> processes.Process:
         raise RuntimeError(f"the peers need {missing()}")
     if not _Y_SERVER.exists():
         print("installing @y/websocket-server with npm ci into bench/node", file=sys.stderr)
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=NODE, check=True)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NODE, check=True
+        )
     port = processes.free_port()
     env = {"HOST": "127.0.0.1", "PORT": str(port)}
     return processes.Process([node, str(_Y_SERVER)], None, port, env)

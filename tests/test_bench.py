@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import ROOT, timeout
 
@@ -78,3 +79,29 @@ def test_no_bench_module_imports_tests_or_a_test_extra() -> None:
     found = {m.name: sorted(_imported(m) & _TEST_ONLY) for m in modules}
     assert {name: uses for name, uses in found.items() if uses} == {}
     assert "services.py" in found and "peers.py" in found  # the scan saw the modules
+
+
+def _run(ms: float, acks_ms: float | None = None, lost: int = 0) -> Any:
+    from bench.load import Run
+
+    run = Run("a run", 1, 100)
+    run.fanout = [ms / 1000] * 100
+    run.acks = [acks_ms / 1000] * 100 if acks_ms else []
+    run.delivered = 100 - lost
+    return run
+
+
+def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None:
+    from bench.peers import Row, report
+
+    runs = {"relay": _run(2), "y-websocket": _run(4), "pycrdt-websocket": _run(6, lost=1)}
+    rows = [Row(70, "a", {**runs, "Planche": _run(5, acks_ms=5)}, (1.0, 1.5))]
+    lines = report(rows, 10).splitlines()
+    row = "| 70, a | 2.00 / 2.00 | 4.00 / 4.00 | 6.00 / 6.00 | 5.00 / 5.00 | 5.00 / 5.00 |"
+    assert f"{row} 1.0 → 1.5 |" in lines, lines
+    assert "N=70 (a): fan-out p50 5.00 < y-websocket 4.00: MISSED" in lines
+    assert "N=70 (a): fan-out p99 5.00 < pycrdt-websocket 6.00: met" in lines
+    assert "N=70 (a): fan-out p99 5.00 <= 1.5 x relay 2.00 = 3.00: MISSED" in lines
+    assert "N=70 (a): durable ack p50 5.00 <= 2 ms: MISSED" in lines
+    assert "N=70 (a): durable ack p99 5.00 <= 5 ms: met" in lines
+    assert "N=70 (a) pycrdt-websocket: 1 lost, 0 duplicated" in lines
