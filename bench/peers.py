@@ -83,14 +83,13 @@ def _shape(clients: int, load_name: str) -> tuple[float, int]:
 
 
 async def compare(seconds: float, database_dir: Path, sizes: tuple[int, ...] = SIZES) -> list[Row]:
-    servers = {
-        "relay": processes.relay(),
-        "y-websocket": y_websocket(),
-        "pycrdt-websocket": pycrdt_websocket(database_dir / "ystore.db"),
-        "Planche": processes.planche(f"sqlite:///{database_dir / 'planche.db'}"),
-    }
-    try:
-        rows = []
+    servers: dict[str, processes.Process] = {}
+    try:  # each started inside, so that one failing to start stops those already running
+        servers["relay"] = processes.relay()
+        servers["y-websocket"] = y_websocket()
+        servers["pycrdt-websocket"] = pycrdt_websocket(database_dir / "ystore.db")
+        servers["Planche"] = processes.planche(f"sqlite:///{database_dir / 'planche.db'}")
+        rows: list[Row] = []
         for n in sizes:
             for load_name in LOADS:
                 rate, senders = _shape(n, load_name)
