@@ -1,6 +1,9 @@
 """`python -m bench [--quick]`: the load benchmark (bench/load.py), with a report of every
 figure next to its baseline and target. `--quick` is a small version that runs in under a
-minute; one test runs it to keep the harness working (tests/test_bench.py)."""
+minute; one test runs it to keep the harness working (tests/test_bench.py). The full run
+ends with the peers (bench/peers.py: the relay, y-websocket, pycrdt-websocket and Planche
+under one generator) where node and the `bench` extra are installed, and says so where
+not; `--peers [--seconds S]` runs only that comparison."""
 
 from __future__ import annotations
 
@@ -11,14 +14,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import crowd, load, processes, scale
+from bench import crowd, load, peers, processes, scale
 from bench.commit import bare_sqlite
+from bench.services import RedisServer
 
 
 class Report:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, float, float | None, str]] = []
         self.notes: list[str] = []
+        self.peers = ""  # issue 18's table: the peers under the same generator
 
         self.started = time.perf_counter()
         self.commit_p99: float | None = None  # a bare commit's p99: the floor under an ack
@@ -59,6 +64,8 @@ class Report:
             print(f"{scenario:<28}{what:<34}{value:>10.2f}{base:>10}{ratio:>7}  {target}")
         for note in self.notes:
             print("note:", note)
+        if self.peers:
+            print(f"\nthe peers (bench/peers.py)\n{self.peers}")
 
 
 async def crowd_scenario(report: Report, big: int, usual: int, browsers: int) -> Report:
@@ -160,8 +167,6 @@ async def main(quick: bool) -> Report:
         server.stop()
 
         # S6: two workers over Redis
-        from tests.services import RedisServer
-
         redis = RedisServer()
         redis.start()
         try:
@@ -176,7 +181,19 @@ async def main(quick: bool) -> Report:
             redis.close()
     if not quick:
         await crowd_scenario(report, 300, 70, 0)
+        if missing := peers.missing():
+            report.notes.append(f"peers not measured: {missing}")
+        else:
+            report.peers = await peers_scenario(seconds)
     return report
+
+
+async def peers_scenario(seconds: float) -> str:
+    """Issue 18's table: the relay, y-websocket, pycrdt-websocket and Planche under one
+    load generator (bench/peers.py)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = await peers.compare(seconds, Path(tmp))
+    return peers.report(rows, seconds)
 
 
 def _trouble(server: processes.Process, rate: float, seconds: float):  # type: ignore[no-untyped-def]
@@ -195,8 +212,19 @@ if __name__ == "__main__":
     parser.add_argument(
         "--browsers", type=int, default=0, help="with --crowd: this many of the 300 in Chromium"
     )
+    parser.add_argument(
+        "--peers", action="store_true",
+        help="only the peers: relay, y-websocket, pycrdt-websocket and Planche side by side",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seconds", type=float, default=15.0, help="with --peers: seconds of load a run"
+    )
     args = parser.parse_args()
-    if args.crowd:
+    if args.peers:
+        if missing := peers.missing():
+            sys.exit(f"--peers needs {missing}")
+        print(asyncio.run(peers_scenario(args.seconds)))
+    elif args.crowd:
         asyncio.run(crowd_scenario(Report(), 300, 70, args.browsers)).print()
     else:
         asyncio.run(main(args.quick)).print()

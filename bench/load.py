@@ -72,7 +72,7 @@ class Run:
         return self.generator_cpu <= 0.70
 
 
-class _Meter:
+class Meter:
     """Generator and server CPU over a stretch of wall time."""
 
     def __init__(self, server: Process) -> None:
@@ -88,7 +88,7 @@ class _Meter:
         run.server_rss_kib = self.server.rss_kib()
 
 
-async def _schedule(rate: float, count: int, send: Callable[[int, float], None]) -> None:
+async def schedule(rate: float, count: int, send: Callable[[int, float], None]) -> None:
     """Calls send(k, due) at t0 + k/rate: open loop, never waiting for answers."""
     t0 = time.perf_counter() + 0.1
     for k in range(count):
@@ -99,7 +99,7 @@ async def _schedule(rate: float, count: int, send: Callable[[int, float], None])
         send(k, due)
 
 
-async def _until_delivered(run: Run, pending: set[asyncio.Task[Any]]) -> None:
+async def until_delivered(run: Run, pending: set[asyncio.Future[Any]]) -> None:
     """Until every send is answered and every client has every op (30 s at most)."""
     try:
         async with asyncio.timeout(30):
@@ -120,10 +120,12 @@ async def planche_fanout(
     seconds: float,
     name: str,
     extra: Callable[[str, Any], Any] | None = None,
+    senders: int | None = None,
 ) -> Run:
-    """`clients` clients on one board (spread over `urls`): up to five `BoardClient`s write
-    in turn, and the rest listen on the protocol without a replica, so that 70 clients do
-    not cost the generator 70 applies of every op."""
+    """`clients` clients on one board (spread over `urls`): up to five `BoardClient`s keep
+    replicas, and the rest listen on the protocol without one, so that 70 clients do not
+    cost the generator 70 applies of every op. The first `senders` clients write in turn
+    (default: the five with replicas); a listener writes and times its acks on the protocol."""
     board = await create_board(urls[0], name)
     tokens = [board.facilitator_token]
     for i in range(1, clients):
@@ -132,6 +134,7 @@ async def planche_fanout(
     due: dict[str, float] = {}
     seen: list[set[str]] = [set() for _ in range(clients)]
     last_seq = [0] * clients
+    acked: dict[str, asyncio.Future[float]] = {}  # a listener's op id: its ack's arrival
 
     def arrived(i: int, seq: int, kind: str, note_id: str | None, now: float) -> None:
         if seq < last_seq[i]:
@@ -159,6 +162,12 @@ async def planche_fanout(
         async for frame in ws:
             now = time.perf_counter()
             message = json.loads(frame)
+            waiting = acked.get(message.get("id", ""))
+            if waiting is not None and message.get("type") in ("ack", "error"):
+                if message["type"] == "error":
+                    run.notes.append(f"op {message['id']} refused: {message.get('code')}")
+                if not waiting.done():
+                    waiting.set_result(now)
             for r in message.get("ops") or []:
                 op = r["op"]
                 arrived(i, r["seq"], op["kind"], op.get("note", {}).get("id"), now)
@@ -178,20 +187,31 @@ async def planche_fanout(
         await ws.recv()  # the welcome
         listeners.append((ws, asyncio.create_task(listen(i, ws))))
     background = await extra(board.id, board) if extra else None
-    pending: set[asyncio.Task[Any]] = set()
+    pending: set[asyncio.Future[Any]] = set()
+    loop = asyncio.get_running_loop()
 
     def send(k: int, at: float) -> None:
         note_id = f"b{k}"
         due[note_id] = at
         op = {"kind": "note.add", "note": {"id": note_id, "area": "main", "text": f"{k} {_PAD}"}}
-        task = asyncio.create_task(opened[k % writers].send_op(op))
-        task.add_done_callback(lambda t: run.acks.append(time.perf_counter() - at))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
+        i = k % (senders or writers)
+        done: asyncio.Future[Any]
+        if i < writers:
+            done = asyncio.create_task(opened[i].send_op(op))
+            done.add_done_callback(lambda t: run.acks.append(time.perf_counter() - at))
+        else:  # a listener: the ack comes to its reader
+            done = acked[note_id] = loop.create_future()
+            done.add_done_callback(lambda f: run.acks.append(f.result() - at))
+            frame = json.dumps({"type": "op", "id": note_id, "op": op})
+            sent = asyncio.create_task(listeners[i - writers][0].send(frame))
+            pending.add(sent)
+            sent.add_done_callback(pending.discard)
+        pending.add(done)
+        done.add_done_callback(pending.discard)
 
-    meter = _Meter(server)
-    await _schedule(rate, run.ops, send)
-    await _until_delivered(run, pending)
+    meter = Meter(server)
+    await schedule(rate, run.ops, send)
+    await until_delivered(run, pending)
     meter.finish(run)
     if background is not None:
         run.notes.extend(await background())
@@ -203,8 +223,11 @@ async def planche_fanout(
     return run
 
 
-async def relay_fanout(server: Process, clients: int, rate: float, seconds: float) -> Run:
-    """The same schedule through the bare relay: the fan-out floor of this machine."""
+async def relay_fanout(
+    server: Process, clients: int, rate: float, seconds: float, senders: int | None = None
+) -> Run:
+    """The same schedule through the bare relay: the fan-out floor of this machine. The first
+    `senders` clients (default: all) send in turn."""
     run = Run("raw websockets relay", clients, int(rate * seconds))
     sockets = [await connect(server.ws_url, compression=None) for _ in range(clients)]
     received: list[set[int]] = [set() for _ in range(clients)]
@@ -221,17 +244,17 @@ async def relay_fanout(server: Process, clients: int, rate: float, seconds: floa
             run.fanout.append(now - body["t"])
 
     readers = [asyncio.create_task(reader(i)) for i in range(clients)]
-    sends: set[asyncio.Task[Any]] = set()
+    sends: set[asyncio.Future[Any]] = set()
 
     def send(k: int, at: float) -> None:
         frame = json.dumps({"k": k, "t": at, "text": _PAD})
-        task = asyncio.create_task(sockets[k % clients].send(frame))
+        task = asyncio.create_task(sockets[k % (senders or clients)].send(frame))
         sends.add(task)
         task.add_done_callback(sends.discard)
 
-    meter = _Meter(server)
-    await _schedule(rate, run.ops, send)
-    await _until_delivered(run, sends)
+    meter = Meter(server)
+    await schedule(rate, run.ops, send)
+    await until_delivered(run, sends)
     meter.finish(run)
     for ws in sockets:
         await ws.close()

@@ -24,13 +24,15 @@ def free_port() -> int:
 
 
 class Process:
-    def __init__(self, args: list[str], ready: str | None, port: int) -> None:
+    def __init__(
+        self, args: list[str], ready: str | None, port: int, env: dict[str, str] | None = None
+    ) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.ws_url = f"ws://127.0.0.1:{port}"
         # the log lives as long as the process; stop() closes it
         self.log = tempfile.NamedTemporaryFile(prefix="planche-bench-", suffix=".log")  # noqa: SIM115
-        self._args, self._ready = args, ready
+        self._args, self._ready, self._env = args, ready, env or {}
         self._start()
 
     def restart(self) -> None:
@@ -41,7 +43,7 @@ class Process:
 
     def _start(self) -> None:
         args, ready, port = self._args, self._ready, self.port
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **self._env}
         self.popen = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -1,22 +1,29 @@
 """The load benchmark's harness keeps working: `python -m bench --quick` runs every scenario
 against real servers and reports them. No timing is asserted here (docs/performance.md has
 the figures); what is asserted is what a broken harness or server would change: every
-scenario reports, and every op reached every client."""
+scenario reports, and every op reached every client. The bench stands alone: it runs with
+every test extra blocked, and no module of it imports tests/ or a test extra."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 from tests.conftest import ROOT, timeout
 
-# `python -m bench --quick` where pytest is not installed (the benchmarks need no test extras)
+# `python -m bench --quick` where no test extra can be imported (the benchmarks need none),
+# then which modules of tests/ it loaded
 _WITHOUT_PYTEST = """
 import runpy, sys
-sys.modules["pytest"] = None
+for name in ("pytest", "_pytest", "hypothesis", "httpx", "schemathesis"):
+    sys.modules[name] = None
 sys.argv = ["bench", "--quick"]
 runpy.run_module("bench", run_name="__main__")
+print("from tests:", sorted(m for m in sys.modules if m.split(".")[0] == "tests"))
 """
 
 
@@ -31,6 +38,7 @@ def test_quick_benchmark_runs_every_scenario() -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     rows = done.stdout.splitlines()
+    assert rows[-1] == "from tests: []", done.stdout
     for scenario in ("S0", "S1 one room, 5", "S1 one room, 20", "S3", "S5", "S6", "S7"):
         assert any(r.startswith(scenario) for r in rows), f"{scenario} missing:\n{done.stdout}"
     # every op reached every client once and in order: exact counts, not a rounded share
@@ -39,3 +47,61 @@ def test_quick_benchmark_runs_every_scenario() -> None:
     assert all(c == ["0.00", "0", "(0", "dup,", "0", "ooo)"] for c in counted), done.stdout
     storms = [r.split()[-2:] for r in rows if r.startswith("S4") and " lost " in f" {r} "]
     assert storms and all(s == ["0.00", "0"] for s in storms), done.stdout
+
+
+# the test extras (pyproject.toml) and the tests themselves; playwright is in the bench extra
+_TEST_ONLY = {
+    "tests",
+    "pytest",
+    "_pytest",
+    "hypothesis",
+    "httpx",
+    "schemathesis",
+    "axe_playwright_python",
+}
+
+
+def _imported(path: Path) -> set[str]:
+    """Every top-level package a module imports, at its top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_bench_module_imports_tests_or_a_test_extra() -> None:
+    """The quick run above imports what `python -m bench` runs with the extras blocked; this
+    reads every module's imports, lazy ones inside functions included, run or not."""
+    modules = sorted((ROOT / "bench").glob("*.py"))
+    found = {m.name: sorted(_imported(m) & _TEST_ONLY) for m in modules}
+    assert {name: uses for name, uses in found.items() if uses} == {}
+    assert "services.py" in found and "peers.py" in found  # the scan saw the modules
+
+
+def _run(ms: float, acks_ms: float | None = None, lost: int = 0) -> Any:
+    from bench.load import Run
+
+    run = Run("a run", 1, 100)
+    run.fanout = [ms / 1000] * 100
+    run.acks = [acks_ms / 1000] * 100 if acks_ms else []
+    run.delivered = 100 - lost
+    return run
+
+
+def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None:
+    from bench.peers import Row, report
+
+    runs = {"relay": _run(2), "y-websocket": _run(4), "pycrdt-websocket": _run(6, lost=1)}
+    rows = [Row(70, "a", {**runs, "Planche": _run(5, acks_ms=5)}, (1.0, 1.5))]
+    lines = report(rows, 10).splitlines()
+    row = "| 70, a | 2.00 / 2.00 | 4.00 / 4.00 | 6.00 / 6.00 | 5.00 / 5.00 | 5.00 / 5.00 |"
+    assert f"{row} 1.0 → 1.5 |" in lines, lines
+    assert "N=70 (a): fan-out p50 5.00 < y-websocket 4.00: MISSED" in lines
+    assert "N=70 (a): fan-out p99 5.00 < pycrdt-websocket 6.00: met" in lines
+    assert "N=70 (a): fan-out p99 5.00 <= 1.5 x relay 2.00 = 3.00: MISSED" in lines
+    assert "N=70 (a): durable ack p50 5.00 <= 2 ms: MISSED" in lines
+    assert "N=70 (a): durable ack p99 5.00 <= 5 ms: met" in lines
+    assert "N=70 (a) pycrdt-websocket: 1 lost, 0 duplicated" in lines

@@ -1,0 +1,202 @@
+"""`python -m bench --peers [--seconds S]`: Planche's fan-out side by side with its peers in
+one run, under one load generator (issue 18's table):
+
+- the bare `websockets` relay (bench/relay.py): the floor of this machine;
+- y-websocket (`@y/websocket-server` on node, documents in memory), installed from npm into
+  bench/node/node_modules (`npm ci`, from bench/node/package-lock.json) when missing;
+- pycrdt-websocket with its SQLite YStore (bench/pycrdt_server.py; the `bench` extra);
+- Planche on SQLite (`synchronous=FULL`, acked once committed), with its ack times.
+
+For N in 5, 20 and 70 clients in one room: load (a) one writer at 10 notes/s, load (b) every
+client at 0.2 notes/s. Fan-out is from when a note was due to when a client received it,
+over every client (the writer too: each of these servers sends a change back to its
+sender); the generator is open loop (bench/load.py). Each target of the issue is printed
+next to the figures it compares.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import load, processes
+from bench.load import Run, percentiles
+
+NODE = Path(__file__).resolve().parent / "node"
+_Y_SERVER = NODE / "node_modules" / "@y" / "websocket-server" / "src" / "server.js"
+SIZES = (5, 20, 70)
+LOADS = {
+    "a": "one writer at 10 notes/s",
+    "b": "every client at 0.2 notes/s",
+}
+TARGETS = ("relay", "y-websocket", "pycrdt-websocket", "Planche")
+
+
+def missing() -> str:
+    """What this machine lacks for the peers ("" when nothing)."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        return "node and npm (Debian: apt-get install nodejs npm)"
+    if importlib.util.find_spec("pycrdt") is None:
+        return "pycrdt and pycrdt-websocket (pip install -e '.[bench]')"
+    return ""
+
+
+def y_websocket() -> processes.Process:
+    """y-websocket's own server on node, installed with npm when missing."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        raise RuntimeError(f"the peers need {missing()}")
+    if not _Y_SERVER.exists():
+        print("installing @y/websocket-server with npm ci into bench/node", file=sys.stderr)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NODE, check=True
+        )
+    port = processes.free_port()
+    env = {"HOST": "127.0.0.1", "PORT": str(port)}
+    return processes.Process([node, str(_Y_SERVER)], None, port, env)
+
+
+def pycrdt_websocket(database: Path) -> processes.Process:
+    port = processes.free_port()
+    args = [sys.executable, "-m", "bench.pycrdt_server", str(port), str(database)]
+    return processes.Process(args, None, port)
+
+
+@dataclass
+class Row:
+    clients: int
+    load: str
+    runs: dict[str, Run]
+    load_average: tuple[float, float]  # the machine's 1-minute load before and after the row
+
+
+def _shape(clients: int, load_name: str) -> tuple[float, int]:
+    """The total rate (notes/s) and how many clients send, for a load."""
+    if load_name == "a":
+        return 10.0, 1
+    return 0.2 * clients, clients
+
+
+async def compare(seconds: float, database_dir: Path, sizes: tuple[int, ...] = SIZES) -> list[Row]:
+    servers: dict[str, processes.Process] = {}
+    try:  # each started inside, so that one failing to start stops those already running
+        servers["relay"] = processes.relay()
+        servers["y-websocket"] = y_websocket()
+        servers["pycrdt-websocket"] = pycrdt_websocket(database_dir / "ystore.db")
+        servers["Planche"] = processes.planche(f"sqlite:///{database_dir / 'planche.db'}")
+        rows: list[Row] = []
+        for n in sizes:
+            for load_name in LOADS:
+                rate, senders = _shape(n, load_name)
+                print(f"peers: {n} clients, {LOADS[load_name]}", file=sys.stderr)
+                # the order turns row by row, so that a machine getting busier or quieter
+                # during a row does not always favour the same target
+                turn = len(rows) % len(TARGETS)
+                before = os.getloadavg()[0]
+                runs = {}
+                for t in TARGETS[turn:] + TARGETS[:turn]:
+                    runs[t] = await _one(t, servers[t], n, rate, seconds, senders)
+                rows.append(Row(n, load_name, runs, (before, os.getloadavg()[0])))
+        return rows
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+async def _one(
+    target: str, server: processes.Process, n: int, rate: float, seconds: float, senders: int
+) -> Run:
+    from bench import yjs  # needs pycrdt: the `bench` extra
+
+    name = f"peers {n} {target}"
+    if target == "relay":
+        return await load.relay_fanout(server, n, rate, seconds, senders)
+    if target == "Planche":
+        return await load.planche_fanout(
+            server, [server.url], n, rate, seconds, name, senders=senders
+        )
+    return await yjs.fanout(server, n, rate, seconds, senders, name)
+
+
+def _pair(samples: list[float]) -> str:
+    p = percentiles(samples)
+    return f"{p['p50']:.2f} / {p['p99']:.2f}"
+
+
+def table(rows: list[Row]) -> list[str]:
+    """Issue 18's table: fan-out p50 / p99 ms of each target, and Planche's acks."""
+    head = ["N, load", *(f"{t} p50 / p99" for t in TARGETS), "Planche ack p50 / p99"]
+    head.append("load average")
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for row in rows:
+        cells = [f"{row.clients}, {row.load}"]
+        cells += [_pair(row.runs[t].fanout) for t in TARGETS]
+        planche = row.runs["Planche"]
+        cells.append(_pair(planche.acks))
+        if (top := percentiles(planche.fanout)["max"]) > 5 * percentiles(planche.fanout)["p99"]:
+            cells[-2] += f" (max {top:.0f})"
+        cells.append("{:.1f} → {:.1f}".format(*row.load_average))
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def targets(rows: list[Row]) -> list[str]:
+    """Each of issue 18's fan-out and ack targets, with the figures it compares."""
+    out = []
+    for row in rows:
+        at = f"N={row.clients} ({row.load})"
+        mine = percentiles(row.runs["Planche"].fanout)
+        for peer in ("y-websocket", "pycrdt-websocket"):
+            theirs = percentiles(row.runs[peer].fanout)
+            for q in ("p50", "p99"):
+                ok = mine[q] < theirs[q]
+                out.append(f"{at}: fan-out {q} {mine[q]:.2f} < {peer} {theirs[q]:.2f}: "
+                           f"{'met' if ok else 'MISSED'}")  # fmt: skip
+        factor = {70: 1.5, 20: 2.0}.get(row.clients)
+        if factor is not None:
+            relay = percentiles(row.runs["relay"].fanout)["p99"]
+            ok = mine["p99"] <= factor * relay
+            out.append(f"{at}: fan-out p99 {mine['p99']:.2f} <= {factor} x relay {relay:.2f} "
+                       f"= {factor * relay:.2f}: {'met' if ok else 'MISSED'}")  # fmt: skip
+        if row.clients == 70:
+            acks = percentiles(row.runs["Planche"].acks)
+            for q, limit in (("p50", 2.0), ("p99", 5.0)):
+                ok = acks[q] <= limit
+                out.append(f"{at}: durable ack {q} {acks[q]:.2f} <= {limit:.0f} ms: "
+                           f"{'met' if ok else 'MISSED'}")  # fmt: skip
+    return out
+
+
+def checks(rows: list[Row]) -> list[str]:
+    """What would make a row's figures meaningless: anything lost or duplicated, a
+    generator that set the pace."""
+    out = []
+    for row in rows:
+        for t, run in row.runs.items():
+            lost = run.expected - run.delivered
+            where = f"N={row.clients} ({row.load}) {t}"
+            if lost or run.duplicated:
+                out.append(f"{where}: {lost} lost, {run.duplicated} duplicated")
+            if not run.valid:
+                out.append(f"{where}: INVALID, the generator used {run.generator_cpu:.0%}")
+            out += [f"{where}: {n}" for n in run.notes]
+    return out
+
+
+def report(rows: list[Row], seconds: float) -> str:
+    lines = [f"fan-out ms, {seconds:g} s of load a run; " + "; ".join(
+        f"({k}) {v}" for k, v in LOADS.items()) + f"; {os.cpu_count()} cores, their 1-minute "
+        "load average before and after each row (above the cores: other work shared them)",
+        ""]  # fmt: skip
+    lines += table(rows)
+    lines += ["", "targets (issue 18):", *targets(rows)]
+    if problems := checks(rows):
+        lines += ["", "checks:", *problems]
+    else:
+        lines += ["", "checks: nothing lost or duplicated, every generator under 70% of a core"]
+    return "\n".join(lines)
