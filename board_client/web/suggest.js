@@ -159,6 +159,11 @@ export class Suggestions {
   /** @param {Event} event */
   open(event) {
     this.show(event);
+    if (this.dialog.open) {
+      // the side panel is open already: back to it, with what the facilitator changed
+      this.area.focus();
+      return;
+    }
     const state = this.board();
     const written = new Set(Object.values(state.notes).filter((n) => !n.private && n.text).map((n) => n.area));
     const areas = state.areas.filter((a) => written.has(a.id));
@@ -176,10 +181,8 @@ export class Suggestions {
     const side = matchMedia(WIDE).matches;
     this.dialog.classList.toggle("is-side", side);
     document.body.classList.toggle("has-side-panel", side);
-    if (!this.dialog.open) {
-      if (side) this.dialog.show();
-      else this.dialog.showModal();
-    }
+    if (side) this.dialog.show();
+    else this.dialog.showModal();
     this.area.focus();
   }
 

@@ -22,7 +22,6 @@ from tests.browser.helpers import (
     board_state,
     facilitator_page,
     phone_shot,
-    screenshot,
     send_as,
     state_once,
 )
@@ -131,10 +130,10 @@ def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
         **{n: [] for n in ("n6", "p0", "p1", "p2")},
     }
     assert_accessible(page, "the suggested groups, framed on the canvas")
-    screenshot(page, "suggest-groups-preview")
+    phone_shot(page, "suggest-groups-preview")  # the screen as it is, panel beside the board
     page.emulate_media(color_scheme="dark")
     assert_accessible(page, "the suggested groups, dark")
-    screenshot(page, "suggest-groups-preview-dark")
+    phone_shot(page, "suggest-groups-preview-dark")
     page.emulate_media(color_scheme="light")
     for other in others:
         expect(other.locator(".suggest-frame, .suggest-preview")).to_have_count(0)
@@ -168,6 +167,11 @@ def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
     # frames follow each change at once; then add the group
     care.get_by_label("Navn på gruppe 1").fill("Tid i hjemmeplejen")
     expect(page.locator(".suggest-frame-label").first).to_have_text("Foreslået: Tid i hjemmeplejen")
+    # "Suggest groups" again while the panel is open goes back to it, with the changes kept
+    page.locator("[data-action=more]").click()
+    page.get_by_role("button", name="Foreslå grupper").click()
+    expect(dialog.get_by_label("Område")).to_be_focused()
+    expect(care.get_by_label("Navn på gruppe 1")).to_have_value("Tid i hjemmeplejen")
     care.get_by_label(f"Flyt »{NOTES['n3']}« til").select_option(label="Udelad den")
     expect(care.locator(".suggestion-notes li")).to_have_count(1)
     dialog.get_by_role("button", name="Fjern dette forslag").nth(1).click()
