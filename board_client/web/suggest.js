@@ -201,9 +201,10 @@ export class Suggestions {
       this.status.textContent = this.groups.length
         ? nt("{n} group suggested.", "{n} groups suggested.", this.groups.length, { n: this.groups.length })
         : t("No notes here say similar things.");
-      // the first suggested frame in view beside the panel (the canvas pans to it)
-      const first = this.groups[0] && document.querySelector(`#areas section.area[data-key="${CSS.escape(this.groups[0].area)}"]`);
-      if (this.dialog.open && first) first.scrollIntoView({ block: "nearest", inline: "nearest" });
+      // the first suggested note in view beside the panel (the canvas pans to it)
+      const first = this.groups[0]?.note_ids[0];
+      const note = first && document.querySelector(`#areas .note[data-note-id="${CSS.escape(first)}"]`);
+      if (this.dialog.open && note) note.scrollIntoView({ block: "nearest", inline: "nearest" });
     } catch (error) {
       this.groups = [];
       this.status.textContent = /** @type {Error} */ (error).message;
