@@ -202,8 +202,11 @@ def test_facilitator_adjusts_and_adds_suggested_groups_and_saves_the_summary(
     dialog.get_by_role("button", name="Luk").click()
     expect(dialog).to_be_hidden()
 
-    # the draft summary, edited and saved
+    # the draft summary, edited and saved; "More" is a sheet from the bottom of the phone's
+    # screen, whole wherever its button is
     page.locator("[data-action=more]").click()
+    expect(page.get_by_role("button", name="Udkast til opsamling")).to_be_in_viewport(ratio=1)
+    phone_shot(page, "suggest-more-phone")
     page.get_by_role("button", name="Udkast til opsamling").click()
     summary = page.get_by_role("dialog", name="Opsamling til referatet")
     text = summary.get_by_label("Opsamling", exact=True)
