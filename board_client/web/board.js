@@ -149,6 +149,8 @@ let signals = null;
 let poll = null;
 /** @type {Inbox | null} the facilitators' inbox */
 let inbox = null;
+/** @type {Suggestions | null} the facilitator's suggested groups, previewed on the canvas */
+let suggestions = null;
 /** @type {MyDeclined | null} an author's declined notes */
 let declined = null;
 /** @type {People | null} the facilitators' People panel and lead line */
@@ -330,7 +332,8 @@ async function showBoard() {
     $("#records").hidden = false;
     people = new People($("#people"), $("#controls"), (op) => connected.send(op), { me: view.me ?? "", boardId, token: creds.token });
     const say = (/** @type {string} */ text) => announcer.say(text);
-    controls.more.append(new Suggestions(boardId, creds.token, (op) => connected.send(op), () => store.state, say).node);
+    suggestions = new Suggestions(boardId, creds.token, (op) => connected.send(op), () => store.state, say);
+    controls.more.append(suggestions.node);
     const link = find("#projector-link", HTMLAnchorElement);
     if (creds.viewer_token) {
       link.href = `/b/${boardId}/projector#token=${creds.viewer_token}`;
@@ -448,6 +451,7 @@ function draw() {
   renderVoting($("#voting"), state, view.me);
   renderAreas($("#areas"), shown, { ...view, actions, menu, pending });
   if (view.canvas?.on) drawLinks($("#areas"), shown);
+  suggestions?.drawPreview();
   if (view.listView) renderList($("#list"), onBoard(state, view.me));
   renderParked($("#parked"), state, { ...view, actions });
   worksheet?.update(state, boardMethod());

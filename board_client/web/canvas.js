@@ -30,7 +30,7 @@ const ZOOM_MAX = 2.5;
 const STEP = 1.25;
 const NUDGE_SEND_MS = 500; // a burst of arrow keys is sent as one move this long after
 const DRAG_THRESHOLD = 4; // px the pointer moves before a press becomes a drag
-const WIDE = "(min-width: 40.0625rem)"; // phones (40rem and less) keep one column
+export const WIDE = "(min-width: 40.0625rem)"; // phones (40rem and less) keep one column
 const DRAG_TELL_MS = 200; // a drag's place goes to the others at most this often
 const READABLE_PX = 13; // fit zooms no lower than this for a note's text on screen
 

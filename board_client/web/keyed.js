@@ -31,10 +31,11 @@ export function reconcile(parent, items, keyOf, create, update) {
     else {
       node = create(item);
       node.dataset.key = key;
+      parent.insertBefore(node, cursor); // in the page before `update`, which may measure it
     }
     update(node, item);
     if (node === cursor) cursor = cursor.nextElementSibling;
-    else parent.insertBefore(node, cursor);
+    else if (node.nextElementSibling !== cursor) parent.insertBefore(node, cursor);
   }
   for (const node of existing.values()) node.remove();
 }

@@ -4,18 +4,26 @@
 // notes the facilitator sees) and shows the groups as a preview: each name can be changed,
 // each note moved to another suggestion or left out (a select: the keyboard's way), a
 // suggestion dropped. Nothing changes on the board until "Add the groups", which sends
-// ordinary group.add and note.group ops in the facilitator's name. "Draft summary" fills a
+// ordinary group.add and note.group ops in the facilitator's name. While the suggestions
+// are open, the canvas shows them where they are: a dashed frame, "Suggested: <name>",
+// around each suggestion's notes (drawn on this page only, never sent), redrawn as the
+// facilitator changes them; on a wide screen the suggestions are a side panel beside the
+// board, not a modal dialog over it. "Draft summary" fills a
 // text box with the server's draft (GET .../summary-draft), or the summary saved before;
 // the facilitator edits it and saves it with summary.set, and the records show it first.
 
 /** @import { BoardState, Op } from "../types/board" */
 
+import { WIDE } from "./canvas.js";
 import { nt, t } from "./i18n.js";
 import { el, fillSelect } from "./views.js";
 
 const LEAVE_OUT = "";
 const ALL_AREAS = "*"; // never an area id
 const NAME_MAX = 200; // as a group's name (server/board/ops.py)
+const TONES = 6; // suggest.css colours the frames of neighbouring suggestions apart
+const ROW = 4; // px: notes whose tops are this close stand in one row of a frame
+const REACH = 24; // px: notes this close side by side share one frame
 
 /** @typedef {{ label: string, note_ids: string[], area: string }} Suggested a group suggested in an area */
 
@@ -46,6 +54,10 @@ export class Suggestions {
     this.list = el("ol", { class: "suggestions" });
     this.duplicates = el("div", { class: "suggest-duplicates" });
     this.accept = el("button", { type: "button", id: "suggest-accept", hidden: true, onclick: () => this.addGroups() });
+    /** @type {HTMLElement | null} the preview's frames over the canvas, while it shows */
+    this.layer = null;
+    /** @type {MutationObserver | null} keeps the frames on the canvas's pan and zoom */
+    this.follow = null;
     this.dialog = this.modal(
       "suggest-dialog",
       t("Suggested groups"),
@@ -89,6 +101,17 @@ export class Suggestions {
         ),
       ),
     );
+    this.dialog.addEventListener("close", () => {
+      document.body.classList.remove("has-side-panel");
+      this.drawPreview(); // gone with the panel: nothing is added but by "Add the groups"
+    });
+    // a side panel is not modal: Escape closes it as it would a dialog
+    this.dialog.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && !e.defaultPrevented && this.dialog.open && !this.dialog.matches(":modal")) {
+        e.preventDefault();
+        this.dialog.close();
+      }
+    });
     /** the buttons for the toolbar's "More" */
     this.node = el(
       "div",
@@ -136,6 +159,11 @@ export class Suggestions {
   /** @param {Event} event */
   open(event) {
     this.show(event);
+    if (this.dialog.open) {
+      // the side panel is open already: back to it, with what the facilitator changed
+      this.area.focus();
+      return;
+    }
     const state = this.board();
     const written = new Set(Object.values(state.notes).filter((n) => !n.private && n.text).map((n) => n.area));
     const areas = state.areas.filter((a) => written.has(a.id));
@@ -149,7 +177,12 @@ export class Suggestions {
     this.shownDuplicates = [];
     this.render();
     this.status.textContent = areas.length ? "" : t("There are no notes to group yet.");
-    this.dialog.showModal();
+    // beside the board on a wide screen, so the canvas shows the preview; over it on a phone
+    const side = matchMedia(WIDE).matches;
+    this.dialog.classList.toggle("is-side", side);
+    document.body.classList.toggle("has-side-panel", side);
+    if (side) this.dialog.show();
+    else this.dialog.showModal();
     this.area.focus();
   }
 
@@ -168,6 +201,10 @@ export class Suggestions {
       this.status.textContent = this.groups.length
         ? nt("{n} group suggested.", "{n} groups suggested.", this.groups.length, { n: this.groups.length })
         : t("No notes here say similar things.");
+      // the first suggested note in view beside the panel (the canvas pans to it)
+      const first = this.groups[0]?.note_ids[0];
+      const note = first && document.querySelector(`#areas .note[data-note-id="${CSS.escape(first)}"]`);
+      if (this.dialog.open && note) note.scrollIntoView({ block: "nearest", inline: "nearest" });
     } catch (error) {
       this.groups = [];
       this.status.textContent = /** @type {Error} */ (error).message;
@@ -191,7 +228,10 @@ export class Suggestions {
     this.list.replaceChildren(
       ...this.groups.map((group, i) => {
         const name = el("input", { id: `suggestion-${i}-name`, value: group.label, maxlength: NAME_MAX, autocomplete: "off" });
-        name.addEventListener("input", () => (group.label = name.value));
+        name.addEventListener("input", () => {
+          group.label = name.value;
+          this.drawPreview();
+        });
         return el(
           "li",
           { class: "suggestion" },
@@ -241,6 +281,70 @@ export class Suggestions {
     this.accept.hidden = !kept.length;
     this.accept.textContent = nt("Add {n} group to the board", "Add the {n} groups to the board", kept.length, { n: kept.length });
     if (focusNote) /** @type {HTMLElement | null} */ (this.list.querySelector(`select[data-note="${CSS.escape(focusNote)}"]`))?.focus();
+    this.drawPreview();
+  }
+
+  /**
+   * The suggestions on the canvas while the panel is open (board.js calls this after each
+   * draw too, as the notes move): around each suggestion's notes a dashed frame named
+   * "Suggested: <name>"; notes side by side in one row share a frame. In the world's own
+   * units over `.canvas-world`, as the links are (notelinks.js), so pan and zoom move them
+   * with the notes. For the eye only: the panel says the same in words.
+   */
+  drawPreview() {
+    const world = document.querySelector("#areas .canvas-world");
+    if (!(world instanceof HTMLElement) || !this.dialog.open || !this.groups.length || !matchMedia(WIDE).matches) {
+      this.follow?.disconnect();
+      this.layer?.remove();
+      [this.follow, this.layer] = [null, null];
+      return;
+    }
+    if (!this.layer?.isConnected) {
+      const layer = (this.layer = el("div", { class: "suggest-preview", "aria-hidden": "true" }));
+      world.after(layer);
+      const follow = () => (layer.style.transform = world.style.transform);
+      this.follow?.disconnect();
+      this.follow = new MutationObserver(follow);
+      this.follow.observe(world, { attributes: true, attributeFilter: ["style"] });
+      follow();
+    }
+    const zoom = new DOMMatrix(getComputedStyle(world).transform).a || 1;
+    const origin = world.getBoundingClientRect();
+    /** @type {HTMLElement[]} */
+    const frames = [];
+    this.groups.forEach((group, i) => {
+      const boxes = group.note_ids
+        .map((id) => world.querySelector(`.note[data-note-id="${CSS.escape(id)}"]`))
+        .filter((n) => n instanceof HTMLElement && n.checkVisibility())
+        .map((n) => {
+          const r = /** @type {HTMLElement} */ (n).getBoundingClientRect();
+          const left = (r.left - origin.left) / zoom;
+          const top = (r.top - origin.top) / zoom;
+          return { left, top, right: left + r.width / zoom, bottom: top + r.height / zoom };
+        })
+        .sort((a, b) => a.top - b.top || a.left - b.left);
+      /** @type {typeof boxes} */
+      const pieces = [];
+      for (const box of boxes) {
+        const last = pieces[pieces.length - 1];
+        if (last && Math.abs(box.top - last.top) <= ROW && box.left - last.right <= REACH) {
+          last.right = Math.max(last.right, box.right);
+          last.bottom = Math.max(last.bottom, box.bottom);
+        } else pieces.push({ ...box });
+      }
+      const name = t("Suggested: {name}", { name: group.label.trim() || t("Group {n}", { n: i + 1 }) });
+      for (const piece of pieces) {
+        const frame = el("div", { class: "suggest-frame", "data-tone": String(i % TONES) }, el("span", { class: "suggest-frame-label", text: name }));
+        Object.assign(frame.style, {
+          left: `${piece.left}px`,
+          top: `${piece.top}px`,
+          width: `${piece.right - piece.left}px`,
+          height: `${piece.bottom - piece.top}px`,
+        });
+        frames.push(frame);
+      }
+    });
+    this.layer?.replaceChildren(...frames);
   }
 
   /** @param {string} id @param {number} from @param {string} to a group's index, or LEAVE_OUT */
