@@ -317,6 +317,7 @@ async def fuzz_one(fuzzing: Fuzzing, example: Example) -> None:
             await sock.hello(tokens[role])
         ids = {p: sockets[role].participant_id for p, role in PLACEHOLDERS.items()}
         acked: dict[str, dict[str, Any]] = {}
+        senders: dict[str, str] = {}
         sent_ops: list[tuple[Role, str | bytes, str]] = []  # every op sent with a string id
         for step in example.steps:
             if isinstance(step, Resend):
@@ -337,6 +338,7 @@ async def fuzz_one(fuzzing: Fuzzing, example: Example) -> None:
             ack = await answer_is_right(sock, frame, category, want, stats)
             if ack is not None:
                 acked[ack["id"]] = ack
+                senders[ack["id"]] = sock.participant_id
             if (op_id := readable_id(frame)) is not None and want.answer != "error":
                 sent_ops.append((role, frame, op_id))
         for role, sock in sockets.items():  # every connection is still open and answers
@@ -344,7 +346,7 @@ async def fuzz_one(fuzzing: Fuzzing, example: Example) -> None:
             await sock.send(json.dumps({"type": "op", "id": barrier, "op": {}}))
             got = await sock.next()
             assert (got["id"], got["code"]) == (barrier, "invalid"), f"{role}: {got}"
-        await log_replays_to_served_board(fuzzing, board, sockets, acked)
+        await log_replays_to_served_board(fuzzing, board, sockets, acked, senders)
     finally:
         for sock in sockets.values():
             await sock.ws.close()
@@ -364,6 +366,7 @@ async def log_replays_to_served_board(
     board: dict[str, Any],
     sockets: dict[Role, Socket],
     acked: dict[str, dict[str, Any]],
+    senders: dict[str, str],  # op id: the participant whose socket had it acked first
 ) -> None:
     token = board["facilitator_token"]
     served = (await fuzzing.get(f"/api/boards/{board['id']}", token)).json()
@@ -373,6 +376,10 @@ async def log_replays_to_served_board(
     state = BoardState.from_json(first["state"])
     logged: dict[str, tuple[int, str | None]] = {}
     for entry in archive["ops"]:
+        if entry["by"] == HIDDEN_SENDER and entry["id"] in senders:
+            # an anonymous board hides a note's author from the facilitator, not from the
+            # author: the fuzz knows who sent it, and replays the log with the sender in
+            entry = {**entry, "by": senders[entry["id"]]}
         record, recorded = Record.from_json(entry), entry["noop"] and NoopReason(entry["noop"])
         if blanked(entry):  # still hidden from the facilitator too: the server's word decides
             state = follow(state, record, recorded or None)
@@ -393,4 +400,24 @@ async def log_replays_to_served_board(
     assert all(e["op"]["kind"] == "survey.close" for e in closes), closes
     assert len(logged) == len(acked) + 1 + len(closes)
     for sock in sockets.values():  # each replica holds the board as its holder may see it
-        assert sock.replica == view_state(state, sock.participant_id), sock.role
+        seen = view_state(state, sock.participant_id)
+        assert sock.replica is not None and sock.replica == seen, (
+            f"{sock.role}'s replica differs from its view of the log at "
+            f"{_difference(sock.replica.to_json() if sock.replica else None, seen.to_json())}"
+        )
+
+
+def _difference(got: Any, want: Any, path: str = "") -> str:
+    """Where two JSON values first differ, and how."""
+    if isinstance(got, dict) and isinstance(want, dict):
+        for key in sorted(set(got) | set(want), key=str):
+            if got.get(key, _MISSING) != want.get(key, _MISSING):
+                return _difference(got.get(key, _MISSING), want.get(key, _MISSING), f"{path}.{key}")
+    if isinstance(got, list) and isinstance(want, list) and len(got) == len(want):
+        for i, (a, b) in enumerate(zip(got, want, strict=True)):
+            if a != b:
+                return _difference(a, b, f"{path}[{i}]")
+    return f"{path or '(the whole state)'}: the replica has {got!r}, the log gives {want!r}"
+
+
+_MISSING = "(missing)"
