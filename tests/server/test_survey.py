@@ -21,6 +21,7 @@ from server.sync.rooms import Rooms
 from tests.conftest import RunningServer, timeout
 from tests.server.stores import FAC, FlakyStore, make_board
 from tests.server.test_visibility import acked, call, caught_up, frames, meeting, text_of
+from tests.timing import eventually
 from tests.wire import Peers, get_state, share_page
 
 pytestmark = pytest.mark.anyio
@@ -32,12 +33,6 @@ QUESTIONS: list[dict[str, Any]] = [
 ]
 SECRET = "Ordstyreren talte for meget 8e2d"
 OTHER = "Mere tid i grupperne b71c"
-
-
-async def _until(check: Any, what: str) -> None:
-    async with asyncio.timeout(timeout(20)):
-        while not check():
-            await asyncio.sleep(0.02)
 
 
 async def test_seventy_answer_twenty_after_the_meeting_closed_and_a_late_one_is_refused(
@@ -66,22 +61,22 @@ async def test_seventy_answer_twenty_after_the_meeting_closed_and_a_late_one_is_
         )
         assert [a.noop for a in after] == [None] * 20
         assert facilitator.state.closed
-        await _until(lambda: facilitator.state.survey.count == 70, "70 answers counted")
+        await eventually(lambda: facilitator.state.survey.count == 70, "70 answers counted", 20)
         # the facilitator ends it a moment from now (the deadline may move once answered)
         deadline = facilitator.server_now_ms() + 300
         moved = {**survey, "deadline": deadline}
         assert (await facilitator.send_op(moved)).noop is None
-        await _until(lambda: facilitator.server_now_ms() > deadline + 50, "the deadline")
+        await eventually(lambda: facilitator.server_now_ms() > deadline + 50, "the deadline", 20)
         late = await people[70].send_op(answer(70))
         assert late.noop == "survey_closed"
         # nobody closed it: the server did, at the deadline, with the totals
-        await _until(lambda: facilitator.state.survey.closed, "the server's close")
+        await eventually(lambda: facilitator.state.survey.closed, "the server's close", 20)
         results = facilitator.state.survey.results
         assert sum(results["useful"]["counts"].values()) == 70
         assert results["useful"]["counts"] == {str(v): 14 for v in range(1, 6)}
         assert results["again"]["counts"] == {"0": 35, "1": 35}
         last = facilitator.seq
-        await _until(lambda: all(c.seq >= last for c in people), "everyone caught up")
+        await eventually(lambda: all(c.seq >= last for c in people), "everyone caught up", 20)
         for n, c in enumerate(people[:70]):  # each holds the totals and their own answer only
             assert c.state.survey.results == results and c.state.survey.count == 70
             assert c.state.survey.answers == {c.participant_id: answer(n)["answers"]}
