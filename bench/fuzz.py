@@ -15,6 +15,11 @@ than as docs/protocol.md says, that every acked op is in the board's log at its 
 each replica equals its view of the replayed log, that the server's log shows no crash,
 and that the server's memory stays bounded. It prints its figures; docs/reliability.md
 records a run. It needs the `test` extra (hypothesis draws the messages), not pytest.
+
+A board that fails a check is written to test-artifacts/fuzz/ (the messages it was sent, and
+the example to send again with `--replay FILE.pickle`), and the run goes on; the exit status
+is 1 if any board failed. On a loaded machine set PLANCHE_TEST_TIMEOUT_FACTOR, as for the
+tests: an answer is awaited 10 s times the factor.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import pickle
 import random
 import sys
 import tempfile
@@ -47,6 +53,8 @@ BATCH = 100  # examples drawn at a time, between which the server's health is ch
 STEPS = 120  # messages on one recombined board at most, after the hello
 REUSE = 4  # boards each drawn message is sent on
 EXTRAS_EVERY = 25  # boards between two rounds of the checks hypothesis does not draw
+# each failing board's messages (.txt) and example (.pickle, to run it again) go here
+FAILURES = Path("test-artifacts/fuzz")
 # the memory check: after the warm-up, the server's RSS may grow by at most this much
 RSS_GROWTH_MAX_MIB = 64
 
@@ -92,6 +100,7 @@ class Figures:
         self.rss_kib: list[int] = []
         self.started = time.perf_counter()
         self.drawing = 0.0  # seconds spent drawing messages
+        self.failures: list[str] = []  # a line for each board whose checks failed
 
     def sent(self) -> int:
         return sum(self.stats.messages.values()) + sum(self.extras.values())
@@ -114,6 +123,9 @@ class Figures:
         rss = self.rss_kib
         print(f"server RSS: first {rss[0] / 1024:.0f} MiB, peak {max(rss) / 1024:.0f} MiB, "
               f"last {rss[-1] / 1024:.0f} MiB")  # fmt: skip
+        print(f"boards that failed a check: {len(self.failures)}")
+        for failure in self.failures:
+            print(f"  {failure}")
 
 
 async def run(messages: int, first_seed: int, parallel: int) -> Figures:
@@ -133,6 +145,23 @@ async def run(messages: int, first_seed: int, parallel: int) -> Figures:
         except BaseException:
             print(f"server log (last 4000 characters):\n{_log(server)[-4000:]}", file=sys.stderr)
             raise
+        finally:
+            figures.print(server)
+            server.stop()
+    return figures
+
+
+async def replay(path: Path) -> Figures:
+    """One failed board's example (a .pickle of test-artifacts/fuzz/) on a new server."""
+    figures = Figures()
+    with tempfile.TemporaryDirectory(prefix="planche-fuzz-") as data:
+        server = processes.planche(
+            f"sqlite:///{Path(data) / 'fuzz.db'}", *("--op-rate", "100000", "--op-burst", "100000")
+        )
+        try:
+            figures.rss_kib.append(server.rss_kib())
+            async with httpx.AsyncClient(base_url=server.url, timeout=timeout(30)) as http:
+                await _worker(server, http, figures, iter([pickle.loads(path.read_bytes())]), -1)
         finally:
             figures.print(server)
             server.stop()
@@ -211,11 +240,15 @@ async def _worker(
         fuzzing.sent = []
         try:
             await fuzz_one(fuzzing, example)
-        except Exception:
-            print(f"a board of the batch of seed {batch_seed} failed; what it sent:")
-            for line in fuzzing.sent:
-                print(f"  {line}")
-            raise
+        except AssertionError as e:  # a finding on one board: kept, and the run goes on
+            FAILURES.mkdir(parents=True, exist_ok=True)
+            where = FAILURES / f"seed-{batch_seed}-board-{len(figures.failures) + 1}"
+            where.with_suffix(".txt").write_text(
+                f"{e!r}\n\nwhat the board was sent, and the answers expected:\n"
+                + "\n".join(fuzzing.sent)
+            )
+            where.with_suffix(".pickle").write_bytes(pickle.dumps(example))
+            figures.failures.append(f"{where}.txt: {str(e).splitlines()[0][:200]}")
 
 
 async def _extras(server: processes.Process, http: httpx.AsyncClient, figures: Figures) -> None:
@@ -302,5 +335,10 @@ if __name__ == "__main__":
     parser.add_argument("--messages", type=int, default=100_000, help="send at least this many")
     parser.add_argument("--seed", type=int, default=0, help="the first batch's seed")
     parser.add_argument("--parallel", type=int, default=8, help="boards fuzzed at once")
+    parser.add_argument("--replay", type=Path, help="send one failed board's example again")
     args = parser.parse_args()
-    asyncio.run(run(args.messages, args.seed, args.parallel))
+    if args.replay:
+        figures = asyncio.run(replay(args.replay))
+    else:
+        figures = asyncio.run(run(args.messages, args.seed, args.parallel))
+    sys.exit(1 if figures.failures else 0)
