@@ -29,6 +29,7 @@ import asyncio
 import json
 import pickle
 import random
+import re
 import sys
 import tempfile
 import time
@@ -101,6 +102,7 @@ class Figures:
         self.started = time.perf_counter()
         self.drawing = 0.0  # seconds spent drawing messages
         self.failures: list[str] = []  # a line for each board whose checks failed
+        self.boards_open = 0  # boards the server holds in memory (planche_boards_open)
 
     def sent(self) -> int:
         return sum(self.stats.messages.values()) + sum(self.extras.values())
@@ -123,6 +125,7 @@ class Figures:
         rss = self.rss_kib
         print(f"server RSS: first {rss[0] / 1024:.0f} MiB, peak {max(rss) / 1024:.0f} MiB, "
               f"last {rss[-1] / 1024:.0f} MiB")  # fmt: skip
+        print(f"boards in the server's memory at the end: {self.boards_open:,}")
         print(f"boards that failed a check: {len(self.failures)}")
         for failure in self.failures:
             print(f"  {failure}")
@@ -217,12 +220,14 @@ async def _batch(
         await _extras(server, http, figures)
     log_read = await _alive(server, http, log_read)
     figures.rss_kib.append(server.rss_kib())
+    figures.boards_open = await _boards_open(http)
     if warm is not None:
         growth = (figures.rss_kib[-1] - warm) / 1024
         assert growth <= RSS_GROWTH_MAX_MIB, f"the server's RSS grew by {growth:.0f} MiB"
     print(
         f"[{time.perf_counter() - figures.started:6.0f} s] {figures.sent():>8,} messages, "
-        f"{figures.stats.examples:,} boards, RSS {figures.rss_kib[-1] / 1024:.0f} MiB",
+        f"{figures.stats.examples:,} boards ({figures.boards_open} in memory), "
+        f"RSS {figures.rss_kib[-1] / 1024:.0f} MiB",
         file=sys.stderr,
     )
     return boards, log_read, warm
@@ -316,6 +321,12 @@ async def _closed_with(ws: Any) -> int | None:
                 await ws.recv()
     except ConnectionClosed as e:
         return e.rcvd.code if e.rcvd is not None else None
+
+
+async def _boards_open(http: httpx.AsyncClient) -> int:
+    metrics = (await http.get("/metrics")).text
+    found = re.search(r"^planche_boards_open(?:\{[^}]*\})? ([0-9.e+]+)$", metrics, re.M)
+    return int(float(found.group(1))) if found else -1
 
 
 def _log(server: processes.Process) -> str:

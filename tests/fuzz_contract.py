@@ -317,7 +317,7 @@ async def fuzz_one(fuzzing: Fuzzing, example: Example) -> None:
             await sock.hello(tokens[role])
         ids = {p: sockets[role].participant_id for p, role in PLACEHOLDERS.items()}
         acked: dict[str, dict[str, Any]] = {}
-        senders: dict[str, str] = {}
+        senders: dict[str, tuple[str, dict[str, Any]]] = {}
         sent_ops: list[tuple[Role, str | bytes, str]] = []  # every op sent with a string id
         for step in example.steps:
             if isinstance(step, Resend):
@@ -338,7 +338,7 @@ async def fuzz_one(fuzzing: Fuzzing, example: Example) -> None:
             ack = await answer_is_right(sock, frame, category, want, stats)
             if ack is not None:
                 acked[ack["id"]] = ack
-                senders[ack["id"]] = sock.participant_id
+                senders[ack["id"]] = (sock.participant_id, json.loads(frame)["op"])
             if (op_id := readable_id(frame)) is not None and want.answer != "error":
                 sent_ops.append((role, frame, op_id))
         for role, sock in sockets.items():  # every connection is still open and answers
@@ -356,9 +356,12 @@ async def fuzz_one(fuzzing: Fuzzing, example: Example) -> None:
 def blanked(entry: dict[str, Any]) -> bool:
     """A record the facilitator's archive holds blanked (views.RULES): a vote before its
     close, or an op whose sender is hidden; a check on it may come out otherwise."""
+    return _hidden_vote(entry) or entry["by"] == HIDDEN_SENDER
+
+
+def _hidden_vote(entry: dict[str, Any]) -> bool:
     op = entry["op"]
-    hidden_vote = op["kind"] in ("vote.cast", "vote.retract") and not op.get("note_id")
-    return hidden_vote or entry["by"] == HIDDEN_SENDER
+    return op["kind"] in ("vote.cast", "vote.retract") and not op.get("note_id")
 
 
 async def log_replays_to_served_board(
@@ -366,7 +369,8 @@ async def log_replays_to_served_board(
     board: dict[str, Any],
     sockets: dict[Role, Socket],
     acked: dict[str, dict[str, Any]],
-    senders: dict[str, str],  # op id: the participant whose socket had it acked first
+    # op id: the participant whose socket had it acked first, and the op it sent
+    senders: dict[str, tuple[str, dict[str, Any]]],
 ) -> None:
     token = board["facilitator_token"]
     served = (await fuzzing.get(f"/api/boards/{board['id']}", token)).json()
@@ -376,10 +380,14 @@ async def log_replays_to_served_board(
     state = BoardState.from_json(first["state"])
     logged: dict[str, tuple[int, str | None]] = {}
     for entry in archive["ops"]:
-        if entry["by"] == HIDDEN_SENDER and entry["id"] in senders:
-            # an anonymous board hides a note's author from the facilitator, not from the
-            # author: the fuzz knows who sent it, and replays the log with the sender in
-            entry = {**entry, "by": senders[entry["id"]]}
+        if entry["id"] in senders and (entry["by"] == HIDDEN_SENDER or _hidden_vote(entry)):
+            # what the facilitator's archive hides (a note's author on an anonymous board, a
+            # vote before its close) its sender still sees as theirs: the fuzz knows who sent
+            # what, and replays the log with it
+            by, sent = senders[entry["id"]]
+            entry = {**entry, "by": by}
+            if _hidden_vote(entry):
+                entry["op"] = {**entry["op"], "note_id": sent.get("note_id")}
         record, recorded = Record.from_json(entry), entry["noop"] and NoopReason(entry["noop"])
         if blanked(entry):  # still hidden from the facilitator too: the server's word decides
             state = follow(state, record, recorded or None)

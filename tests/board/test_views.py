@@ -110,6 +110,7 @@ def test_a_private_note_reaches_others_blank_and_its_author_whole() -> None:
     assert redact(record, FAC, role=board.role_of(FAC))["op"]["note"]["text"] == ""
 
 
+@settings(max_examples=5)
 @given(st.data())
 def test_the_stream_strategy_of_each_kind_draws_an_op_of_that_kind(data: st.DataObject) -> None:
     shape = _Shape.of(start())
