@@ -54,6 +54,9 @@ BATCH = 100  # examples drawn at a time, between which the server's health is ch
 STEPS = 120  # messages on one recombined board at most, after the hello
 REUSE = 4  # boards each drawn message is sent on
 EXTRAS_EVERY = 25  # boards between two rounds of the checks hypothesis does not draw
+# uvicorn closes a keep-alive connection idle for 5 s, httpx keeps one as long: a request on
+# one the server is closing that moment fails ("Server disconnected"), so expire them sooner
+_LIMITS = httpx.Limits(keepalive_expiry=1.0)
 # each failing board's messages (.txt) and example (.pickle, to run it again) go here
 FAILURES = Path("test-artifacts/fuzz")
 # the memory check: after the warm-up, the server's RSS may grow by at most this much
@@ -142,7 +145,9 @@ async def run(messages: int, first_seed: int, parallel: int) -> Figures:
         )
         try:
             figures.rss_kib.append(server.rss_kib())
-            async with httpx.AsyncClient(base_url=server.url, timeout=timeout(30)) as http:
+            async with httpx.AsyncClient(
+                base_url=server.url, timeout=timeout(30), limits=_LIMITS
+            ) as http:
                 await _fuzz(server, http, figures, messages, first_seed, parallel)
                 await _alive(server, http, 0)
         except BaseException:
@@ -163,7 +168,9 @@ async def replay(path: Path) -> Figures:
         )
         try:
             figures.rss_kib.append(server.rss_kib())
-            async with httpx.AsyncClient(base_url=server.url, timeout=timeout(30)) as http:
+            async with httpx.AsyncClient(
+                base_url=server.url, timeout=timeout(30), limits=_LIMITS
+            ) as http:
                 await _worker(server, http, figures, iter([pickle.loads(path.read_bytes())]), -1)
         finally:
             figures.print(server)
