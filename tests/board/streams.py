@@ -517,7 +517,9 @@ OPS_BY_KIND: dict[str, tuple[Callable[[_Shape], _S[dict[str, Any]]], int]] = {
     "lead.set": (lambda s: _kind("lead.set", participant=st.none() | _PERSON), 1),
     "scribe.set": (lambda s: _kind("scribe.set", participant=_PERSON, on=st.booleans()), 1),
 }
+# every kind of ops.py is drawn, none with weight 0, each strategy making its own kind
 assert set(OPS_BY_KIND) == set(KINDS), set(KINDS) ^ set(OPS_BY_KIND)
+assert all(weight > 0 for _, weight in OPS_BY_KIND.values()), OPS_BY_KIND
 
 
 @functools.cache

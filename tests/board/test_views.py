@@ -7,12 +7,25 @@ import json
 from typing import Any
 
 from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from server.board.apply import NoopReason, Record, apply, follow
 from server.board.complete import complete
 from server.board.ops import parse_op
 from server.board.views import RULES, pending_author, redact, released, view_state
-from tests.board.streams import ANN, BO, FAC, SECRET_WORDS, VIEWERS, run, start, steps
+from tests.board.streams import (
+    ANN,
+    BO,
+    FAC,
+    OPS_BY_KIND,
+    SECRET_WORDS,
+    VIEWERS,
+    Entry,
+    _Shape,
+    run,
+    start,
+    steps,
+)
 
 _SILENT_ROUND = [
     ({"kind": "phase.set", "phase": "silent"}, FAC),
@@ -58,7 +71,10 @@ def test_every_viewer_replica_equals_its_view_of_the_full_state(
             delivered = Record.from_json(raw)
             replicas[viewer] = follow(replicas[viewer], delivered, noop)
             expected = view_state(full, viewer)
-            assert replicas[viewer] == expected, f"viewer {viewer} diverged at seq {wire['seq']}"
+            assert replicas[viewer] == expected, (
+                f"viewer {viewer} diverged at seq {wire['seq']}; the log so far:\n"
+                + _printed(log[: wire["seq"]])
+            )
     # the history as an export gives it later (what became public whole) replays the same
     wires = [e.wire for e in log]
     public = released(wires)
@@ -71,8 +87,15 @@ def test_every_viewer_replica_equals_its_view_of_the_full_state(
             replica = follow(
                 replica, Record.from_json(redact(wire, viewer, public, role=role)), noop
             )
-        assert replica == view_state(final, viewer), f"{viewer}'s history replays otherwise"
+        assert replica == view_state(final, viewer), (
+            f"{viewer}'s history replays otherwise; the log:\n{_printed(log)}"
+        )
         assert replica.to_json() == view_state(final, viewer).to_json()
+
+
+def _printed(log: list[Entry]) -> str:
+    """The server's log of a stream, one record a line, as a failure prints it."""
+    return "\n".join(json.dumps(e.wire, ensure_ascii=False) for e in log)
 
 
 def test_a_private_note_reaches_others_blank_and_its_author_whole() -> None:
@@ -85,3 +108,11 @@ def test_a_private_note_reaches_others_blank_and_its_author_whole() -> None:
     assert redact(record, ANN, role=board.role_of(ANN))["op"]["note"]["text"] == "trust"
     assert redact(record, BO, role=board.role_of(BO))["op"]["note"]["text"] == ""
     assert redact(record, FAC, role=board.role_of(FAC))["op"]["note"]["text"] == ""
+
+
+@settings(max_examples=5)
+@given(st.data())
+def test_the_stream_strategy_of_each_kind_draws_an_op_of_that_kind(data: st.DataObject) -> None:
+    shape = _Shape.of(start())
+    for kind, (strategy, _) in OPS_BY_KIND.items():
+        assert data.draw(strategy(shape))["kind"] == kind

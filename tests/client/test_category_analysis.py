@@ -3,7 +3,6 @@ WebSockets: private writing, reveal, hidden votes, the parking lot, the timer, c
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import uuid
@@ -13,7 +12,8 @@ from typing import Any
 import pytest
 
 from board_client import BoardClient, create_board, fetch_board, join_board
-from tests.conftest import RunningServer, timeout
+from tests.conftest import RunningServer
+from tests.timing import eventually
 from tests.wire import Peer, open_peer
 
 pytestmark = pytest.mark.anyio
@@ -44,9 +44,7 @@ async def meeting(server: RunningServer) -> AsyncIterator[tuple[Any, BoardClient
 
 async def settle(*clients: BoardClient) -> None:
     """Wait until every client holds the same seq as the furthest one."""
-    async with asyncio.timeout(timeout(10)):
-        while len({c.seq for c in clients}) > 1:
-            await asyncio.sleep(0.01)
+    await eventually(lambda: len({c.seq for c in clients}) == 1, "every client at one seq")
 
 
 async def frames_until(peer: Peer, seq: int) -> list[dict[str, Any]]:
@@ -84,9 +82,7 @@ async def test_a_category_analysis_meeting(server: RunningServer) -> None:
         # a participant who drops off comes back to the right time on the clock
         assert ida._ws is not None
         ida._ws.transport.abort()
-        async with asyncio.timeout(timeout(10)):
-            while ida.connects < 2:
-                await asyncio.sleep(0.01)
+        await eventually(lambda: ida.connects >= 2, "Ida back on the board")
         assert 0 < fac.timer_remaining_ms() <= 12 * 60_000
         assert abs(ida.timer_remaining_ms() - fac.timer_remaining_ms()) < 2_000
 

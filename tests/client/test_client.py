@@ -18,6 +18,7 @@ from board_client import (
     join_board,
 )
 from tests.conftest import ROOT, RunningServer, timeout
+from tests.timing import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -41,9 +42,7 @@ async def test_two_clients_hold_the_same_board_as_the_server(server: RunningServ
         gone = await facilitator.add_note("main", "to be deleted")
         last = await facilitator.delete_note(gone.note_id or "")
 
-        async with asyncio.timeout(timeout(10)):
-            while participant.seq < last.seq:
-                await asyncio.sleep(0.01)
+        await eventually(lambda: participant.seq >= last.seq, "the participant to catch up")
         live = await fetch_board(server.url, board.id, board.facilitator_token)
         assert facilitator.state.to_json() == participant.state.to_json() == live["state"]
         texts = sorted(n.text for n in participant.state.notes.values())
@@ -96,9 +95,8 @@ async def test_notes_written_while_the_server_is_down_arrive_once_after_restart(
         pending = [
             asyncio.create_task(client.add_note("main", f"written offline {i}")) for i in range(5)
         ]
-        await asyncio.sleep(0.3)
+        await eventually(lambda: client.unacked == 5, "the five notes in the outbox")
         assert not any(task.done() for task in pending)
-        assert client.unacked == 5
         own_server.start()
         async with asyncio.timeout(timeout(20)):
             acks = await asyncio.gather(*pending)
@@ -125,18 +123,17 @@ async def test_a_dropped_connection_resumes_with_the_missed_ops(server: RunningS
         BoardClient(server.url, board.id, board.facilitator_token) as writer,
     ):
         await writer.add_note("main", "before the drop")
-        async with asyncio.timeout(timeout(10)):
-            while watcher.seq < writer.seq:
-                await asyncio.sleep(0.01)
+        await eventually(lambda: watcher.seq >= writer.seq, "the watcher to catch up")
         assert watcher._ws is not None
         watcher._ws.transport.abort()  # the Wi-Fi drops: no close frame, no goodbye
         last = None
         for i in range(5):
             last = await writer.add_note("main", f"while away {i}")
         assert last is not None
-        async with asyncio.timeout(timeout(10)):
-            while watcher.seq < last.seq or watcher.connects < 2:
-                await asyncio.sleep(0.01)
+        await eventually(
+            lambda: watcher.seq >= last.seq and watcher.connects >= 2,
+            "the watcher back and caught up",
+        )
         # every op arrived once and in order, the missed ones as ops through the resume
         assert seen == list(range(1, last.seq + 1))
         assert watcher.state.to_json() == writer.state.to_json()

@@ -27,6 +27,7 @@ import pytest
 
 from board_client import BoardClient, ClientClosed, create_board, fetch_board, join_board
 from tests.conftest import RunningServer, timeout
+from tests.timing import eventually
 from tests.wire import open_peer
 
 pytestmark = pytest.mark.anyio
@@ -256,9 +257,11 @@ async def test_kill_9s_under_load_lose_no_acked_op_and_every_replica_converges(
 
         # the load has stopped and every outbox is empty: all replicas reach the served seq
         served = await fetch_board(url, board.id, board.facilitator_token)
-        async with asyncio.timeout(timeout(20)):
-            while any(c.seq < served["seq"] for c in clients.values()):
-                await asyncio.sleep(0.02)
+        await eventually(
+            lambda: all(c.seq >= served["seq"] for c in clients.values()),
+            "every replica at the served seq",
+            20,
+        )
         served = await checker.check("at the end", final=True)
         for name, client in clients.items():
             if client.unacked or client.state.to_json() != served["state"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -17,8 +18,11 @@ async def test_board_creation_gives_a_128_bit_id_a_typable_code_and_two_tokens(
     server: RunningServer,
 ) -> None:
     board = await new_board(server, method="free", language="sv")
-    assert len(board["id"]) == 32 and int(board["id"], 16) >= 0
-    assert len(board["join_code"].replace("-", "")) == 9
+    other = await new_board(server, method="free", language="sv")
+    assert re.fullmatch(r"[0-9a-f]{32}", board["id"]) and board["id"] != other["id"]
+    # nine characters without look-alikes (no 0/O, 1/I/L, U), read out in threes
+    assert re.fullmatch(r"([2-9A-HJKMNP-TV-Z]{3}-){2}[2-9A-HJKMNP-TV-Z]{3}", board["join_code"])
+    assert board["join_code"] != other["join_code"]
     assert board["facilitator_token"] != board["viewer_token"]
     assert board["urls"]["board"] == f"/b/{board['id']}"
     assert board["viewer_token"] not in board["urls"]["board"] + board["urls"]["join"]

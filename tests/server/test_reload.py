@@ -15,6 +15,7 @@ import pytest
 
 from board_client import BoardClient, create_board, fetch_board
 from tests.conftest import RunningServer, timeout
+from tests.timing import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -74,12 +75,11 @@ async def test_a_reload_replaces_every_worker_and_loses_nothing(
                         await asyncio.sleep(0.05)
 
             tasks = [asyncio.create_task(write()), asyncio.create_task(check_port())]
-            await asyncio.sleep(1)
+            await eventually(lambda: len(acked) >= 10, "notes acked before the reload")
             server.process.send_signal(signal.SIGHUP)
-            async with asyncio.timeout(timeout(90)):
-                while "reload: done" not in server.log():
-                    await asyncio.sleep(0.2)
-            await asyncio.sleep(1)  # and on, on the new workers
+            await eventually(lambda: "reload: done" in server.log(), "the reload", 90)
+            then = len(acked)  # and on, on the new workers
+            await eventually(lambda: len(acked) >= then + 10, "notes acked after it", 30)
             done.set()
             await asyncio.wait_for(asyncio.gather(*tasks), timeout(30))
 
@@ -99,9 +99,9 @@ async def test_a_single_worker_says_a_reload_needs_more_and_goes_on(
 ) -> None:
     assert own_server.process is not None
     own_server.process.send_signal(signal.SIGHUP)
-    async with asyncio.timeout(timeout(10)):
-        while "a reload needs --workers 2 or more" not in own_server.log():
-            await asyncio.sleep(0.1)
+    await eventually(
+        lambda: "a reload needs --workers 2 or more" in own_server.log(), "the refusal in the log"
+    )
     assert own_server.process.poll() is None
     async with httpx.AsyncClient(timeout=timeout(5)) as http:
         assert (await http.get(own_server.url + "/healthz")).status_code == 200

@@ -18,6 +18,7 @@ import pytest
 from board_client import BoardClient, create_board, fetch_board, join_board
 from board_client.exceptions import PlancheClientError
 from tests.conftest import RunningServer, timeout
+from tests.timing import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -57,6 +58,16 @@ async def settle(clients: list[BoardClient], url: str, board_id: str, token: str
             if all(c.connected and c.seq == live["seq"] and not c.unacked for c in clients):
                 return live
             await asyncio.sleep(0.05)
+
+
+async def _not_ready(url: str) -> bool:
+    async with httpx.AsyncClient(timeout=timeout(10)) as http:
+        return (await http.get(f"{url}/readyz")).status_code == 503
+
+
+async def _broker_ok(url: str) -> bool:
+    async with httpx.AsyncClient(timeout=timeout(10)) as http:
+        return bool((await http.get(f"{url}/readyz")).json().get("broker") == "ok")
 
 
 def replayed(url: str, board_id: str, token: str, seq: int) -> Any:
@@ -129,16 +140,13 @@ async def test_who_is_present_is_shared_across_workers(cluster: Cluster) -> None
     def names(client: BoardClient) -> set[str]:
         return {p["name"] for p in client.peers}
 
-    async def until(check: Any) -> None:
-        async with asyncio.timeout(timeout(10)):
-            while not check():
-                await asyncio.sleep(0.02)
-
     async with BoardClient(one, board.id, board.facilitator_token) as mette:
         async with BoardClient(two, board.id, joined.token) as ida:
             # each is on another worker; both lists hold both people
-            await until(lambda: names(mette) == names(ida) == {"Mette", "Ida"})
-        await until(lambda: names(mette) == {"Mette"})  # Ida left, on the other worker
+            await eventually(lambda: names(mette) == names(ida) == {"Mette", "Ida"}, "both lists")
+        await eventually(
+            lambda: names(mette) == {"Mette"}, "Ida gone"
+        )  # Ida left, on the other worker
 
 
 async def test_a_worker_killed_mid_write_loses_no_acked_op(cluster: Cluster) -> None:
@@ -159,9 +167,7 @@ async def test_a_worker_killed_mid_write_loses_no_acked_op(cluster: Cluster) -> 
                 acked.append(ack.note_id)
 
         writers = [asyncio.create_task(write(fac, "fac")), asyncio.create_task(write(ida, "ida"))]
-        async with asyncio.timeout(timeout(20)):
-            while len(acked) < 15:
-                await asyncio.sleep(0.005)
+        await eventually(lambda: len(acked) >= 15, "15 notes acked", 20)
         cluster.workers[0].kill()  # SIGKILL while both write
         await asyncio.wait_for(asyncio.gather(*writers), timeout(60))
 
@@ -196,7 +202,8 @@ async def test_redis_restarted_during_writes_loses_nothing(
         # the store still takes writes while Redis is away: acked, not yet fanned out
         await both(range(10, 15))
         redis_server.start()
-        await asyncio.sleep(0.5)
+        for url in (one, two):
+            await eventually(lambda u=url: _broker_ok(u), f"{url} to reach Redis again")
         await both(range(15, 20))
         live = await settle([fac, ida], one, board.id, board.facilitator_token)
         assert {a.note_id for a in acked} == set(live["state"]["notes"])
@@ -213,14 +220,9 @@ async def test_postgres_stopped_for_seconds_acks_nothing_unstored_and_recovers(
         postgres_server.stop("immediate")  # as a crash: no clean shutdown
         try:
             waiting = asyncio.create_task(fac.add_note("main", "while the database is away"))
-            await asyncio.sleep(2)
+            await eventually(lambda: _not_ready(one), "worker one to find the store gone")
             assert not waiting.done()  # not acked: it could not be stored
             assert fac.unacked == 1
-            health = urllib.request.Request(f"{one}/readyz")
-            with pytest.raises(urllib.error.HTTPError) as refused:
-                urllib.request.urlopen(health, timeout=timeout(10))
-            assert refused.value.code == 503
-            refused.value.close()
         finally:
             postgres_server.start()
         during = await asyncio.wait_for(waiting, timeout(30))  # resent by itself, then stored
@@ -255,22 +257,26 @@ async def _fuzz_one(cluster: Cluster, rng: random.Random, seed: int) -> None:
     for c in clients:
         await c.start(timeout(10))
     try:
-        sends = []
+        sends, sent = [], []  # sent: what a failure prints, in the order it was sent
         for _ in range(FUZZ_OPS):
             client = rng.choice(clients)
-            sends.append(asyncio.create_task(client.send_op(_random_op(rng, client))))
+            op = _random_op(rng, client)
+            sent.append(f"client {clients.index(client)}: {json.dumps(op, ensure_ascii=False)}")
+            sends.append(asyncio.create_task(client.send_op(op)))
             if rng.random() < 0.04 and client._ws is not None:
                 client._ws.transport.abort()  # a dropped connection, no goodbye
+                sent.append(f"client {clients.index(client)}: dropped")
             if rng.random() < 0.3:
                 await asyncio.sleep(rng.random() * 0.01)
         results = await asyncio.gather(*sends, return_exceptions=True)
         refused = [r for r in results if isinstance(r, BaseException)]
         assert all(isinstance(r, PlancheClientError) for r in refused), refused
         live = await settle(clients, two, board.id, board.facilitator_token)
+        ops = "\n".join(sent)
         for c in clients:
-            assert c.state.to_json() == live["state"], f"seed {seed}: a replica differs"
+            assert c.state.to_json() == live["state"], f"seed {seed}: a replica differs:\n{ops}"
         log = replayed(one, board.id, board.facilitator_token, live["seq"])
-        assert log == live["state"], f"seed {seed}: the log replays differently"
+        assert log == live["state"], f"seed {seed}: the log replays differently:\n{ops}"
     finally:
         for c in clients:
             await c.close()

@@ -28,7 +28,7 @@ from server.store.base import NewParticipant, StoredOp, StoredPicture
 from server.store.sql import QUIET_COMMITS, SqlStore
 from server.sync.rooms import Rooms
 from tests.server.stores import FAC, make_board, note
-from tests.timing import timeout
+from tests.timing import eventually
 
 PART = "p-part"
 
@@ -308,9 +308,7 @@ async def test_the_log_reaches_the_database_file_at_a_quiet_moment_not_inside_a_
     board_id = await make_board(store)
     for i in range(QUIET_COMMITS + 5):  # one commit each
         await store.append(board_id, [StoredOp(Record(i + 1, f"op-{i}", FAC, note(i)), None, 0.0)])
-    async with asyncio.timeout(timeout(10)):
-        while store.checkpoints == 0:
-            await asyncio.sleep(0.01)
+    await eventually(lambda: store.checkpoints > 0, "a checkpoint at the quiet moment")
     # the database file alone, without its log, now holds every op
     alone = tmp_path / "alone.db"
     shutil.copy(tmp_path / "store.db", alone)

@@ -14,6 +14,7 @@ import pytest
 
 from board_client import BoardClient, create_board, join_board
 from server.board.ops import parse_op
+from server.board.rules import HIDDEN_SENDER
 from server.broker.memory import MemoryBroker
 from server.config import Config
 from server.exports import FORMATS
@@ -21,6 +22,7 @@ from server.sync.rooms import Rooms
 from tests.conftest import RunningServer, timeout
 from tests.server.stores import FAC, FlakyStore, make_board
 from tests.server.test_visibility import acked, call, caught_up, frames, meeting, text_of
+from tests.timing import eventually
 from tests.wire import Peers, get_state, share_page
 
 pytestmark = pytest.mark.anyio
@@ -32,12 +34,6 @@ QUESTIONS: list[dict[str, Any]] = [
 ]
 SECRET = "Ordstyreren talte for meget 8e2d"
 OTHER = "Mere tid i grupperne b71c"
-
-
-async def _until(check: Any, what: str) -> None:
-    async with asyncio.timeout(timeout(20)):
-        while not check():
-            await asyncio.sleep(0.02)
 
 
 async def test_seventy_answer_twenty_after_the_meeting_closed_and_a_late_one_is_refused(
@@ -66,22 +62,22 @@ async def test_seventy_answer_twenty_after_the_meeting_closed_and_a_late_one_is_
         )
         assert [a.noop for a in after] == [None] * 20
         assert facilitator.state.closed
-        await _until(lambda: facilitator.state.survey.count == 70, "70 answers counted")
+        await eventually(lambda: facilitator.state.survey.count == 70, "70 answers counted", 20)
         # the facilitator ends it a moment from now (the deadline may move once answered)
         deadline = facilitator.server_now_ms() + 300
         moved = {**survey, "deadline": deadline}
         assert (await facilitator.send_op(moved)).noop is None
-        await _until(lambda: facilitator.server_now_ms() > deadline + 50, "the deadline")
+        await eventually(lambda: facilitator.server_now_ms() > deadline + 50, "the deadline", 20)
         late = await people[70].send_op(answer(70))
         assert late.noop == "survey_closed"
         # nobody closed it: the server did, at the deadline, with the totals
-        await _until(lambda: facilitator.state.survey.closed, "the server's close")
+        await eventually(lambda: facilitator.state.survey.closed, "the server's close", 20)
         results = facilitator.state.survey.results
         assert sum(results["useful"]["counts"].values()) == 70
         assert results["useful"]["counts"] == {str(v): 14 for v in range(1, 6)}
         assert results["again"]["counts"] == {"0": 35, "1": 35}
         last = facilitator.seq
-        await _until(lambda: all(c.seq >= last for c in people), "everyone caught up")
+        await eventually(lambda: all(c.seq >= last for c in people), "everyone caught up", 20)
         for n, c in enumerate(people[:70]):  # each holds the totals and their own answer only
             assert c.state.survey.results == results and c.state.survey.count == 70
             assert c.state.survey.answers == {c.participant_id: answer(n)["answers"]}
@@ -208,7 +204,9 @@ async def test_a_board_opened_after_its_survey_deadline_has_it_closed_by_the_ser
     # what every REST read and export does first: the record shows the totals at once
     await again.close_overdue_survey()
     assert again.state.survey is not None and again.state.survey.closed
-    await asyncio.sleep(0.05)  # the close the room's timer makes too is the same one op
+    # the close the room's timer makes at the deadline has the same op id: still one op
+    timer_close = parse_op({"kind": "survey.close"})
+    await again.submit(f"survey-close-{deadline}", timer_close, HIDDEN_SENDER)
     await second.close()
     log = await store.ops_after(board_id, 0)
     closing = [s.record for s in log if s.record.op.kind == "survey.close"]

@@ -10,7 +10,6 @@ note Ann deleted before the reveal, which no path ever shows.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import subprocess
@@ -139,9 +138,11 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     last = await acked(bo_peer, {"kind": "score.set", "criterion": "clarity", "score": 2})
     # who is writing where would say whose the next placeholder is
     await ann_peer.send({"type": "presence", "typing": True, "area": "works"})
-    await asyncio.sleep(0.5)  # presence goes out in batches; an op after it comes after it
     last = await acked(ann_peer, {"kind": "note.edit", "note_id": "n1", "text": SECRET})
+    # presence goes out in batches, maybe after the op: a change after the op is told after it
+    await ann_peer.send({"type": "presence", "typing": True, "area": "questions"})
     await caught_up(bo_peer, last)
+    await bo_peer.until(lambda m: m["type"] == "presence", "presence told after the op")
     told = [m for m in bo_peer.seen if m["type"] == "presence"]
     assert any(len(m["peers"]) == 4 for m in told)
     assert not any(p.get("typing") or p.get("area") for m in told for p in m["peers"]), told
