@@ -77,6 +77,10 @@ def test_no_bench_module_imports_tests_or_a_test_extra() -> None:
     reads every module's imports, lazy ones inside functions included, run or not."""
     modules = sorted((ROOT / "bench").glob("*.py"))
     found = {m.name: sorted(_imported(m) & _TEST_ONLY) for m in modules}
+    # the long protocol fuzz is the suite's own check run longer: it draws with the test
+    # extra's hypothesis and answers to tests/fuzz_contract.py; nothing else imports it
+    assert found.pop("fuzz.py") == ["httpx", "hypothesis", "tests"]
+    assert not any("bench.fuzz" in m.read_text() for m in modules if m.name != "fuzz.py")
     assert {name: uses for name, uses in found.items() if uses} == {}
     assert "services.py" in found and "peers.py" in found  # the scan saw the modules
 
