@@ -73,9 +73,11 @@ async def suggestions(request: Request) -> JSONResponse:
         if area not in known:
             raise ApiError(422, "invalid", f"Field 'areas': this board has no area {area!r}.")
     notes = engine_input(state, credential.participant_id, body.areas)
+    # a note the facilitator has grouped stays where it is: suggestions sort the rest
+    loose = [n for n in notes if state.notes[n.id].group is None]
     engine = engine_of(request.app)
     try:
-        groups, duplicates = await asyncio.to_thread(_both, engine, notes, state.language)
+        groups, duplicates = await asyncio.to_thread(_both, engine, loose, notes, state.language)
     except SuggestUnavailable as e:
         log.warning("board %s: no suggestions: %s", room.board.id, e)
         raise ApiError(
@@ -102,6 +104,6 @@ async def summary_draft(request: Request) -> JSONResponse:
 
 
 def _both(
-    engine: Engine, notes: list[NoteText], language: str
+    engine: Engine, loose: list[NoteText], notes: list[NoteText], language: str
 ) -> tuple[list[Suggestion], list[list[str]]]:
-    return engine.suggest_groups(notes, language), engine.duplicates(notes, language)
+    return engine.suggest_groups(loose, language), engine.duplicates(notes, language)

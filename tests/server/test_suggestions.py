@@ -81,6 +81,19 @@ async def test_facilitator_gets_groups_with_labels_and_duplicates_of_the_board(
     assert "hjemmeplejen" in groups[frozenset({"n0", "n1", "n2"})].lower()
     assert body["duplicates"] == [["n0", "n1"]]
 
+    # once the facilitator has grouped a note, suggestions leave it where it is
+    for op in (
+        {"kind": "group.add", "group": {"id": "g1", "area": "hidden-treasures", "name": "Tid"}},
+        {"kind": "note.group", "note_id": "n2", "group_id": "g1"},
+    ):
+        assert (await fac.ack(await fac.op(op)))["type"] == "ack"
+    after = await suggest(server, board["id"], board["facilitator_token"], {"areas": None})
+    assert {frozenset(g["note_ids"]) for g in after.json()["groups"]} == {
+        frozenset({"n0", "n1"}),
+        frozenset({"n3", "n4"}),
+    }
+    assert after.json()["duplicates"] == [["n0", "n1"]]
+
     only = await suggest(server, board["id"], board["facilitator_token"], {"areas": ["paradoxes"]})
     assert only.json() == {"groups": [], "duplicates": []}
     unknown = await suggest(server, board["id"], board["facilitator_token"], {"areas": ["nope"]})
