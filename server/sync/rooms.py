@@ -357,6 +357,7 @@ class Room:
                         item.done.set_result(None)
                     else:
                         await self._carry_out(self.core.arrived(item.records))
+                        self._watch_survey()
                 if self._queue.empty():
                     break
                 item = self._queue.get_nowait()
@@ -602,6 +603,7 @@ class Rooms:
             return False
         del self._rooms[room.board.id]
         BOARDS.dec()
+        room.closed = True  # takes no op from now on, not from when its closing task starts
         task = asyncio.create_task(closing())
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)

@@ -26,9 +26,12 @@ from server.sync.core import (
     Deliver,
     Fetch,
     Outcome,
+    PresenceStale,
     Publish,
     Refuse,
     RoomCore,
+    SaveRecord,
+    Snapshot,
     Submission,
     wire,
 )
@@ -51,7 +54,7 @@ class FakePeer:
     def close(self, code: int, reason: str) -> None: ...
 
 
-def new_core(resume_max_ops: int = 100) -> RoomCore:
+def new_core(resume_max_ops: int = 100, snapshot_every: int = 1000) -> RoomCore:
     board = a_board(
         "Analysis",
         "category-analysis",
@@ -72,7 +75,7 @@ def new_core(resume_max_ops: int = 100) -> RoomCore:
         epoch="e1",
         join_code="ABC123",
         resume_max_ops=resume_max_ops,
-        snapshot_every=1000,
+        snapshot_every=snapshot_every,
         snapshot_seq=0,
     )
 
@@ -101,7 +104,7 @@ def test_an_op_is_sequenced_and_acked_only_after_its_commit() -> None:
     assert core.submit(note("n1", "trust")) == []
     taken = core.take(NOW)
     assert [type(a) for a in taken] == [Commit]  # nothing acked or sent before the commit
-    (batch,) = taken
+    (batch,) = of(taken, Commit)
     assert [s.record.seq for s in batch.ops] == [1]
     assert core.state.seq == 0  # the committed state waits for the store
 
@@ -207,7 +210,7 @@ def test_resume_since_n_sends_exactly_the_ops_after_n() -> None:
         commit(core, note(f"n{i}", f"text {i}"))
     peer = FakePeer(BO, "participant")
     welcome = core.attach(peer, 3, "e1", 0)
-    assert welcome.state is None
+    assert welcome.state is None and welcome.ops is not None
     assert [r["seq"] for r in welcome.ops] == [4, 5, 6]  # type: ignore[index]
     assert core.attach(peer, 6, "e1", 0).ops == []
     assert core.attach(peer, 1, "e1", 0).ops is None  # no longer kept: the whole state
@@ -241,7 +244,7 @@ def test_hidden_content_goes_only_to_the_viewers_allowed_one_frame_per_class() -
 
 def test_an_op_nobody_may_be_kept_from_is_one_frame_for_everyone() -> None:
     core = new_core()
-    peers = [FakePeer(p, r) for p, r in ((ANN, "participant"), (FAC, "facilitator"))]
+    peers = [FakePeer(ANN, "participant"), FakePeer(FAC, "facilitator")]
     for peer in peers:
         core.attach(peer, None, None, 0)
     (sent,) = of(commit(core, note("n1", "open text")), Deliver)
@@ -270,3 +273,18 @@ def test_a_removed_participant_is_closed_and_their_waiting_ops_refused() -> None
     taken = core.take(NOW)
     assert of(taken, Commit) == []
     assert [(r.op_id, r.code) for r in of(taken, Refuse)] == [("op-n1", ErrorCode.UNAUTHORIZED)]
+
+
+def test_a_snapshot_is_due_every_snapshot_every_ops() -> None:
+    core = new_core(snapshot_every=2)
+    assert of(commit(core, note("n1", "a")), Snapshot) == []
+    (due,) = of(commit(core, note("n2", "b")), Snapshot)
+    assert due.state.seq == 2 and core.snapshot_seq == 2
+
+
+def test_closing_the_meeting_keeps_a_record_and_stops_everyone_typing() -> None:
+    core = new_core()
+    close = Submission("op-close", parse_op({"kind": "meeting.close", "force": True}), FAC)
+    done = commit(core, close)
+    assert of(done, SaveRecord) == [SaveRecord("Meeting closed")]
+    assert of(done, PresenceStale) == [PresenceStale(closed=True)]
