@@ -35,8 +35,9 @@ from server.ids import hash_token
 from server.metrics import CONNECTIONS, ERRORS
 from server.store.base import Store
 from server.sync.close import Close
+from server.sync.core import Outcome, ops_frame
 from server.sync.limits import AddressCounter, Throttled, TokenBucket
-from server.sync.rooms import Room, Rooms, ops_frame
+from server.sync.rooms import Room, Rooms
 
 log = logging.getLogger("planche.connection")
 
@@ -287,8 +288,7 @@ def _frame(message: Any) -> str | bytes:
 async def _read_loop(
     websocket: WebSocket, conn: Connection, room: Room, bucket: TokenBucket
 ) -> None:
-    slots = asyncio.Semaphore(_MAX_OPS_IN_FLIGHT)
-    tasks: set[asyncio.Task[None]] = set()
+    inflight = _InFlight(_MAX_OPS_IN_FLIGHT)
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -306,11 +306,8 @@ async def _read_loop(
                 )
                 conn.send(error_frame(ProtocolError(ErrorCode.RATE_LIMITED, text, decoded.id)))
                 continue
-            await slots.acquire()
-            task = asyncio.create_task(_submit(conn, room, decoded))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-            task.add_done_callback(lambda _: slots.release())
+            await inflight.room()
+            _submit(conn, room, decoded, inflight)
         elif isinstance(decoded, PresenceUpdate):
             drag = decoded.drag.model_dump() if decoded.drag else None
             room.set_presence(conn, {"typing": decoded.typing, "area": decoded.area, "drag": drag})
@@ -319,10 +316,34 @@ async def _read_loop(
             conn.send(error_frame(error))
 
 
-async def _submit(conn: Connection, room: Room, message: OpMessage) -> None:
+class _InFlight:
+    """The ops of one connection waiting for their answers; the reader waits while there
+    are `limit` (a counter and one future: no task or semaphore per op)."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self.count = 0
+        self._freed: asyncio.Future[None] | None = None
+
+    async def room(self) -> None:
+        while self.count >= self._limit:
+            self._freed = asyncio.get_running_loop().create_future()
+            await self._freed
+        self.count += 1
+
+    def done(self) -> None:
+        self.count -= 1
+        if self._freed is not None and not self._freed.done():
+            self._freed.set_result(None)
+
+
+def _submit(conn: Connection, room: Room, message: OpMessage, inflight: _InFlight) -> None:
+    """Hands the op to the room; its ack (or error) is sent from the room's task when the op
+    is durable."""
     kind = message.op.kind
     role = room.role_of(conn)  # a role.set since the welcome counts
     if role not in SENDERS.get(kind, frozenset()):
+        inflight.done()
         if kind not in SENDERS:  # participant.join: the server's own, when someone joins
             text = f"'{kind}' is sent by the server only; no client may send it."
         elif role == "viewer":
@@ -331,9 +352,12 @@ async def _submit(conn: Connection, room: Room, message: OpMessage) -> None:
             text = f"Only the facilitator may send '{kind}'."
         conn.send(error_frame(ProtocolError(ErrorCode.FORBIDDEN, text, message.id)))
         return
-    try:
-        outcome = await room.submit(message.id, message.op, conn.participant_id)
-    except ProtocolError as e:
-        conn.send(error_frame(e))
-        return
-    conn.send(encode(Ack(id=message.id, seq=outcome.seq, noop=outcome.noop)))
+
+    def reply(outcome: Outcome | ProtocolError) -> None:
+        inflight.done()
+        if isinstance(outcome, ProtocolError):
+            conn.send(error_frame(outcome))
+        else:
+            conn.send(encode(Ack(id=message.id, seq=outcome.seq, noop=outcome.noop)))
+
+    room.offer(message.id, message.op, conn.participant_id, reply)
