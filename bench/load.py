@@ -112,6 +112,26 @@ async def until_delivered(run: Run, pending: set[asyncio.Future[Any]]) -> None:
 _WRITERS = 5  # BoardClients that write (with replicas); the other clients only listen
 
 
+def track(pending: set[asyncio.Future[Any]], future: asyncio.Future[Any]) -> None:
+    """Keep `future` in `pending` until it is done (what `until_delivered` waits for)."""
+    pending.add(future)
+    future.add_done_callback(pending.discard)
+
+
+async def drive(
+    server: Process,
+    run: Run,
+    rate: float,
+    send: Callable[[int, float], None],
+    pending: set[asyncio.Future[Any]],
+) -> None:
+    """Send on the schedule, then wait for every delivery, metering the server meanwhile."""
+    meter = Meter(server)
+    await schedule(rate, run.ops, send)
+    await until_delivered(run, pending)
+    meter.finish(run)
+
+
 async def planche_fanout(
     server: Process,
     urls: list[str],
@@ -203,16 +223,10 @@ async def planche_fanout(
             done = acked[note_id] = loop.create_future()
             done.add_done_callback(lambda f: run.acks.append(f.result() - at))
             frame = json.dumps({"type": "op", "id": note_id, "op": op})
-            sent = asyncio.create_task(listeners[i - writers][0].send(frame))
-            pending.add(sent)
-            sent.add_done_callback(pending.discard)
-        pending.add(done)
-        done.add_done_callback(pending.discard)
+            track(pending, asyncio.create_task(listeners[i - writers][0].send(frame)))
+        track(pending, done)
 
-    meter = Meter(server)
-    await schedule(rate, run.ops, send)
-    await until_delivered(run, pending)
-    meter.finish(run)
+    await drive(server, run, rate, send, pending)
     if background is not None:
         run.notes.extend(await background())
     for c in opened:
@@ -248,14 +262,9 @@ async def relay_fanout(
 
     def send(k: int, at: float) -> None:
         frame = json.dumps({"k": k, "t": at, "text": _PAD})
-        task = asyncio.create_task(sockets[k % (senders or clients)].send(frame))
-        sends.add(task)
-        task.add_done_callback(sends.discard)
+        track(sends, asyncio.create_task(sockets[k % (senders or clients)].send(frame)))
 
-    meter = Meter(server)
-    await schedule(rate, run.ops, send)
-    await until_delivered(run, sends)
-    meter.finish(run)
+    await drive(server, run, rate, send, sends)
     for ws in sockets:
         await ws.close()
     for r in readers:

@@ -30,7 +30,7 @@ from pycrdt import (
 )
 from websockets.asyncio.client import ClientConnection, connect
 
-from bench.load import _PAD, Meter, Run, schedule, until_delivered
+from bench.load import _PAD, Run, drive, track
 from bench.processes import Process
 
 _MARK = re.compile(rb"note#(\d{7})#")
@@ -94,7 +94,7 @@ async def fanout(
     async with asyncio.timeout(30):
         for event in synced:
             await event.wait()
-    sends: set[asyncio.Task[Any]] = set()
+    sends: set[asyncio.Future[Any]] = set()
 
     def send(k: int, at: float) -> None:
         w = k % senders
@@ -102,14 +102,9 @@ async def fanout(
         before = docs[w].get_state()
         notes[w].append(Map({"id": mark(k), "area": "main", "text": f"{k} {_PAD}"}))
         update = docs[w].get_update(before)
-        task = asyncio.create_task(sockets[w].send(create_update_message(update)))
-        sends.add(task)
-        task.add_done_callback(sends.discard)
+        track(sends, asyncio.create_task(sockets[w].send(create_update_message(update))))
 
-    meter = Meter(server)
-    await schedule(rate, run.ops, send)
-    await until_delivered(run, sends)
-    meter.finish(run)
+    await drive(server, run, rate, send, sends)
     for ws in sockets:
         await ws.close()
     for r in readers:
