@@ -44,6 +44,7 @@ from server.store import open_store
 from server.sync.connection import serve_board_socket
 from server.sync.limits import AddressCounter
 from server.sync.rooms import Rooms
+from server.sync.transport import KeepRawSend
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "board_client" / "web"
 # called when the process is told to stop (SIGTERM), before uvicorn closes connections
@@ -240,4 +241,5 @@ def create_app(config: Config) -> Starlette:
     app.add_middleware(SecurityHeaders)
     hosts = allowed_hosts(config.allowed_hosts, config.host, bool(config.forwarded_allow_ips))
     app.add_middleware(TrustedHosts, hosts=hosts)
+    app.add_middleware(KeepRawSend)  # outermost: sockets write their frames directly
     return app

@@ -38,6 +38,7 @@ from server.sync.close import Close
 from server.sync.core import Outcome, ops_frame
 from server.sync.limits import AddressCounter, Throttled, TokenBucket
 from server.sync.rooms import Room, Rooms
+from server.sync.transport import DirectWriter
 
 log = logging.getLogger("planche.connection")
 
@@ -55,6 +56,7 @@ class Connection:
         role: Role,
         queue_max: int,
         token_hash: str = "",
+        direct: DirectWriter | None = None,
     ):
         self.websocket = websocket
         self.participant_id = participant_id
@@ -68,6 +70,8 @@ class Connection:
         self._out: deque[str | None] = deque()
         self._wakeup: asyncio.Future[None] | None = None
         self._closing = False
+        self._sending = False  # the writer holds a frame it has not written yet
+        self._direct = direct  # writes a frame straight to the socket when nothing waits
 
     def deliver(self, first_seq: int, last_seq: int, frame: str) -> None:
         if last_seq <= self.last_seq:
@@ -91,7 +95,8 @@ class Connection:
             log.warning("closing slow connection of %s", self.participant_id)
             self.close(Close.TRY_AGAIN, "too slow; resume", drop_backlog=True)
             return
-        self._push(frame)
+        if self._out or self._sending or self._direct is None or not self._direct.write(frame):
+            self._push(frame)
 
     def _push(self, item: str | None) -> None:
         self._out.append(item)
@@ -118,7 +123,9 @@ class Connection:
             frame = self._out.popleft()
             if frame is None:
                 break
+            self._sending = True
             await self.websocket.send_text(frame)
+            self._sending = False
         with contextlib.suppress(Exception):
             await self.websocket.close(self._close_code, self._close_reason)
 
@@ -222,7 +229,12 @@ async def _serve(
         return
 
     conn = Connection(
-        websocket, credential.participant_id, credential.role, config.send_queue_max, token_hash
+        websocket,
+        credential.participant_id,
+        credential.role,
+        config.send_queue_max,
+        token_hash,
+        DirectWriter.of(websocket.scope),
     )
     conn.room = room
     welcome = room.attach(conn, hello.since, hello.epoch)

@@ -55,3 +55,33 @@ async def test_a_connection_that_falls_behind_is_closed_instead_of_buffering_for
     await conn.write_loop()
     assert socket.closed is not None and socket.closed[0] == Close.TRY_AGAIN
     assert socket.sent == [], "a closing connection drops its backlog; the client resumes"
+
+
+class _Transport:
+    """Stands in for uvicorn's socket: takes frames straight away unless its buffer is full."""
+
+    def __init__(self, sent: list[str]) -> None:
+        self.sent = sent
+        self.full = False
+
+    def write(self, frame: str) -> bool:
+        if self.full:
+            return False
+        self.sent.append(frame)
+        return True
+
+
+async def test_frames_keep_their_order_when_the_socket_fills_up_and_drains() -> None:
+    socket = _Socket()
+    transport = _Transport(socket.sent)
+    conn = Connection(socket, "p-1", "participant", 10, direct=transport)  # type: ignore[arg-type]
+    conn.deliver(1, 1, "ops 1")  # straight to the socket
+    transport.full = True
+    conn.deliver(2, 2, "ops 2")  # queued for the writer
+    transport.full = False
+    conn.deliver(3, 3, "ops 3")  # the socket takes frames again, but 2 waits: 3 queues too
+    assert socket.sent == ["ops 1"]
+    conn.close(1000, "done")
+    await conn.write_loop()
+    assert socket.sent == ["ops 1", "ops 2", "ops 3"]
+    assert socket.closed == (1000, "done")
