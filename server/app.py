@@ -11,7 +11,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
@@ -39,12 +39,12 @@ from server.http.facilitate import facilitating, facilitator_token, my_boards
 from server.http.headers import SecurityHeaders
 from server.http.hosts import TrustedHosts, allowed_hosts
 from server.http.ratelimit import CreationGuard, JoinGuard
+from server.http.sockets import BoardSockets
 from server.services import Services, services_of
 from server.store import open_store
 from server.sync.connection import serve_board_socket
 from server.sync.limits import AddressCounter
 from server.sync.rooms import Rooms
-from server.sync.transport import KeepRawSend
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "board_client" / "web"
 # called when the process is told to stop (SIGTERM), before uvicorn closes connections
@@ -102,6 +102,7 @@ async def protocol_schema(request: Request) -> Response:
 
 
 async def board_socket(websocket: WebSocket) -> None:
+    """/ws/boards/{board_id}, routed by `BoardSockets`."""
     services = services_of(websocket)
     await serve_board_socket(
         websocket,
@@ -226,7 +227,6 @@ def create_app(config: Config) -> Starlette:
         Route("/api/boards/{board_id}/suggestions", suggest.suggestions, methods=["POST"]),
         Route("/api/boards/{board_id}/summary-draft", suggest.summary_draft),
         Route("/s/{share_id}", records.shared_record),
-        WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Mount("/static", StaticFiles(directory=str(WEB_DIR)), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=HANDLERS)
@@ -240,6 +240,6 @@ def create_app(config: Config) -> Starlette:
         pages.TEMPLATES.context_processors.append(auth.page_context)
     app.add_middleware(SecurityHeaders)
     hosts = allowed_hosts(config.allowed_hosts, config.host, bool(config.forwarded_allow_ips))
+    app.add_middleware(BoardSockets, handler=board_socket)  # inside the host check only
     app.add_middleware(TrustedHosts, hosts=hosts)
-    app.add_middleware(KeepRawSend)  # outermost: sockets write their frames directly
     return app

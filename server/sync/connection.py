@@ -64,14 +64,16 @@ class Connection:
         self.token_hash = token_hash
         self.last_seq = 0
         self.room: Room | None = None
-        self._queue_max = queue_max  # enforced in send(); the queue itself must take the close
-        # frames waiting for the socket (None: close); a deque and one future for the waiting
-        # writer cost a fraction of an asyncio.Queue, and a server holds thousands of these
-        self._out: deque[str | None] = deque()
-        self._wakeup: asyncio.Future[None] | None = None
+        self._queue_max = queue_max
+        # Frames go straight to the socket (`direct`) while nothing waits for it. Otherwise
+        # (the socket's buffer is full, or no direct path) they wait in `_out` (None: close)
+        # for a writer task, which exists only while there is something to write: a server
+        # holds thousands of idle connections. Nothing is written while `_held`.
+        self._direct = direct
+        self._out: deque[str | None] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._held = True
         self._closing = False
-        self._sending = False  # the writer holds a frame it has not written yet
-        self._direct = direct  # writes a frame straight to the socket when nothing waits
 
     def deliver(self, first_seq: int, last_seq: int, frame: str) -> None:
         if last_seq <= self.last_seq:
@@ -91,17 +93,30 @@ class Connection:
     def send(self, frame: str) -> None:
         if self._closing:
             return
-        if len(self._out) >= self._queue_max:
+        if self._out is not None and len(self._out) >= self._queue_max:
             log.warning("closing slow connection of %s", self.participant_id)
             self.close(Close.TRY_AGAIN, "too slow; resume", drop_backlog=True)
             return
-        if self._out or self._sending or self._direct is None or not self._direct.write(frame):
+        # a writer holds the frames before this one: writing past it would reorder them
+        waiting = self._writer is not None or self._held
+        if waiting or self._direct is None or not self._direct.write(frame):
             self._push(frame)
 
+    def release(self) -> None:
+        """Start writing: the welcome and whatever came after it (see `_serve`)."""
+        self._held = False
+        if self._out:
+            self._start_writer()
+
     def _push(self, item: str | None) -> None:
+        if self._out is None:
+            self._out = deque()
         self._out.append(item)
-        if self._wakeup is not None and not self._wakeup.done():
-            self._wakeup.set_result(None)
+        if self._writer is None and not self._held:
+            self._start_writer()
+
+    def _start_writer(self) -> None:
+        self._writer = asyncio.get_running_loop().create_task(self._write())
 
     def close(self, code: int, reason: str, *, drop_backlog: bool = False) -> None:
         """Queue nothing more; close once the queued frames are sent (or dropped: a client
@@ -110,24 +125,28 @@ class Connection:
             return
         self._closing = True
         self._close_code, self._close_reason = code, reason
-        if drop_backlog:
+        if drop_backlog and self._out:
             self._out.clear()
         self._push(None)
 
-    async def write_loop(self) -> None:
-        while True:
-            while not self._out:
-                self._wakeup = asyncio.get_running_loop().create_future()
-                await self._wakeup
-                self._wakeup = None
-            frame = self._out.popleft()
+    async def closed(self) -> None:
+        """Returns once the queued frames are written and the socket closed (or failed)."""
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                await self._writer
+
+    async def _write(self) -> None:
+        out = self._out
+        assert out is not None
+        while out:
+            frame = out.popleft()
             if frame is None:
-                break
-            self._sending = True
+                with contextlib.suppress(Exception):
+                    await self.websocket.close(self._close_code, self._close_reason)
+                return
             await self.websocket.send_text(frame)
-            self._sending = False
-        with contextlib.suppress(Exception):
-            await self.websocket.close(self._close_code, self._close_reason)
+        # all written: the next frame goes straight to the socket again
+        self._out = self._writer = None
 
 
 def error_frame(error: ProtocolError) -> str:
@@ -237,9 +256,7 @@ async def _serve(
         DirectWriter.of(websocket.scope),
     )
     conn.room = room
-    welcome = room.attach(conn, hello.since, hello.epoch)
-    conn.last_seq = welcome.seq
-    conn.send(room.encode_welcome(welcome))
+    _welcome(conn, room, hello)
     # A removal between the check above and the attach closed no socket of this one; now
     # attached, any later removal will: so check once more before sending or reading.
     try:
@@ -254,7 +271,7 @@ async def _serve(
         room.detach(conn)
         await _refuse(websocket)
         return
-    writer = asyncio.create_task(conn.write_loop())
+    conn.release()
     CONNECTIONS.inc()
     try:
         await _read_loop(websocket, conn, room, TokenBucket(config.op_rate, config.op_burst))
@@ -262,8 +279,16 @@ async def _serve(
         CONNECTIONS.dec()
         room.detach(conn)
         conn.close(Close.GOING_AWAY, "bye")
-        with contextlib.suppress(Exception):
-            await writer
+        await conn.closed()
+
+
+def _welcome(conn: Connection, room: Room, hello: Hello) -> None:
+    """Attaches `conn` and queues its welcome; a function of its own so that the welcome (a
+    participant's own view of the board, or the ops it missed) is not kept as long as the
+    socket is open."""
+    welcome = room.attach(conn, hello.since, hello.epoch)
+    conn.last_seq = welcome.seq
+    conn.send(room.encode_welcome(welcome))
 
 
 async def _refuse(websocket: WebSocket) -> None:

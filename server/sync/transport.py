@@ -11,25 +11,12 @@ websockets-sansio) takes the ASGI path, so the order of frames on a socket never
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-_RAW_SEND = "planche.raw_send"
-
-
-class KeepRawSend:
-    """Outermost middleware: keeps the server's own `send` of a WebSocket in its scope,
-    before any middleware wraps it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            scope[_RAW_SEND] = send
-        await self.app(scope, receive, send)
+RAW_SEND = "planche.raw_send"  # the server's own `send`, before any middleware wraps it
 
 
 class DirectWriter:
@@ -43,7 +30,7 @@ class DirectWriter:
     @classmethod
     def of(cls, scope: Scope) -> DirectWriter | None:
         """The socket's writer, or None when another server (or a test client) serves it."""
-        protocol = getattr(scope.get(_RAW_SEND), "__self__", None)
+        protocol = getattr(scope.get(RAW_SEND), "__self__", None)
         return cls(protocol) if isinstance(protocol, WebSocketsSansIOProtocol) else None
 
     def write(self, frame: str) -> bool:
