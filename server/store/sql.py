@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    Connection,
     Engine,
     create_engine,
     delete,
@@ -67,6 +68,10 @@ from server.store.models import (
 )
 
 log = logging.getLogger("planche.store")
+
+# built once: SQLAlchemy caches its compiled form, but a new statement costs its
+# construction and cache key on every commit
+_INSERT_OP = insert(OpTable)
 
 T = TypeVar("T")
 
@@ -136,6 +141,10 @@ class SqlStore(Store):
         self._lock = threading.Lock()
         self._accepting = False
         self._writer: threading.Thread | None = None
+        # SQLite: the writer keeps one connection for appends instead of a pool checkout per
+        # commit (Postgres goes through the pool, whose ping finds a server that restarted)
+        self._hold_connection = False
+        self._held: Connection | None = None
         self._wal = False  # whether the writer checkpoints (SQLite, a file)
         self._checkpointed = 0  # `commits` at the last checkpoint
         self.checkpoints = 0
@@ -164,6 +173,7 @@ class SqlStore(Store):
         if is_sqlite:
             event.listen(self._engine, "connect", _sqlite_pragmas)
             self._wal = path is not None
+            self._hold_connection = True
         self._accepting = True
         self._writer = threading.Thread(
             target=self._serve, name="planche-store-writer", daemon=True
@@ -363,6 +373,7 @@ class SqlStore(Store):
         except BaseException:  # a bug: the store refuses every write from now on
             log.exception("the store's writer thread failed")
         finally:
+            self._release_held()
             with self._lock:
                 self._accepting = False
             while True:  # only if the thread failed: nothing may wait for ever
@@ -439,9 +450,25 @@ class SqlStore(Store):
 
     def _insert_ops(self, batch: list[_Append]) -> None:
         rows = [_op_values(a.board_id, op) for a in batch for op in a.ops]
-        with self.engine.begin() as c:
-            c.execute(insert(OpTable), rows)
+        if not self._hold_connection:
+            with self.engine.begin() as c:
+                c.execute(_INSERT_OP, rows)
+        else:
+            if self._held is None:
+                self._held = self.engine.connect()
+            try:
+                with self._held.begin():
+                    self._held.execute(_INSERT_OP, rows)
+            except BaseException:  # whatever went wrong, the next commit starts afresh
+                self._release_held()
+                raise
         self.commits += 1
+
+    def _release_held(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            with contextlib.suppress(Exception):
+                held.close()
 
     async def ops_after(
         self, board_id: str, after_seq: int, limit: int | None = None
