@@ -351,7 +351,7 @@ class SqlStore(Store):
         loop, and checkpoints SQLite's log when no request has come for QUIET_SECONDS."""
         stop: _Stop | None = None
         try:
-            quiet_checked = True  # no request since the last quiet moment
+            quiet_checked = True  # no request has come since the last quiet moment
             while stop is None:
                 due = self._wal and self.commits - self._checkpointed >= QUIET_COMMITS
                 quiet = due and not quiet_checked
