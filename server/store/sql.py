@@ -1,23 +1,28 @@
 """The store on SQL through SQLModel: SQLite now (embedded), Postgres with the same code.
 
-Blocking database calls run in threads. All writes go through one writer thread, and
-`append` calls that arrive while a commit is running are gathered into the next single
-transaction (group commit): twenty rooms writing at once cost one fsync, not twenty.
+Blocking database calls run in threads. All writes go through one writer thread that owns
+its queue: `append` calls that arrive while a commit is running are gathered into the next
+single transaction (group commit), so twenty rooms writing at once cost one fsync, not
+twenty. The thread answers a whole group with one wakeup of the event loop; between the
+room's task and the commit there is no other task or executor hop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    Connection,
     Engine,
     create_engine,
     delete,
@@ -64,14 +69,38 @@ from server.store.models import (
 
 log = logging.getLogger("planche.store")
 
+# built once: SQLAlchemy caches its compiled form, but a new statement costs its
+# construction and cache key on every commit
+_INSERT_OP = insert(OpTable)
+
 T = TypeVar("T")
 
 
 @dataclass
 class _Append:
+    """Ops for the op log; consecutive appends in the queue share one transaction."""
+
     board_id: str
     ops: list[StoredOp]
     done: asyncio.Future[None] = field(repr=False)
+
+
+@dataclass
+class _Write:
+    """Any other write (a board, a participant, a snapshot...): a transaction of its own."""
+
+    fn: Callable[[], Any]
+    done: asyncio.Future[Any] = field(repr=False)
+
+
+@dataclass
+class _Stop:
+    """close(): everything queued before it is written, then the thread ends."""
+
+    done: asyncio.Future[None] = field(repr=False)
+
+
+_Request = _Append | _Write | _Stop
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -79,7 +108,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")  # the WAL is fsynced at every commit
     # no checkpoint inside a commit (it would hold that commit's acks for the copy and its
-    # fsync): the writer checkpoints at quiet moments instead (SqlStore._write_loop)
+    # fsync): the writer checkpoints at quiet moments instead (SqlStore._serve)
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -106,10 +135,16 @@ class SqlStore(Store):
         self.migrate = migrate  # False: refuse a schema that is not current (migrate_at_start)
         self.migration: Migration | None = None  # what open() did to the schema
         self._engine: Engine | None = None
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="planche-store-writer")
-        self._pending: list[_Append] = []
-        self._wakeup: asyncio.Event | None = None
-        self._write_task: asyncio.Task[None] | None = None
+        # the writer thread and its queue; _accepting and every put go under _lock, so that
+        # nothing is queued after the thread has taken its last request
+        self._queue: queue.SimpleQueue[_Request] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._accepting = False
+        self._writer: threading.Thread | None = None
+        # SQLite: the writer keeps one connection for appends instead of a pool checkout per
+        # commit (Postgres goes through the pool, whose ping finds a server that restarted)
+        self._hold_connection = False
+        self._held: Connection | None = None
         self._wal = False  # whether the writer checkpoints (SQLite, a file)
         self._checkpointed = 0  # `commits` at the last checkpoint
         self.checkpoints = 0
@@ -138,16 +173,21 @@ class SqlStore(Store):
         if is_sqlite:
             event.listen(self._engine, "connect", _sqlite_pragmas)
             self._wal = path is not None
+            self._hold_connection = True
+        self._accepting = True
+        self._writer = threading.Thread(
+            target=self._serve, name="planche-store-writer", daemon=True
+        )
+        self._writer.start()
         try:
             await self._write(self._migrate)
-        except SchemaNotCurrent:
-            raise
-        except StoreUnavailable as e:
+        except BaseException as e:
+            await self._stop_writer()
+            if isinstance(e, SchemaNotCurrent) or not isinstance(e, StoreUnavailable):
+                raise
             if path is None:
                 raise
             raise StoreUnavailable(_unwritable(path, str(e))) from None
-        self._wakeup = asyncio.Event()
-        self._write_task = asyncio.create_task(self._write_loop(), name="store-writer")
 
     def _migrate(self) -> None:
         if self.migrate:
@@ -156,15 +196,24 @@ class SqlStore(Store):
             check_current(self.engine)
 
     async def close(self) -> None:
-        if self._write_task is not None and self._wakeup is not None:
-            while self._pending:  # let queued appends commit before we go
-                self._wakeup.set()
-                await asyncio.sleep(0.01)
-            self._write_task.cancel()
-            await asyncio.gather(self._write_task, return_exceptions=True)
-        self._writer.shutdown(wait=True)
+        """Writes what was queued before it, then ends the writer thread; a write asked for
+        from now on is refused with StoreUnavailable at once."""
+        await self._stop_writer()
         if self._engine is not None:
             self._engine.dispose()
+
+    async def _stop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return
+        stopped: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        with self._lock:
+            running, self._accepting = self._accepting, False
+            if running:
+                self._queue.put(_Stop(stopped))
+        if running:
+            await stopped
+        writer.join()  # it has answered its last request: this returns at once
 
     async def ping(self) -> None:
         def select_one() -> None:
@@ -193,12 +242,16 @@ class SqlStore(Store):
             raise StoreUnavailable(_plain(e)) from e
 
     async def _write(self, fn: Callable[[], T]) -> T:
-        try:
-            return await asyncio.get_running_loop().run_in_executor(self._writer, fn)
-        except IntegrityError as e:
-            raise DuplicateOp(_plain(e)) from e
-        except SQLAlchemyError as e:
-            raise StoreUnavailable(_plain(e)) from e
+        """Runs `fn` on the writer thread, after every write queued before it."""
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._submit(_Write(fn, done))
+        return await done
+
+    def _submit(self, request: _Request) -> None:
+        with self._lock:
+            if not self._accepting:
+                raise StoreUnavailable("the store is not open")
+            self._queue.put(request)
 
     # boards and participants
 
@@ -286,70 +339,136 @@ class SqlStore(Store):
     # the op log
 
     async def append(self, board_id: str, ops: list[StoredOp]) -> None:
-        if self._wakeup is None:
-            raise StoreUnavailable("the store is not open")
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Append(board_id, ops, done))
-        self._wakeup.set()
+        self._submit(_Append(board_id, ops, done))
         await done
 
-    async def _write_loop(self) -> None:
-        assert self._wakeup is not None
-        while True:
-            try:
-                await asyncio.wait_for(self._wakeup.wait(), QUIET_SECONDS)
-            except TimeoutError:  # a quiet moment
-                await self._checkpoint(QUIET_COMMITS)
-                await self._wakeup.wait()
-            self._wakeup.clear()
-            batch, self._pending = self._pending, []
-            if batch:
-                await self._commit_group(batch)
-                await self._checkpoint(MAX_COMMITS)
+    # the writer thread
 
-    async def _checkpoint(self, after_commits: int) -> None:
+    def _serve(self) -> None:
+        """The writer thread: takes everything queued, writes it in order (consecutive
+        appends in one transaction), answers each transaction with one wakeup of its event
+        loop, and checkpoints SQLite's log when no request has come for QUIET_SECONDS."""
+        stop: _Stop | None = None
+        try:
+            quiet_checked = True  # no request has come since the last quiet moment
+            while stop is None:
+                due = self._wal and self.commits - self._checkpointed >= QUIET_COMMITS
+                quiet = due and not quiet_checked
+                try:
+                    first = self._queue.get(timeout=QUIET_SECONDS) if quiet else self._queue.get()
+                except queue.Empty:  # a quiet moment
+                    self._checkpoint(QUIET_COMMITS)
+                    quiet_checked = True
+                    continue
+                quiet_checked = False
+                requests = [first]
+                while True:
+                    try:
+                        requests.append(self._queue.get_nowait())
+                    except queue.Empty:
+                        break
+                stop = self._write_in_order(requests)
+                self._checkpoint(MAX_COMMITS)
+        except BaseException:  # a bug: the store refuses every write from now on
+            log.exception("the store's writer thread failed")
+        finally:
+            self._release_held()
+            with self._lock:
+                self._accepting = False
+            while True:  # only if the thread failed: nothing may wait for ever
+                try:
+                    request = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if isinstance(request, _Stop):
+                    stop = stop or request
+                else:
+                    _call_soon(request.done, _answer, request.done, None, _closed())
+            if stop is not None:
+                _call_soon(stop.done, _answer, stop.done, None, None)
+
+    def _write_in_order(self, requests: list[_Request]) -> _Stop | None:
+        group: list[_Append] = []
+        for i, request in enumerate(requests):
+            if isinstance(request, _Append):
+                group.append(request)
+                continue
+            if group:
+                self._commit_group(group)
+                group = []
+            if isinstance(request, _Stop):
+                for late in requests[i + 1 :]:  # cannot happen: nothing is queued after it
+                    _call_soon(late.done, _answer, late.done, None, _closed())
+                return request
+            try:
+                result, error = request.fn(), None
+            except Exception as e:
+                result, error = None, _store_error(e)
+            _call_soon(request.done, _answer, request.done, result, error)
+        if group:
+            self._commit_group(group)
+        return None
+
+    def _checkpoint(self, after_commits: int) -> None:
         """Copies the WAL into the database file once `after_commits` commits have gone into
         it; PASSIVE, so it never waits for a reader (the log is reused from its start once
         every reader has moved on)."""
         if not self._wal or self.commits - self._checkpointed < after_commits:
             return
         self._checkpointed = self.commits
-
-        def checkpoint() -> None:
+        try:
             with self.engine.connect() as c:
                 c.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
             self.checkpoints += 1
-
-        try:
-            await self._write(checkpoint)
-        except StoreUnavailable as e:  # the next quiet moment tries again
+        except Exception as e:  # the next quiet moment tries again
             self._checkpointed = 0
-            log.warning("the store could not checkpoint its log: %s", e)
+            log.warning("the store could not checkpoint its log: %s", _store_error(e))
 
-    async def _commit_group(self, batch: list[_Append]) -> None:
+    def _commit_group(self, group: list[_Append]) -> None:
+        error: Exception | None = None
         try:
-            await self._write(lambda: self._insert_ops(batch))
-        except StoreUnavailable as e:
-            _settle(batch, e)
-            return
-        except Exception as e:  # DuplicateOp, or a bug in one append: never stop every board
-            if len(batch) > 1:  # find the one at fault; the others still commit
-                for one in batch:
-                    await self._commit_group([one])
-                return
-            if isinstance(e, DuplicateOp):
-                _settle(batch, DuplicateOp(f"board {batch[0].board_id}: op already stored"))
-            else:
-                log.exception("board %s: the store failed an append", batch[0].board_id)
-                _settle(batch, StoreUnavailable(f"the store failed: {e}"))
-            return
-        _settle(batch, None)
+            self._insert_ops(group)
+        except Exception as e:
+            error = _store_error(e)  # StoreUnavailable: the database failed every append
+            if not isinstance(error, StoreUnavailable):
+                # DuplicateOp, or a bug in one append: never stop every board for it
+                if len(group) > 1:  # find the one at fault; the others still commit
+                    for one in group:
+                        self._commit_group([one])
+                    return
+                if isinstance(error, DuplicateOp):
+                    error = DuplicateOp(f"board {group[0].board_id}: op already stored")
+                else:
+                    log.exception("board %s: the store failed an append", group[0].board_id)
+                    error = StoreUnavailable(f"the store failed: {e}")
+        loops: dict[asyncio.AbstractEventLoop, list[_Append]] = {}
+        for item in group:  # one loop, unless the store is shared by several
+            loops.setdefault(item.done.get_loop(), []).append(item)
+        for items in loops.values():
+            _call_soon(items[0].done, _settle, items, error)
 
     def _insert_ops(self, batch: list[_Append]) -> None:
         rows = [_op_values(a.board_id, op) for a in batch for op in a.ops]
-        with self.engine.begin() as c:
-            c.execute(insert(OpTable), rows)
+        if not self._hold_connection:
+            with self.engine.begin() as c:
+                c.execute(_INSERT_OP, rows)
+        else:
+            if self._held is None:
+                self._held = self.engine.connect()
+            try:
+                with self._held.begin():
+                    self._held.execute(_INSERT_OP, rows)
+            except BaseException:  # whatever went wrong, the next commit starts afresh
+                self._release_held()
+                raise
         self.commits += 1
+
+    def _release_held(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            with contextlib.suppress(Exception):
+                held.close()
 
     async def ops_after(
         self, board_id: str, after_seq: int, limit: int | None = None
@@ -763,13 +882,47 @@ def _snapshot(row: Any) -> Snapshot:
 
 
 def _settle(batch: list[_Append], error: Exception | None) -> None:
+    """On the event loop: answers every append of one transaction."""
     for item in batch:
-        if item.done.done():
+        if item.done.done():  # its room gave up waiting; the ops are stored all the same
             continue
         if error is None:
             item.done.set_result(None)
         else:
             item.done.set_exception(type(error)(str(error)))
+
+
+def _answer(done: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if done.done():
+        return
+    if error is None:
+        done.set_result(result)
+    else:
+        done.set_exception(error)
+
+
+def _call_soon(done: asyncio.Future[Any], callback: Callable[..., None], *args: Any) -> None:
+    """From the writer thread: runs `callback` on the loop that awaits `done`."""
+    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits for it any more
+        done.get_loop().call_soon_threadsafe(callback, *args)
+
+
+def _closed() -> StoreUnavailable:
+    return StoreUnavailable("the store is closed")
+
+
+def _store_error(error: Exception) -> Exception:
+    """A database error in the store's own words: a taken key is DuplicateOp, anything else
+    the database refused is StoreUnavailable; other errors stay what they are."""
+    mapped: Exception
+    if isinstance(error, IntegrityError):
+        mapped = DuplicateOp(_plain(error))
+    elif isinstance(error, SQLAlchemyError):
+        mapped = StoreUnavailable(_plain(error))
+    else:
+        return error
+    mapped.__cause__ = error
+    return mapped
 
 
 def _unwritable(path: Path, cause: str) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -23,12 +25,12 @@ from server.board.ops import parse_op
 from server.board.state import Area, BoardState, new_board
 from server.broker.memory import MemoryBroker
 from server.config import Config
-from server.exceptions import DuplicateOp
+from server.exceptions import DuplicateOp, StoreUnavailable
 from server.store.base import NewParticipant, StoredOp, StoredPicture
 from server.store.sql import QUIET_COMMITS, SqlStore
 from server.sync.rooms import Rooms
 from tests.server.stores import FAC, make_board, note
-from tests.timing import eventually
+from tests.timing import eventually, timeout
 
 PART = "p-part"
 
@@ -217,8 +219,6 @@ async def test_a_rewrite_changes_every_record_and_snapshot_and_the_epoch(
 async def test_an_append_that_cannot_be_written_is_refused_and_later_ones_commit(
     store: SqlStore,
 ) -> None:
-    from server.exceptions import StoreUnavailable
-
     board_id = await make_board(store)
     # the protocol refuses such text before it gets here; the writer must survive it anyway
     broken = parse_op({"kind": "note.add", "note": {"id": "n1", "area": "main", "text": "\ud800"}})
@@ -230,6 +230,79 @@ async def test_an_append_that_cannot_be_written_is_refused_and_later_ones_commit
     assert isinstance(results[0], StoreUnavailable)
     await store.append(board_id, [good])  # the writer goes on
     assert [s.record.id for s in await store.ops_after(board_id, 0)] == ["good"]
+
+
+@contextlib.contextmanager
+def _write_lock_held(database: Path) -> Iterator[None]:
+    """Another program holding SQLite's write lock (a backup, the sqlite3 shell): the store's
+    writer waits for it, and whatever is asked for meanwhile queues up behind."""
+    other = sqlite3.connect(database, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+@pytest.mark.anyio
+async def test_a_duplicate_in_a_shared_commit_is_refused_alone_and_other_boards_ops_are_stored(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    taken, other, third = [await make_board(store, c * 32) for c in "bcd"]
+    await store.append(taken, [StoredOp(Record(1, "first", FAC, note(1)), None, 0.0)])
+    with _write_lock_held(tmp_path / "store.db"):
+        # while the writer waits, both boards' appends queue and meet in one transaction
+        waiting = asyncio.ensure_future(
+            store.append(third, [StoredOp(Record(1, "t1", FAC, note(1)), None, 0.0)])
+        )
+        await asyncio.sleep(0)
+        again = StoredOp(Record(1, "again", FAC, note(2)), None, 0.0)  # seq 1 is taken
+        fresh = StoredOp(Record(1, "o1", FAC, note(1)), None, 0.0)
+        results = asyncio.gather(
+            store.append(taken, [again]), store.append(other, [fresh]), return_exceptions=True
+        )
+        await asyncio.sleep(0)
+    refused, stored = await results
+    await waiting
+    assert isinstance(refused, DuplicateOp) and stored is None
+    assert [s.record.id for s in await store.ops_after(taken, 0)] == ["first"]
+    assert [s.record.id for s in await store.ops_after(other, 0)] == ["o1"]
+    assert [s.record.id for s in await store.ops_after(third, 0)] == ["t1"]
+
+
+@pytest.mark.anyio
+async def test_closing_writes_what_was_queued_and_refuses_what_comes_after(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'closing.db'}"
+    store = SqlStore(url)
+    await store.open()
+    board_id = await make_board(store)
+    with _write_lock_held(tmp_path / "closing.db"):
+        queued = [
+            asyncio.ensure_future(
+                store.append(board_id, [StoredOp(Record(i, f"op-{i}", FAC, note(i)), None, 0.0)])
+            )
+            for i in (1, 2, 3)
+        ]
+        await asyncio.sleep(0)  # the appends are queued
+        closing = asyncio.ensure_future(store.close())
+        await asyncio.sleep(0)  # close() has begun
+        with pytest.raises(StoreUnavailable):
+            await store.append(board_id, [StoredOp(Record(4, "op-4", FAC, note(4)), None, 0.0)])
+    # nothing hangs: every queued append is answered, then the store is closed
+    await asyncio.wait_for(asyncio.gather(*queued, closing), timeout(10))
+    again = SqlStore(url)
+    await again.open()
+    try:
+        assert [s.record.id for s in await again.ops_after(board_id, 0)] == [
+            "op-1",
+            "op-2",
+            "op-3",
+        ]
+    finally:
+        await again.close()
 
 
 @pytest.mark.anyio
