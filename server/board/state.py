@@ -10,7 +10,7 @@ hides from others (private notes with their authors, open votes, sealed scores) 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Role = Literal["facilitator", "participant", "viewer"]
@@ -335,7 +335,7 @@ class BoardState:
             "seq": self.seq,
             "areas": [a.to_json() for a in self.areas],
             "notes": {k: note_to_json(n) for k, n in self.notes.items()},
-            "participants": {k: asdict(p) for k, p in self.participants.items()},
+            "participants": {k: _flat(p) for k, p in self.participants.items()},
             "phase": {**asdict(self.phase), "focus": list(self.phase.focus)}
             if self.phase
             else None,
@@ -352,10 +352,10 @@ class BoardState:
             }
             if voting
             else None,
-            "groups": {k: asdict(g) for k, g in self.groups.items()},
-            "links": {k: asdict(link) for k, link in self.links.items()},
+            "groups": {k: _flat(g) for k, g in self.groups.items()},
+            "links": {k: _flat(link) for k, link in self.links.items()},
             "priorities": list(self.priorities),
-            "parked": {k: asdict(i) for k, i in self.parked.items()},
+            "parked": {k: _flat(i) for k, i in self.parked.items()},
             "fields": dict(self.fields),
             "facilitator_fields": list(self.facilitator_fields),
             "tables": {
@@ -385,7 +385,7 @@ class BoardState:
             },
             "polls": {k: p.to_json() for k, p in self.polls.items()},
             "moderated": self.moderated,
-            "declined": {k: asdict(d) for k, d in self.declined.items()},
+            "declined": {k: _flat(d) for k, d in self.declined.items()},
             "lead": self.lead,
             "summary": self.summary,
         }
@@ -468,7 +468,24 @@ def note_from_json(data: dict[str, Any]) -> Note:
 
 
 def note_to_json(note: Note) -> dict[str, Any]:
-    return {**asdict(note), "authors": list(note.authors)}
+    data = _flat(note)
+    if note.picture is not None:
+        data["picture"] = _flat(note.picture)
+    data["authors"] = list(note.authors)
+    return data
+
+
+def _flat(item: Any) -> dict[str, Any]:
+    """`asdict` of a dataclass whose fields hold no dataclass (or hold one, converted by the
+    caller) and no mutable value: `asdict` copies every value on its way, which made a big
+    board's snapshot and welcome cost tens of milliseconds (docs/performance.md)."""
+    names = _FIELD_NAMES.get(type(item))
+    if names is None:
+        names = _FIELD_NAMES[type(item)] = tuple(f.name for f in fields(item))
+    return {name: getattr(item, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def new_board(
