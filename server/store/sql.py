@@ -17,6 +17,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -146,6 +147,8 @@ class SqlStore(Store):
         self._hold_connection = False
         self._held: Connection | None = None
         self._wal = False  # whether the writer checkpoints (SQLite, a file)
+        self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="planche-store-checkpoint")
+        self._checkpointing: Future[None] | None = None
         self._checkpointed = 0  # `commits` at the last checkpoint
         self.checkpoints = 0
 
@@ -199,6 +202,7 @@ class SqlStore(Store):
         """Writes what was queued before it, then ends the writer thread; a write asked for
         from now on is refused with StoreUnavailable at once."""
         await self._stop_writer()
+        await asyncio.to_thread(self._checkpointer.shutdown)  # lets a running one finish
         if self._engine is not None:
             self._engine.dispose()
 
@@ -412,11 +416,17 @@ class SqlStore(Store):
 
     def _checkpoint(self, after_commits: int) -> None:
         """Copies the WAL into the database file once `after_commits` commits have gone into
-        it; PASSIVE, so it never waits for a reader (the log is reused from its start once
-        every reader has moved on)."""
+        it, on a thread of its own: PASSIVE takes no write lock, so commits go on meanwhile
+        instead of an op's ack waiting for the copy and its fsync; and it never waits for a
+        reader (the log is reused from its start once every reader has moved on)."""
         if not self._wal or self.commits - self._checkpointed < after_commits:
             return
+        if self._checkpointing is not None and not self._checkpointing.done():
+            return  # one at a time; the next quiet moment or bound starts another
         self._checkpointed = self.commits
+        self._checkpointing = self._checkpointer.submit(self._run_checkpoint)
+
+    def _run_checkpoint(self) -> None:
         try:
             with self.engine.connect() as c:
                 c.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
