@@ -16,6 +16,7 @@ import random
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,11 +142,13 @@ async def planche_fanout(
     name: str,
     extra: Callable[[str, Any], Any] | None = None,
     senders: int | None = None,
+    replicas: int = _WRITERS,
 ) -> Run:
-    """`clients` clients on one board (spread over `urls`): up to five `BoardClient`s keep
-    replicas, and the rest listen on the protocol without one, so that 70 clients do not
+    """`clients` clients on one board (spread over `urls`): up to `replicas` `BoardClient`s
+    keep replicas, and the rest listen on the protocol without one, so that 70 clients do not
     cost the generator 70 applies of every op. The first `senders` clients write in turn
-    (default: the five with replicas); a listener writes and times its acks on the protocol."""
+    (default: the five with replicas); a listener writes and times its acks on the protocol.
+    A replica times a delivery after it parsed and applied the ops; a listener as it reads."""
     board = await create_board(urls[0], name)
     tokens = [board.facilitator_token]
     for i in range(1, clients):
@@ -192,7 +195,7 @@ async def planche_fanout(
                 op = r["op"]
                 arrived(i, r["seq"], op["kind"], op.get("note", {}).get("id"), now)
 
-    writers = min(clients, _WRITERS)
+    writers = min(clients, replicas)
     opened = [
         BoardClient(urls[i % len(urls)], board.id, tokens[i], on_ops=on_ops(i))
         for i in range(writers)
@@ -214,7 +217,7 @@ async def planche_fanout(
         note_id = f"b{k}"
         due[note_id] = at
         op = {"kind": "note.add", "note": {"id": note_id, "area": "main", "text": f"{k} {_PAD}"}}
-        i = k % (senders or writers)
+        i = k % (senders or writers or min(clients, _WRITERS))
         done: asyncio.Future[Any]
         if i < writers:
             done = asyncio.create_task(opened[i].send_op(op))
@@ -270,6 +273,21 @@ async def relay_fanout(
     for r in readers:
         r.cancel()
     return run
+
+
+def server_ack_bound(server: Process) -> str:
+    """The smallest bucket of the server's `planche_ack_seconds` histogram that holds every
+    ack: the server's side of an ack's time, without the generator's own pauses."""
+    with urllib.request.urlopen(f"{server.url}/metrics") as response:
+        text = response.read().decode()
+    buckets = [
+        (line.split('le="')[1].split('"')[0], float(line.rsplit(" ", 1)[1]))
+        for line in text.splitlines()
+        if line.startswith("planche_ack_seconds_bucket")
+    ]
+    total = buckets[-1][1]
+    bound = next(le for le, count in buckets if count >= total)
+    return "no bound" if bound == "+Inf" else f"{float(bound) * 1000:g} ms"
 
 
 async def idle_connections(server: Process, count: int, board: Any | None) -> float:

@@ -117,8 +117,11 @@ async def _one(
     if target == "relay":
         return await load.relay_fanout(server, n, rate, seconds, senders)
     if target == "Planche":
+        # no replicas: like the Yjs clients, which find their notes in an update's bytes
+        # without applying it, every Planche client only reads the frames, so that no target
+        # pays for its clients' work in the generator's one event loop
         return await load.planche_fanout(
-            server, [server.url], n, rate, seconds, name, senders=senders
+            server, [server.url], n, rate, seconds, name, senders=senders, replicas=0
         )
     return await yjs.fanout(server, n, rate, seconds, senders, name)
 
