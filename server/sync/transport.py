@@ -17,6 +17,15 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 RAW_SEND = "planche.raw_send"  # the server's own `send`, before any middleware wraps it
+# what `write` reads of uvicorn's protocol, set in its __init__ (checked in `of`)
+_PROTOCOL_STATE = (
+    "handshake_complete",
+    "close_sent",
+    "disconnected",
+    "writable",
+    "conn",
+    "transport",
+)
 
 
 class DirectWriter:
@@ -31,7 +40,10 @@ class DirectWriter:
     def of(cls, scope: Scope) -> DirectWriter | None:
         """The socket's writer, or None when another server (or a test client) serves it."""
         protocol = getattr(scope.get(RAW_SEND), "__self__", None)
-        return cls(protocol) if isinstance(protocol, WebSocketsSansIOProtocol) else None
+        if not isinstance(protocol, WebSocketsSansIOProtocol):
+            return None
+        # these are uvicorn's internals: a version without one of them keeps the ASGI path
+        return cls(protocol) if all(hasattr(protocol, a) for a in _PROTOCOL_STATE) else None
 
     def write(self, frame: str) -> bool:
         """Writes `frame` now; False when it must go through ASGI instead (nothing written)."""
