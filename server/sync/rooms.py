@@ -495,7 +495,10 @@ class Room:
 
     async def _snapshot(self, state: BoardState) -> None:
         try:
-            await self._store.save_snapshot(self.board.id, state.seq, state.to_json())
+            # a big board's copy takes milliseconds: in a thread, it shares the GIL with
+            # the loop instead of holding the loop (a state is never changed once made)
+            data = await asyncio.to_thread(state.to_json)
+            await self._store.save_snapshot(self.board.id, state.seq, data)
         except (StoreUnavailable, DuplicateOp) as e:  # a later one will do; the log has all
             log.warning("board %s: snapshot at %d not saved: %s", self.board.id, state.seq, e)
 

@@ -154,6 +154,24 @@ async def _replay_equals_live(steps: list[list[tuple[dict[str, Any], str]]]) -> 
 
 
 @pytest.mark.anyio
+async def test_a_big_boards_snapshot_reads_back_as_it_was(any_store: SqlStore) -> None:
+    """A snapshot of hundreds of notes (encoded a note at a time) loads the same board."""
+    board_id = await make_board(any_store)
+    first = await any_store.latest_snapshot(board_id)
+    assert first is not None
+    state = BoardState.from_json(first.state)
+    quote = 'a "quoted" note, æøå and ✓'
+    ops = [note(i) for i in range(1, 301)]
+    ops.append(parse_op({"kind": "note.add", "note": {"id": "q", "area": "main", "text": quote}}))
+    for seq, op in enumerate(ops, start=1):
+        state, _ = apply(state, Record(seq, f"op-{seq}", FAC, op))
+    await any_store.save_snapshot(board_id, state.seq, state.to_json())
+    saved = await any_store.latest_snapshot(board_id)
+    assert saved is not None and BoardState.from_json(saved.state) == state
+    assert len(saved.state["notes"]) == 301 and saved.state["notes"]["q"]["text"] == quote
+
+
+@pytest.mark.anyio
 async def test_a_deleted_board_leaves_nothing_and_others_stay(any_store: SqlStore) -> None:
     gone, kept = await make_board(any_store, "a" * 32), await make_board(any_store, "c" * 32)
     await any_store.add_participant(gone, NewParticipant(PART, "Ida", "participant", "h" * 64))
