@@ -47,6 +47,24 @@ def bare_sqlite(path: Path, ops: int, per_commit: int, times: list[float] | None
     return ops / elapsed
 
 
+def paced_commits(path: Path, rate: float, seconds: float) -> list[float]:
+    """Durations of bare one-row FULL commits at `rate` a second for `seconds`: what this
+    disk's own fsyncs do to a maximum under the same pace as a meeting's ops."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE ops (board TEXT, seq INTEGER, body TEXT, PRIMARY KEY (board, seq))")
+    times = []
+    start = time.perf_counter()
+    for seq in range(int(rate * seconds)):
+        time.sleep(max(0.0, start + seq / rate - time.perf_counter()))
+        began = time.perf_counter()
+        db.execute("INSERT INTO ops VALUES ('b', ?, ?)", (seq, _TEXT))
+        times.append(time.perf_counter() - began)
+    db.close()
+    return times
+
+
 async def planche_store(path: Path, ops: int, writers: int) -> tuple[float, int]:
     store = SqlStore(f"sqlite:///{path}")
     await store.open()
