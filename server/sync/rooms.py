@@ -485,7 +485,8 @@ class Room:
         """A named snapshot of the board as it is now: a record, with a link to share it."""
         state = self.state
         share_id = new_board_id()  # 128 random bits
-        await self._store.save_snapshot(self.board.id, state.seq, state.to_json(), name, share_id)
+        data = await asyncio.to_thread(state.to_json)  # off the loop, as in `_snapshot`
+        await self._store.save_snapshot(self.board.id, state.seq, data, name, share_id)
         return {"seq": state.seq, "name": name, "share_url": f"/s/{share_id}"}
 
     def _in_background(self, work: Coroutine[Any, Any, Any]) -> None:
