@@ -15,11 +15,9 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from authlib.integrations.starlette_client import OAuth, OAuthError, StarletteOAuth2App
-from httpx2 import HTTPError
 from sqlalchemy.engine import make_url
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import HTTPConnection, Request
@@ -28,6 +26,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.config import Config
 from server.store.base import Owner
+
+if TYPE_CHECKING:
+    from authlib.integrations.starlette_client import StarletteOAuth2App
 
 log = logging.getLogger("planche.auth")
 SESSION_COOKIE = "planche_session"
@@ -47,6 +48,11 @@ class SignIn:
     """The provider as Planche's client knows it; one per app."""
 
     def __init__(self, config: Config) -> None:
+        # Authlib (with its JOSE and X.509 modules) is a fifth of the server's start-up:
+        # imported only where sign-in is on, so that a restart after a crash is that much
+        # sooner back for everyone else
+        from authlib.integrations.starlette_client import OAuth
+
         self.config = config
         oauth = OAuth()
         self.client: StarletteOAuth2App = oauth.register(
@@ -59,6 +65,14 @@ class SignIn:
 
     def base(self, request: Request) -> str:
         return self.config.oidc_redirect_base or str(request.base_url).rstrip("/")
+
+
+def provider_errors(*more: type[Exception]) -> tuple[type[Exception], ...]:
+    """What a provider that does not answer, or answers wrongly, raises (and `more`)."""
+    from authlib.integrations.starlette_client import OAuthError
+    from httpx2 import HTTPError
+
+    return (HTTPError, OAuthError, ValueError, *more)
 
 
 def sign_in_of(connection: HTTPConnection) -> SignIn | None:
@@ -151,7 +165,7 @@ async def login(request: Request) -> Response:
         redirect: Response = await sign_in.client.authorize_redirect(
             request, f"{sign_in.base(request)}/auth/callback"
         )
-    except (HTTPError, OAuthError, ValueError) as e:
+    except provider_errors() as e:
         log.warning("sign-in could not start: the provider does not answer: %s", e)
         request.session["notice"] = "failed"
         return RedirectResponse("/", status_code=303)
@@ -171,7 +185,7 @@ async def callback(request: Request) -> Response:
             extra = dict(await sign_in.client.userinfo(token=token))
             if extra.get("sub") == claims.get("sub"):
                 claims = {**extra, **claims}
-    except (HTTPError, OAuthError, ValueError, KeyError) as e:
+    except provider_errors(KeyError) as e:
         log.warning("sign-in failed: %s", e)
         request.session["notice"] = "failed"
         return RedirectResponse("/", status_code=303)
@@ -201,7 +215,7 @@ async def logout(request: Request) -> Response:
     if sign_in is not None:
         try:
             end = (await sign_in.client.load_server_metadata()).get("end_session_endpoint")
-        except (HTTPError, OAuthError, ValueError) as e:
+        except provider_errors() as e:
             log.warning("logout: the provider does not answer; only Planche's session ended: %s", e)
     if sign_in is None or not end:
         return JSONResponse({"redirect": "/"})

@@ -184,3 +184,20 @@ async def test_owners_and_further_tokens_go_with_their_board(any_store: SqlStore
     assert await any_store.authenticate("f" * 64) is None
     assert await any_store.board_owner(gone) is None
     assert (await any_store.owned(Owner("https://idp.example", "bo"))) == ([], [])
+
+
+def test_sign_in_while_the_provider_does_not_answer_says_so_on_the_start_page(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    provider = OidcProvider([])  # its address, with nothing listening there
+    server = RunningServer(tmp_path_factory.mktemp("no-provider"), provider.planche_args())
+    server.start()
+    try:
+        with _client(server) as http:
+            login = http.get("/auth/login", headers={"Accept-Language": "en"})
+            assert login.status_code == 303 and login.headers["location"] == "/"
+            page = http.get("/", headers={"Accept-Language": "en"}).text
+            assert "the sign-in service did not answer as expected" in page
+            assert http.get("/auth/callback?code=x&state=y").headers["location"] == "/"
+    finally:
+        server.stop()
