@@ -275,15 +275,17 @@ async def relay_fanout(
     return run
 
 
-def server_ack_bound(server: Process) -> str:
-    """The smallest bucket of the server's `planche_ack_seconds` histogram that holds every
-    ack: the server's side of an ack's time, without the generator's own pauses."""
+def server_bound(server: Process, histogram: str = "planche_ack_seconds") -> str:
+    """The smallest bucket of one of the server's histograms that holds every sample. For
+    the acks: the server's side of an ack's time, without the generator's own pauses; for
+    `planche_commit_seconds` and `planche_loop_lag_seconds`: the disk's and the event
+    loop's worst."""
     with urllib.request.urlopen(f"{server.url}/metrics") as response:
         text = response.read().decode()
     buckets = [
         (line.split('le="')[1].split('"')[0], float(line.rsplit(" ", 1)[1]))
         for line in text.splitlines()
-        if line.startswith("planche_ack_seconds_bucket")
+        if line.startswith(f"{histogram}_bucket")
     ]
     total = buckets[-1][1]
     bound = next(le for le, count in buckets if count >= total)

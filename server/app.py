@@ -156,6 +156,7 @@ def create_app(config: Config) -> Starlette:
             CreationGuard(config.boards_per_address_per_hour),
         )
         sweeper = asyncio.create_task(_sweep_forever(app.state.services))
+        lag = asyncio.create_task(metrics.watch_loop_lag())
         # Everything made so far (modules, schemas, catalogues: some 160,000 objects) lives
         # as long as the process: out of the collector's sight, a full collection no longer
         # walks them, which stopped the event loop for over 100 ms (docs/performance.md)
@@ -165,6 +166,7 @@ def create_app(config: Config) -> Starlette:
             yield
         finally:
             sweeper.cancel()
+            lag.cancel()
             DRAIN_HOOKS.remove(rooms.drain)
             await rooms.close()
             await broker.stop()

@@ -7,7 +7,9 @@ up: a scrape through the load balancer sees the whole server, not one worker at 
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -34,6 +36,18 @@ FANOUT_SECONDS = Histogram(
     "Queueing a committed batch for every connection of its board (this worker's).",
     buckets=_LATENCY_BUCKETS,
 )
+# where an ack's time goes when it is slow: the disk (a commit), or the event loop held up
+COMMIT_SECONDS = Histogram(
+    "planche_commit_seconds",
+    "One commit of the op log by the store's writer, its fsync included: the disk's share.",
+    buckets=(0.0005, *_LATENCY_BUCKETS),
+)
+LOOP_LAG_SECONDS = Histogram(
+    "planche_loop_lag_seconds",
+    "How late the event loop woke for a timer, sampled every 0.1 s: what every connection "
+    "of the worker waited, whatever it was for.",
+    buckets=_LATENCY_BUCKETS,
+)
 ERRORS = Counter("planche_errors", "Errors sent to clients, by code.", ["code"])
 STORE_READS = Counter("planche_store_reads", "Reads from the store (each one query).")
 STORE_FAILURES = Counter("planche_store_failures", "Commits the store refused or failed.")
@@ -45,6 +59,14 @@ DEPENDENCY_DOWN = Gauge(
     ["dependency"],
     multiprocess_mode="livemax",
 )
+
+
+async def watch_loop_lag(every: float = 0.1) -> None:
+    """Samples `LOOP_LAG_SECONDS` for as long as it runs (ten wakeups a second)."""
+    while True:
+        started = time.perf_counter()
+        await asyncio.sleep(every)
+        LOOP_LAG_SECONDS.observe(max(0.0, time.perf_counter() - started - every))
 
 
 def render() -> tuple[bytes, str]:

@@ -76,6 +76,9 @@ async def test_two_workers_on_one_port_serve_one_board_and_count_together(
                 assert metric(page, "planche_connections") == 8
                 assert metric(page, 'planche_ops_total{outcome="applied"}') >= 8
                 assert metric(page, "planche_ack_seconds_count") >= 8
+                # where a slow ack's time went: the disk's commits, the event loop's lateness
+                assert metric(page, "planche_commit_seconds_count") >= 1
+                assert metric(page, "planche_loop_lag_seconds_count") >= 1
         finally:
             for c in clients:
                 await c.close()
