@@ -109,9 +109,11 @@ def planche(database_url: str, *extra: str) -> Process:
     return Process([*args, *extra], "/healthz", port)
 
 
-def relay() -> Process:
+def relay(database: Path | None = None) -> Process:
+    """The bare relay; with `database`, the durable relay (bench/relay.py)."""
     port = free_port()
-    return Process([sys.executable, "-m", "bench.relay", str(port)], None, port)
+    args = [sys.executable, "-m", "bench.relay", str(port)]
+    return Process(args + ([str(database)] if database else []), None, port)
 
 
 def own_cpu_seconds() -> float:

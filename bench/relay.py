@@ -1,12 +1,18 @@
-"""The fan-out baseline: a bare `websockets` relay that sends every message it receives to
-every connection (no auth, no store, no ordering), as fast as the library can.
+"""The fan-out baselines: a bare `websockets` relay that sends every message it receives to
+every connection (no auth, no ordering), as fast as the library can; with a database path,
+the durable relay, which first commits each message to SQLite as Planche does (WAL,
+`synchronous=FULL`: one fsync a message) and only then sends it on.
 
-    python -m bench.relay PORT
+    python -m bench.relay PORT [DATABASE]
+
+The durable relay commits on its event loop, with no thread between a message and its
+commit: the least any server that fans out only what is durable can do on this disk.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
@@ -14,19 +20,34 @@ from websockets.asyncio.server import ServerConnection, broadcast, serve
 CLIENTS: set[ServerConnection] = set()
 
 
-async def relay(ws: ServerConnection) -> None:
+def durable(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, body TEXT)")
+    return db
+
+
+async def relay(ws: ServerConnection, db: sqlite3.Connection | None) -> None:
     CLIENTS.add(ws)
     try:
         async for message in ws:
+            if db is not None:
+                db.execute("INSERT INTO log (body) VALUES (?)", (message,))  # autocommit
             broadcast(CLIENTS, message)
     finally:
         CLIENTS.discard(ws)
 
 
-async def main(port: int) -> None:
-    async with serve(relay, "127.0.0.1", port, compression=None, max_size=2**20):
+async def main(port: int, database: str | None) -> None:
+    db = durable(database) if database else None
+
+    async def handler(ws: ServerConnection) -> None:
+        await relay(ws, db)
+
+    async with serve(handler, "127.0.0.1", port, compression=None, max_size=2**20):
         await asyncio.Future()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1])))
+    asyncio.run(main(int(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None))

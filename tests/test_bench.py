@@ -99,11 +99,20 @@ def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None
     from bench.peers import Row, report
 
     runs = {"relay": _run(2), "y-websocket": _run(4), "pycrdt-websocket": _run(6, lost=1)}
-    rows = [Row(70, "a", {**runs, "Planche": _run(5, acks_ms=5)}, (1.0, 1.5))]
+    runs |= {"durable relay": _run(3), "Planche": _run(5, acks_ms=5)}
+    rows = [Row(70, "a", runs, (1.0, 1.5))]
     lines = report(rows, 10).splitlines()
-    row = "| 70, a | 2.00 / 2.00 | 4.00 / 4.00 | 6.00 / 6.00 | 5.00 / 5.00 | 5.00 / 5.00 |"
+    row = "| 70, a | 2.00 / 2.00 | 3.00 / 3.00 | 4.00 / 4.00 | 6.00 / 6.00 | 5.00 / 5.00 "
+    row += "| 5.00 / 5.00 |"
     assert f"{row} 1.0 → 1.5 |" in lines, lines
     assert "N=70 (a): fan-out p50 5.00 < y-websocket 4.00: MISSED" in lines
+    # where a relay that only commits and sends on is already slower than the peer
+    rows[0].runs["durable relay"] = _run(4.5)
+    lines = report(rows, 10).splitlines()
+    assert (
+        "N=70 (a): fan-out p50 5.00 < y-websocket 4.00: MISSED "
+        "(out of reach: the durable relay's p50 is 4.50)"
+    ) in lines
     assert "N=70 (a): fan-out p99 5.00 < pycrdt-websocket 6.00: met" in lines
     assert "N=70 (a): fan-out p99 5.00 <= 1.5 x relay 2.00 = 3.00: MISSED" in lines
     assert "N=70 (a): durable ack p50 5.00 <= 2 ms: MISSED" in lines
