@@ -275,6 +275,33 @@ async def relay_fanout(
     return run
 
 
+class LoopLag:
+    """The generator's own pauses: how late its event loop woke, sampled every 10 ms while
+    `async with` runs. A latency the generator measures includes these; the server's
+    histograms (`server_bound`) do not."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0  # seconds
+        self.over_50ms = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> LoopLag:
+        self._task = asyncio.create_task(self._watch())
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+    async def _watch(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(0.01)
+            late = time.perf_counter() - started - 0.01
+            self.worst = max(self.worst, late)
+            self.over_50ms += late > 0.05
+
+
 def server_bound(server: Process, histogram: str = "planche_ack_seconds") -> str:
     """The smallest bucket of one of the server's histograms that holds every sample. For
     the acks: the server's side of an ack's time, without the generator's own pauses; for
