@@ -11,6 +11,7 @@ not the server, set the pace.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import random
 import subprocess
@@ -126,11 +127,20 @@ async def drive(
     send: Callable[[int, float], None],
     pending: set[asyncio.Future[Any]],
 ) -> None:
-    """Send on the schedule, then wait for every delivery, metering the server meanwhile."""
+    """Send on the schedule, then wait for every delivery, metering the server meanwhile.
+
+    The generator's own garbage collector is off meanwhile: its full collections stopped
+    its one event loop for 60-120 ms every few seconds, which every target's latencies then
+    carried (docs/performance.md). What a run leaves is collected after it."""
     meter = Meter(server)
-    await schedule(rate, run.ops, send)
-    await until_delivered(run, pending)
+    gc.disable()
+    try:
+        await schedule(rate, run.ops, send)
+        await until_delivered(run, pending)
+    finally:
+        gc.enable()
     meter.finish(run)
+    gc.collect()
 
 
 async def planche_fanout(
