@@ -126,7 +126,8 @@ def test_a_phone_photo_reaches_the_canvas_the_projector_and_the_records_without_
 
     wall = browsing.page(PROJECTOR, lang="da-DK")
     wall.goto(f"{server.url}/b/{board['id']}/projector#token={board['viewer_token']}")
-    on_wall = shown(wall, ".note-picture")
+    # the photo, not the pasted screenshot (whichever of the two loaded first)
+    on_wall = shown(wall, f'.note-picture[alt="{CAPTION}"]')
     assert on_wall["height"] >= 300, on_wall  # readable from the back of the room
     assert wall.evaluate("document.documentElement.scrollHeight <= innerHeight")
     assert_accessible(wall, "projector with a picture note")
