@@ -27,6 +27,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from bench.processes import Process, own_cpu_seconds
 from board_client import BoardClient, create_board, fetch_board, join_board
 from server.board.apply import Record
+from server.metrics import watch_loop_lag
 
 _PAD = "x" * 160  # a ~200-byte note op on the wire
 
@@ -296,20 +297,16 @@ class LoopLag:
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> LoopLag:
-        self._task = asyncio.create_task(self._watch())
+        self._task = asyncio.create_task(watch_loop_lag(0.01, self._observe))
         return self
 
     async def __aexit__(self, *_: object) -> None:
         assert self._task is not None
         self._task.cancel()
 
-    async def _watch(self) -> None:
-        while True:
-            started = time.perf_counter()
-            await asyncio.sleep(0.01)
-            late = time.perf_counter() - started - 0.01
-            self.worst = max(self.worst, late)
-            self.over_50ms += late > 0.05
+    def _observe(self, late: float) -> None:
+        self.worst = max(self.worst, late)
+        self.over_50ms += late > 0.05
 
 
 def server_bound(server: Process, histogram: str = "planche_ack_seconds") -> str:

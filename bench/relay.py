@@ -12,6 +12,7 @@ commit: the least any server that fans out only what is durable can do on this d
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 import sys
 
@@ -40,11 +41,7 @@ async def relay(ws: ServerConnection, db: sqlite3.Connection | None) -> None:
 
 
 async def main(port: int, database: str | None) -> None:
-    db = durable(database) if database else None
-
-    async def handler(ws: ServerConnection) -> None:
-        await relay(ws, db)
-
+    handler = functools.partial(relay, db=durable(database) if database else None)
     async with serve(handler, "127.0.0.1", port, compression=None, max_size=2**20):
         await asyncio.Future()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -61,12 +62,15 @@ DEPENDENCY_DOWN = Gauge(
 )
 
 
-async def watch_loop_lag(every: float = 0.1) -> None:
-    """Samples `LOOP_LAG_SECONDS` for as long as it runs (ten wakeups a second)."""
+async def watch_loop_lag(
+    every: float = 0.1, observe: Callable[[float], None] = LOOP_LAG_SECONDS.observe
+) -> None:
+    """Tells `observe` how late (in seconds) the event loop woke, every `every` seconds,
+    for as long as it runs (by default into `LOOP_LAG_SECONDS`, ten wakeups a second)."""
     while True:
         started = time.perf_counter()
         await asyncio.sleep(every)
-        LOOP_LAG_SECONDS.observe(max(0.0, time.perf_counter() - started - every))
+        observe(max(0.0, time.perf_counter() - started - every))
 
 
 def render() -> tuple[bytes, str]:
