@@ -17,6 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from prometheus_client import REGISTRY
 from sqlmodel import SQLModel
 
 from facilitation_methods import load_catalogue
@@ -77,6 +78,30 @@ async def test_tokens_are_found_by_hash_only_and_codes_find_boards(any_store: Sq
     found = await any_store.find_board_by_code(f"CODE-{board_id[:4].upper()}")
     assert found is not None and found.id == board_id
     assert await any_store.find_board_by_code("NONE-NONE") is None
+
+
+@pytest.mark.anyio
+async def test_a_storm_of_token_lookups_gives_each_socket_its_own_credential(
+    any_store: SqlStore,
+) -> None:
+    """A restart's reconnect storm looks up thousands of tokens at once; read together,
+    each still gets exactly its own participant, a second device's token its facilitator,
+    and an unknown token nothing."""
+    board_id = await make_board(any_store)
+    people = [f"p-{i}" for i in range(300)]
+    for i, person in enumerate(people):
+        role = "viewer" if i % 3 == 0 else "participant"
+        await any_store.add_participant(board_id, NewParticipant(person, person, role, f"{i:064x}"))
+    await any_store.add_facilitator_token(board_id, FAC, "f" * 64)
+    hashes = [f"{i:064x}" for i in range(300)] * 2 + ["f" * 64, "e" * 64]
+    reads = REGISTRY.get_sample_value("planche_store_reads_total") or 0.0
+    found = await asyncio.gather(*(any_store.authenticate(h) for h in hashes))
+    assert [(c.participant_id, c.role) if c else None for c in found] == [
+        (p, "viewer" if i % 3 == 0 else "participant") for i, p in enumerate(people)
+    ] * 2 + [(FAC, "facilitator"), None]
+    assert {c.board_id for c in found if c} == {board_id}
+    # together: a few queries, not one per socket
+    assert (REGISTRY.get_sample_value("planche_store_reads_total") or 0.0) - reads < 10
 
 
 # Ops drawn from a small world of note and area ids, so that many of them collide and
