@@ -1,4 +1,4 @@
-"""`python -m bench.floor [--ops 3000] [--listeners 4]`: the floor of one op's path.
+"""`python -m bench.floor [--ops 3000] [--listeners 4] [--pace 10]`: the floor of one op's path.
 
 One writer sends `note.add` ops one at a time, each after the previous ack, while
 `listeners` other sockets receive the fan-out; it prints the ack round trip and the server's
@@ -35,7 +35,7 @@ async def _drain(ws: websockets.ClientConnection) -> None:
         pass
 
 
-async def measure(ops: int, listeners: int, wait: float) -> None:
+async def measure(ops: int, listeners: int, wait: float, pace: float = 0.0) -> None:
     with tempfile.TemporaryDirectory() as data:
         # no rate limit: the writer sends as fast as the acks come back
         server = planche(f"sqlite:///{data}/floor.db", "--op-rate", "1e6", "--op-burst", "1000000")
@@ -53,6 +53,8 @@ async def measure(ops: int, listeners: int, wait: float) -> None:
             await asyncio.sleep(wait)  # time to attach a profiler
             rtts, cpu = [], server.cpu_seconds()
             for i in range(ops):
+                if pace:  # the bench's pace: the server idles between ops, as in a meeting
+                    await asyncio.sleep(1 / pace)
                 op_id = uuid.uuid4().hex
                 note = {"id": f"n{i}", "area": "main", "text": "a note of ordinary length " * 2}
                 frame = {"type": "op", "id": op_id, "op": {"kind": "note.add", "note": note}}
@@ -82,8 +84,11 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=3000)
     parser.add_argument("--listeners", type=int, default=4)
     parser.add_argument("--wait", type=float, default=0.0, help="seconds before the first op")
+    parser.add_argument(
+        "--pace", type=float, default=0.0, help="ops per second (default: each after the last ack)"
+    )
     args = parser.parse_args()
-    asyncio.run(measure(args.ops, args.listeners, args.wait))
+    asyncio.run(measure(args.ops, args.listeners, args.wait, args.pace))
 
 
 if __name__ == "__main__":
