@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -102,10 +102,11 @@ async def protocol_schema(request: Request) -> Response:
     return JSONResponse(json_schema())
 
 
-async def board_socket(websocket: WebSocket) -> None:
-    """/ws/boards/{board_id}, routed by `BoardSockets`."""
+def board_socket(websocket: WebSocket) -> Awaitable[None]:
+    """/ws/boards/{board_id}, routed by `BoardSockets`; not a coroutine itself, so that the
+    open socket keeps no frame of it."""
     services = services_of(websocket)
-    await serve_board_socket(
+    return serve_board_socket(
         websocket,
         websocket.path_params["board_id"],
         services.rooms,

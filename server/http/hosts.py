@@ -5,6 +5,7 @@ with the browser's blessing, Host header and all)."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Awaitable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -39,23 +40,23 @@ def _host_name(header: str) -> str:
 
 
 class TrustedHosts:
+    """Not a coroutine itself: it hands on the next layer's awaitable, so that an open
+    WebSocket keeps no suspended frame of it (docs/performance.md, S3)."""
+
     def __init__(self, app: ASGIApp, hosts: frozenset[str] | None) -> None:
         self.app = app
         self.hosts = hosts
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if self.hosts is None or scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         header = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
         if _host_name(header) in self.hosts:
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         if scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": Close.POLICY})  # before accept: HTTP 403
-            return
+            return send({"type": "websocket.close", "code": Close.POLICY})  # before accept: 403
         message = (
             f"This server does not answer to the host {header[:100]!r}; open it by its own "
             "address (the allowed_hosts setting lists them)."
         )
-        await error_response(400, "invalid", message)(scope, receive, send)
+        return error_response(400, "invalid", message)(scope, receive, send)
