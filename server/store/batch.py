@@ -27,10 +27,11 @@ class Batched(Generic[K, V]):
         self._reader: asyncio.Task[None] | None = None
 
     async def get(self, key: K) -> V | None:
-        future: asyncio.Future[V | None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[V | None] = loop.create_future()
         self._waiting.setdefault(key, []).append(future)
         if self._reader is None:
-            self._reader = asyncio.get_running_loop().create_task(self._read_waiting())
+            self._reader = loop.create_task(self._read_waiting())
         return await future
 
     async def _read_waiting(self) -> None:
@@ -47,8 +48,8 @@ class Batched(Generic[K, V]):
                 else:
                     for key, waiting in futures.items():
                         _settle(waiting, found.get(key), None)
-                futures = {}
-        finally:  # cancelled (the server stopping): nobody may wait for ever
+        finally:  # cancelled (the server stopping): nobody may wait for ever (cancel() leaves
+            # an answered future as it is)
             self._reader = None
             for waiting in [*futures.values(), *self._waiting.values()]:
                 for future in waiting:
