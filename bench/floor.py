@@ -1,10 +1,11 @@
 """`python -m bench.floor [--ops 3000] [--listeners 4] [--pace 10]`: the floor of one op's path.
 
-One writer sends `note.add` ops one at a time, each after the previous ack, while
-`listeners` other sockets receive the fan-out; it prints the ack round trip and the server's
-CPU time per op (read from /proc). With no queueing at all, CPU per op is what stands
-between Planche and a bare relay; a profiler attached to the server (`py-spy record -p PID`,
-the PID is printed first) shows where it goes. docs/performance.md records a run.
+One writer (the facilitator) sends `note.add` ops one at a time, each after the previous
+ack, while `listeners` participants, each with their own token, receive the fan-out; it
+prints the ack round trip and the server's CPU time per op (read from /proc). With no
+queueing at all, CPU per op is what stands between Planche and a bare relay; a profiler
+attached to the server (`py-spy record -p PID`, the PID is printed first) shows where it
+goes. docs/performance.md records a run.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ import asyncio
 import json
 import tempfile
 import time
-import urllib.request
 import uuid
 
 import websockets
 
 from bench.processes import planche
+from board_client import create_board, join_board
 
 
-async def _connect(ws_url: str, board: dict[str, str]) -> websockets.ClientConnection:
-    ws = await websockets.connect(f"{ws_url}/ws/boards/{board['id']}", max_size=None)
-    hello = {"type": "hello", "token": board["facilitator_token"], "since": None, "epoch": None}
+async def _connect(ws_url: str, board_id: str, token: str) -> websockets.ClientConnection:
+    ws = await websockets.connect(f"{ws_url}/ws/boards/{board_id}", max_size=None)
+    hello = {"type": "hello", "token": token, "since": None, "epoch": None}
     await ws.send(json.dumps(hello))
     await ws.recv()  # the welcome
     return ws
@@ -41,15 +42,13 @@ async def measure(ops: int, listeners: int, wait: float, pace: float = 0.0) -> N
         server = planche(f"sqlite:///{data}/floor.db", "--op-rate", "1e6", "--op-burst", "1000000")
         try:
             print(f"server pid {server.pids()[0]}", flush=True)
-            body = json.dumps({"title": "floor", "method": "free", "language": "en"}).encode()
-            request = urllib.request.Request(
-                server.url + "/api/boards", data=body, headers={"Content-Type": "application/json"}
-            )
-            with urllib.request.urlopen(request) as answer:
-                board = json.load(answer)
-            others = [await _connect(server.ws_url, board) for _ in range(listeners)]
+            board = await create_board(server.url, "floor", language="en")
+            others = []
+            for i in range(listeners):
+                joined = await join_board(server.url, board.join_code, f"P{i}")
+                others.append(await _connect(server.ws_url, board.id, joined.token))
             drains = [asyncio.create_task(_drain(ws)) for ws in others]
-            writer = await _connect(server.ws_url, board)
+            writer = await _connect(server.ws_url, board.id, board.facilitator_token)
             await asyncio.sleep(wait)  # time to attach a profiler
             rtts, cpu = [], server.cpu_seconds()
             for i in range(ops):

@@ -250,16 +250,20 @@ class RoomCore:
         return actions
 
     def committed(self, commit: Commit) -> list[Action]:
-        """The store took `commit`: it becomes the committed state; fan out, then answer."""
+        """The store took `commit`: it becomes the committed state. The senders' sockets get
+        the ops and then their acks, before everyone else's sockets get the ops: in a room of
+        70 an ack does not wait for the whole fan-out, and no socket sees an ack before its op.
+        """
         self.state = self._working
         batch, self._batch = self._batch, []
         records = [wire(s) for s in commit.ops]
-        actions = self._fan_out(records)
+        answers: list[Action] = []
         for sub, entry in zip(batch, commit.ops, strict=True):
             self.index[sub.op_id] = outcome = Outcome(entry.record.seq, entry.noop)
             if self.pending.pop(sub.op_id, None) is not None:
-                actions.append(Answer(sub.op_id, outcome))
-        actions.append(Publish(records))
+                answers.append(Answer(sub.op_id, outcome))
+        first, rest = _split(self._fan_out(records), {sub.by for sub in batch})
+        actions = [*first, *answers, *rest, Publish(records)]
         if self.state.seq - self.snapshot_seq >= self._snapshot_every:
             self.snapshot_seq = self.state.seq
             actions.append(Snapshot(self.state))
@@ -465,6 +469,24 @@ def effective_role(state: BoardState, participant_id: str, token_role: Role) -> 
     if token_role == "viewer":
         return token_role
     return state.role_of(participant_id) or token_role
+
+
+def _split(actions: list[Action], senders: set[str]) -> tuple[list[Action], list[Action]]:
+    """Each `Deliver` cut in two: the senders' sockets (first) and the others (rest), which
+    also keeps every other action."""
+    first: list[Action] = []
+    rest: list[Action] = []
+    for action in actions:
+        if not isinstance(action, Deliver):
+            rest.append(action)
+            continue
+        mine = tuple(p for p in action.peers if p.participant_id in senders)
+        theirs = tuple(p for p in action.peers if p.participant_id not in senders)
+        if mine:
+            first.append(Deliver(mine, action.first, action.last, action.frame))
+        if theirs:
+            rest.append(Deliver(theirs, action.first, action.last, action.frame))
+    return first, rest
 
 
 def ops_frame(records: list[dict[str, Any]]) -> str:

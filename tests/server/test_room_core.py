@@ -247,8 +247,35 @@ def test_an_op_nobody_may_be_kept_from_is_one_frame_for_everyone() -> None:
     peers = [FakePeer(ANN, "participant"), FakePeer(FAC, "facilitator")]
     for peer in peers:
         core.attach(peer, None, None, 0)
-    (sent,) = of(commit(core, note("n1", "open text")), Deliver)
-    assert sent.peers == tuple(peers) and "open text" in sent.frame
+    sent = of(commit(core, note("n1", "open text")), Deliver)
+    assert [p for d in sent for p in d.peers] == peers
+    assert all(d.frame is sent[0].frame for d in sent) and "open text" in sent[0].frame
+
+
+def test_the_senders_sockets_get_the_op_then_its_ack_before_everyone_elses_get_the_op() -> None:
+    core = new_core()
+    fac, wall, bo = (
+        FakePeer(FAC, "facilitator"),
+        FakePeer(WALL, "viewer"),
+        FakePeer(BO, "participant"),
+    )
+    ann_laptop, ann_phone = FakePeer(ANN, "participant"), FakePeer(ANN, "participant")
+    for peer in (fac, ann_laptop, wall, bo, ann_phone):  # the sender is not the first to come
+        core.attach(peer, None, None, 0)
+    bo_note = Submission("op-b1", note("b1", "from Bo").op, BO)
+
+    done = commit(core, note("n1", "trust"), bo_note)
+
+    order = [
+        (type(a).__name__, getattr(a, "peers", ())) for a in done if isinstance(a, Deliver | Answer)
+    ]
+    assert order == [
+        ("Deliver", (ann_laptop, bo, ann_phone)),
+        ("Answer", ()),
+        ("Answer", ()),
+        ("Deliver", (fac, wall)),
+    ]
+    assert [a.op_id for a in of(done, Answer)] == ["op-n1", "op-b1"]
 
 
 def test_a_noop_is_recorded_with_its_reason() -> None:
