@@ -6,8 +6,10 @@ Used by the HTTP handlers and the CLI alike; talks to the `Store` interface only
 from __future__ import annotations
 
 import asyncio
+import importlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -20,9 +22,10 @@ from server.board.apply import Record, replay
 from server.board.state import BoardState
 from server.board.views import redact, released, view_state
 from server.exceptions import DuplicateOp
-from server.exports import archive, csv, docx, html, markdown, pdf
+from server.exports import archive, csv
 from server.exports.pool import rendered
 from server.exports.records import LOGGED, build
+from server.exports.records import Record as LaidOut
 from server.i18n import translations
 from server.ids import hash_token, new_join_code, new_participant_id, new_token
 from server.store.base import BoardRow, NewParticipant, Snapshot, Store, StoredOp
@@ -104,9 +107,21 @@ async def export(
     for picture_id in _pictures_of(state):
         if (picture := await store.get_picture(board.id, picture_id)) is not None:
             laid_out.pictures[picture_id] = (picture.type, picture.data)
-    renderers = {"md": markdown.render, "html": html.render, "pdf": pdf.render, "docx": docx.render}
     # off the event loop: a large board's PDF takes seconds, and the room's sockets wait for none
-    return await rendered(renderers[fmt], laid_out)
+    return await rendered(_render, fmt, laid_out)
+
+
+_LAYOUTS = {"md": "markdown", "html": "html", "pdf": "pdf", "docx": "docx"}
+
+
+def _render(fmt: str, laid_out: LaidOut) -> bytes:
+    """In an export thread. Each layout is imported at the first record in its format:
+    python-docx and the HTML templates were a twentieth of the server's start, and a restart's
+    reconnect storm waits for the start."""
+    render: Callable[[LaidOut], bytes] = importlib.import_module(
+        f"server.exports.{_LAYOUTS[fmt]}"
+    ).render
+    return render(laid_out)
 
 
 # what no file system takes in a name, and what would confuse a header

@@ -5,6 +5,10 @@ each create the tables and one would crash on the duplicate. So the migration ru
 lock the database's users share: a Postgres advisory lock held for the migration's
 transaction, or for SQLite a file lock on `<db>.migrate.lock` beside the database. The
 second process waits, then finds the schema current and changes nothing.
+
+A database already at `HEAD` (every start but the first after an upgrade) is found so with
+one query, without importing alembic: that import was an eighth of the server's start, and a
+restart's reconnect storm waits for the start.
 """
 
 from __future__ import annotations
@@ -17,18 +21,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from server.exceptions import StoreUnavailable
 
 log = logging.getLogger("planche.store")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# the newest revision in migrations/versions: a new migration changes it too
+# (tests/server/test_migrate.py checks that it is alembic's head)
+HEAD = "0006"
 # the advisory lock key: any number fixed for every Planche process; this is "PLANCH" in ASCII
 _PG_LOCK_KEY = 0x504C414E4348
 
@@ -49,7 +51,9 @@ class Migration:
 
 
 def head() -> str:
-    """The newest schema revision this version of Planche knows."""
+    """The newest schema revision this version of Planche knows, as alembic finds it."""
+    from alembic.script import ScriptDirectory
+
     found = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert found is not None, "no migrations shipped"
     return found
@@ -60,6 +64,12 @@ def upgrade(engine: Engine) -> Migration:
     with _file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             _pg_lock(connection)
+        if _at_head(connection):
+            return Migration(HEAD, HEAD)
+        from alembic import command
+        from alembic.config import Config as AlembicConfig
+        from alembic.util import CommandError
+
         before = _current(connection)
         _check_known(before)
         if before != head():
@@ -79,6 +89,8 @@ def upgrade(engine: Engine) -> Migration:
 def check_current(engine: Engine) -> None:
     """For migrate_at_start=false: refuse, saying what to run, unless the schema is at head."""
     with engine.connect() as connection:
+        if _at_head(connection):
+            return
         current = _current(connection)
     _check_known(current)
     if current != head():
@@ -90,12 +102,25 @@ def check_current(engine: Engine) -> None:
         )
 
 
+def _at_head(connection: Connection) -> bool:
+    """Whether the schema is at HEAD, read without alembic."""
+    if not inspect(connection).has_table("alembic_version"):
+        return False
+    found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return found == [HEAD]
+
+
 def _current(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
 def _check_known(revision: str | None) -> None:
     """A database migrated by a newer Planche: say so rather than alembic's KeyError."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     if revision is None:
         return
     try:

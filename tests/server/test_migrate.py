@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 
 from server.config import load
 from server.exceptions import ConfigError
-from server.store.migrate import _PG_LOCK_KEY, MIGRATIONS, head
+from server.store.migrate import _PG_LOCK_KEY, HEAD, MIGRATIONS, head
 from tests.conftest import ROOT, RunningServer, planche, timeout
 
 
@@ -173,6 +173,47 @@ def test_migrate_brings_an_old_database_to_head_and_then_says_it_is_current(
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == f"already at {head()}"
     assert _versions(empty_database) == [head()]
+
+
+_START = """
+import asyncio, sys
+import server.app
+from server.config import Config
+from server.store.sql import SqlStore
+
+async def start() -> None:
+    store = SqlStore(sys.argv[1], migrate=sys.argv[2] == "migrate")
+    await store.open()
+    print(store.migration)
+    await store.close()
+
+asyncio.run(start())
+print(sorted({m.split(".")[0] for m in sys.modules} & {"alembic", "docx", "weasyprint"}))
+"""
+
+
+def test_a_server_on_a_current_database_starts_without_importing_alembic_or_the_layouts(
+    empty_database: str,
+) -> None:
+    """A restart's reconnect storm waits for the start; these imports were a sixth of it."""
+    assert head() == HEAD  # a new migration moves HEAD too
+
+    def start(mode: str) -> list[str]:
+        args = [
+            sys.executable,
+            "-c",
+            _START,
+            _engine(empty_database).url.render_as_string(False),
+            mode,
+        ]
+        done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    _migrate_to(empty_database, "0005")
+    assert start("migrate") == [f"migrated 0005 -> {HEAD}", "['alembic']"]
+    assert start("migrate") == [f"already at {HEAD}", "[]"]
+    assert start("check") == ["None", "[]"]  # migrate_at_start false: only checked
 
 
 def test_migrate_on_an_empty_database_creates_the_schema(tmp_path: Path) -> None:
