@@ -121,7 +121,12 @@ def _denial_is_no_error(record: logging.LogRecord) -> bool:
 class _HeaderDeadline(H11Protocol):
     """uvicorn's h11 protocol, closing a connection whose request line and headers do not
     all arrive within `header_timeout` seconds: uvicorn itself waits for them forever, so
-    thousands of half-sent requests (slowloris) would hold the server's sockets."""
+    thousands of half-sent requests (slowloris) would hold the server's sockets.
+
+    At a shutdown (a reload retiring this worker), uvicorn closes a connection it accepted
+    but whose first request it has not read yet, without a word: a load balancer's check
+    that connected at that moment sees the port drop. Such a connection gets its request
+    answered instead, and is closed after it (or at the header deadline)."""
 
     header_timeout = 10.0
 
@@ -129,7 +134,14 @@ class _HeaderDeadline(H11Protocol):
         super().connection_made(transport)
         self._waiting_since: object = self.cycle
         self._deadline: asyncio.TimerHandle | None = None
+        self._last_request = False  # the server is shutting down: answer one, then close
         self._arm()
+
+    def shutdown(self) -> None:
+        if self.cycle is None:  # no request read yet
+            self._last_request = True
+            return
+        super().shutdown()
 
     def _arm(self) -> None:
         self._disarm()
@@ -151,9 +163,14 @@ class _HeaderDeadline(H11Protocol):
         super().data_received(data)
         if self.cycle is not self._waiting_since:  # a whole request came in
             self._disarm()
+            if self._last_request and self.cycle is not None:
+                self.cycle.keep_alive = False
 
     def handle_websocket_upgrade(self, event: h11.Request) -> None:
         self._disarm()  # the socket is the WebSocket's now, with its own pings
+        if self._last_request:  # a socket on a worker that is going: it reconnects to another
+            self.transport.close()
+            return
         super().handle_websocket_upgrade(event)
 
     def on_response_complete(self) -> None:

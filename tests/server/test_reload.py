@@ -105,3 +105,32 @@ async def test_a_single_worker_says_a_reload_needs_more_and_goes_on(
     assert own_server.process.poll() is None
     async with httpx.AsyncClient(timeout=timeout(5)) as http:
         assert (await http.get(own_server.url + "/healthz")).status_code == 200
+
+
+def _accept_queue(port: int) -> int:
+    """Connections to `port` the server has not accepted yet (its listening socket's queue)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, state, queues = fields[1], fields[3], fields[4]
+        if state == "0A" and int(local.split(":")[1], 16) == port:  # LISTEN
+            return int(queues.split(":")[1], 16)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+async def test_a_request_on_a_connection_made_as_the_worker_stops_is_answered(
+    own_server: RunningServer,
+) -> None:
+    """What a load balancer's check sees when it connects just as a reload retires a worker:
+    uvicorn closed such a connection without a word."""
+    assert own_server.process is not None
+    reader, writer = await asyncio.open_connection("127.0.0.1", own_server.port)
+    await eventually(lambda: _accept_queue(own_server.port) == 0, "the server took it")
+    own_server.process.send_signal(signal.SIGTERM)
+    await eventually(lambda: "Shutting down" in own_server.log(), "the shutdown under way")
+
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    answer = await asyncio.wait_for(reader.read(), timeout(10))  # to the end: it closes
+    writer.close()
+
+    assert answer.startswith(b"HTTP/1.1 200"), answer  # and then it was closed (read to EOF)
+    own_server.process.wait(timeout(20))  # and the server stopped all the same
