@@ -125,21 +125,28 @@ class _HeaderDeadline(H11Protocol):
 
     At a shutdown (a reload retiring this worker), uvicorn closes a connection it accepted
     but whose first request it has not read yet, without a word: a load balancer's check
-    that connected at that moment sees the port drop. Such a connection gets its request
-    answered instead, and is closed after it (or at the header deadline)."""
+    that connected at that moment sees the port drop. Such a connection, if it came within
+    LAST_REQUEST_SECONDS, gets that long for its request, which is answered, and is closed
+    after it. An older one that never spoke (a browser's preconnect) is closed, as before,
+    so that it does not hold the shutdown."""
 
     header_timeout = 10.0
+    LAST_REQUEST_SECONDS = 2.0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._waiting_since: object = self.cycle
         self._deadline: asyncio.TimerHandle | None = None
         self._last_request = False  # the server is shutting down: answer one, then close
+        self._made = self.loop.time()
         self._arm()
 
     def shutdown(self) -> None:
-        if self.cycle is None:  # no request read yet
+        wait = self.LAST_REQUEST_SECONDS
+        if self.cycle is None and self.loop.time() - self._made < wait:  # no request read yet
             self._last_request = True
+            self._disarm()
+            self._deadline = self.loop.call_later(wait, self._too_slow)
             return
         super().shutdown()
 

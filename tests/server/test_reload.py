@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from board_client import BoardClient, create_board, fetch_board
+from server.serve import _HeaderDeadline
 from tests.conftest import RunningServer, timeout
 from tests.timing import eventually
 
@@ -134,3 +135,21 @@ async def test_a_request_on_a_connection_made_as_the_worker_stops_is_answered(
 
     assert answer.startswith(b"HTTP/1.1 200"), answer  # and then it was closed (read to EOF)
     own_server.process.wait(timeout(20))  # and the server stopped all the same
+
+
+async def test_a_connection_that_never_spoke_does_not_hold_the_stop(tmp_path: Path) -> None:
+    """A browser's preconnect, idle since before the stop: closed, as uvicorn does, not kept
+    for a request until its header deadline (here ten minutes)."""
+    server = RunningServer(tmp_path, ("--header-timeout", "600"))
+    server.start()
+    try:
+        assert server.process is not None
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        await eventually(lambda: _accept_queue(server.port) == 0, "the server took it")
+        await asyncio.sleep(_HeaderDeadline.LAST_REQUEST_SECONDS + 0.5)  # what is tested: age
+        server.process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(reader.read(), timeout(30)) == b""  # closed unanswered
+        writer.close()
+        server.process.wait(timeout(30))
+    finally:
+        server.stop()
