@@ -480,12 +480,14 @@ def _split(actions: list[Action], senders: set[str]) -> tuple[list[Action], list
         if not isinstance(action, Deliver):
             rest.append(action)
             continue
-        mine = tuple(p for p in action.peers if p.participant_id in senders)
-        theirs = tuple(p for p in action.peers if p.participant_id not in senders)
+        mine: list[Peer] = []
+        theirs: list[Peer] = []
+        for peer in action.peers:
+            (mine if peer.participant_id in senders else theirs).append(peer)
         if mine:
-            first.append(Deliver(mine, action.first, action.last, action.frame))
+            first.append(Deliver(tuple(mine), action.first, action.last, action.frame))
         if theirs:
-            rest.append(Deliver(theirs, action.first, action.last, action.frame))
+            rest.append(Deliver(tuple(theirs), action.first, action.last, action.frame))
     return first, rest
 
 

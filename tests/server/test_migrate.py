@@ -178,7 +178,6 @@ def test_migrate_brings_an_old_database_to_head_and_then_says_it_is_current(
 _START = """
 import asyncio, sys
 import server.app
-from server.config import Config
 from server.store.sql import SqlStore
 
 async def start() -> None:
