@@ -201,8 +201,9 @@ def test_notes_are_selected_together_and_a_drag_shows_to_the_others(
     # with frames in focus (the phase's, or the facilitator's choice), fit shows those
     _seed(server, board, focus=["learning", "actions"])
     expect(facilitator.locator("section.area.area--muted")).to_have_count(4)
+    before = facilitator.evaluate(FITTED)  # a failure says whether the fit moved the view
     facilitator.get_by_role("button", name="Fit board").click()
     screenshot(facilitator, "selection-fit-focus")
     fitted = facilitator.evaluate(FITTED)
-    assert fitted["px"] >= 12.5, fitted
-    assert fitted["shown"] == [False, False, False, False, True, True], fitted
+    assert fitted["px"] >= 12.5, (before, fitted)
+    assert fitted["shown"] == [False, False, False, False, True, True], (before, fitted)
