@@ -38,9 +38,11 @@ BATCH_MAX = 500  # submissions in one commit
 RETRIES = 20  # a batch outrun by other workers this often is refused (then resent)
 _NOT_SAVED = "The board could not be saved just now; the op was not stored. Send it again."
 _BUSY = "The board is very busy; send the op again."
-# ops after which presence may show less than before (see presence.hide_what_others_may_not_see)
+# ops after which presence may show less than before (see presence.hide_what_others_may_not_see);
+# not note.add, the op of every meeting: a new note can only let a drag of it be shown, and
+# the dragger's next move says so
 _PRESENCE_OPS = frozenset(
-    {"meeting.close", "phase.set", "board.anonymous", "note.delete", "note.add", "note.own"}
+    {"meeting.close", "phase.set", "board.anonymous", "note.delete", "note.own"}
 )
 
 

@@ -46,12 +46,16 @@ class RoomPresence:
         # other workers' connections to this board: origin → (when heard, their peers)
         self._remote: dict[str, tuple[float, list[dict[str, Any]]]] = {}
         self.told: list[dict[str, Any]] | None = None  # what the other workers last heard
+        # the last presence frame, and the sockets that have it: an op or a second device
+        # that changes nothing anyone sees sends nothing (70 sockets x 70 names, each time)
+        self._sent: tuple[str, set[Peer]] = ("", set())
 
     def attach(self, peer: Peer) -> None:
         self.of[peer] = {"typing": False, "area": None, "drag": None}
         self.changed()
 
     def detach(self, peer: Peer) -> None:
+        self._sent[1].discard(peer)
         if self.of.pop(peer, None) is not None:
             self.changed()
 
@@ -106,8 +110,13 @@ class RoomPresence:
         for entry in peers.values():
             hide_what_others_may_not_see(state, entry)
         frame = encode(self._presence_of(state, list(peers.values())))
+        if frame != self._sent[0]:
+            self._sent = (frame, set())
+        got = self._sent[1]
         for peer in list(self.of):
-            peer.send(frame)
+            if peer not in got:
+                got.add(peer)
+                peer.send(frame)
 
     def _presence_of(self, state: BoardState, peers: list[PeerPresence]) -> Presence:
         """Everyone by name; above `people_list_max` the counts too; above `crowd_threshold`

@@ -156,7 +156,8 @@ async def test_no_drag_of_a_private_or_anonymous_note_reaches_anyone_else(
     await ann_peer.send({**_drag("anonymous-note"), "typing": False})
     await _acked(fac, {"kind": "board.anonymous", "anonymous": False})
     await _acked(ann_peer, _note("named-note", "mine, with my name"))
-    await ann_peer.send({**_drag("anonymous-note", x=2), "typing": True})
+    # (in another area than before: a frame the same as the last one is not sent again)
+    await ann_peer.send({**_drag("anonymous-note", x=2), "typing": True, "area": "works"})
     await bo.until(_typing("Ann"), "Ann writing after the anonymous board")
     # a public note's drag still shows: the check above would have seen the others
     await ann_peer.send(_drag("named-note"))

@@ -315,3 +315,12 @@ def test_closing_the_meeting_keeps_a_record_and_stops_everyone_typing() -> None:
     done = commit(core, close)
     assert of(done, SaveRecord) == [SaveRecord("Meeting closed")]
     assert of(done, PresenceStale) == [PresenceStale(closed=True)]
+
+
+def test_a_new_note_leaves_presence_alone_and_a_deleted_one_has_it_sent_again() -> None:
+    # a deleted note's drag must vanish from presence; a new note hides nothing, and in a
+    # room of 70 each one used to bring every socket a presence frame of 70 names
+    core = new_core()
+    assert of(commit(core, note("n1", "a")), PresenceStale) == []
+    delete = Submission("op-del", parse_op({"kind": "note.delete", "note_id": "n1"}), FAC)
+    assert of(commit(core, delete), PresenceStale) == [PresenceStale(closed=False)]
