@@ -141,10 +141,17 @@ async def test_private_writing_and_sealed_scores_leak_on_no_path(
     last = await acked(ann_peer, {"kind": "note.edit", "note_id": "n1", "text": SECRET})
     # presence goes out in batches, maybe after the op: a change after the op is told after it
     await ann_peer.send({"type": "presence", "typing": True, "area": "questions"})
+    await ann_peer.send({"type": "read-in-order"})  # its error says the line above was read
+    await ann_peer.until(lambda m: m["type"] == "error", "the refusal after Ann's presence")
+    # Bo is sent no frame that looks like the last one, so someone new arrives to have a
+    # presence frame built after Ann's typing, and sent
+    cy = await join(server, board["join_code"], "Cy Carlsen")
+    await peers(server, board_id, cy["token"])
     await caught_up(bo_peer, last)
-    await bo_peer.until(lambda m: m["type"] == "presence", "presence told after the op")
+    await bo_peer.until(
+        lambda m: m["type"] == "presence" and len(m["peers"]) == 5, "presence told after the op"
+    )
     told = [m for m in bo_peer.seen if m["type"] == "presence"]
-    assert any(len(m["peers"]) == 4 for m in told)
     assert not any(p.get("typing") or p.get("area") for m in told for p in m["peers"]), told
     for peer in (fac, bo_peer, wall):
         await caught_up(peer, last)
