@@ -35,12 +35,14 @@ CAPTION = "Plakaten fra gruppe 2 om skjulte skatte"
 
 
 def shown(page: Page, selector: str) -> dict[str, int]:
-    """The first loaded picture matching `selector`: its pixels and its size on screen."""
+    """The first loaded picture matching `selector`: its pixels and its size on screen, once
+    its note has faded in (it grows from 94% as it does)."""
     page.wait_for_function(
         """(selector) => [...document.querySelectorAll(selector)]
              .some((img) => img.complete && img.naturalWidth > 0)""",
         arg=selector,
     )
+    settle(page)
     return dict(
         page.evaluate(
             """(selector) => {
