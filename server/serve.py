@@ -33,6 +33,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from server.board.protocol import MAX_MESSAGE_BYTES
 from server.config import Config
 from server.exceptions import StoreUnavailable
+from server.sync.transport import DirectProtocol
 
 log = logging.getLogger("planche.serve")
 
@@ -222,7 +223,7 @@ def _uvicorn_config(config: Config) -> uvicorn.Config:
         log_config=None,  # ours (setup_logging), text or JSON
         http=_http_protocol(config.header_timeout),
         timeout_keep_alive=5,  # an idle kept-alive connection (uvicorn's default, said here)
-        ws="websockets-sansio",
+        ws=DirectProtocol,  # websockets-sansio, read below ASGI (server/sync/transport.py)
         ws_max_size=MAX_MESSAGE_BYTES,  # a bigger frame closes the connection with 1009
         ws_per_message_deflate=False,  # compression costs CPU per client and invites bombs
         ws_ping_interval=config.ping_interval,

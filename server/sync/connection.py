@@ -38,7 +38,7 @@ from server.sync.close import Close
 from server.sync.core import Outcome, ops_frame
 from server.sync.limits import AddressCounter, Throttled, TokenBucket
 from server.sync.rooms import Room, Rooms
-from server.sync.transport import DirectWriter
+from server.sync.transport import DirectWriter, direct_reader
 
 log = logging.getLogger("planche.connection")
 
@@ -274,7 +274,7 @@ async def _serve(
     conn.release()
     CONNECTIONS.inc()
     try:
-        await _read_loop(websocket, conn, room, TokenBucket(config.op_rate, config.op_burst))
+        await _Reader(conn, room, TokenBucket(config.op_rate, config.op_burst)).run(websocket)
     finally:
         CONNECTIONS.dec()
         room.detach(conn)
@@ -322,33 +322,59 @@ def _frame(message: Any) -> str | bytes:
     return text if text is not None else message.get("bytes") or b""
 
 
-async def _read_loop(
-    websocket: WebSocket, conn: Connection, room: Room, bucket: TokenBucket
-) -> None:
-    inflight = _InFlight(_MAX_OPS_IN_FLIGHT)
-    while True:
-        message = await websocket.receive()
-        if message["type"] == "websocket.disconnect":
-            return
+class _Reader:
+    """A connection's messages after its hello, in the order they came: each is taken as
+    uvicorn parses it while the connection has room for another op (server/sync/transport.py),
+    and read through ASGI otherwise, or under another server."""
+
+    def __init__(self, conn: Connection, room: Room, bucket: TokenBucket) -> None:
+        self._conn = conn
+        self._room = room
+        self._bucket = bucket
+        self._inflight = _InFlight(_MAX_OPS_IN_FLIGHT)
+
+    async def run(self, websocket: WebSocket) -> None:
+        direct = direct_reader(websocket.scope)
+        while True:
+            if direct is not None and not self._inflight.full:
+                direct.read_directly(self._take)
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            decoded = self._decoded(_frame(message))
+            if isinstance(decoded, OpMessage):
+                await self._inflight.room()
+            self._handle(decoded)
+
+    def _take(self, frame: str) -> bool:
+        if self._inflight.full:
+            return False  # it waits in the queue for an answer to free a place
+        self._handle(self._decoded(frame))
+        return True
+
+    def _decoded(self, frame: str | bytes) -> Hello | OpMessage | PresenceUpdate | None:
         try:
-            decoded = decode_client_message(_frame(message))
+            return decode_client_message(frame)
         except ProtocolError as e:
-            conn.send(error_frame(e))
-            continue
+            self._conn.send(error_frame(e))
+            return None
+
+    def _handle(self, decoded: Hello | OpMessage | PresenceUpdate | None) -> None:
+        conn, room = self._conn, self._room
         if isinstance(decoded, OpMessage):
-            if not bucket.take():
+            if not self._bucket.take():
                 text = (
-                    f"Too many changes at once (at most {bucket.rate:g} a second). This one was "
-                    "not applied; send it again in a moment."
+                    f"Too many changes at once (at most {self._bucket.rate:g} a second). This one "
+                    "was not applied; send it again in a moment."
                 )
                 conn.send(error_frame(ProtocolError(ErrorCode.RATE_LIMITED, text, decoded.id)))
-                continue
-            await inflight.room()
-            _submit(conn, room, decoded, inflight)
+                return
+            self._inflight.count += 1
+            _submit(conn, room, decoded, self._inflight)
         elif isinstance(decoded, PresenceUpdate):
             drag = decoded.drag.model_dump() if decoded.drag else None
             room.set_presence(conn, {"typing": decoded.typing, "area": decoded.area, "drag": drag})
-        else:
+        elif decoded is not None:
             error = ProtocolError(ErrorCode.INVALID, "Already greeted; send hello only once.")
             conn.send(error_frame(error))
 
@@ -362,11 +388,15 @@ class _InFlight:
         self.count = 0
         self._freed: asyncio.Future[None] | None = None
 
+    @property
+    def full(self) -> bool:
+        return self.count >= self._limit
+
     async def room(self) -> None:
-        while self.count >= self._limit:
+        """Returns once fewer than `limit` are in flight."""
+        while self.full:
             self._freed = asyncio.get_running_loop().create_future()
             await self._freed
-        self.count += 1
 
     def done(self) -> None:
         self.count -= 1
