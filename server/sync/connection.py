@@ -335,16 +335,20 @@ class _Reader:
 
     async def run(self, websocket: WebSocket) -> None:
         direct = direct_reader(websocket.scope)
-        while True:
-            if direct is not None and not self._inflight.full:
-                direct.read_directly(self._take)
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            decoded = self._decoded(_frame(message))
-            if isinstance(decoded, OpMessage):
-                await self._inflight.room()
-            self._handle(decoded)
+        try:
+            while True:
+                if direct is not None and not self._inflight.full:
+                    direct.read_directly(self._take)
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    return
+                decoded = self._decoded(_frame(message))
+                if isinstance(decoded, OpMessage):
+                    await self._inflight.room()
+                self._handle(decoded)
+        finally:
+            if direct is not None:  # a connection on its way out takes nothing more
+                direct.read_directly(None)
 
     def _take(self, frame: str) -> bool:
         if self._inflight.full:

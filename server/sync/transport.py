@@ -49,18 +49,19 @@ class DirectProtocol(WebSocketsSansIOProtocol):
         if take is not None and not self.close_sent and self.curr_msg_data_type == "text":
             data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
             try:
-                taken = take(data.decode())
+                text = data.decode()
             except UnicodeDecodeError:
-                taken = False  # uvicorn's own path closes with 1007
-            if taken:
+                text = None  # uvicorn's own path closes with 1007
+            if text is not None and take(text):
                 self.frames = []
                 return
         self.take = None  # queued: what comes after it queues behind it
         super().send_receive_event_to_app()
 
-    def read_directly(self, take: Callable[[str], bool]) -> None:
-        """From now on text messages go to `take`, once those queued have been read."""
-        if self.queue.empty():
+    def read_directly(self, take: Callable[[str], bool] | None) -> None:
+        """From now on text messages go to `take`, once those queued have been read; None:
+        through the queue again."""
+        if take is None or self.queue.empty():
             self.take = take
 
 

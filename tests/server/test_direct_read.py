@@ -82,6 +82,10 @@ def test_messages_are_taken_while_the_connection_can_and_queue_in_order_when_it_
     _arrives(protocol, "6")
     assert taken == ["1", "2", "6"] and protocol.queue.empty()
 
+    protocol.read_directly(None)  # the connection is closing: the rest waits for uvicorn
+    _arrives(protocol, "7")
+    assert taken == ["1", "2", "6"] and _queued(protocol) == ["7"]
+
 
 def test_the_server_reads_its_sockets_directly() -> None:
     assert _uvicorn_config(load({}, {})).ws is DirectProtocol
