@@ -65,9 +65,14 @@ class DirectProtocol(WebSocketsSansIOProtocol):
             self.take = take
 
 
+def _protocol_of(scope: Scope) -> object:
+    """What serves the socket: uvicorn's protocol is the owner of the raw `send`."""
+    return getattr(scope.get(RAW_SEND), "__self__", None)
+
+
 def direct_reader(scope: Scope) -> DirectProtocol | None:
     """The socket's protocol when it can be read directly; None under another server."""
-    protocol = getattr(scope.get(RAW_SEND), "__self__", None)
+    protocol = _protocol_of(scope)
     return protocol if isinstance(protocol, DirectProtocol) else None
 
 
@@ -82,7 +87,7 @@ class DirectWriter:
     @classmethod
     def of(cls, scope: Scope) -> DirectWriter | None:
         """The socket's writer, or None when another server (or a test client) serves it."""
-        protocol = getattr(scope.get(RAW_SEND), "__self__", None)
+        protocol = _protocol_of(scope)
         if not isinstance(protocol, WebSocketsSansIOProtocol):
             return None
         # these are uvicorn's internals: a version without one of them keeps the ASGI path
