@@ -255,10 +255,12 @@ async def relay_fanout(
     server: Process, clients: int, rate: float, seconds: float, senders: int | None = None
 ) -> Run:
     """The same schedule through the bare relay: the fan-out floor of this machine. The first
-    `senders` clients (default: all) send in turn."""
+    `senders` clients (default: all) send in turn. A message's echo to its own sender counts
+    as its ack (`run.acks`): the least an ack can take on this machine."""
     run = Run("raw websockets relay", clients, int(rate * seconds))
     sockets = [await connect(server.ws_url, compression=None) for _ in range(clients)]
     received: list[set[int]] = [set() for _ in range(clients)]
+    turn = senders or clients
 
     async def reader(i: int) -> None:
         async for message in sockets[i]:
@@ -270,13 +272,15 @@ async def relay_fanout(
             received[i].add(body["k"])
             run.delivered += 1
             run.fanout.append(now - body["t"])
+            if body["k"] % turn == i:
+                run.acks.append(now - body["t"])
 
     readers = [asyncio.create_task(reader(i)) for i in range(clients)]
     sends: set[asyncio.Future[Any]] = set()
 
     def send(k: int, at: float) -> None:
         frame = json.dumps({"k": k, "t": at, "text": _PAD})
-        track(sends, asyncio.create_task(sockets[k % (senders or clients)].send(frame)))
+        track(sends, asyncio.create_task(sockets[k % turn].send(frame)))
 
     await drive(server, run, rate, send, sends)
     for ws in sockets:

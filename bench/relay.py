@@ -1,7 +1,7 @@
 """The fan-out baselines: a bare `websockets` relay that sends every message it receives to
-every connection (no auth, no ordering), as fast as the library can; with a database path,
-the durable relay, which first commits each message to SQLite as Planche does (WAL,
-`synchronous=FULL`: one fsync a message) and only then sends it on.
+every connection, its sender first (no auth, no ordering), as fast as the library can; with
+a database path, the durable relay, which first commits each message to SQLite as Planche
+does (WAL, `synchronous=FULL`: one fsync a message) and only then sends it on.
 
     python -m bench.relay PORT [DATABASE]
 
@@ -35,7 +35,10 @@ async def relay(ws: ServerConnection, db: sqlite3.Connection | None) -> None:
         async for message in ws:
             if db is not None:
                 db.execute("INSERT INTO log (body) VALUES (?)", (message,))  # autocommit
-            broadcast(CLIENTS, message)
+            # the sender first, as a server that acks sends the ack before the fan-out: its
+            # echo is the floor of an ack (bench/peers.py)
+            broadcast((ws,), message)
+            broadcast(CLIENTS - {ws}, message)
     finally:
         CLIENTS.discard(ws)
 
