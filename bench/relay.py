@@ -1,7 +1,8 @@
 """The fan-out baselines: a bare `websockets` relay that sends every message it receives to
-every connection, its sender first (no auth, no ordering), as fast as the library can; with
-a database path, the durable relay, which first commits each message to SQLite as Planche
-does (WAL, `synchronous=FULL`: one fsync a message) and only then sends it on.
+every connection on the same path (a room), its sender first (no auth, no ordering), as fast
+as the library can; with a database path, the durable relay, which first commits each
+message to SQLite as Planche does (WAL, `synchronous=FULL`: one fsync a message) and only
+then sends it on.
 
     python -m bench.relay PORT [DATABASE]
 
@@ -18,7 +19,7 @@ import sys
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
-CLIENTS: set[ServerConnection] = set()
+ROOMS: dict[str, set[ServerConnection]] = {}  # by the socket's path: one room a path
 
 
 def durable(path: str) -> sqlite3.Connection:
@@ -30,7 +31,8 @@ def durable(path: str) -> sqlite3.Connection:
 
 
 async def relay(ws: ServerConnection, db: sqlite3.Connection | None) -> None:
-    CLIENTS.add(ws)
+    clients = ROOMS.setdefault(ws.request.path if ws.request else "/", set())
+    clients.add(ws)
     try:
         async for message in ws:
             if db is not None:
@@ -38,9 +40,9 @@ async def relay(ws: ServerConnection, db: sqlite3.Connection | None) -> None:
             # the sender first, as a server that acks sends the ack before the fan-out: its
             # echo is the floor of an ack (bench/peers.py)
             broadcast((ws,), message)
-            broadcast(CLIENTS - {ws}, message)
+            broadcast(clients - {ws}, message)
     finally:
-        CLIENTS.discard(ws)
+        clients.discard(ws)
 
 
 async def main(port: int, database: str | None) -> None:

@@ -42,28 +42,37 @@ class Step:
 
 
 async def many_rooms(
-    server: Process, rooms_steps: list[int], per_room: float, clients: int, seconds: float = 5.0
+    server: Process,
+    rooms_steps: list[int],
+    per_room: float,
+    clients: int,
+    seconds: float = 5.0,
+    relay: bool = False,
 ) -> list[Step]:
     """S2: `clients` connections per room, one of them writing `per_room` ops/s for `seconds`
     a step; the number of rooms grows step by step until the ack p99 passes 100 ms (the
-    knee)."""
+    knee). With `relay`, the same through the durable relay (bench/relay.py), a room a path:
+    the least any server that stores before it sends can do on this machine."""
     steps: list[Step] = []
     opened: list[ClientConnection] = []
     writers: list[ClientConnection] = []
     try:
         for rooms in rooms_steps:
             while len(writers) < rooms:  # add the rooms this step needs
-                board = await create_board(server.url, f"S2 {len(writers)}")
+                board = None if relay else await create_board(server.url, f"S2 {len(writers)}")
                 for i in range(clients):
-                    token = board.facilitator_token if i == 0 else board.viewer_token
-                    ws = await connect(f"{server.ws_url}/ws/boards/{board.id}", max_size=None)
-                    await ws.send(json.dumps({"type": "hello", "token": token}))
-                    await ws.recv()
+                    if board is None:
+                        ws = await connect(f"{server.ws_url}/s2-{len(writers)}", compression=None)
+                    else:
+                        token = board.facilitator_token if i == 0 else board.viewer_token
+                        ws = await connect(f"{server.ws_url}/ws/boards/{board.id}", max_size=None)
+                        await ws.send(json.dumps({"type": "hello", "token": token}))
+                        await ws.recv()
                     opened.append(ws)
                     if i == 0:
                         writers.append(ws)
             step = Step(rooms, rooms * per_room, seconds)
-            step = await _step(server, step, opened, writers, per_room)
+            step = await _step(server, step, opened, writers, per_room, relay)
             steps.append(step)
             if percentiles(step.acks)["p99"] > 100 or step.generator_cpu > 0.7:
                 break
@@ -79,14 +88,23 @@ async def _step(
     opened: list[ClientConnection],
     writers: list[ClientConnection],
     per_room: float,
+    relay: bool = False,
 ) -> Step:
     due: dict[str, float] = {}
+    # Planche acks an op; the relay sends a writer's message back to it: its echo is the ack
+    start = '{"id":"' if relay else '{"type":"ack"'
 
     def on_ack(text: str) -> None:  # a cheap look at the text, no JSON parsing
-        if text.startswith('{"type":"ack"'):
+        if text.startswith(start):
             found = re.search(r'"id":"([^"]+)"', text)
             if found and (sent := due.get(found.group(1))) is not None:
                 step.acks.append(time.perf_counter() - sent)
+
+    def frame(op_id: str) -> str:
+        if relay:
+            return json.dumps({"id": op_id, "text": _PAD}, separators=(",", ":"))
+        note = {"id": op_id, "area": "main", "text": _PAD}
+        return json.dumps({"type": "op", "id": op_id, "op": {"kind": "note.add", "note": note}})
 
     async def write(ws: ClientConnection, room: int) -> None:
         t0 = time.perf_counter() + random.random() / per_room
@@ -96,9 +114,7 @@ async def _step(
                 await asyncio.sleep(delay)
             op_id = f"{step.rooms}-{room}-{k}"
             due[op_id] = t0 + k / per_room
-            note = {"id": op_id, "area": "main", "text": _PAD}
-            await ws.send(json.dumps({"type": "op", "id": op_id, "op": {
-                "kind": "note.add", "note": note}}))  # fmt: skip
+            await ws.send(frame(op_id))
 
     watched = set(writers)
     listeners = [

@@ -45,6 +45,12 @@ def test_quick_benchmark_runs_every_scenario() -> None:
     counted = [r.split("out of order")[1].split() for r in rows if "out of order" in r]
     assert len(counted) == 4, done.stdout  # S1 5 and 20, S6, S7
     assert all(c == ["0.00", "0", "(0", "dup,", "0", "ooo)"] for c in counted), done.stdout
+    # S2: every op of every room acked (20 ops/s a room for a second), the relay beside it
+    for rooms in (2, 4):
+        step = [r for r in rows if r.startswith(f"S2 {rooms} rooms x 5 ")]
+        acked = [r for r in step if "durable ops/s" in r]
+        assert acked and float(acked[0].split("ops/s")[1].split()[0]) == rooms * 20, done.stdout
+        assert any("bare relay: generator CPU %" in r for r in step), done.stdout
     storms = [r.split()[-2:] for r in rows if r.startswith("S4") and " lost " in f" {r} "]
     assert storms and all(s == ["0.00", "0"] for s in storms), done.stdout
 
