@@ -153,3 +153,20 @@ def test_the_durable_relay_times_one_echo_per_op_at_its_sender(tmp_path: Path) -
     assert len(run.acks) == 20  # one echo an op, not one a client
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM log").fetchone() == (20,)
+
+
+def test_s2_says_when_its_knee_is_beyond_this_machine() -> None:
+    from bench.__main__ import knee
+    from bench.scale import Step
+
+    def relay(p99_ms: float, generator: float) -> Step:
+        return Step(60, 1200, 5, acks=[p99_ms / 1000] * 10, generator_cpu=generator)
+
+    assert knee(80, relay(20, 0.9)) == "<= 100 (else: the knee)"  # met: nothing to explain
+    assert knee(228, None) == "<= 100 (else: the knee)"  # the relay did not get this far
+    assert knee(228, relay(30, 0.6)) == "<= 100 (else: the knee)"  # Planche's own knee
+    assert knee(228, relay(140, 0.6)).endswith("(out of reach: the bare relay's is 140)")
+    assert knee(228, relay(28, 0.82)).endswith(
+        "(beyond this machine: the generator used 82% of a core with the bare relay, over "
+        "the 70% a valid run may use)"
+    )
