@@ -51,8 +51,9 @@ async def many_rooms(
 ) -> list[Step]:
     """S2: `clients` connections per room, one of them writing `per_room` ops/s for `seconds`
     a step; the number of rooms grows step by step until the ack p99 passes 100 ms (the
-    knee). With `relay`, the same through the durable relay (bench/relay.py), a room a path:
-    the least any server that stores before it sends can do on this machine."""
+    knee). With `relay`, the same through bench/relay.py, a room a path, a message's echo to
+    its writer timed as its ack: through the bare relay, the least any server can do at this
+    shape on this machine."""
     steps: list[Step] = []
     opened: list[ClientConnection] = []
     writers: list[ClientConnection] = []
