@@ -264,10 +264,14 @@ def note_menu(walk: Walk, text: str, *path: str) -> None:
 def link(walk: Walk, one: str, other: str, contradiction: bool) -> None:
     """Links two notes from the first one's menu; calls it a contradiction from the other's."""
     page = walk.page
+    lines = page.locator("svg.note-links line")
+    before = lines.count()
     note_menu(walk, one, walk.t("Link to another note…"))
     page.locator(".note", has_text=other).focus()
     page.keyboard.press("Enter")
     expect(page.locator("#linking")).to_be_hidden()
+    # the link is on the board (the server took it) before a note's menu can offer it
+    expect(lines).to_have_count(before + 1)
     if contradiction:
         links = (
             i18n.catalogue(walk.lang).get("Link ({n})", ["Link ({n})"])
