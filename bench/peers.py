@@ -156,6 +156,7 @@ def table(rows: list[Row]) -> list[str]:
 def targets(rows: list[Row]) -> list[str]:
     """Each of issue 18's fan-out and ack targets, with the figures it compares."""
     out = []
+    tally = {"met": 0, "out of reach": 0, "missed": 0}  # the comparisons with the peers
     for row in rows:
         at = f"N={row.clients} ({row.load})"
         mine = percentiles(row.runs["Planche"].fanout)
@@ -167,7 +168,9 @@ def targets(rows: list[Row]) -> list[str]:
                 line = f"{at}: fan-out {q} {mine[q]:.2f} < {peer} {theirs[q]:.2f}: "
                 line += "met" if ok else "MISSED"
                 # not even a relay that only commits and sends reaches it here?
-                out.append(line + _beyond(ok, floor[q] < theirs[q], floor[q], q))
+                beyond = _beyond(ok, floor[q] < theirs[q], floor[q], q)
+                tally["met" if ok else "out of reach" if beyond else "missed"] += 1
+                out.append(line + beyond)
         factor = {70: 1.5, 20: 2.0}.get(row.clients)
         if factor is not None:
             relay = percentiles(row.runs["relay"].fanout)["p99"]
@@ -186,6 +189,9 @@ def targets(rows: list[Row]) -> list[str]:
                 line += "met" if ok else "MISSED"
                 what = f"{q} echo to its sender"
                 out.append(line + _beyond(ok, echo[q] <= limit, echo[q], what))
+    compared = sum(tally.values())
+    out.append(f"fan-out below both peers: {tally['met']} of {compared} met, "
+               f"{tally['out of reach']} out of reach, {tally['missed']} missed")  # fmt: skip
     return out
 
 

@@ -112,6 +112,7 @@ def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None
     row += "| 5.00 / 5.00 | 1.50 / 1.50 |"
     assert f"{row} 1.0 → 1.5 |" in lines, lines
     assert "N=70 (a): fan-out p50 5.00 < y-websocket 4.00: MISSED" in lines
+    assert "fan-out below both peers: 2 of 4 met, 0 out of reach, 2 missed" in lines
     assert "N=70 (a): fan-out p99 5.00 <= 1.5 x relay 2.00 = 3.00: MISSED" in lines
     assert "N=70 (a): durable ack p50 5.00 <= 2 ms: MISSED" in lines
     # where a relay that only commits and sends on is already slower than the peer, than
@@ -123,6 +124,8 @@ def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None
         "(out of reach: the durable relay's p50 is 4.50)"
     ) in lines
     assert "N=70 (a): fan-out p99 5.00 < pycrdt-websocket 6.00: met" in lines
+    # y-websocket's p50 and p99 (4.00) are both below the durable relay's (4.50)
+    assert "fan-out below both peers: 2 of 4 met, 2 out of reach, 0 missed" in lines
     assert (
         "N=70 (a): fan-out p99 5.00 <= 1.5 x relay 2.00 = 3.00: MISSED "
         "(out of reach: the durable relay's p99 is 4.50)"
