@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import sys
 import tempfile
 import time
@@ -86,6 +87,16 @@ def knee(p99: float, floor: scale.Step | None) -> str:
     return target
 
 
+def s7_target(relay_s7: load.Run, relay_s1: load.Run) -> str:
+    """S7's target, and why it is out of reach when the bare relay under the same trouble
+    misses it too: then the trouble costs this machine's generator and loopback that much."""
+    target = "<= S1 p99 x 1.1"
+    s7, s1 = (load.percentiles(r.fanout)["p99"] for r in (relay_s7, relay_s1))
+    if s7 > 1.1 * s1:
+        target += f" (out of reach: the bare relay's is {s7 / s1:.2f} x its S1)"
+    return target
+
+
 async def crowd_scenario(report: Report, big: int, usual: int, browsers: int) -> Report:
     """A large meeting beside a usual one, in the same run (bench/crowd.py), next to the
     same pair on a server that treats no meeting as large (the baseline)."""
@@ -115,6 +126,15 @@ async def main(quick: bool) -> Report:
         # S0: the floors of this machine
         relay = processes.relay()
         relays = {n: await load.relay_fanout(relay, n, rate, seconds) for n in sizes}
+        # S7's floor: the same trouble at the bare relay, turn by turn with S1 at 20 clients
+        # as for Planche below (`s7_target`)
+        relay_calm, relay_troubled = [relays[20]], []
+        for turn in range(1 if quick else 3):
+            if turn:
+                relay_calm.append(await load.relay_fanout(relay, 20, rate, seconds))
+            trouble = functools.partial(load.relay_slow_and_flood, relay, rate * 10, seconds)
+            relay_troubled.append(await load.relay_fanout(relay, 20, rate, seconds, extra=trouble))
+        relay_s7 = load.pooled("S7", relay_troubled), load.pooled("S1", relay_calm)
         relay_idle = await load.idle_connections(relay, 100 if quick else 1000, None)
         # S2's shape through the relay, a room a path: what this machine's generator and
         # loopback allow at each step, durability aside
@@ -152,11 +172,23 @@ async def main(quick: bool) -> Report:
         p, f = load.percentiles(joins), load.percentiles(fetches)
         report.add(f"S5 join herd {notes} notes", f"join-to-live p99 ms ({herd})", p["p99"],
                    f["p99"], "<= 1000")  # fmt: skip
+        # S7 against S1 at 20 clients, turn by turn, pooled: one 15 s run's p99 is set by
+        # the one to three commits or wakeups a run that happen to stall, so that one pair
+        # of runs put S7 anywhere between 0.7 and 2.2 x S1 (docs/performance.md)
         n7 = 20
-        s7 = await load.planche_fanout(
-            server, [server.url], n7, rate, seconds, "S7", extra=_trouble(server, rate, seconds)
-        )
-        report.run(f"S7 slow + flood, {n7} clients", s7, s1[n7], "<= S1 p99 x 1.1")
+        calm, troubled = [s1[n7]], []
+        for turn in range(1 if quick else 3):
+            room = (server, [server.url], n7, rate, seconds)
+            if turn:
+                calm.append(await load.planche_fanout(*room, "S1"))
+            trouble = _trouble(server, rate, seconds)
+            troubled.append(await load.planche_fanout(*room, "S7", trouble))
+        s7, s1_pool = load.pooled("S7", troubled), load.pooled("S1", calm)
+        scenario = f"S7 slow + flood {n7} ({len(troubled)} runs)"
+        report.run(scenario, s7, s1_pool, s7_target(*relay_s7))
+        relay_p99 = [load.percentiles(r.fanout)["p99"] for r in relay_s7]
+        report.add(scenario, "bare relay: fan-out p99 ms", *relay_p99)
+        report.notes += [f"S7 at the bare relay: {n}" for n in relay_s7[0].notes[:1]]
         report.notes.append(f"S1, S3 and S7: {_server_side(server)}")
         server.stop()
 

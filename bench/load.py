@@ -75,6 +75,26 @@ class Run:
         return self.generator_cpu <= 0.70
 
 
+def pooled(name: str, runs: list[Run]) -> Run:
+    """Several runs of one scenario as one: every sample and count together, the highest
+    CPU and memory (a run that set the generator's pace leaves the pool invalid)."""
+    one = Run(name, runs[0].clients, sum(r.ops for r in runs))
+    for r in runs:
+        if r.clients != one.clients:
+            raise ValueError(f"{r.name} has {r.clients} clients, {name} {one.clients}")
+        one.fanout += r.fanout
+        one.acks += r.acks
+        one.delivered += r.delivered
+        one.duplicated += r.duplicated
+        one.out_of_order += r.out_of_order
+        one.seconds += r.seconds
+        one.notes += r.notes
+    one.generator_cpu = max(r.generator_cpu for r in runs)
+    one.server_cpu = max(r.server_cpu for r in runs)
+    one.server_rss_kib = max(r.server_rss_kib for r in runs)
+    return one
+
+
 class Meter:
     """Generator and server CPU over a stretch of wall time."""
 
@@ -252,11 +272,17 @@ async def planche_fanout(
 
 
 async def relay_fanout(
-    server: Process, clients: int, rate: float, seconds: float, senders: int | None = None
+    server: Process,
+    clients: int,
+    rate: float,
+    seconds: float,
+    senders: int | None = None,
+    extra: Callable[[], Any] | None = None,
 ) -> Run:
     """The same schedule through the bare relay: the fan-out floor of this machine. The first
     `senders` clients (default: all) send in turn. A message's echo to its own sender counts
-    as its ack (`run.acks`): the least an ack can take on this machine."""
+    as its ack (`run.acks`): the least an ack can take on this machine. `extra`, as in
+    `planche_fanout`, starts what else goes on meanwhile."""
     run = Run("raw websockets relay", clients, int(rate * seconds))
     sockets = [await connect(server.ws_url, compression=None) for _ in range(clients)]
     received: list[set[int]] = [set() for _ in range(clients)]
@@ -266,6 +292,8 @@ async def relay_fanout(
         async for message in sockets[i]:
             now = time.perf_counter()
             body = json.loads(message)
+            if "k" not in body:  # not the generator's: S7's flooder
+                continue
             if body["k"] in received[i]:
                 run.duplicated += 1
                 continue
@@ -282,7 +310,10 @@ async def relay_fanout(
         frame = json.dumps({"k": k, "t": at, "text": _PAD})
         track(sends, asyncio.create_task(sockets[k % turn].send(frame)))
 
+    background = await extra() if extra else None
     await drive(server, run, rate, send, sends)
+    if background is not None:
+        run.notes.extend(await background())
     for ws in sockets:
         await ws.close()
     for r in readers:
@@ -388,24 +419,14 @@ async def slow_and_flood(
     """S7's trouble-makers: one connection that stops reading, and a flooder process
     sending ops at `rate` (ten times the meeting's) while the meeting goes on."""
     url = f"{server.ws_url}/ws/boards/{board.id}"
-    slow = await connect(url, compression=None, max_queue=1, max_size=2**16)
-    await slow.send(json.dumps({"type": "hello", "token": board.viewer_token}))
-    flooder = subprocess.Popen(
-        [sys.executable, "-m", "bench.flood", url, board.facilitator_token, str(rate), str(seconds)]
-    )
+    hello = json.dumps({"type": "hello", "token": board.viewer_token})
+    slow, flooder = await _trouble(url, hello, board.facilitator_token, rate, seconds)
 
     async def finish() -> list[str]:
         peak = server.rss_kib()
-        await asyncio.to_thread(flooder.wait)
-        try:  # what the slow reader was sent, and whether the server cut it off
-            async with asyncio.timeout(2):
-                async for _ in slow:
-                    pass
-        except TimeoutError:
-            pass
-        closed = f"closed with {slow.close_code}" if slow.close_code else "not cut off"
+        closed = await _after_trouble(slow, flooder)
         async with connect(url, max_size=None) as again:
-            await again.send(json.dumps({"type": "hello", "token": board.viewer_token}))
+            await again.send(hello)
             welcome = json.loads(await again.recv())
         return [
             f"slow reader {closed}; it came back with a {welcome['type']} at seq {welcome['seq']}",
@@ -413,3 +434,40 @@ async def slow_and_flood(
         ]
 
     return finish
+
+
+async def relay_slow_and_flood(server: Process, rate: float, seconds: float) -> Callable[[], Any]:
+    """S7's trouble-makers at the bare relay: a connection that stops reading, and a flooder
+    sending what Planche's op limit lets through of `rate` a second (bench/flood.py)."""
+    slow, flooder = await _trouble(server.ws_url, None, "-", rate, seconds)
+
+    async def finish() -> list[str]:
+        return [f"slow reader {await _after_trouble(slow, flooder)}"]
+
+    return finish
+
+
+async def _trouble(
+    url: str, hello: str | None, token: str, rate: float, seconds: float
+) -> tuple[ClientConnection, subprocess.Popen[bytes]]:
+    slow = await connect(url, compression=None, max_queue=1, max_size=2**16, close_timeout=1)
+    if hello is not None:
+        await slow.send(hello)
+    flooder = subprocess.Popen(
+        [sys.executable, "-m", "bench.flood", url, token, str(rate), str(seconds)]
+    )
+    return slow, flooder
+
+
+async def _after_trouble(slow: ClientConnection, flooder: subprocess.Popen[bytes]) -> str:
+    """Once the flooder is done: whether the server cut the slow reader off."""
+    await asyncio.to_thread(flooder.wait)
+    try:  # what the slow reader was sent
+        async with asyncio.timeout(2):
+            async for _ in slow:
+                pass
+    except TimeoutError:
+        pass
+    cut_off = f"closed with {slow.close_code}" if slow.close_code else "not cut off"
+    await slow.close()  # it goes: the next run's room must not carry it (at most a second)
+    return cut_off

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import ROOT, timeout
 
 # `python -m bench --quick` where no test extra can be imported (the benchmarks need none),
@@ -172,4 +174,35 @@ def test_s2_says_when_its_knee_is_beyond_this_machine() -> None:
     assert knee(228, relay(28, 0.82)).endswith(
         "(beyond this machine: the generator used 82% of a core with the bare relay, over "
         "the 70% a valid run may use)"
+    )
+
+
+def test_s7_pools_its_runs_without_hiding_a_lost_op_or_an_invalid_run() -> None:
+    """S7 and S1 are compared over several runs each, turn by turn: the pool's p99 is that of
+    every sample, and what one run lost or how hard its generator worked stays in it."""
+    from bench import load
+
+    calm = load.Run("S1", 2, 3, fanout=[0.001] * 6, delivered=6, generator_cpu=0.2)
+    stalled = load.Run("S1", 2, 100, fanout=[0.002] * 199 + [0.040], delivered=199)
+    busy = load.Run("S1", 2, 3, fanout=[0.001] * 6, delivered=6, generator_cpu=0.9)
+    pool = load.pooled("S1", [calm, stalled])
+    assert load.percentiles(pool.fanout)["max"] == 40.0
+    assert load.percentiles(pool.fanout)["p50"] == 2.0
+    assert (pool.expected, pool.delivered) == (206, 205)  # the stalled run's lost op
+    assert pool.valid and not load.pooled("S1", [calm, busy]).valid
+    with pytest.raises(ValueError, match="3 clients"):
+        load.pooled("S1", [calm, load.Run("S7", 3, 3)])
+
+
+def test_s7_says_when_its_target_is_out_of_reach_at_the_bare_relay() -> None:
+    from bench import load
+    from bench.__main__ import s7_target
+
+    def relay(p99_ms: float) -> load.Run:
+        return load.Run("relay", 20, 100, fanout=[p99_ms / 1000] * 100)
+
+    assert s7_target(relay(10.5), relay(10)) == "<= S1 p99 x 1.1"
+    assert s7_target(relay(11), relay(10)) == "<= S1 p99 x 1.1"  # exactly at the line: met
+    assert s7_target(relay(17.2), relay(8)) == (
+        "<= S1 p99 x 1.1 (out of reach: the bare relay's is 2.15 x its S1)"
     )
