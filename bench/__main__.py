@@ -210,6 +210,9 @@ async def main(quick: bool) -> Report:
                 relay_cpu = f"relay {floor.server_cpu * 100:.0f}%"
                 report.add(name, "bare relay: generator CPU %", floor.generator_cpu * 100,
                            None, relay_cpu)  # fmt: skip
+            if step.retaken is not None:
+                report.notes.append(f"{name}: taken twice; the first take's ack p99 was "
+                                    f"{step.retaken:.1f} ms")  # fmt: skip
         server.stop()
         server = processes.planche(f"sqlite:///{base / 's4.db'}")
         storm = await scale.reconnect_storm(server, server.restart, boards_n, per_board, 5)

@@ -34,6 +34,7 @@ class Step:
     frames: int = 0
     generator_cpu: float = 0.0
     server_cpu: float = 0.0
+    retaken: float | None = None  # the ack p99 (ms) of a first take that looked like the knee
 
     @property
     def durable(self) -> float:
@@ -51,7 +52,9 @@ async def many_rooms(
 ) -> list[Step]:
     """S2: `clients` connections per room, one of them writing `per_room` ops/s for `seconds`
     a step; the number of rooms grows step by step until the ack p99 passes 100 ms (the
-    knee). With `relay`, the same through bench/relay.py, a room a path, a message's echo to
+    knee). A step that passes it is taken once more, and is the knee only if it passes again:
+    one stall of the disk (this VM's commits of 120 ms and more) is not the most a server
+    can take. With `relay`, the same through bench/relay.py, a room a path, a message's echo to
     its writer timed as its ack: through the bare relay, the least any server can do at this
     shape on this machine."""
     steps: list[Step] = []
@@ -72,15 +75,24 @@ async def many_rooms(
                     opened.append(ws)
                     if i == 0:
                         writers.append(ws)
-            step = Step(rooms, rooms * per_room, seconds)
-            step = await _step(server, step, opened, writers, per_room, relay)
+            step = await _step(server, Step(rooms, rooms * per_room, seconds), opened, writers,
+                               per_room, relay)  # fmt: skip
+            if _past_knee(step):
+                first = percentiles(step.acks)["p99"]
+                step = await _step(server, Step(rooms, rooms * per_room, seconds), opened,
+                                   writers, per_room, relay)  # fmt: skip
+                step.retaken = first
             steps.append(step)
-            if percentiles(step.acks)["p99"] > 100 or step.generator_cpu > 0.7:
+            if _past_knee(step):
                 break
     finally:
         for ws in opened:
             await ws.close()
     return steps
+
+
+def _past_knee(step: Step) -> bool:
+    return percentiles(step.acks)["p99"] > 100 or step.generator_cpu > 0.7
 
 
 async def _step(

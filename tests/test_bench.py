@@ -206,3 +206,31 @@ def test_s7_says_when_its_target_is_out_of_reach_at_the_bare_relay() -> None:
     assert s7_target(relay(17.2), relay(8)) == (
         "<= S1 p99 x 1.1 (out of reach: the bare relay's is 2.15 x its S1)"
     )
+
+
+def test_s2_takes_a_step_past_the_knee_once_more_before_it_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One stall of the disk in a step is not the knee: the step is taken again, and the
+    ramp ends only when it passes 100 ms twice. (A stall cannot be caused on demand, so each
+    take's ack p99 is scripted here; the rooms are real sockets to the bare relay.)"""
+    import asyncio
+
+    from bench import processes, scale
+
+    p99s = iter([10.0, 150.0, 20.0, 150.0, 160.0])
+    taken: list[int] = []
+
+    async def take(server: object, step: scale.Step, *_: object) -> scale.Step:
+        taken.append(step.rooms)
+        step.acks = [next(p99s) / 1000] * 10
+        return step
+
+    monkeypatch.setattr(scale, "_step", take)
+    relay = processes.relay()
+    try:
+        steps = asyncio.run(scale.many_rooms(relay, [1, 2, 3, 4], 20.0, 2, 0.1, relay=True))
+    finally:
+        relay.stop()
+    assert taken == [1, 2, 2, 3, 3]  # no step of 4 rooms after the knee at 3
+    assert [(s.rooms, s.retaken) for s in steps] == [(1, None), (2, 150.0), (3, 150.0)]
