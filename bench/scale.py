@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import random
 import re
@@ -23,6 +24,8 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from bench.load import _PAD, percentiles
 from bench.processes import Process, own_cpu_seconds
 from board_client import create_board, join_board
+
+_TAKES = itertools.count()  # a take's op ids are its own: a resent id is only answered
 
 
 @dataclass
@@ -104,6 +107,7 @@ async def _step(
     relay: bool = False,
 ) -> Step:
     due: dict[str, float] = {}
+    take = next(_TAKES)
     # Planche acks an op; the relay sends a writer's message back to it: its echo is the ack
     start = '{"id":"' if relay else '{"type":"ack"'
 
@@ -125,7 +129,7 @@ async def _step(
             delay = t0 + k / per_room - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            op_id = f"{step.rooms}-{room}-{k}"
+            op_id = f"{take}-{room}-{k}"
             due[op_id] = t0 + k / per_room
             await ws.send(frame(op_id))
 

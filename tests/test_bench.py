@@ -234,3 +234,26 @@ def test_s2_takes_a_step_past_the_knee_once_more_before_it_stops(
         relay.stop()
     assert taken == [1, 2, 2, 3, 3]  # no step of 4 rooms after the knee at 3
     assert [(s.rooms, s.retaken) for s in steps] == [(1, None), (2, 150.0), (3, 150.0)]
+
+
+def test_s2_retakes_a_step_with_ops_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A retaken step sends new ops: the same op ids again would only be answered from the
+    store (Planche is idempotent), and the retake would measure nothing. Each op of both
+    takes reaches both clients of the room."""
+    import asyncio
+
+    from bench import processes, scale
+
+    first = iter([True, False, False])
+    monkeypatch.setattr(scale, "_past_knee", lambda step: next(first))
+    server = processes.planche(f"sqlite:///{tmp_path / 'retake.db'}")
+    try:
+        steps = asyncio.run(scale.many_rooms(server, [1], 20.0, 2, 0.5))
+    finally:
+        server.stop()
+    [step] = steps
+    assert step.retaken is not None and len(step.acks) == 10
+    # the writer's op and ack, the other client's op: a resent id gets its ack only
+    assert step.frames >= 2 * len(step.acks), step.frames
