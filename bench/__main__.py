@@ -173,8 +173,8 @@ async def main(quick: bool) -> Report:
         report.add(f"S5 join herd {notes} notes", f"join-to-live p99 ms ({herd})", p["p99"],
                    f["p99"], "<= 1000")  # fmt: skip
         # S7 against S1 at 20 clients, turn by turn, pooled: one 15 s run's p99 is set by
-        # the one to three commits or wakeups a run that happen to stall, so that one pair
-        # of runs put S7 anywhere between 0.7 and 2.2 x S1 (docs/performance.md)
+        # the few ops a run that meet a stalled commit or wakeup, so that one pair of runs
+        # put S7 anywhere between 0.7 and 2.2 x S1 (docs/performance.md)
         n7 = 20
         calm, troubled = [s1[n7]], []
         for turn in range(1 if quick else 3):
