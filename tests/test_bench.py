@@ -240,8 +240,8 @@ def test_s2_retakes_a_step_with_ops_of_its_own(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A retaken step sends new ops: the same op ids again would only be answered from the
-    store (Planche is idempotent), and the retake would measure nothing. Each op of both
-    takes reaches both clients of the room."""
+    store (Planche is idempotent), and the retake would measure nothing. Each op of the
+    retake reaches both clients of the room."""
     import asyncio
 
     from bench import processes, scale
