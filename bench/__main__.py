@@ -128,13 +128,14 @@ async def main(quick: bool) -> Report:
         relays = {n: await load.relay_fanout(relay, n, rate, seconds) for n in sizes}
         # S7's floor: the same trouble at the bare relay, turn by turn with S1 at 20 clients
         # as for Planche below (`s7_target`)
-        relay_calm, relay_troubled = [relays[20]], []
-        for turn in range(1 if quick else 3):
-            if turn:
-                relay_calm.append(await load.relay_fanout(relay, 20, rate, seconds))
-            trouble = functools.partial(load.relay_slow_and_flood, relay, rate * 10, seconds)
-            relay_troubled.append(await load.relay_fanout(relay, 20, rate, seconds, extra=trouble))
-        relay_s7 = load.pooled("S7", relay_troubled), load.pooled("S1", relay_calm)
+        turns = 1 if quick else 3
+        relay_trouble = functools.partial(load.relay_slow_and_flood, relay, rate * 10, seconds)
+        relay_s7 = await load.in_turns(
+            relays[20],
+            lambda: load.relay_fanout(relay, 20, rate, seconds),
+            lambda: load.relay_fanout(relay, 20, rate, seconds, extra=relay_trouble),
+            turns,
+        )
         relay_idle = await load.idle_connections(relay, 100 if quick else 1000, None)
         # S2's shape through the relay, a room a path: what this machine's generator and
         # loopback allow at each step, durability aside
@@ -172,19 +173,16 @@ async def main(quick: bool) -> Report:
         p, f = load.percentiles(joins), load.percentiles(fetches)
         report.add(f"S5 join herd {notes} notes", f"join-to-live p99 ms ({herd})", p["p99"],
                    f["p99"], "<= 1000")  # fmt: skip
-        # S7 against S1 at 20 clients, turn by turn, pooled: one 15 s run's p99 is set by
-        # the few ops a run that meet a stalled commit or wakeup, so that one pair of runs
-        # put S7 anywhere between 0.7 and 2.2 x S1 (docs/performance.md)
+        # S7 against S1 at 20 clients, turn by turn, pooled (`load.in_turns`)
         n7 = 20
-        calm, troubled = [s1[n7]], []
-        for turn in range(1 if quick else 3):
-            room = (server, [server.url], n7, rate, seconds)
-            if turn:
-                calm.append(await load.planche_fanout(*room, "S1"))
-            trouble = _trouble(server, rate, seconds)
-            troubled.append(await load.planche_fanout(*room, "S7", trouble))
-        s7, s1_pool = load.pooled("S7", troubled), load.pooled("S1", calm)
-        scenario = f"S7 slow + flood {n7} ({len(troubled)} runs)"
+        room = (server, [server.url], n7, rate, seconds)
+        s7, s1_pool = await load.in_turns(
+            s1[n7],
+            lambda: load.planche_fanout(*room, "S1"),
+            lambda: load.planche_fanout(*room, "S7", _trouble(server, rate, seconds)),
+            turns,
+        )
+        scenario = f"S7 slow + flood {n7} ({turns} runs)"
         report.run(scenario, s7, s1_pool, s7_target(*relay_s7))
         relay_p99 = [load.percentiles(r.fanout)["p99"] for r in relay_s7]
         report.add(scenario, "bare relay: fan-out p99 ms", *relay_p99)

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +93,23 @@ def pooled(name: str, runs: list[Run]) -> Run:
     one.server_cpu = max(r.server_cpu for r in runs)
     one.server_rss_kib = max(r.server_rss_kib for r in runs)
     return one
+
+
+async def in_turns(
+    calm: Run,
+    again: Callable[[], Awaitable[Run]],
+    troubled: Callable[[], Awaitable[Run]],
+    turns: int,
+) -> tuple[Run, Run]:
+    """S7 and S1 taking turns `turns` times, `calm` being S1's first run, each pooled:
+    (troubled, calm). One 15 s run's p99 is set by the few ops that meet a stalled commit or
+    wakeup; one pair of runs put S7 anywhere between 0.7 and 2.2 x S1."""
+    calms, troubles = [calm], []
+    for turn in range(turns):
+        if turn:
+            calms.append(await again())
+        troubles.append(await troubled())
+    return pooled("S7", troubles), pooled("S1", calms)
 
 
 class Meter:

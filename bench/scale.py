@@ -65,6 +65,11 @@ async def many_rooms(
     steps: list[Step] = []
     opened: list[ClientConnection] = []
     writers: list[ClientConnection] = []
+
+    async def take(rooms: int) -> Step:
+        step = Step(rooms, rooms * per_room, seconds)
+        return await _step(server, step, opened, writers, per_room, relay)
+
     try:
         for rooms in rooms_steps:
             while len(writers) < rooms:  # add the rooms this step needs
@@ -80,12 +85,10 @@ async def many_rooms(
                     opened.append(ws)
                     if i == 0:
                         writers.append(ws)
-            step = await _step(server, Step(rooms, rooms * per_room, seconds), opened, writers,
-                               per_room, relay)  # fmt: skip
-            if _past_knee(step):
+            step = await take(rooms)
+            if _past_knee(step):  # once more: one stall is not the knee
                 first = percentiles(step.acks)["p99"]
-                step = await _step(server, Step(rooms, rooms * per_room, seconds), opened,
-                                   writers, per_room, relay)  # fmt: skip
+                step = await take(rooms)
                 step.retaken = first
             steps.append(step)
             if _past_knee(step):
