@@ -34,7 +34,7 @@ ACK_SECONDS = Histogram(
 )
 FANOUT_SECONDS = Histogram(
     "planche_fanout_seconds",
-    "Queueing a committed batch for every connection of its board (this worker's).",
+    "Writing a committed batch, and its acks, to every connection of its board (this worker's).",
     buckets=_LATENCY_BUCKETS,
 )
 # where an ack's time goes when it is slow: the disk (a commit), or the event loop held up

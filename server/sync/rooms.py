@@ -62,6 +62,7 @@ from server.sync.core import (
     wire,
 )
 from server.sync.presence import RoomPresence
+from server.sync.transport import corked
 
 __all__ = ["Outcome", "Peer", "Room", "Rooms", "effective_role", "ops_frame"]
 
@@ -374,26 +375,36 @@ class Room:
     async def _carry_out(self, actions: list[Action]) -> None:
         """Does what the core said, in order; a commit's or a fetch's outcome goes back to
         the core, and what it says then is done before the rest."""
+        run: list[Action] = []  # what is done without waiting, written to the sockets at once
         for action in actions:
+            if not isinstance(action, Commit | Fetch | Publish):
+                run.append(action)
+                continue
+            self._carry_out_now(run)
+            run = []
             if isinstance(action, Commit):
                 await self._carry_out(await self._commit(action))
             elif isinstance(action, Fetch):
                 await self._carry_out(await self._fetch(action.after))
-            elif isinstance(action, Publish):
-                await self._publish(action.records)
             else:
-                self._do(action)
+                await self._publish(action.records)
+        self._carry_out_now(run)
 
     def _carry_out_now(self, actions: list[Action]) -> None:
-        """What the core says outside the room's task: never a commit, fetch or publish."""
-        for action in actions:
-            self._do(action)
+        """Actions that need no waiting (never a commit, fetch or publish), in order. Each
+        socket gets what they write to it in one write: a sender its ops and its ack."""
+        if not any(isinstance(action, Deliver) for action in actions):
+            for action in actions:
+                self._do(action)
+            return
+        with FANOUT_SECONDS.time(), corked():
+            for action in actions:
+                self._do(action)
 
     def _do(self, action: Action) -> None:
         if isinstance(action, Deliver):
-            with FANOUT_SECONDS.time():
-                for peer in action.peers:
-                    peer.deliver(action.first, action.last, action.frame)
+            for peer in action.peers:
+                peer.deliver(action.first, action.last, action.frame)
         elif isinstance(action, Answer):
             self._answer(action.op_id, action.outcome)
         elif isinstance(action, Refuse):

@@ -13,11 +13,17 @@ up, and reading resumes: about 0.1 ms of an op's path at the bench's pace. `Dire
 hands a text message to the connection as soon as it is parsed instead, while the
 connection says it can take one; when it cannot (its ops in flight are at their limit), the
 message and every one after it take the ASGI queue until the connection has read it empty.
+
+Corking: a room writes a sender's `ops` frame and then its ack. Two writes to a socket whose
+reader sleeps cost two wake-ups of that reader, each about 0.19 ms here (docs/performance.md);
+inside `corked()` each socket's frames are held and written as one, when the block ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 
 from starlette.types import Scope
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -105,8 +111,39 @@ class DirectWriter:
             or p.transport.is_closing()
         ):
             return False
-        p.transport.write(_framed(frame))
+        if (held := _corks.held) is not None:
+            held.setdefault(p, []).append(_framed(frame))
+        else:
+            p.transport.write(_framed(frame))
         return True
+
+
+class _Corks(threading.local):
+    # the frames written inside `corked()` on this thread's event loop, by socket, in the
+    # order the sockets were first written. Not a ContextVar: a callback or task made inside
+    # the block would keep seeing it, and write into it after it was written out.
+    held: dict[WebSocketsSansIOProtocol, list[bytes]] | None = None
+
+
+_corks = _Corks()
+
+
+@contextlib.contextmanager
+def corked() -> Iterator[None]:
+    """Each socket written meanwhile gets its frames in one write when the block ends. The
+    block must not await: frames held across an await would wait for it. Nested, the outer
+    block writes."""
+    if _corks.held is not None:
+        yield
+        return
+    held: dict[WebSocketsSansIOProtocol, list[bytes]] = {}
+    _corks.held = held
+    try:
+        yield
+    finally:
+        _corks.held = None
+        for protocol, frames in held.items():
+            protocol.transport.write(frames[0] if len(frames) == 1 else b"".join(frames))
 
 
 _last: tuple[str | None, bytes] = (None, b"")
