@@ -257,3 +257,37 @@ def test_s2_retakes_a_step_with_ops_of_its_own(
     assert step.retaken is not None and len(step.acks) == 10
     # the writer's op and ack, the other client's op: a resent id gets its ack only
     assert step.frames >= 2 * len(step.acks), step.frames
+
+
+def test_stages_put_each_stamp_with_its_op_and_leave_out_an_op_missing_one() -> None:
+    from bench.stages import RELAY, per_op, table
+
+    stamps = [
+        ("read", 0), ("insert", 10), ("durable", 1_010), ("written", 1_200), ("written", 1_300),
+        ("read", 5_000),  # a ping: no op follows it
+        ("read", 9_000), ("insert", 9_020), ("written", 9_030),  # written before it was durable
+        ("durable", 10_000), ("written", 10_500),
+        ("read", 20_000), ("insert", 20_010), ("written", 20_500),  # never durable: left out
+    ]  # fmt: skip
+    ops = per_op(stamps, RELAY)
+    assert [(op["read"], op["sender"], op["everyone"]) for op in ops] == [
+        (0, 1_200, 1_300),
+        (9_000, 10_500, 10_500),
+    ]
+    rows = dict(table(ops, RELAY))
+    assert rows["inserted and committed (fsync)"] == (1.0 + 0.98) / 2
+    assert rows["from the bytes to the sender's write"] == (1.2 + 1.5) / 2
+
+
+@pytest.mark.anyio
+async def test_stages_stamp_every_stage_of_planche_and_the_relay(tmp_path: Path) -> None:
+    """The stamps are put in from outside, by name: a rename in the server shows here."""
+    from bench.stages import PLANCHE, RELAY, measure
+
+    planche = await measure("planche", 3, "a", 1.5, tmp_path)
+    relay = await measure("relay", 3, "a", 1.5, tmp_path)
+    assert len(planche) >= 10 and len(relay) >= 10  # of 15 ops each
+    for ops, stages in ((planche, PLANCHE), (relay, RELAY)):
+        for op in ops:
+            at = [op[name] for name, _ in stages]
+            assert at == sorted(at), op  # each stage after the one before it
