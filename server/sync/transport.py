@@ -14,9 +14,10 @@ hands a text message to the connection as soon as it is parsed instead, while th
 connection says it can take one; when it cannot (its ops in flight are at their limit), the
 message and every one after it take the ASGI queue until the connection has read it empty.
 
-Corking: a room writes a sender's `ops` frame and then its ack. Two writes to a socket whose
-reader sleeps cost two wake-ups of that reader, each about 0.19 ms here (docs/performance.md);
-inside `corked()` each socket's frames are held and written as one, when the block ends.
+Corking: a room writes a sender's `ops` frame and then its ack. Each write is a system call,
+and the first to a socket whose reader sleeps also wakes that reader (0.2-0.3 ms here,
+docs/performance.md); inside `corked()` each socket's frames are held and written as one,
+when the block ends.
 """
 
 from __future__ import annotations
