@@ -99,14 +99,18 @@ class Process:
         self.log.close()
 
 
-def planche(database_url: str, *extra: str) -> Process:
+def planche(
+    database_url: str, *extra: str, module: str = "server", env: dict[str, str] | None = None
+) -> Process:
+    """Planche on a free port; `module` is what runs `serve` (bench/stages.py: one with
+    stamps)."""
     port = free_port()
-    args = [sys.executable, "-m", "server", "serve", "--port", str(port)]
+    args = [sys.executable, "-m", module, "serve", "--port", str(port)]
     args += ["--database-url", database_url, "--log-level", "warning"]
     # every simulated client comes from 127.0.0.1: the per-address caps would refuse them
     args += ["--connections-per-address", "100000", "--joins-per-code-per-minute", "100000"]
     args += ["--boards-per-address-per-hour", "100000"]
-    return Process([*args, *extra], "/healthz", port)
+    return Process([*args, *extra], "/healthz", port, env)
 
 
 def relay(database: Path | None = None) -> Process:

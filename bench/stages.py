@@ -3,9 +3,9 @@
     python -m bench.stages [--clients N] [--load a|b] [--seconds S]
 
 Planche and the durable relay (bench/relay.py) each run with a stamp (`perf_counter_ns`) at
-the stages of an op's path, put in by patching their functions from outside
-(`python -m bench.stages serve planche|relay ...`): the server's code is not changed for
-it. The generator of bench/load.py drives each in turn, a warm-up and then the stamped run;
+the stages of an op's path, put in by patching their functions from outside (`python -m
+bench.stages serve ...` and `serve-relay PORT DATABASE`): the server's code is not changed
+for it. The generator of bench/load.py drives each in turn, a warm-up and then the stamped run;
 the report gives each stage's median in µs. Each stamp costs a wrapper call, a few µs
 on a cold path; both servers pay them.
 
@@ -196,16 +196,14 @@ async def measure(
 
     rate, senders = (10.0, 1) if load_name == "a" else (0.2 * clients, clients)
     out = directory / f"{target}.json"
-    port = processes.free_port()
-    me = [sys.executable, "-m", "bench.stages", "serve", target]
+    env = {"STAGES_OUT": str(out)}
     if target == "planche":
-        args = [*me, "--port", str(port), "--database-url", f"sqlite:///{directory / 'p.db'}"]
-        args += ["--log-level", "warning", "--connections-per-address", "100000"]
-        args += ["--joins-per-code-per-minute", "100000", "--boards-per-address-per-hour"]
-        server = processes.Process([*args, "100000"], "/healthz", port, {"STAGES_OUT": str(out)})
+        database = f"sqlite:///{directory / 'p.db'}"
+        server = processes.planche(database, module="bench.stages", env=env)
     else:
-        args = [*me, str(port), str(directory / "relay.db")]
-        server = processes.Process(args, None, port, {"STAGES_OUT": str(out)})
+        port = processes.free_port()
+        args = [sys.executable, "-m", "bench.stages", "serve-relay", str(port)]
+        server = processes.Process([*args, str(directory / "relay.db")], None, port, env)
     try:
         run: Callable[[float], Any]
         if target == "planche":
@@ -250,8 +248,10 @@ async def main(clients: int, load_name: str, seconds: float) -> str:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["serve"]:
-        serve(sys.argv[2], sys.argv[3:])
+    if sys.argv[1:2] == ["serve"]:  # Planche, with its own arguments after `serve`
+        serve("planche", sys.argv[2:])
+    elif sys.argv[1:2] == ["serve-relay"]:  # PORT DATABASE
+        serve("relay", sys.argv[2:])
     else:
         parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
         parser.add_argument("--clients", type=int, default=20)
