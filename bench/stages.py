@@ -125,7 +125,10 @@ def serve(target: str, argv: list[str]) -> None:
     signal.signal(signal.SIGUSR1, lambda *_: STAMPS.clear())
 
     def dump(*_: Any) -> None:
-        Path(os.environ["STAGES_OUT"]).write_text(json.dumps(STAMPS))
+        # written whole, then renamed: the bench reads the file the moment it exists
+        out = Path(os.environ["STAGES_OUT"])
+        out.with_suffix(".part").write_text(json.dumps(STAMPS))
+        out.with_suffix(".part").replace(out)
 
     signal.signal(signal.SIGUSR2, dump)
     if target == "planche":
