@@ -98,19 +98,29 @@ async def test_a_callback_made_inside_a_block_writes_when_it_runs() -> None:
     assert [_texts(w) for w in to_a.writes] == [["later"]]
 
 
-async def test_a_sender_gets_its_op_and_its_ack_in_one_write(store: FlakyStore) -> None:
+async def test_a_sender_gets_its_op_and_its_ack_in_one_write_before_the_others(
+    store: FlakyStore,
+) -> None:
+    """...made before anyone else's copy is even prepared: in a room of 70 the ack would
+    otherwise wait for 69 deliveries."""
     rooms = Rooms(store, MemoryBroker(), Config())
     room = await rooms.get(await make_board(store))
     assert room is not None
-    sockets = {}
+    sockets, conns = {}, {}
     for pid in (FAC, "p-other"):
         writer, transport = _writer()
         role = "facilitator" if pid == FAC else "participant"
         conn = Connection(None, pid, role, 10, direct=writer)  # type: ignore[arg-type]
         conn.last_seq = room.attach(conn, None, None).seq  # the welcome itself is not sent
         conn.release()
-        sockets[pid] = transport
-    sender = next(p for p in room.peers if p.participant_id == FAC)
+        sockets[pid], conns[pid] = transport, conn
+    sender = conns[FAC]
+    other_seq_at_senders_write: list[int] = []
+    write = sockets[FAC].write
+    sockets[FAC].write = lambda data: (  # type: ignore[method-assign]
+        other_seq_at_senders_write.append(conns["p-other"].last_seq),
+        write(data),
+    )[1]
 
     message = decode_client_message(
         '{"type":"op","id":"op-1","op":{"kind":"note.add","note":{"id":"n1","area":"main","text":"Hi"}}}'
@@ -128,4 +138,5 @@ async def test_a_sender_gets_its_op_and_its_ack_in_one_write(store: FlakyStore) 
     assert '"type":"ack"' in ack and '"seq":1' in ack
     (theirs,) = sockets["p-other"].writes
     assert _texts(theirs) == [ops]
+    assert other_seq_at_senders_write == [0]  # the other's copy came after
     await rooms.close()
