@@ -6,8 +6,10 @@ Planche and the durable relay (bench/relay.py) each run with a stamp (`perf_coun
 the stages of an op's path, put in by patching their functions from outside (`python -m
 bench.stages serve ...` and `serve-relay PORT DATABASE`): the server's code is not changed
 for it. The generator of bench/load.py drives each in turn, a warm-up and then the stamped run;
-the report gives each stage's median in µs. Each stamp costs a wrapper call, a few µs
-on a cold path; both servers pay them.
+the report gives each stage's median in µs, and where both its ends are on one thread,
+the CPU that thread used meanwhile: a stage far above its CPU spent the difference waiting
+(for the GIL, or for a core: the generator shares them). Each stamp costs a wrapper call, a
+few µs on a cold path; both servers pay them.
 
 The stamps are written only on a signal, after the load: writing them from inside the
 server while it serves stalled its event loop for 25-50 ms, which looked exactly like the
@@ -25,12 +27,14 @@ import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-STAMPS: list[tuple[str, int]] = []
+STAMPS: list[tuple[str, int, int, int]] = []  # name, wall clock, thread's CPU clock, thread
 
 # Planche's stages, in the order an op meets them; the name is where the time before it went
 PLANCHE = (
@@ -57,7 +61,7 @@ RELAY = (
 
 
 def _stamp(name: str) -> None:
-    STAMPS.append((name, time.perf_counter_ns()))
+    STAMPS.append((name, time.perf_counter_ns(), time.thread_time_ns(), threading.get_ident()))
 
 
 def _around(owner: Any, attr: str, before: str | None, after: str | None = None) -> None:
@@ -178,22 +182,42 @@ def per_op(stamps: list[tuple[str, int]], stages: Stages) -> list[dict[str, int]
     return ops
 
 
-def table(ops: list[dict[str, int]], stages: Stages) -> list[tuple[str, float]]:
-    """Each stage's median µs (the time before it), then the total to the sender's write."""
-    rows = []
+@dataclass
+class Ops:
+    """Each op's stamps three times over, grouped alike: by the wall clock, by the CPU clock
+    of the thread that stamped, and by that thread."""
+
+    wall: list[dict[str, int]]
+    cpu: list[dict[str, int]]
+    thread: list[dict[str, int]]
+
+    @classmethod
+    def of(cls, stamps: list[tuple[str, int, int, int]], stages: Stages) -> Ops:
+        # `per_op` groups by the names alone, so each clock gives the same ops
+        wall = per_op([(name, at) for name, at, _, _ in stamps], stages)
+        cpu = per_op([(name, at) for name, _, at, _ in stamps], stages)
+        return cls(wall, cpu, per_op([(name, thread) for name, _, _, thread in stamps], stages))
+
+
+def table(ops: Ops, stages: Stages) -> list[tuple[str, float, float | None]]:
+    """Each stage's median µs (the time before it) and, when every op's stage begins and
+    ends on one thread, the median CPU µs of that thread meanwhile; then the total to the
+    sender's write."""
+    rows: list[tuple[str, float, float | None]] = []
     for (before, _), (name, what) in itertools.pairwise(stages):
-        rows.append((what, statistics.median((op[name] - op[before]) / 1000 for op in ops)))
-    rows.append(
-        ("from the bytes to the sender's write", statistics.median(
-            (op["sender"] - op["read"]) / 1000 for op in ops
-        ))
-    )  # fmt: skip
+        wall = statistics.median((op[name] - op[before]) / 1000 for op in ops.wall)
+        cpu = None
+        if all(op[name] == op[before] for op in ops.thread):
+            cpu = statistics.median((op[name] - op[before]) / 1000 for op in ops.cpu)
+        rows.append((what, wall, cpu))
+    total = statistics.median((op["sender"] - op["read"]) / 1000 for op in ops.wall)
+    rows.append(("from the bytes to the sender's write", total, None))
     return rows
 
 
 async def measure(
     target: str, clients: int, load_name: str, seconds: float, directory: Path
-) -> list[dict[str, int]]:
+) -> Ops:
     """One target with stamps: a warm-up run, then a stamped run; each op's stamps."""
     from bench import load, processes
 
@@ -228,18 +252,22 @@ async def measure(
             if out.exists():
                 break
             await asyncio.sleep(0.05)
-        stamps = [(name, at) for name, at in json.loads(out.read_text())]
+        stamps = [(n, wall, cpu, thread) for n, wall, cpu, thread in json.loads(out.read_text())]
     finally:
         server.stop()
-    return per_op(stamps, PLANCHE if target == "planche" else RELAY)
+    return Ops.of(stamps, PLANCHE if target == "planche" else RELAY)
 
 
-def report(planche: list[dict[str, int]], relay: list[dict[str, int]]) -> str:
-    lines = ["| Planche: the time before | µs (median) |", "| --- | ---: |"]
-    lines += [f"| {what} | {us:.0f} |" for what, us in table(planche, PLANCHE)]
-    lines += ["", "| durable relay: the time before | µs (median) |", "| --- | ---: |"]
-    lines += [f"| {what} | {us:.0f} |" for what, us in table(relay, RELAY)]
-    lines.append(f"\n{len(planche)} ops of Planche and {len(relay)} of the relay with every stage")
+def report(planche: Ops, relay: Ops) -> str:
+    lines = []
+    for title, ops, stages in (("Planche", planche, PLANCHE), ("durable relay", relay, RELAY)):
+        lines += [f"| {title}: the time before | µs (median) | of it, the thread's CPU |"]
+        lines += ["| --- | ---: | ---: |"]
+        for what, wall, cpu in table(ops, stages):
+            lines.append(f"| {what} | {wall:.0f} | {'-' if cpu is None else f'{cpu:.0f}'} |")
+        lines.append("")
+    counts = f"{len(planche.wall)} ops of Planche and {len(relay.wall)} of the relay"
+    lines.append(f"{counts} with every stage; -: its ends are on two threads")
     return "\n".join(lines)
 
 

@@ -264,34 +264,43 @@ def test_s2_retakes_a_step_with_ops_of_its_own(
 
 
 def test_stages_put_each_stamp_with_its_op_and_leave_out_an_op_missing_one() -> None:
-    from bench.stages import RELAY, per_op, table
+    from bench.stages import RELAY, Ops, table
 
+    loop, writer = 1, 2  # the threads; the CPU clock runs on the loop's while it works
     stamps = [
-        ("read", 0), ("insert", 10), ("durable", 1_010), ("written", 1_200), ("written", 1_300),
-        ("read", 5_000),  # a ping: no op follows it
-        ("read", 9_000), ("insert", 9_020), ("written", 9_030),  # written before it was durable
-        ("durable", 10_000), ("written", 10_500),
-        ("read", 20_000), ("insert", 20_010), ("written", 20_500),  # never durable: left out
+        ("read", 0, 0, loop), ("insert", 10, 5, loop), ("durable", 1_010, 100, writer),
+        ("written", 1_200, 150, loop), ("written", 1_300, 160, loop),
+        ("read", 5_000, 300, loop),  # a ping: no op follows it
+        ("read", 9_000, 400, loop), ("insert", 9_020, 420, loop),
+        ("written", 9_030, 425, loop),  # written before it was durable
+        ("durable", 10_000, 200, writer), ("written", 10_500, 470, loop),
+        ("read", 20_000, 500, loop), ("insert", 20_010, 505, loop),
+        ("written", 20_500, 510, loop),  # never durable: left out
     ]  # fmt: skip
-    ops = per_op(stamps, RELAY)
-    assert [(op["read"], op["sender"], op["everyone"]) for op in ops] == [
+    ops = Ops.of(stamps, RELAY)
+    assert [(op["read"], op["sender"], op["everyone"]) for op in ops.wall] == [
         (0, 1_200, 1_300),
         (9_000, 10_500, 10_500),
     ]
-    rows = dict(table(ops, RELAY))
-    assert rows["inserted and committed (fsync)"] == (1.0 + 0.98) / 2
-    assert rows["from the bytes to the sender's write"] == (1.2 + 1.5) / 2
+    rows = {what: (wall, cpu) for what, wall, cpu in table(ops, RELAY)}
+    # both ends on the loop's thread: its CPU meanwhile; the commit is on the writer's
+    assert rows["its frame parsed, the handler woken"] == ((0.01 + 0.02) / 2, (0.005 + 0.02) / 2)
+    assert rows["inserted and committed (fsync)"] == ((1.0 + 0.98) / 2, None)
+    assert rows["from the bytes to the sender's write"] == ((1.2 + 1.5) / 2, None)
 
 
 @pytest.mark.anyio
 async def test_stages_stamp_every_stage_of_planche_and_the_relay(tmp_path: Path) -> None:
     """The stamps are put in from outside, by name: a rename in the server shows here."""
-    from bench.stages import PLANCHE, RELAY, measure
+    from bench.stages import PLANCHE, RELAY, measure, table
 
     planche = await measure("planche", 3, "a", 1.5, tmp_path)
     relay = await measure("relay", 3, "a", 1.5, tmp_path)
-    assert len(planche) >= 10 and len(relay) >= 10  # of 15 ops each
+    assert len(planche.wall) >= 10 and len(relay.wall) >= 10  # of 15 ops each
     for ops, stages in ((planche, PLANCHE), (relay, RELAY)):
-        for op in ops:
+        for op in ops.wall:
             at = [op[name] for name, _ in stages]
             assert at == sorted(at), op  # each stage after the one before it
+    rows = {what: cpu for what, _, cpu in table(planche, PLANCHE)}
+    assert rows["completed, sequenced, applied"] is not None  # on the event loop's thread
+    assert rows["the writer thread woken"] is None  # from the loop's thread to the writer's
