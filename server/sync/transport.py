@@ -15,9 +15,9 @@ connection says it can take one; when it cannot (its ops in flight are at their 
 message and every one after it take the ASGI queue until the connection has read it empty.
 
 Corking: a room writes a sender's `ops` frame and then its ack. Each write is a system call,
-and the first to a socket whose reader sleeps also wakes that reader (0.2-0.3 ms here,
-docs/performance.md); inside `corked()` each socket's frames are held and written as one,
-when the block ends.
+and the first to a socket whose reader sleeps also wakes that reader; inside `corked()` each
+socket's frames are held and written as one, when the block ends. A room corks only its
+senders' frames (docs/performance.md): everyone else gets one frame, written at once.
 """
 
 from __future__ import annotations
