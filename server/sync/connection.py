@@ -17,7 +17,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.board.ops import SENDERS
 from server.board.protocol import (
-    Ack,
     ErrorCode,
     ErrorMessage,
     Hello,
@@ -25,7 +24,6 @@ from server.board.protocol import (
     PresenceUpdate,
     ProtocolError,
     decode_client_message,
-    encode,
 )
 from server.board.state import Role
 from server.config import Config
@@ -429,6 +427,6 @@ def _submit(conn: Connection, room: Room, message: OpMessage, inflight: _InFligh
         if isinstance(outcome, ProtocolError):
             conn.send(error_frame(outcome))
         else:
-            conn.send(encode(Ack(id=message.id, seq=outcome.seq, noop=outcome.noop)))
+            conn.send(room.ack_frame(message.id, outcome))
 
     room.offer(message.id, message.op, conn.participant_id, reply)
