@@ -403,13 +403,14 @@ class Room:
             while True:
                 if isinstance(item, _Taken):
                     await self._commit_waiting(item.actions)
-                elif isinstance(item, _Remote | _Barrier):
-                    await self._commit_waiting()  # what came in before stays before
-                    if isinstance(item, _Barrier):
-                        item.done.set_result(None)
-                    else:
-                        await self._carry_out(self.core.arrived(item.records))
-                        self._watch_survey()
+                elif isinstance(item, _Barrier):
+                    await self._commit_waiting()  # what came in before it is done before it
+                    item.done.set_result(None)
+                elif isinstance(item, _Remote):
+                    # stored already: applied before the ops that wait are sequenced, which
+                    # would take its seqs, be refused by the store, and be sequenced again
+                    await self._carry_out(self.core.arrived(item.records))
+                    self._watch_survey()
                 if self._queue.empty():
                     break
                 item = self._queue.get_nowait()

@@ -91,6 +91,32 @@ async def test_an_op_offered_to_an_idle_room_is_handed_to_the_store_at_once(
     await rooms.close()
 
 
+async def test_an_op_after_another_workers_record_is_sequenced_after_it_at_the_first_try(
+    store: FlakyStore,
+) -> None:
+    """A record from another worker waits in the room's queue: an op offered before the
+    room's task has applied it is not taken at once (it would take the same seq, be refused
+    by the store and be sequenced again)."""
+    board_id = await make_board(store)
+    first = await Rooms(store, MemoryBroker(), Config()).get(board_id)
+    second_rooms = Rooms(store, MemoryBroker(), Config())  # a broker of its own: told by hand
+    second = await second_rooms.get(board_id)
+    assert first is not None and second is not None
+    await first.submit("op-theirs", note(1), FAC)
+    await _until_idle(second)
+    begun = _recording_begun(store)
+    second._on_published("another worker", {"ops": first.ops_between(0, 1, FAC)})
+    answers: list[Outcome | ProtocolError] = []
+    second.offer("op-mine", note(2), FAC, answers.append)
+    assert begun == []  # the record first
+    async with asyncio.timeout(10):
+        while not answers:
+            await asyncio.sleep(0.01)
+    assert answers == [Outcome(2, None)]
+    assert begun == [[("op-mine", 2)]]  # one commit, at the seq after the other worker's
+    await second_rooms.close()
+
+
 async def test_a_reloaded_room_equals_the_live_one_via_snapshot_and_log(
     store: FlakyStore,
 ) -> None:
