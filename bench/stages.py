@@ -41,7 +41,7 @@ PLANCHE = (
     ("read", "uvicorn has the bytes"),
     ("taken", "its frame parsed (websockets)"),
     ("offered", "decoded, its rate and role checked"),
-    ("take", "offered to the room, taken at once when its task is idle"),
+    ("take", "the room's task woken"),
     ("sequenced", "completed, sequenced, applied"),
     ("handed", "its row made, handed to the writer"),
     ("insert", "the writer thread woken"),

@@ -8,7 +8,6 @@ acknowledged; ops appended at the same moment, from any board, share one commit.
 from __future__ import annotations
 
 import abc
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -151,13 +150,6 @@ class Store(abc.ABC):
     async def append(self, board_id: str, ops: list[StoredOp]) -> None:
         """Commit `ops` (consecutive seqs) durably. Raises DuplicateOp if a seq or op id is
         already stored, StoreUnavailable if the commit failed; then nothing was stored."""
-
-    def begin_append(self, board_id: str, ops: list[StoredOp]) -> asyncio.Future[None]:
-        """`append`, begun without awaiting (a room begins a commit from a socket's
-        callback); awaiting the result raises what `append` would. This default begins it
-        on the event loop's next turn; a store that can hand the commit over at once
-        should."""
-        return asyncio.ensure_future(self.append(board_id, ops))
 
     @abc.abstractmethod
     async def ops_after(

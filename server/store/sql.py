@@ -369,18 +369,12 @@ class SqlStore(Store):
     # the op log
 
     async def append(self, board_id: str, ops: list[StoredOp]) -> None:
-        await self.begin_append(board_id, ops)
-
-    def begin_append(self, board_id: str, ops: list[StoredOp]) -> asyncio.Future[None]:
+        # the rows are made here, on the event loop, which is busy with this op already: in
+        # the writer thread, just woken on an idle core, making one took 0.25 ms at the
+        # bench's pace, and here it adds about 0.07 ms (docs/performance.md)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        try:
-            # the rows are made here, on the event loop, which is busy with this op already:
-            # in the writer thread, just woken on an idle core, making one took 0.25 ms at
-            # the bench's pace, and here it adds about 0.07 ms (docs/performance.md)
-            self._submit(_Append(board_id, [_op_values(board_id, op) for op in ops], done))
-        except Exception as e:  # told when awaited, as a failed commit is
-            done.set_exception(e)
-        return done
+        self._submit(_Append(board_id, [_op_values(board_id, op) for op in ops], done))
+        await done
 
     # the writer thread
 

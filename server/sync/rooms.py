@@ -102,13 +102,6 @@ def _count(ops: tuple[StoredOp, ...]) -> None:
     OPS.labels("noop").inc(noops)
 
 
-@dataclass(slots=True)
-class _Taken:
-    """A batch the core took while the room's task was idle, its commit already begun."""
-
-    actions: list[Action]
-
-
 _TAKE = object()  # the queue's token for "the core has submissions waiting"
 
 
@@ -137,8 +130,6 @@ class Room:
         self._replies: dict[str, list[Reply]] = {}  # op id -> who waits for its answer
         self._ack_started: dict[str, float] = {}  # op id -> when it was queued (a metric)
         self._queue: asyncio.Queue[object] = asyncio.Queue()
-        self._idle = False  # the room's task waits for the queue, with nothing to commit
-        self._begun: tuple[Commit, asyncio.Future[None]] | None = None  # see `_take_now`
         self.origin = new_board_id()  # tells this room's own broker messages from others'
         self._task: asyncio.Task[None] | None = None
         self._subscription: Subscription | None = None
@@ -229,8 +220,6 @@ class Room:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if self._begun is not None:  # taken, never awaited: stored all the same, or not
-            self._begun[1].cancel()
         for task in list(self._background):
             with contextlib.suppress(Exception):
                 await task
@@ -242,7 +231,7 @@ class Room:
         self.closed = True
         if self._task is not None and not self._task.done():
             barrier: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._put(_Barrier(barrier))
+            self._queue.put_nowait(_Barrier(barrier))
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(barrier), 10)
         for peer in list(self.core.peers):
@@ -339,31 +328,8 @@ class Room:
     def _enqueue(self, sub: Submission) -> None:
         self._carry_out_now(self.core.submit(sub))
         if self.core.pending.get(sub.op_id) is sub:
+            self._queue.put_nowait(_TAKE)
             self._ack_started[sub.op_id] = time.perf_counter()
-            if self._idle:
-                self._take_now()
-            else:
-                self._put(_TAKE)
-
-    def _put(self, item: object) -> None:
-        self._idle = False  # the task has something to do before any op is taken now
-        self._queue.put_nowait(item)
-
-    def _take_now(self) -> None:
-        """The room's task is idle: take the batch and begin its commit here and now, and
-        let the task wait for it. Woken first, the task would begin the commit a turn of the
-        event loop later (0.07 ms at a meeting's pace, docs/performance.md)."""
-        self._idle = False
-        try:
-            actions = self.core.take(time.time())
-        except Exception:  # a bug must not stop the board: refuse the batch, keep going
-            log.exception("room %s failed a batch", self.board.id)
-            self._carry_out_now(self.core.store_failed("The server failed to store this op."))
-            return
-        for action in actions:
-            if isinstance(action, Commit):
-                self._begun = (action, self._begin(action))
-        self._put(_Taken(actions))
 
     async def _offer_picture(self, op_id: str, op: NoteAdd, by: str) -> None:
         """A picture note as the store knows its picture: its size as stored, and `stored`
@@ -397,13 +363,9 @@ class Room:
 
     async def _run(self) -> None:
         while True:
-            self._idle = self._queue.empty() and not self.core.busy
             item = await self._queue.get()
-            self._idle = False
             while True:
-                if isinstance(item, _Taken):
-                    await self._commit_waiting(item.actions)
-                elif isinstance(item, _Barrier):
+                if isinstance(item, _Barrier):
                     await self._commit_waiting()  # what came in before it is done before it
                     item.done.set_result(None)
                 elif isinstance(item, _Remote):
@@ -416,15 +378,13 @@ class Room:
                 item = self._queue.get_nowait()
             await self._commit_waiting()
 
-    async def _commit_waiting(self, taken: list[Action] | None = None) -> None:
-        """Commits what waits, batch by batch, beginning with the one `taken` already."""
-        while taken is not None or self.core.busy:
+    async def _commit_waiting(self) -> None:
+        while self.core.busy:
             try:
-                await self._carry_out(taken if taken is not None else self.core.take(time.time()))
+                await self._carry_out(self.core.take(time.time()))
             except Exception:  # a bug must not stop the board: refuse the batch, keep going
                 log.exception("room %s failed a batch", self.board.id)
                 self._carry_out_now(self.core.store_failed("The server failed to store this op."))
-            taken = None
 
     async def _carry_out(self, actions: list[Action]) -> None:
         """Does what the core said, in order; a commit's or a fetch's outcome goes back to
@@ -484,10 +444,11 @@ class Room:
             raise TypeError(f"{action!r} needs the room's task")
 
     async def _commit(self, commit: Commit) -> list[Action]:
-        begun, self._begun = self._begun, None
-        durable = begun[1] if begun is not None and begun[0] is commit else self._begin(commit)
+        # runs once the append below has handed the rows to the store and waits: the frames
+        # and acks are made while the disk syncs, not after it
+        asyncio.get_running_loop().call_soon(self._prepare, commit)
         try:
-            await durable
+            await self._store.append(self.board.id, list(commit.ops))
         except DuplicateOp:
             # another worker took these seqs (or stored one of these op ids) first
             await self._carry_out(self.core.outrun())
@@ -504,12 +465,6 @@ class Room:
         actions = self.core.committed(commit)
         self._watch_survey()
         return actions
-
-    def _begin(self, commit: Commit) -> asyncio.Future[None]:
-        durable = self._store.begin_append(self.board.id, list(commit.ops))
-        # the store has the rows now: the frames and acks are made while the disk syncs
-        asyncio.get_running_loop().call_soon(self._prepare, commit)
-        return durable
 
     def _prepare(self, commit: Commit) -> None:
         frame_ahead(self.core.prepare(commit))
@@ -566,7 +521,7 @@ class Room:
 
     def catch_up_soon(self) -> None:
         """After a broker outage: fill from the store whatever was published meanwhile."""
-        self._put(_Remote(None))
+        self._queue.put_nowait(_Remote(None))
 
     async def save_record(self, name: str) -> dict[str, Any]:
         """A named snapshot of the board as it is now: a record, with a link to share it."""
@@ -594,7 +549,7 @@ class Room:
         if origin == self.origin:
             return
         if records := message.get("ops"):
-            self._put(_Remote(records))
+            self._queue.put_nowait(_Remote(records))
         if message.get("reset"):  # another worker is changing the stored board
             self._on_reset(self)
         if (revoked := message.get("revoke")) is not None:

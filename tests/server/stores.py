@@ -3,7 +3,6 @@ would, and a board to put in it."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -21,13 +20,11 @@ class FlakyStore(SqlStore):
 
     failures = 0
 
-    def begin_append(self, board_id: str, ops: list[StoredOp]) -> asyncio.Future[None]:
-        if not self.failures:
-            return super().begin_append(board_id, ops)
-        self.failures -= 1
-        failed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        failed.set_exception(StoreUnavailable("disk I/O error"))
-        return failed
+    async def append(self, board_id: str, ops: list[StoredOp]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise StoreUnavailable("disk I/O error")
+        await super().append(board_id, ops)
 
 
 async def make_board(store: SqlStore, board_id: str = "b" * 32) -> str:

@@ -12,7 +12,7 @@ from server.broker.memory import MemoryBroker
 from server.config import Config
 from server.store.base import StoredOp
 from server.sync import rooms as rooms_module
-from server.sync.rooms import Outcome, Room, Rooms
+from server.sync.rooms import Outcome, Rooms
 from tests.server.stores import FAC, FlakyStore, make_board, note
 
 pytestmark = pytest.mark.anyio
@@ -50,70 +50,29 @@ async def test_ops_submitted_together_share_commits_and_get_consecutive_seqs(
     await rooms.close()
 
 
-def _recording_begun(store: FlakyStore) -> list[list[tuple[str, int]]]:
-    """Each commit the store is handed, as (op id, seq) pairs, when it is handed over."""
-    begun: list[list[tuple[str, int]]] = []
-    begin = store.begin_append
-
-    def recorded(board_id: str, ops: list[StoredOp]) -> asyncio.Future[None]:
-        begun.append([(s.record.id, s.record.seq) for s in ops])
-        return begin(board_id, ops)
-
-    store.begin_append = recorded  # type: ignore[method-assign]
-    return begun
-
-
-async def _until_idle(room: Room) -> None:
-    async with asyncio.timeout(5):
-        while not room._idle:  # the room's task waits for work
-            await asyncio.sleep(0)
-
-
-async def test_an_op_offered_to_an_idle_room_is_handed_to_the_store_at_once(
-    store: FlakyStore,
-) -> None:
-    """Not a turn of the event loop later, when the room's task wakes: at a meeting's pace
-    that turn was 0.07 ms of every ack. An op that comes meanwhile waits for the next batch."""
-    rooms = Rooms(store, MemoryBroker(), Config())
-    room = await rooms.get(await make_board(store))
-    assert room is not None
-    await _until_idle(room)
-    begun = _recording_begun(store)
-    answers: list[Outcome | ProtocolError] = []
-    room.offer("op-1", note(1), FAC, answers.append)
-    room.offer("op-2", note(2), FAC, answers.append)
-    assert begun == [[("op-1", 1)]]  # before this test gave the event loop a turn
-    async with asyncio.timeout(10):
-        while len(answers) < 2:
-            await asyncio.sleep(0.01)
-    assert answers == [Outcome(1, None), Outcome(2, None)]
-    assert begun == [[("op-1", 1)], [("op-2", 2)]]
-    await rooms.close()
-
-
 async def test_an_op_after_another_workers_record_is_sequenced_after_it_at_the_first_try(
     store: FlakyStore,
 ) -> None:
-    """A record from another worker waits in the room's queue: an op offered before the
-    room's task has applied it is not taken at once (it would take the same seq, be refused
-    by the store and be sequenced again)."""
+    """A record another worker stored waits in the room's queue: it is applied before the
+    op offered after it is sequenced, so the op does not take the record's seq, get refused
+    by the store and be sequenced again."""
     board_id = await make_board(store)
     first = await Rooms(store, MemoryBroker(), Config()).get(board_id)
     second_rooms = Rooms(store, MemoryBroker(), Config())  # a broker of its own: told by hand
     second = await second_rooms.get(board_id)
     assert first is not None and second is not None
     await first.submit("op-theirs", note(1), FAC)
-    await _until_idle(second)
-    begun = _recording_begun(store)
+    tried: list[list[tuple[str, int]]] = []
+    append = store.append
+
+    async def recorded(board_id: str, ops: list[StoredOp]) -> None:
+        tried.append([(s.record.id, s.record.seq) for s in ops])
+        await append(board_id, ops)
+
+    store.append = recorded  # type: ignore[method-assign]
     second._on_published("another worker", {"ops": first.ops_between(0, 1, FAC)})
-    answers: list[Outcome | ProtocolError] = []
-    second.offer("op-mine", note(2), FAC, answers.append)
-    assert begun == []  # the record first
-    async with asyncio.timeout(10):
-        while not answers:
-            await asyncio.sleep(0.01)
-    assert answers == [Outcome(2, None)]
-    assert begun == [[("op-mine", 2)]]  # one commit, at the seq after the other worker's
+    assert await second.submit("op-mine", note(2), FAC) == Outcome(2, None)
+    assert tried == [[("op-mine", 2)]]  # one commit, at the seq after the other worker's
     await second_rooms.close()
 
 
