@@ -47,7 +47,7 @@ PLANCHE = (
     ("insert", "the writer thread woken"),
     ("durable", "inserted and committed (fsync)"),
     ("committed", "the event loop and the room's task woken"),
-    ("framed", "committed, the frames made ahead handed out"),
+    ("framed", "the wire records and frames made"),
     ("sender", "the sender's ops and ack written"),
     ("everyone", "everyone else's written"),
 )

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.board.ops import SENDERS
 from server.board.protocol import (
+    Ack,
     ErrorCode,
     ErrorMessage,
     Hello,
@@ -24,6 +25,7 @@ from server.board.protocol import (
     PresenceUpdate,
     ProtocolError,
     decode_client_message,
+    encode,
 )
 from server.board.state import Role
 from server.config import Config
@@ -427,6 +429,6 @@ def _submit(conn: Connection, room: Room, message: OpMessage, inflight: _InFligh
         if isinstance(outcome, ProtocolError):
             conn.send(error_frame(outcome))
         else:
-            conn.send(room.ack_frame(message.id, outcome))
+            conn.send(encode(Ack(id=message.id, seq=outcome.seq, noop=outcome.noop)))
 
     room.offer(message.id, message.op, conn.participant_id, reply)

@@ -6,7 +6,6 @@ connections. Events are its methods:
 
 - `submit`: an op arrived (answered at once when its op id is known);
 - `take`: sequence what waits into one batch, returning a `Commit`;
-- `prepare`: while that commit is under way, make its frames (the loop is idle meanwhile);
 - `committed` / `outrun` / `store_failed`: what the store said of that commit;
 - `arrived`: records another worker published (None: the broker lost some);
 - `fetched`: records read from the store after a `Fetch`;
@@ -28,7 +27,7 @@ from typing import Any, Protocol
 from server.board.apply import NoopReason, Record, apply
 from server.board.complete import complete
 from server.board.ops import Op, dump_op, parse_op
-from server.board.protocol import PROTOCOL_VERSION, Ack, ErrorCode, Welcome, encode
+from server.board.protocol import PROTOCOL_VERSION, ErrorCode, Welcome, encode
 from server.board.state import BoardState, Role
 from server.board.views import hidden_from_others, pending_author, redact, view_state
 from server.i18n import translations
@@ -200,9 +199,6 @@ class RoomCore:
         self._waiting: deque[Submission] = deque()  # not yet in a batch
         self._batch: list[Submission] = []  # in the commit under way
         self._working = state  # the state after the commit under way
-        self._under_way: Commit | None = None
-        self._prepared: _Prepared | None = None
-        self._acks: dict[str, tuple[Outcome, str]] = {}  # op id -> its ack, made ahead
         self._attempts = 0
         self._snapshot_every = snapshot_every
         self.snapshot_seq = snapshot_seq
@@ -243,7 +239,6 @@ class RoomCore:
             actions += self._refuse(gone, ErrorCode.UNAUTHORIZED, message)
             batch = [sub for sub in batch if sub.by not in self.revoked]
         self._batch = batch
-        self._under_way = self._prepared = None
         if not batch:
             return actions
         working = self.state
@@ -254,26 +249,8 @@ class RoomCore:
             working, noop = apply(working, record)
             stored.append(StoredOp(record=record, noop=noop, at=now))
         self._working = working
-        self._under_way = Commit(tuple(stored))
-        actions.append(self._under_way)
+        actions.append(Commit(tuple(stored)))
         return actions
-
-    def prepare(self, commit: Commit) -> tuple[str, ...]:
-        """`commit` is under way: make its wire records, each viewer class's frame and each
-        sender's ack now, so that `committed` has only to hand them out. The room calls this
-        while the disk syncs, when its event loop would otherwise wait. Nothing is sent or
-        changed: a commit that fails, or is sequenced again, drops what was made. Returns the
-        frames made, for the driver to ready for its sockets."""
-        if commit is not self._under_way or self._prepared is not None:
-            return ()
-        records = [wire(s) for s in commit.ops]
-        frames = _frames(records, self._working)
-        acks: dict[str, tuple[Outcome, str]] = {}
-        for s in commit.ops:
-            outcome = Outcome(s.record.seq, s.noop)
-            acks[s.record.id] = (outcome, _ack(s.record.id, outcome))
-        self._prepared = _Prepared(commit, records, frames, acks)
-        return frames.distinct
 
     def committed(self, commit: Commit) -> list[Action]:
         """The store took `commit`: it becomes the committed state. The senders' sockets get
@@ -282,18 +259,13 @@ class RoomCore:
         """
         self.state = self._working
         batch, self._batch = self._batch, []
-        prepared, self._under_way, self._prepared = self._prepared, None, None
-        if prepared is not None and prepared.commit is commit:
-            records, frames, self._acks = prepared.records, prepared.frames, prepared.acks
-        else:
-            records = [wire(s) for s in commit.ops]
-            frames, self._acks = _frames(records, self.state), {}
+        records = [wire(s) for s in commit.ops]
         answers: list[Action] = []
         for sub, entry in zip(batch, commit.ops, strict=True):
             self.index[sub.op_id] = outcome = Outcome(entry.record.seq, entry.noop)
             if self.pending.pop(sub.op_id, None) is not None:
                 answers.append(Answer(sub.op_id, outcome))
-        first, rest = _split(self._fan_out(records, frames), {sub.by for sub in batch})
+        first, rest = _split(self._fan_out(records), {sub.by for sub in batch})
         actions = [*first, *answers, *rest, Publish(records)]
         if self.state.seq - self.snapshot_seq >= self._snapshot_every:
             self.snapshot_seq = self.state.seq
@@ -307,13 +279,6 @@ class RoomCore:
                 # and so does its survey, often days later: the record with its totals
                 actions.append(SaveRecord(gettext("Survey closed")))
         return actions
-
-    def ack_frame(self, op_id: str, outcome: Outcome) -> str:
-        """The `ack` message of an answered op: made while its commit was under way, or now."""
-        made = self._acks.pop(op_id, None)
-        if made is not None and made[0] == outcome:
-            return made[1]
-        return _ack(op_id, outcome)
 
     def outrun(self) -> list[Action]:
         """Another worker took these seqs (or one of these op ids) first: catch up from the
@@ -365,7 +330,7 @@ class RoomCore:
                 actions.append(Answer(record.id, outcome))  # a resend another worker stored
         self.state = state
         records = [wire(StoredOp(record, noop, 0.0)) for record, noop in entries]
-        return self._fan_out(records, _frames(records, state)) + actions
+        return self._fan_out(records) + actions
 
     def _settled(self, sub: Submission, actions: list[Action]) -> bool:
         """Answers `sub` if its op id is in the log; True if it was."""
@@ -385,22 +350,33 @@ class RoomCore:
 
     # fan-out
 
-    def _fan_out(self, records: list[dict[str, Any]], frames: _Frames) -> list[Action]:
-        """The committed `records` to every peer, each peer's frame chosen by `frames`."""
+    def _fan_out(self, records: list[dict[str, Any]]) -> list[Action]:
+        """One encoded frame per viewer class: everyone's, the facilitators' (the inbox's
+        authors shown), and each hidden sender's own; each shared by all who get it."""
         for r in records:
             if not self.recent or r["seq"] > self.recent[-1]["seq"]:
                 self.recent.append(r)
         first, last = records[0]["seq"], records[-1]["seq"]
         actions: list[Action] = []
         peers = tuple(self.peers)
-        if frames.everyone_alike:
+        if not any(hidden_from_others(r) for r in records):
             if peers:
-                actions.append(Deliver(peers, first, last, frames.everyone))
+                actions.append(Deliver(peers, first, last, ops_frame(records)))
         else:
+            # private writing, open voting, the inbox: each sees the batch as they may
             role_of = self.state.role_of
+            senders = {r["by"] for r in records if hidden_from_others(r)}
+            senders |= {a for r in records if (a := pending_author(r)) is not None}
+            shared = ops_frame([redact(r, "", role=None) for r in records])
+            own = {p: ops_frame([redact(r, p, role=role_of(p)) for r in records]) for p in senders}
+            moderators = shared
+            if any(pending_author(r) is not None for r in records):
+                moderators = ops_frame([redact(r, "", role="facilitator") for r in records])
             groups: dict[int, tuple[str, list[Peer]]] = {}
             for peer in peers:
-                frame = frames.of(peer.participant_id, role_of(peer.participant_id))
+                pid = peer.participant_id
+                everyone = moderators if role_of(pid) == "facilitator" else shared
+                frame = own.get(pid, everyone)
                 groups.setdefault(id(frame), (frame, []))[1].append(peer)
             actions += [Deliver(tuple(got), first, last, frame) for frame, got in groups.values()]
         kinds = {r["op"]["kind"] for r in records if not r.get("noop")}
@@ -498,61 +474,6 @@ def effective_role(state: BoardState, participant_id: str, token_role: Role) -> 
     if token_role == "viewer":
         return token_role
     return state.role_of(participant_id) or token_role
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """What `prepare` made of a commit under way."""
-
-    commit: Commit
-    records: list[dict[str, Any]]
-    frames: _Frames
-    acks: dict[str, tuple[Outcome, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class _Frames:
-    """A batch's frames by viewer class: everyone's, the facilitators' (the inbox's authors
-    shown), and each hidden sender's own."""
-
-    everyone: str
-    facilitators: str
-    own: dict[str, str]
-
-    @property
-    def everyone_alike(self) -> bool:
-        return self.facilitators is self.everyone and not self.own
-
-    @property
-    def distinct(self) -> tuple[str, ...]:
-        frames = (self.everyone, self.facilitators, *self.own.values())
-        return tuple({id(f): f for f in frames}.values())
-
-    def of(self, participant_id: str, role: Role | None) -> str:
-        if (mine := self.own.get(participant_id)) is not None:
-            return mine
-        return self.facilitators if role == "facilitator" else self.everyone
-
-
-def _frames(records: list[dict[str, Any]], state: BoardState) -> _Frames:
-    """Each viewer class's frame of `records`, encoded once, as `state` (the state after
-    them) says who may see what."""
-    if not any(hidden_from_others(r) for r in records):
-        frame = ops_frame(records)
-        return _Frames(frame, frame, {})
-    # private writing, open voting, the inbox: each sees the batch as they may
-    senders = {r["by"] for r in records if hidden_from_others(r)}
-    senders |= {a for r in records if (a := pending_author(r)) is not None}
-    shared = ops_frame([redact(r, "", role=None) for r in records])
-    own = {p: ops_frame([redact(r, p, role=state.role_of(p)) for r in records]) for p in senders}
-    facilitators = shared
-    if any(pending_author(r) is not None for r in records):
-        facilitators = ops_frame([redact(r, "", role="facilitator") for r in records])
-    return _Frames(shared, facilitators, own)
-
-
-def _ack(op_id: str, outcome: Outcome) -> str:
-    return encode(Ack(id=op_id, seq=outcome.seq, noop=outcome.noop))
 
 
 def _split(actions: list[Action], senders: set[str]) -> tuple[list[Action], list[Action]]:

@@ -2,10 +2,9 @@
 
 An op's path through a room: `offer` (or `submit`) hands it to the core and wakes the room's
 task; the task asks the core for the next batch (each op gets the next seq and is applied to
-a working copy of the state) and hands it to the store (one commit). While the disk syncs,
-the core makes the batch's frames and acks ahead (`prepare`). Only when the commit returns
-does the core make the working copy the committed state, and the room carries out what it
-says: the batch to the room's own connections (one encoded frame per viewer class),
+a working copy of the state) and hands it to the store (one commit). Only when the commit
+returns does the core make the working copy the committed state, and the room carries out
+what it says: the batch to the room's own connections (one encoded frame per viewer class),
 the acks to the senders, one publish to the broker for the other processes. A failed commit
 leaves the committed state as it was and acks nothing.
 
@@ -63,7 +62,7 @@ from server.sync.core import (
     wire,
 )
 from server.sync.presence import RoomPresence
-from server.sync.transport import corked, frame_ahead
+from server.sync.transport import corked
 
 __all__ = ["Outcome", "Peer", "Room", "Rooms", "effective_role", "ops_frame"]
 
@@ -444,9 +443,6 @@ class Room:
             raise TypeError(f"{action!r} needs the room's task")
 
     async def _commit(self, commit: Commit) -> list[Action]:
-        # runs once the append below has handed the rows to the store and waits: the frames
-        # and acks are made while the disk syncs, not after it
-        asyncio.get_running_loop().call_soon(self._prepare, commit)
         try:
             await self._store.append(self.board.id, list(commit.ops))
         except DuplicateOp:
@@ -465,13 +461,6 @@ class Room:
         actions = self.core.committed(commit)
         self._watch_survey()
         return actions
-
-    def _prepare(self, commit: Commit) -> None:
-        frame_ahead(self.core.prepare(commit))
-
-    def ack_frame(self, op_id: str, outcome: Outcome) -> str:
-        """The `ack` message for the sender of `op_id`."""
-        return self.core.ack_frame(op_id, outcome)
 
     async def _fetch(self, after: int) -> list[Action]:
         try:

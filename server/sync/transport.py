@@ -7,8 +7,6 @@ most of an op's cost (docs/performance.md). Here the frame is framed once, and e
 whose transport is open and not paused gets it with one `transport.write`. Anything else (a
 paused transport, frames already queued, a close under way, a server other than uvicorn's
 websockets-sansio) takes the ASGI path, so the order of frames on a socket never changes.
-A room frames its batch while the commit is under way (`frame_ahead`), when its event loop
-would only wait for the disk.
 
 Reading: through ASGI each message is queued, reading is paused, the connection's task wakes
 up, and reading resumes: about 0.1 ms of an op's path at the bench's pace. `DirectProtocol`
@@ -26,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 from starlette.types import Scope
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -149,25 +147,14 @@ def corked() -> Iterator[None]:
             protocol.transport.write(frames[0] if len(frames) == 1 else b"".join(frames))
 
 
-_FRAMED_MOST = 16  # frames kept framed: a batch's viewer classes, a few rooms' batches
-_framed_by_id: dict[int, tuple[str, bytes]] = {}  # id(frame) -> the frame, framed
-
-
-def frame_ahead(frames: Iterable[str]) -> None:
-    """Frame these now, while the event loop would wait anyway (a room calls this while its
-    commit is under way): written later, each is framed already."""
-    for frame in frames:
-        _framed(frame)
+_last: tuple[str | None, bytes] = (None, b"")
 
 
 def _framed(frame: str) -> bytes:
-    """`frame` as one unmasked text frame. A room hands the same string to every socket of a
-    viewer class in turn: each string is framed once while it is among the last few."""
-    known = _framed_by_id.get(id(frame))
-    if known is not None and known[0] is frame:
-        return known[1]
-    data = Frame(Opcode.TEXT, frame.encode()).serialize(mask=False)
-    if len(_framed_by_id) >= _FRAMED_MOST:
-        del _framed_by_id[next(iter(_framed_by_id))]  # the oldest
-    _framed_by_id[id(frame)] = (frame, data)
-    return data
+    """`frame` as one unmasked text frame; the room hands the same string to every socket in
+    turn, so one entry of memory frames it once per delivery."""
+    global _last
+    if _last[0] is not frame:
+        data = frame.encode()
+        _last = (frame, Frame(Opcode.TEXT, data).serialize(mask=False))
+    return _last[1]

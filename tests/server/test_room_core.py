@@ -278,62 +278,6 @@ def test_the_senders_sockets_get_the_op_then_its_ack_before_everyone_elses_get_t
     assert [a.op_id for a in of(done, Answer)] == ["op-n1", "op-b1"]
 
 
-def test_the_frames_and_acks_made_while_the_commit_is_under_way_are_those_sent() -> None:
-    made_ahead, made_after = new_core(), new_core()
-    sent: list[dict[str, str]] = []
-    for core in (made_ahead, made_after):
-        commit(
-            core, Submission("op-phase", parse_op({"kind": "phase.set", "phase": "silent"}), FAC)
-        )
-        peers = [
-            FakePeer(ANN, "participant"),
-            FakePeer(FAC, "facilitator"),
-            FakePeer(WALL, "viewer"),
-        ]
-        for peer in peers[:2]:
-            core.attach(peer, None, None, 0)
-        core.submit(note("n1", "my secret worry"))
-        (batch,) = of(core.take(NOW), Commit)
-        made = core.prepare(batch) if core is made_ahead else ()
-        core.attach(peers[2], None, None, 0)  # came while the disk synced
-        done = core.committed(batch)
-        frames = {p.participant_id: d.frame for d in of(done, Deliver) for p in d.peers}
-        if core is made_ahead:
-            assert all(any(f is m for m in made) for f in frames.values())
-        sent.append(frames | {"ack": core.ack_frame("op-n1", Outcome(2, None))})
-
-    assert sent[0] == sent[1]  # made ahead or not, each viewer gets the same bytes
-    assert "my secret worry" in sent[0][ANN]
-    assert "my secret worry" not in sent[0][FAC] and "my secret worry" not in sent[0][WALL]
-    assert json.loads(sent[0]["ack"]) == {"type": "ack", "id": "op-n1", "seq": 2}
-
-
-def test_what_was_made_for_a_commit_that_did_not_happen_is_never_sent() -> None:
-    core = new_core()
-    core.attach(FakePeer(BO, "participant"), None, None, 0)
-    core.submit(note("n1", "first try"))
-    (failed,) = of(core.take(NOW), Commit)
-    core.prepare(failed)
-    core.store_failed()
-    core.submit(note("n2", "second"))
-    (batch,) = of(core.take(NOW), Commit)
-    (sent,) = of(core.committed(batch), Deliver)
-    assert "second" in sent.frame and "first try" not in sent.frame
-
-    # outrun: the batch is sequenced again after the other worker's op, under a new seq
-    core.submit(note("n3", "mine"))
-    (outrun,) = of(core.take(NOW), Commit)
-    assert core.prepare(outrun)
-    core.outrun()
-    theirs = Record(2, "op-theirs", BO, note("theirs", "x").op)
-    core.fetched([StoredOp(theirs, None, NOW)])
-    (again,) = of(core.retry(NOW), Commit)
-    assert core.prepare(outrun) == ()  # no longer under way
-    (sent,) = of(core.committed(again), Deliver)
-    assert [r["seq"] for r in json.loads(sent.frame)["ops"]] == [3]
-    assert json.loads(core.ack_frame("op-n3", Outcome(3, None)))["seq"] == 3
-
-
 def test_a_noop_is_recorded_with_its_reason() -> None:
     core = new_core()
     move = parse_op({"kind": "note.move", "note_id": "ghost", "area": "values"})
