@@ -41,7 +41,6 @@ _BUSY = "The board is very busy; send the op again."
 # ops after which presence may show less than before (see presence.hide_what_others_may_not_see);
 # not note.add, the op of every meeting: a new note can only let a drag of it be shown, and
 # the dragger's next move says so
-_CLOSING_OPS = frozenset({"meeting.close", "survey.close"})  # each keeps a record of the board
 _PRESENCE_OPS = frozenset(
     {"meeting.close", "phase.set", "board.anonymous", "note.delete", "note.own"}
 )
@@ -270,14 +269,12 @@ class RoomCore:
         if self.state.seq - self.snapshot_seq >= self._snapshot_every:
             self.snapshot_seq = self.state.seq
             actions.append(Snapshot(self.state))
-        closing = {s.record.op.kind for s in commit.ops if s.noop is None} & _CLOSING_OPS
-        if closing:
-            gettext = translations(self.state.language).gettext
-            if "meeting.close" in closing:
-                actions.append(SaveRecord(gettext("Meeting closed")))  # a meeting keeps its record
-            if "survey.close" in closing:
-                # and so does its survey, often days later: the record with its totals
-                actions.append(SaveRecord(gettext("Survey closed")))
+        gettext = translations(self.state.language).gettext
+        if any(s.record.op.kind == "meeting.close" and s.noop is None for s in commit.ops):
+            actions.append(SaveRecord(gettext("Meeting closed")))  # a meeting keeps its record
+        if any(s.record.op.kind == "survey.close" and s.noop is None for s in commit.ops):
+            # and so does its survey, often days later: the record with its totals
+            actions.append(SaveRecord(gettext("Survey closed")))
         return actions
 
     def outrun(self) -> list[Action]:
