@@ -78,7 +78,7 @@ class Row:
     load_average: tuple[float, float]  # the machine's 1-minute load before and after the row
 
 
-def _shape(clients: int, load_name: str) -> tuple[float, int]:
+def shape(clients: int, load_name: str) -> tuple[float, int]:
     """The total rate (notes/s) and how many clients send, for a load."""
     if load_name == "a":
         return 10.0, 1
@@ -96,7 +96,7 @@ async def compare(seconds: float, database_dir: Path, sizes: tuple[int, ...] = S
         rows: list[Row] = []
         for n in sizes:
             for load_name in LOADS:
-                rate, senders = _shape(n, load_name)
+                rate, senders = shape(n, load_name)
                 print(f"peers: {n} clients, {LOADS[load_name]}", file=sys.stderr)
                 # the order turns row by row, so that a machine getting busier or quieter
                 # during a row does not always favour the same target

@@ -25,14 +25,19 @@ def free_port() -> int:
 
 class Process:
     def __init__(
-        self, args: list[str], ready: str | None, port: int, env: dict[str, str] | None = None
+        self,
+        args: list[str],
+        ready: str | None,
+        port: int,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
     ) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.ws_url = f"ws://127.0.0.1:{port}"
         # the log lives as long as the process; stop() closes it
         self.log = tempfile.NamedTemporaryFile(prefix="planche-bench-", suffix=".log")  # noqa: SIM115
-        self._args, self._ready, self._env = args, ready, env or {}
+        self._args, self._ready, self._env, self._cwd = args, ready, env or {}, cwd
         self._start()
 
     def restart(self) -> None:
@@ -44,7 +49,9 @@ class Process:
     def _start(self) -> None:
         args, ready, port = self._args, self._ready, self.port
         env = {**os.environ, "PYTHONPATH": str(ROOT), **self._env}
-        self.popen = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        self.popen = subprocess.Popen(
+            args, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=self._cwd
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.popen.poll() is not None:
@@ -100,17 +107,24 @@ class Process:
 
 
 def planche(
-    database_url: str, *extra: str, module: str = "server", env: dict[str, str] | None = None
+    database_url: str,
+    *extra: str,
+    module: str = "server",
+    env: dict[str, str] | None = None,
+    tree: Path | None = None,
 ) -> Process:
     """Planche on a free port; `module` is what runs `serve` (bench/stages.py: one with
-    stamps)."""
+    stamps), from the checkout `tree` (default: this one). It runs in that directory too:
+    `python -m` puts the working directory on sys.path before PYTHONPATH."""
     port = free_port()
     args = [sys.executable, "-m", module, "serve", "--port", str(port)]
     args += ["--database-url", database_url, "--log-level", "warning"]
     # every simulated client comes from 127.0.0.1: the per-address caps would refuse them
     args += ["--connections-per-address", "100000", "--joins-per-code-per-minute", "100000"]
     args += ["--boards-per-address-per-hour", "100000"]
-    return Process([*args, *extra], "/healthz", port, env)
+    if tree is not None:
+        env = {**(env or {}), "PYTHONPATH": str(tree)}
+    return Process([*args, *extra], "/healthz", port, env, cwd=tree)
 
 
 def relay(database: Path | None = None) -> Process:

@@ -10,6 +10,7 @@ import ast
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -304,3 +305,60 @@ async def test_stages_stamp_every_stage_of_planche_and_the_relay(tmp_path: Path)
     rows = {what: cpu for what, _, cpu in table(planche, PLANCHE)}
     assert rows["completed, sequenced, applied"] is not None  # on the event loop's thread
     assert rows["the writer thread woken"] is None  # from the loop's thread to the writer's
+
+
+_STUB_SERVER = """
+import http.server, sys
+port = int(sys.argv[sys.argv.index("--port") + 1])
+class Stub(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"the stub's checkout")
+http.server.HTTPServer(("127.0.0.1", port), Stub).serve_forever()
+"""
+
+
+def test_pairs_run_each_server_from_its_own_checkout(tmp_path: Path) -> None:
+    """From this checkout's directory, `python -m server` would run this checkout's server
+    whatever PYTHONPATH says: both sides of a pair would run the same code."""
+    from bench import processes
+
+    (tmp_path / "server").mkdir()
+    (tmp_path / "server" / "__init__.py").write_text("")
+    (tmp_path / "server" / "__main__.py").write_text(_STUB_SERVER)
+    assert Path.cwd() != tmp_path
+    server = processes.planche("sqlite:///unused.db", tree=tmp_path)
+    try:
+        with urllib.request.urlopen(server.url + "/healthz", timeout=10) as answer:
+            assert answer.read() == b"the stub's checkout"
+    finally:
+        server.stop()
+
+
+def test_pairs_report_each_figure_over_the_pairs_and_how_often_new_was_lower() -> None:
+    from bench.pairs import Pair, report, shape
+
+    made_up = [
+        Pair("70a", (6.0, 9.0, 3.0, 5.0), (5.5, 9.5, 3.0, 4.0)),
+        Pair("70a", (6.2, 8.0, 3.2, 6.0), (5.9, 8.5, 3.1, 4.5)),
+        Pair("70a", (5.8, 8.6, 3.1, 5.5), (6.1, 8.2, 3.3, 7.0)),
+    ]
+    lines = report(made_up).splitlines()
+    assert "| 70a | fan-out p50 | 6.00 | 5.90 | 2 of 3 |" in lines
+    assert "| 70a | fan-out p99 | 8.60 | 8.50 | 1 of 3 |" in lines
+    assert "| 70a | ack p50 | 3.10 | 3.10 | 1 of 3 |" in lines  # equal is not lower
+    assert "| 70a | ack p99 | 5.50 | 4.50 | 2 of 3 |" in lines
+    assert shape("20b") == (20, "b")
+    for bad in ("20", "b", "1a", "20c", "x20a"):
+        with pytest.raises(ValueError, match="a row is a number of clients"):
+            shape(bad)
+
+
+def test_pairs_measure_two_checkouts_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import pairs
+
+    assert pairs.main([str(ROOT), str(ROOT), "--rows", "3a", "--pairs", "2", "--seconds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "2 pairs of 1 s" in out
+    assert sum(line.startswith("| 3a |") for line in out.splitlines()) == 4
