@@ -328,7 +328,7 @@ def test_pairs_run_each_server_from_its_own_checkout(tmp_path: Path) -> None:
     (tmp_path / "server" / "__init__.py").write_text("")
     (tmp_path / "server" / "__main__.py").write_text(_STUB_SERVER)
     assert Path.cwd() != tmp_path
-    server = processes.planche("sqlite:///unused.db", tree=tmp_path)
+    server = processes.planche(f"sqlite:///{tmp_path}/unused.db", tree=tmp_path)
     try:
         with urllib.request.urlopen(server.url + "/healthz", timeout=10) as answer:
             assert answer.read() == b"the stub's checkout"
