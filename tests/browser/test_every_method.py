@@ -420,6 +420,9 @@ def walk_knowledge_sharing(walk: Walk) -> None:
     frame = walk.page.locator("section.area", has_text=a["organisational"])
     frame.get_by_label(walk.t("New group")).fill(walk.typed("Møder med et formål"))
     frame.get_by_role("button", name=walk.t("Create group")).click()
+    # as a facilitator does: the group is on the board before a note is put in it (the
+    # note's menu offers the area's groups as the server has them when it opens)
+    expect(frame.locator("section.group", has_text="Møder med et formål")).to_be_visible()
     note_menu(walk, "Faste videnmøder", walk.t("Group"), "Møder med et formål")
     state_once(
         walk.server,
