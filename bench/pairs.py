@@ -38,7 +38,7 @@ class Pair:
     new: tuple[float, ...]
 
 
-def shape(row: str) -> tuple[int, str]:
+def parse_row(row: str) -> tuple[int, str]:
     """'70a' as (70, 'a'); ValueError in words for anything else."""
     clients, load_name = row[:-1], row[-1:]
     if not clients.isdigit() or int(clients) < 2 or load_name not in peers.LOADS:
@@ -47,7 +47,7 @@ def shape(row: str) -> tuple[int, str]:
 
 
 async def _figures(server: processes.Process, row: str, seconds: float) -> tuple[float, ...]:
-    clients, load_name = shape(row)
+    clients, load_name = parse_row(row)
     rate, senders = peers.shape(clients, load_name)
     run = await load.planche_fanout(
         server, [server.url], clients, rate, seconds, f"pairs {row}", senders=senders, replicas=0
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows = [r.strip() for r in args.rows.split(",")]
         for row in rows:
-            shape(row)
+            parse_row(row)
     except ValueError as e:
         parser.error(str(e))
     for tree in (args.old, args.new):

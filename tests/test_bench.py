@@ -337,7 +337,7 @@ def test_pairs_run_each_server_from_its_own_checkout(tmp_path: Path) -> None:
 
 
 def test_pairs_report_each_figure_over_the_pairs_and_how_often_new_was_lower() -> None:
-    from bench.pairs import Pair, report, shape
+    from bench.pairs import Pair, parse_row, report
 
     made_up = [
         Pair("70a", (6.0, 9.0, 3.0, 5.0), (5.5, 9.5, 3.0, 4.0)),
@@ -349,10 +349,10 @@ def test_pairs_report_each_figure_over_the_pairs_and_how_often_new_was_lower() -
     assert "| 70a | fan-out p99 | 8.60 | 8.50 | 1 of 3 |" in lines
     assert "| 70a | ack p50 | 3.10 | 3.10 | 1 of 3 |" in lines  # equal is not lower
     assert "| 70a | ack p99 | 5.50 | 4.50 | 2 of 3 |" in lines
-    assert shape("20b") == (20, "b")
+    assert parse_row("20b") == (20, "b")
     for bad in ("20", "b", "1a", "20c", "x20a"):
         with pytest.raises(ValueError, match="a row is a number of clients"):
-            shape(bad)
+            parse_row(bad)
 
 
 def test_pairs_measure_two_checkouts_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
