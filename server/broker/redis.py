@@ -145,7 +145,7 @@ class RedisBroker(Broker):
                     outages.BROKER.failed(e)  # one line for the outage, not one per retry
                 self._pubsub = None
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await pubsub.aclose()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, _BACKOFF_MAX)
 
