@@ -79,7 +79,8 @@ def _around(owner: Any, attr: str, before: str | None, after: str | None = None)
 
 
 def _written() -> None:
-    """Every write to a socket: the first after a commit is the sender's."""
+    """Every write to a socket on asyncio's loop (the relay's): the first after a commit is
+    the sender's."""
     from asyncio import selector_events
 
     _around(selector_events._SelectorSocketTransport, "write", None, "written")
@@ -96,7 +97,9 @@ def trace_planche() -> None:
     _around(sql.SqlStore, "_submit", "handed")
     _around(sql.SqlStore, "_insert_ops", "insert", "durable")
     _around(core.RoomCore, "committed", "committed", "framed")
-    _written()
+    # Planche's own writes, whichever loop runs them (uvloop's cannot be stamped); a frame
+    # that takes the ASGI path (a paused socket) goes unstamped
+    _around(transport, "_write", None, "written")
 
 
 class _StampedDatabase:

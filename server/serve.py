@@ -221,6 +221,7 @@ def _uvicorn_config(config: Config) -> uvicorn.Config:
         port=config.port,
         log_level=config.log_level,
         log_config=None,  # ours (setup_logging), text or JSON
+        loop="auto",  # uvloop (a dependency) where it installs, asyncio's loop elsewhere
         http=_http_protocol(config.header_timeout),
         timeout_keep_alive=5,  # an idle kept-alive connection (uvicorn's default, said here)
         ws=DirectProtocol,  # websockets-sansio, read below ASGI (server/sync/transport.py)

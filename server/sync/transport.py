@@ -115,7 +115,7 @@ class DirectWriter:
         if (held := _corks.held) is not None:
             held.setdefault(p, []).append(_framed(frame))
         else:
-            p.transport.write(_framed(frame))
+            _write(p, _framed(frame))
         return True
 
 
@@ -144,7 +144,13 @@ def corked() -> Iterator[None]:
     finally:
         _corks.held = None
         for protocol, frames in held.items():
-            protocol.transport.write(frames[0] if len(frames) == 1 else b"".join(frames))
+            _write(protocol, frames[0] if len(frames) == 1 else b"".join(frames))
+
+
+def _write(protocol: WebSocketsSansIOProtocol, data: bytes) -> None:
+    """Every direct write goes through here, where bench.stages stamps it: uvloop's
+    transports are compiled, and cannot be stamped themselves."""
+    protocol.transport.write(data)
 
 
 _last: tuple[str | None, bytes] = (None, b"")
