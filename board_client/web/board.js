@@ -400,6 +400,7 @@ async function showQr(qr, token) {
     const url = URL.createObjectURL(await response.blob());
     if (qr.src.startsWith("blob:")) URL.revokeObjectURL(qr.src);
     qr.src = url;
+    await qr.decode(); // shown once it can be drawn: the projector never shows an empty frame
     qr.hidden = false;
   } catch {
     // offline or the server busy: the code is still written under the picture, and the
