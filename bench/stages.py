@@ -78,14 +78,6 @@ def _around(owner: Any, attr: str, before: str | None, after: str | None = None)
     setattr(owner, attr, stamped)
 
 
-def _written() -> None:
-    """Every write to a socket on asyncio's loop (the relay's): the first after a commit is
-    the sender's."""
-    from asyncio import selector_events
-
-    _around(selector_events._SelectorSocketTransport, "write", None, "written")
-
-
 def trace_planche() -> None:
     from server.store import sql
     from server.sync import connection, core, rooms, transport
@@ -116,6 +108,8 @@ class _StampedDatabase:
 
 
 def trace_relay() -> None:
+    from asyncio import selector_events
+
     from websockets.asyncio.connection import Connection
 
     from bench import relay
@@ -123,7 +117,8 @@ def trace_relay() -> None:
     _around(Connection, "data_received", "read")
     durable = relay.durable
     relay.durable = lambda path: _StampedDatabase(durable(path))  # type: ignore[assignment,return-value]
-    _written()
+    # every write to a socket on asyncio's loop: the first after a commit is the sender's
+    _around(selector_events._SelectorSocketTransport, "write", None, "written")
 
 
 def serve(target: str, argv: list[str]) -> None:
