@@ -1,7 +1,7 @@
 """`python -m bench [--quick]`: the load benchmark (bench/load.py), with a report of every
 figure next to its baseline and target. `--quick` is a small version that runs in under a
 minute; one test runs it to keep the harness working (tests/test_bench.py). The full run
-ends with the peers (bench/peers.py: the relay, y-websocket, pycrdt-websocket and Planche
+ends with the peers (bench/peers.py: the relays, y-websocket, pycrdt-websocket and Planche
 under one generator) where node and the `bench` extra are installed, and says so where
 not; `--peers [--seconds S]` runs only that comparison, and `--soak MINUTES` only the long
 run for the durable ack's maximum."""
@@ -248,7 +248,7 @@ async def main(quick: bool) -> Report:
 
 
 async def peers_scenario(seconds: float) -> str:
-    """Issue 18's table: the relay, y-websocket, pycrdt-websocket and Planche under one
+    """Issue 18's table: the relays, y-websocket, pycrdt-websocket and Planche under one
     load generator (bench/peers.py)."""
     with tempfile.TemporaryDirectory() as tmp:
         rows = await peers.compare(seconds, Path(tmp))

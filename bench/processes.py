@@ -134,6 +134,14 @@ def relay(database: Path | None = None) -> Process:
     return Process(args + ([str(database)] if database else []), None, port)
 
 
+def domain_relay(database: Path) -> Process:
+    """The durable relay doing Planche's own work on each message (bench/domain_relay.py)."""
+    port = free_port()
+    return Process(
+        [sys.executable, "-m", "bench.domain_relay", str(port), str(database)], None, port
+    )
+
+
 def own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime

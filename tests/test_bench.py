@@ -112,14 +112,30 @@ def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None
     from bench.peers import Row, report
 
     runs = {"relay": _run(2), "y-websocket": _run(4), "pycrdt-websocket": _run(6, lost=1)}
-    runs |= {"durable relay": _run(3, acks_ms=1.5), "Planche": _run(5, acks_ms=5)}
+    runs |= {"durable relay": _run(3, acks_ms=1.5), "domain relay": _run(3.5)}
+    runs |= {"Planche": _run(5, acks_ms=5)}
     rows = [Row(70, "a", runs, (1.0, 1.5))]
     lines = report(rows, 10).splitlines()
-    row = "| 70, a | 2.00 / 2.00 | 3.00 / 3.00 | 4.00 / 4.00 | 6.00 / 6.00 | 5.00 / 5.00 "
-    row += "| 5.00 / 5.00 | 1.50 / 1.50 |"
+    row = "| 70, a | 2.00 / 2.00 | 3.00 / 3.00 | 3.50 / 3.50 | 4.00 / 4.00 | 6.00 / 6.00 "
+    row += "| 5.00 / 5.00 | 5.00 / 5.00 | 1.50 / 1.50 |"
     assert f"{row} 1.0 → 1.5 |" in lines, lines
     assert "N=70 (a): fan-out p50 5.00 < y-websocket 4.00: MISSED" in lines
-    assert "fan-out below both peers: 2 of 4 met, 0 out of reach, 2 missed" in lines
+    assert (
+        "fan-out below both peers: 2 of 4 met, 0 out of reach, 0 beyond the domain, 2 missed"
+        in lines
+    )
+    # where Planche's own work with no server around it (the domain relay) misses the peer
+    # too, although a relay that only commits and sends on reaches it
+    rows[0].runs["domain relay"] = _run(4.2)
+    lines = report(rows, 10).splitlines()
+    assert (
+        "N=70 (a): fan-out p50 5.00 < y-websocket 4.00: MISSED "
+        "(beyond the domain: the domain relay's p50 is 4.20)"
+    ) in lines
+    assert (
+        "fan-out below both peers: 2 of 4 met, 0 out of reach, 2 beyond the domain, 0 missed"
+        in lines
+    )
     assert "N=70 (a): fan-out p99 5.00 <= 1.5 x relay 2.00 = 3.00: MISSED" in lines
     assert "N=70 (a): durable ack p50 5.00 <= 2 ms: MISSED" in lines
     # where a relay that only commits and sends on is already slower than the peer, than
@@ -132,7 +148,10 @@ def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None
     ) in lines
     assert "N=70 (a): fan-out p99 5.00 < pycrdt-websocket 6.00: met" in lines
     # y-websocket's p50 and p99 (4.00) are both below the durable relay's (4.50)
-    assert "fan-out below both peers: 2 of 4 met, 2 out of reach, 0 missed" in lines
+    assert (
+        "fan-out below both peers: 2 of 4 met, 2 out of reach, 0 beyond the domain, 0 missed"
+        in lines
+    )
     assert (
         "N=70 (a): fan-out p99 5.00 <= 1.5 x relay 2.00 = 3.00: MISSED "
         "(out of reach: the durable relay's p99 is 4.50)"
@@ -163,6 +182,34 @@ def test_the_durable_relay_times_one_echo_per_op_at_its_sender(tmp_path: Path) -
     assert len(run.acks) == 20  # one echo an op, not one a client
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM log").fetchone() == (20,)
+
+
+def test_the_domain_relay_stores_each_message_as_planches_op_and_relays_it(
+    tmp_path: Path,
+) -> None:
+    """The floor of Planche's domain code: each message is decoded, sequenced and applied by
+    Planche's room core and stored as Planche's row before it goes on to every client."""
+    import asyncio
+    import json
+    import sqlite3
+
+    from bench import load, processes
+
+    database = tmp_path / "domain.db"
+    server = processes.domain_relay(database)
+    try:
+        run = asyncio.run(load.relay_fanout(server, 3, 40.0, 0.5, senders=2))
+    finally:
+        server.stop()
+    assert (run.ops, run.delivered, run.duplicated) == (20, 60, 0)
+    assert len(run.acks) == 20
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT seq, kind, op, noop FROM ops ORDER BY seq").fetchall()
+    assert [(seq, kind, noop) for seq, kind, _, noop in rows] == [
+        (k, "note.add", None) for k in range(1, 21)
+    ]  # one gap-free log, every op applied (a note id used twice would be a no-op)
+    first = json.loads(rows[0][2])["note"]
+    assert (first["area"], first["text"]) == ("main", "0 " + load._PAD)
 
 
 def test_s2_says_when_its_knee_is_beyond_this_machine() -> None:

@@ -373,7 +373,7 @@ class SqlStore(Store):
         # the writer thread, just woken on an idle core, making one took 0.25 ms at the
         # bench's pace, and here it adds about 0.07 ms (docs/performance.md)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._submit(_Append(board_id, [_op_values(board_id, op) for op in ops], done))
+        self._submit(_Append(board_id, [op_values(board_id, op) for op in ops], done))
         await done
 
     # the writer thread
@@ -657,7 +657,7 @@ class SqlStore(Store):
                     ],
                 )
                 if ops:
-                    c.execute(insert(OpTable), [_op_values(board.id, op) for op in ops])
+                    c.execute(insert(OpTable), [op_values(board.id, op) for op in ops])
             self.commits += 1
 
         await self._write(write)  # a taken board id or join code: DuplicateOp
@@ -1046,7 +1046,7 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _op_values(board_id: str, entry: StoredOp) -> dict[str, Any]:
+def op_values(board_id: str, entry: StoredOp) -> dict[str, Any]:
     r = entry.record
     return {
         "board_id": board_id,
