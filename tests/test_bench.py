@@ -164,23 +164,30 @@ def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None
     assert "N=70 (a) pycrdt-websocket: 1 lost, 0 duplicated" in lines
 
 
-def test_the_durable_relay_times_one_echo_per_op_at_its_sender(tmp_path: Path) -> None:
-    """The floor of an ack in the peers' report: each message's echo to its own sender, after
-    the durable relay committed it."""
+def _twenty_ops_through(server: Any) -> None:
+    """20 ops from 2 of 3 clients through a relay: each reaches all 3 once, and its echo
+    to its sender is timed as its ack, once an op."""
     import asyncio
-    import sqlite3
 
-    from bench import load, processes
+    from bench import load
 
-    database = tmp_path / "relay.db"
-    server = processes.relay(database)
     try:
         run = asyncio.run(load.relay_fanout(server, 3, 40.0, 0.5, senders=2))
     finally:
         server.stop()
     assert (run.ops, run.delivered, run.duplicated) == (20, 60, 0)
     assert len(run.acks) == 20  # one echo an op, not one a client
-    with sqlite3.connect(database) as db:
+
+
+def test_the_durable_relay_times_one_echo_per_op_at_its_sender(tmp_path: Path) -> None:
+    """The floor of an ack in the peers' report: each message's echo to its own sender, after
+    the durable relay committed it."""
+    import sqlite3
+
+    from bench import processes
+
+    _twenty_ops_through(processes.relay(tmp_path / "relay.db"))
+    with sqlite3.connect(tmp_path / "relay.db") as db:
         assert db.execute("SELECT count(*) FROM log").fetchone() == (20,)
 
 
@@ -189,21 +196,13 @@ def test_the_domain_relay_stores_each_message_as_planches_op_and_relays_it(
 ) -> None:
     """The floor of Planche's domain code: each message is decoded, sequenced and applied by
     Planche's room core and stored as Planche's row before it goes on to every client."""
-    import asyncio
     import json
     import sqlite3
 
     from bench import load, processes
 
-    database = tmp_path / "domain.db"
-    server = processes.domain_relay(database)
-    try:
-        run = asyncio.run(load.relay_fanout(server, 3, 40.0, 0.5, senders=2))
-    finally:
-        server.stop()
-    assert (run.ops, run.delivered, run.duplicated) == (20, 60, 0)
-    assert len(run.acks) == 20
-    with sqlite3.connect(database) as db:
+    _twenty_ops_through(processes.domain_relay(tmp_path / "domain.db"))
+    with sqlite3.connect(tmp_path / "domain.db") as db:
         rows = db.execute("SELECT seq, kind, op, noop FROM ops ORDER BY seq").fetchall()
     assert [(seq, kind, noop) for seq, kind, _, noop in rows] == [
         (k, "note.add", None) for k in range(1, 21)
