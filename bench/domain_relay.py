@@ -99,8 +99,9 @@ async def relay(
     ws: ServerConnection, db: sqlite3.Connection, rooms: dict[str, _Room], ids: itertools.count[int]
 ) -> None:
     path = ws.request.path if ws.request else "/"
-    room = rooms.get(path) or rooms.setdefault(path, _new_room(f"b{len(rooms)}"))
-    core, peers = room.core, room.peers
+    if path not in rooms:
+        rooms[path] = _new_room(f"b{len(rooms)}")
+    core, peers = rooms[path].core, rooms[path].peers
     me = _Peer(f"p{len(peers) % _PEOPLE}")
     peers[ws] = me
     core.attach(me, None, None, int(time.time() * 1000))
