@@ -1,7 +1,8 @@
 """The domain relay: the durable relay (bench/relay.py) doing Planche's own work on each
-message, with none of Planche's server around it.
+message, with none of Planche's server around it; and the lean relay, doing the least any
+server must do that checks each op against its declared model.
 
-    python -m bench.domain_relay PORT DATABASE
+    python -m bench.domain_relay PORT DATABASE [--lean]
 
 Each message the generator sends becomes a `note.add` op frame, which is decoded and
 checked as Planche's reader does (`decode_client_message`, the sender's role), sequenced,
@@ -16,6 +17,14 @@ limits, the room's task, the writer thread, the store's queue, metrics, presence
 frames actually sent. So its fan-out is the floor of a server running Planche's domain
 code on this machine, and the step from the durable relay to it is what that code costs
 at the bench's pace (docs/performance.md).
+
+The lean relay (`--lean`) keeps only what no redesign of that code could drop: the frame
+parsed (`json.loads`), the op validated by its kind's own model (`NoteAdd`, no union), the
+sender's role checked, the next seq, the note in a plain dict, the record, the `ops` frame,
+the ack and the row made with `json.dumps`, one commit. It leaves out Planche's union of
+messages, the search for unstorable characters, `complete`, `apply` on an immutable state
+with its rules, and the frames of each viewer class. A peer that even the lean relay misses
+is beyond any Python domain that validates its ops on this machine.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ import json
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import insert
 from sqlalchemy.dialects import sqlite
@@ -35,7 +44,7 @@ from sqlalchemy.schema import CreateTable
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 from bench.load import _PAD
-from server.board.ops import SENDERS
+from server.board.ops import SENDERS, NoteAdd
 from server.board.protocol import Ack, OpMessage, decode_client_message, encode
 from server.board.state import Area, Participant, Role, new_board
 from server.store.models import OpTable
@@ -131,11 +140,67 @@ async def relay(
         core.detach(me)
 
 
-async def main(port: int, database: str) -> None:
-    handler = functools.partial(relay, db=durable(database), rooms={}, ids=itertools.count())
+@dataclass
+class _LeanRoom:
+    board_id: str
+    seq: int = 0
+    notes: dict[str, object] = field(default_factory=dict)
+    sockets: set[ServerConnection] = field(default_factory=set)
+
+
+async def lean(
+    ws: ServerConnection,
+    db: sqlite3.Connection,
+    rooms: dict[str, _LeanRoom],
+    ids: itertools.count[int],
+) -> None:
+    path = ws.request.path if ws.request else "/"
+    if path not in rooms:
+        rooms[path] = _LeanRoom(f"b{len(rooms)}")
+    room = rooms[path]
+    me = f"p{len(room.sockets) % _PEOPLE}"
+    room.sockets.add(ws)
+    try:
+        async for message in ws:
+            _lean_step(ws, message, db, room, me, next(ids))
+    finally:
+        room.sockets.discard(ws)
+
+
+def _lean_step(
+    ws: ServerConnection,
+    message: str | bytes,
+    db: sqlite3.Connection,
+    room: _LeanRoom,
+    me: str,
+    k: int,
+) -> None:
+    data = json.loads(_FRAME % (k, k, k))
+    op, op_id = NoteAdd.model_validate(data["op"]), data["id"]
+    if not (isinstance(op_id, str) and 0 < len(op_id) <= 64):
+        raise RuntimeError("an op id must be a short string")
+    if "participant" not in SENDERS["note.add"] or op.note.id in room.notes:
+        raise RuntimeError("not an op this socket may send")
+    room.seq += 1
+    room.notes[op.note.id] = op.note
+    record = {"seq": room.seq, "id": op_id, "by": me, "op": data["op"]}
+    json.dumps({"type": "ops", "ops": [record]})  # one frame for everyone
+    json.dumps({"type": "ack", "id": op_id, "seq": room.seq})
+    row = {"board_id": room.board_id, "seq": room.seq, "op_id": op_id, "by": me}
+    row |= {"kind": op.kind, "op": json.dumps(data["op"]), "noop": None, "at": time.time()}
+    db.execute("BEGIN")
+    db.execute(_INSERT, row)
+    db.execute("COMMIT")
+    broadcast((ws,), message)  # the sender first, as the durable relay
+    broadcast([other for other in room.sockets if other is not ws], message)
+
+
+async def main(port: int, database: str, lean_relay: bool) -> None:
+    work = lean if lean_relay else relay
+    handler = functools.partial(work, db=durable(database), rooms={}, ids=itertools.count())
     async with serve(handler, "127.0.0.1", port, compression=None, max_size=2**20):
         await asyncio.Future()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]), sys.argv[2]))
+    asyncio.run(main(int(sys.argv[1]), sys.argv[2], "--lean" in sys.argv[3:]))

@@ -8,6 +8,9 @@ one run, under one load generator (issue 18's table):
 - the domain relay (bench/domain_relay.py: the durable relay doing Planche's own work on each
   message, decoding, the room core, the row and the ack, with none of Planche's server around
   it): the floor of a server running Planche's domain code as it is;
+- the lean relay (the same module with `--lean`: the durable relay doing the least a server
+  must do that checks each op against its declared model): the floor of any redesign of
+  that code in Python;
 - y-websocket (`@y/websocket-server` on node, documents in memory), installed from npm into
   bench/node/node_modules (`npm ci`, from bench/node/package-lock.json) when missing;
 - pycrdt-websocket with its SQLite YStore (bench/pycrdt_server.py; the `bench` extra);
@@ -40,7 +43,18 @@ LOADS = {
     "a": "one writer at 10 notes/s",
     "b": "every client at 0.2 notes/s",
 }
-TARGETS = ("relay", "durable relay", "domain relay", "y-websocket", "pycrdt-websocket", "Planche")
+TARGETS = (
+    "relay",
+    "durable relay",
+    "lean relay",
+    "domain relay",
+    "y-websocket",
+    "pycrdt-websocket",
+    "Planche",
+)
+_RELAYS = ("relay", "durable relay", "lean relay", "domain relay")
+# a miss the durable relay reached: the first of these relays that missed it too says why
+_DOMAIN_FLOORS = (("beyond a lean domain", "lean relay"), ("beyond the domain", "domain relay"))
 
 
 def missing() -> str:
@@ -93,6 +107,7 @@ async def compare(seconds: float, database_dir: Path, sizes: tuple[int, ...] = S
     try:  # each started inside, so that one failing to start stops those already running
         servers["relay"] = processes.relay()
         servers["durable relay"] = processes.relay(database_dir / "relay.db")
+        servers["lean relay"] = processes.domain_relay(database_dir / "lean.db", lean=True)
         servers["domain relay"] = processes.domain_relay(database_dir / "domain.db")
         servers["y-websocket"] = y_websocket()
         servers["pycrdt-websocket"] = pycrdt_websocket(database_dir / "ystore.db")
@@ -122,7 +137,7 @@ async def _one(
     from bench import yjs  # needs pycrdt: the `bench` extra
 
     name = f"peers {n} {target}"
-    if target in ("relay", "durable relay", "domain relay"):
+    if target in _RELAYS:
         return await load.relay_fanout(server, n, rate, seconds, senders)
     if target == "Planche":
         # no replicas: like the Yjs clients, which find their notes in an update's bytes
@@ -159,15 +174,17 @@ def table(rows: list[Row]) -> list[str]:
 
 def targets(rows: list[Row]) -> list[str]:
     """Each of issue 18's fan-out and ack targets, with the figures it compares. A miss says
-    which floor missed it too: the durable relay (out of reach on this machine), or only the
-    domain relay (beyond Planche's domain code as it is, whatever the server around it)."""
+    the first floor that missed it too: the durable relay (out of reach on this machine), the
+    lean relay (beyond any Python domain that validates its ops), or the domain relay (beyond
+    Planche's domain code as it is, whatever the server around it)."""
     out = []
-    tally = dict.fromkeys(("met", "out of reach", "beyond the domain", "missed"), 0)
+    verdicts = ("met", "out of reach", "beyond a lean domain", "beyond the domain", "missed")
+    tally = dict.fromkeys(verdicts, 0)
     for row in rows:
         at = f"N={row.clients} ({row.load})"
         mine = percentiles(row.runs["Planche"].fanout)
         floor = percentiles(row.runs["durable relay"].fanout)
-        domain = percentiles(row.runs["domain relay"].fanout)
+        floors = [(v, r, percentiles(row.runs[r].fanout)) for v, r in _DOMAIN_FLOORS]
         for peer in ("y-websocket", "pycrdt-websocket"):
             theirs = percentiles(row.runs[peer].fanout)
             for q in ("p50", "p99"):
@@ -177,9 +194,10 @@ def targets(rows: list[Row]) -> list[str]:
                 # not even a relay that only commits and sends reaches it here?
                 beyond = _beyond(ok, floor[q] < theirs[q], floor[q], q)
                 verdict = "met" if ok else "out of reach" if beyond else "missed"
-                if verdict == "missed" and domain[q] >= theirs[q]:
-                    verdict = "beyond the domain"
-                    beyond = f" (beyond the domain: the domain relay's {q} is {domain[q]:.2f})"
+                for name, relay, at_floor in floors:
+                    if verdict == "missed" and at_floor[q] >= theirs[q]:
+                        verdict = name
+                        beyond = f" ({name}: the {relay}'s {q} is {at_floor[q]:.2f})"
                 tally[verdict] += 1
                 out.append(line + beyond)
         factor = {70: 1.5, 20: 2.0}.get(row.clients)
@@ -201,9 +219,8 @@ def targets(rows: list[Row]) -> list[str]:
                 what = f"{q} echo to its sender"
                 out.append(line + _beyond(ok, echo[q] <= limit, echo[q], what))
     compared = sum(tally.values())
-    out.append(f"fan-out below both peers: {tally['met']} of {compared} met, "
-               f"{tally['out of reach']} out of reach, {tally['beyond the domain']} beyond "
-               f"the domain, {tally['missed']} missed")  # fmt: skip
+    counts = ", ".join(f"{tally[v]} {v}" for v in verdicts[1:])
+    out.append(f"fan-out below both peers: {tally['met']} of {compared} met, {counts}")
     return out
 
 

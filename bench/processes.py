@@ -134,12 +134,12 @@ def relay(database: Path | None = None) -> Process:
     return Process(args + ([str(database)] if database else []), None, port)
 
 
-def domain_relay(database: Path) -> Process:
-    """The durable relay doing Planche's own work on each message (bench/domain_relay.py)."""
+def domain_relay(database: Path, *, lean: bool = False) -> Process:
+    """The durable relay doing Planche's own work on each message, or with `lean` the least
+    work that checks it against its model (bench/domain_relay.py)."""
     port = free_port()
-    return Process(
-        [sys.executable, "-m", "bench.domain_relay", str(port), str(database)], None, port
-    )
+    args = [sys.executable, "-m", "bench.domain_relay", str(port), str(database)]
+    return Process(args + (["--lean"] if lean else []), None, port)
 
 
 def own_cpu_seconds() -> float:

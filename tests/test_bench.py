@@ -112,20 +112,21 @@ def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None
     from bench.peers import Row, report
 
     runs = {"relay": _run(2), "y-websocket": _run(4), "pycrdt-websocket": _run(6, lost=1)}
-    runs |= {"durable relay": _run(3, acks_ms=1.5), "domain relay": _run(3.5)}
-    runs |= {"Planche": _run(5, acks_ms=5)}
+    runs |= {"durable relay": _run(3, acks_ms=1.5), "lean relay": _run(3.2)}
+    runs |= {"domain relay": _run(3.5), "Planche": _run(5, acks_ms=5)}
     rows = [Row(70, "a", runs, (1.0, 1.5))]
     lines = report(rows, 10).splitlines()
-    row = "| 70, a | 2.00 / 2.00 | 3.00 / 3.00 | 3.50 / 3.50 | 4.00 / 4.00 | 6.00 / 6.00 "
-    row += "| 5.00 / 5.00 | 5.00 / 5.00 | 1.50 / 1.50 |"
+    row = "| 70, a | 2.00 / 2.00 | 3.00 / 3.00 | 3.20 / 3.20 | 3.50 / 3.50 | 4.00 / 4.00 "
+    row += "| 6.00 / 6.00 | 5.00 / 5.00 | 5.00 / 5.00 | 1.50 / 1.50 |"
     assert f"{row} 1.0 → 1.5 |" in lines, lines
     assert "N=70 (a): fan-out p50 5.00 < y-websocket 4.00: MISSED" in lines
     assert (
-        "fan-out below both peers: 2 of 4 met, 0 out of reach, 0 beyond the domain, 2 missed"
-        in lines
-    )
+        "fan-out below both peers: 2 of 4 met, 0 out of reach, 0 beyond a lean domain, "
+        "0 beyond the domain, 2 missed"
+    ) in lines
     # where Planche's own work with no server around it (the domain relay) misses the peer
-    # too, although a relay that only commits and sends on reaches it
+    # too, although a relay that only commits and sends on reaches it, and so does one
+    # doing the least work that validates the op (the lean relay)
     rows[0].runs["domain relay"] = _run(4.2)
     lines = report(rows, 10).splitlines()
     assert (
@@ -133,9 +134,20 @@ def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None
         "(beyond the domain: the domain relay's p50 is 4.20)"
     ) in lines
     assert (
-        "fan-out below both peers: 2 of 4 met, 0 out of reach, 2 beyond the domain, 0 missed"
-        in lines
-    )
+        "fan-out below both peers: 2 of 4 met, 0 out of reach, 0 beyond a lean domain, "
+        "2 beyond the domain, 0 missed"
+    ) in lines
+    # where even the least work that validates the op misses the peer
+    rows[0].runs["lean relay"] = _run(4.1)
+    lines = report(rows, 10).splitlines()
+    assert (
+        "N=70 (a): fan-out p50 5.00 < y-websocket 4.00: MISSED "
+        "(beyond a lean domain: the lean relay's p50 is 4.10)"
+    ) in lines
+    assert (
+        "fan-out below both peers: 2 of 4 met, 0 out of reach, 2 beyond a lean domain, "
+        "0 beyond the domain, 0 missed"
+    ) in lines
     assert "N=70 (a): fan-out p99 5.00 <= 1.5 x relay 2.00 = 3.00: MISSED" in lines
     assert "N=70 (a): durable ack p50 5.00 <= 2 ms: MISSED" in lines
     # where a relay that only commits and sends on is already slower than the peer, than
@@ -149,9 +161,9 @@ def test_peers_report_puts_each_target_next_to_the_figures_it_compares() -> None
     assert "N=70 (a): fan-out p99 5.00 < pycrdt-websocket 6.00: met" in lines
     # y-websocket's p50 and p99 (4.00) are both below the durable relay's (4.50)
     assert (
-        "fan-out below both peers: 2 of 4 met, 2 out of reach, 0 beyond the domain, 0 missed"
-        in lines
-    )
+        "fan-out below both peers: 2 of 4 met, 2 out of reach, 0 beyond a lean domain, "
+        "0 beyond the domain, 0 missed"
+    ) in lines
     assert (
         "N=70 (a): fan-out p99 5.00 <= 1.5 x relay 2.00 = 3.00: MISSED "
         "(out of reach: the durable relay's p99 is 4.50)"
@@ -191,17 +203,20 @@ def test_the_durable_relay_times_one_echo_per_op_at_its_sender(tmp_path: Path) -
         assert db.execute("SELECT count(*) FROM log").fetchone() == (20,)
 
 
-def test_the_domain_relay_stores_each_message_as_planches_op_and_relays_it(
-    tmp_path: Path,
+@pytest.mark.parametrize("lean", [False, True], ids=["domain relay", "lean relay"])
+def test_the_domain_relays_store_each_message_as_planches_op_before_relaying_it(
+    tmp_path: Path, lean: bool
 ) -> None:
-    """The floor of Planche's domain code: each message is decoded, sequenced and applied by
-    Planche's room core and stored as Planche's row before it goes on to every client."""
+    """The floors of Planche's domain code as it is (each message decoded, sequenced and
+    applied by Planche's room core) and of any redesign of it (the lean relay: the message
+    checked against its kind's model): each message is stored as Planche's row, in order,
+    before it goes on to every client."""
     import json
     import sqlite3
 
     from bench import load, processes
 
-    _twenty_ops_through(processes.domain_relay(tmp_path / "domain.db"))
+    _twenty_ops_through(processes.domain_relay(tmp_path / "domain.db", lean=lean))
     with sqlite3.connect(tmp_path / "domain.db") as db:
         rows = db.execute("SELECT seq, kind, op, noop FROM ops ORDER BY seq").fetchall()
     assert [(seq, kind, noop) for seq, kind, _, noop in rows] == [
