@@ -194,10 +194,10 @@ def targets(rows: list[Row]) -> list[str]:
                 # not even a relay that only commits and sends reaches it here?
                 beyond = _beyond(ok, floor[q] < theirs[q], floor[q], q)
                 verdict = "met" if ok else "out of reach" if beyond else "missed"
-                for name, relay, at_floor in floors:
-                    if verdict == "missed" and at_floor[q] >= theirs[q]:
-                        verdict = name
-                        beyond = f" ({name}: the {relay}'s {q} is {at_floor[q]:.2f})"
+                missed_too = [(v, r, f[q]) for v, r, f in floors if f[q] >= theirs[q]]
+                if verdict == "missed" and missed_too:
+                    verdict, relay, figure = missed_too[0]
+                    beyond = f" ({verdict}: the {relay}'s {q} is {figure:.2f})"
                 tally[verdict] += 1
                 out.append(line + beyond)
         factor = {70: 1.5, 20: 2.0}.get(row.clients)
