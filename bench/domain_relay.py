@@ -41,9 +41,10 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.schema import CreateTable
-from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.asyncio.server import ServerConnection, serve
 
 from bench.load import _PAD
+from bench.relay import send_on
 from server.board.ops import SENDERS, NoteAdd
 from server.board.protocol import Ack, OpMessage, decode_client_message, encode
 from server.board.state import Area, Participant, Role, new_board
@@ -133,8 +134,7 @@ async def relay(
                 if isinstance(action, Answer):
                     outcome = action.outcome
                     encode(Ack(id=action.op_id, seq=outcome.seq, noop=outcome.noop))
-            broadcast((ws,), message)  # the sender first, as the durable relay
-            broadcast([other for other in peers if other is not ws], message)
+            send_on(ws, message, peers)
     finally:
         peers.pop(ws, None)
         core.detach(me)
@@ -179,6 +179,7 @@ def _lean_step(
     op, op_id = NoteAdd.model_validate(data["op"]), data["id"]
     if not (isinstance(op_id, str) and 0 < len(op_id) <= 64):
         raise RuntimeError("an op id must be a short string")
+    # every socket here is a participant: the role check is one lookup, as in Planche
     if "participant" not in SENDERS["note.add"] or op.note.id in room.notes:
         raise RuntimeError("not an op this socket may send")
     room.seq += 1
@@ -191,8 +192,7 @@ def _lean_step(
     db.execute("BEGIN")
     db.execute(_INSERT, row)
     db.execute("COMMIT")
-    broadcast((ws,), message)  # the sender first, as the durable relay
-    broadcast([other for other in room.sockets if other is not ws], message)
+    send_on(ws, message, room.sockets)
 
 
 async def main(port: int, database: str, lean_relay: bool) -> None:

@@ -16,6 +16,7 @@ import asyncio
 import functools
 import sqlite3
 import sys
+from collections.abc import Iterable
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
@@ -37,12 +38,16 @@ async def relay(ws: ServerConnection, db: sqlite3.Connection | None) -> None:
         async for message in ws:
             if db is not None:
                 db.execute("INSERT INTO log (body) VALUES (?)", (message,))  # autocommit
-            # the sender first, as a server that acks sends the ack before the fan-out: its
-            # echo is the floor of an ack (bench/peers.py)
-            broadcast((ws,), message)
-            broadcast(clients - {ws}, message)
+            send_on(ws, message, clients)
     finally:
         clients.discard(ws)
+
+
+def send_on(ws: ServerConnection, message: str | bytes, room: Iterable[ServerConnection]) -> None:
+    """`message` to its sender first, as a server that acks sends the ack before the fan-out
+    (its echo is the floor of an ack, bench/peers.py), then to everyone else in the room."""
+    broadcast((ws,), message)
+    broadcast([other for other in room if other is not ws], message)
 
 
 async def main(port: int, database: str | None) -> None:
