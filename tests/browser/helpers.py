@@ -228,6 +228,15 @@ def board_state(server: RunningServer, board: dict[str, Any]) -> Any:
     return api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])["state"]
 
 
+def wait_for(check: Callable[[], Any]) -> Any:
+    """`check()` once it is truthy (the server has the op, the page has drawn it), or its last
+    answer after the deadline, for the caller's assert to show."""
+    deadline = time.monotonic() + timeout(10)
+    while not (found := check()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
 def state_once(server: RunningServer, board: dict[str, Any], check: Callable[[Any], Any]) -> Any:
     """The board's state once `check(state)` holds: what a page sends after a pause in typing,
     or on a drop, reaches the server a moment later."""

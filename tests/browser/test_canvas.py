@@ -4,8 +4,6 @@ every screen; pan, zoom and fit; arrow keys that move a note and send once."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,8 +11,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from board_client import BoardClient
-from tests.browser.helpers import Browsing, api, assert_accessible, join, screenshot, settle
-from tests.conftest import RunningServer, timeout
+from tests.browser.helpers import (
+    Browsing,
+    api,
+    assert_accessible,
+    join,
+    screenshot,
+    settle,
+    wait_for,
+)
+from tests.conftest import RunningServer
 
 pytestmark = pytest.mark.browser
 
@@ -81,14 +87,6 @@ PLACED = """(text) => {
 def _placed(page: Page, text: str) -> list[float]:
     settle(page)  # a note moved into another frame fades in there again: measured at rest
     return list(page.evaluate(PLACED, text))
-
-
-def _wait_for(check: Callable[[], Any]) -> Any:
-    """`check()` once it is truthy (the server has the op), or its last answer."""
-    deadline = time.monotonic() + timeout(10)
-    while not (found := check()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return found
 
 
 def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
@@ -170,11 +168,11 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
     facilitator.mouse.wheel(0, -120)
     facilitator.keyboard.up("Control")
     # wheel events reach the page after `wheel()` returns: wait for their effect
-    assert _wait_for(lambda: _zoom(facilitator) > fitted)
+    assert wait_for(lambda: _zoom(facilitator) > fitted)
     panned = _pan(facilitator)
     facilitator.mouse.wheel(120, 0)  # sideways: more of the board comes in from the right
     sideways = [panned[0] - 120, panned[1]]
-    assert _wait_for(lambda: _pan(facilitator) == pytest.approx(sideways, abs=1))
+    assert wait_for(lambda: _pan(facilitator) == pytest.approx(sideways, abs=1))
     facilitator.get_by_role("button", name="Fit board").click()
     assert _pan(facilitator) == pytest.approx(fitted_pan, abs=1)
 
@@ -191,7 +189,7 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
     facilitator.mouse.down()
     facilitator.mouse.move(drop[0], drop[1], steps=8)
     facilitator.mouse.up()
-    moved = _wait_for(
+    moved = wait_for(
         lambda: (
             (n := _note(server, board, "Caretakers know every family"))["area"] == "urban-myths"
             and n
@@ -227,7 +225,7 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
     facilitator.keyboard.press("Shift+ArrowDown")
     facilitator.keyboard.press("ArrowUp")
     expected = (start["x"] - 80, start["y"] + 48)
-    nudged = _wait_for(
+    nudged = wait_for(
         lambda: (
             (n := _note(server, board, "Caretakers know every family"))["y"] == expected[1] and n
         )
@@ -270,7 +268,7 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
     }
     facilitator.locator(".note", has_text="Caretakers know").focus()
     facilitator.keyboard.press("Shift+ArrowDown")
-    assert _wait_for(lambda: _board(server, board)["seq"] == before + 2)
+    assert wait_for(lambda: _board(server, board)["seq"] == before + 2)
     for text, top in tops.items():
         assert _note(server, board, text)["y"] == top + 64
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -30,8 +28,9 @@ from tests.browser.helpers import (
     note_action,
     screenshot,
     settle,
+    wait_for,
 )
-from tests.conftest import RunningServer, timeout
+from tests.conftest import RunningServer
 
 pytestmark = pytest.mark.browser
 
@@ -60,13 +59,6 @@ def _state(server: RunningServer, board: dict[str, Any]) -> dict[str, Any]:
 def _cell(server: RunningServer, board: dict[str, Any], text: str) -> Any:
     found = next(n for n in _state(server, board)["notes"].values() if n["text"] == text)
     return cell_of(Note(**found))
-
-
-def _wait_for(check: Callable[[], Any]) -> Any:
-    deadline = time.monotonic() + timeout(10)
-    while not (found := check()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return found
 
 
 def _zoom(page: Page) -> float:
@@ -99,7 +91,7 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
     up.fill("Effect")
     dialog.get_by_role("button", name="Add the area").click()
     expect(dialog).to_be_hidden()
-    areas = _wait_for(lambda: (a := _state(server, board)["areas"])[1:] and a)
+    areas = wait_for(lambda: (a := _state(server, board)["areas"])[1:] and a)
     assert areas, "the area never reached the server"
     quadrant = areas[1]
     assert quadrant["axes"] == {"x": "Effort", "y": "Effect"}
@@ -145,13 +137,13 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
     target = (where["x"] + (AXIS + 30) * zoom + 10, where["y"] + (GRID_TOP + 30) * zoom + 10)
     page.mouse.move(*target, steps=8)
     page.mouse.up()
-    assert _wait_for(lambda: _cell(server, board, NOTES[0]) == ("high", "low"))
+    assert wait_for(lambda: _cell(server, board, NOTES[0]) == ("high", "low"))
 
     # by keyboard: the note's menu places it in a cell named by the axes
     note_action(
         frame.locator(".note", has_text=NOTES[1]), "Place in quadrant", "Low effect, high effort"
     )
-    assert _wait_for(lambda: _cell(server, board, NOTES[1]) == ("low", "high"))
+    assert wait_for(lambda: _cell(server, board, NOTES[1]) == ("low", "high"))
     # on the canvas, each note tells a screen reader which cell it is in
     placed = frame.locator(".note", has_text=NOTES[1])
     expect(placed).to_have_accessible_description("Low effect, high effort")
@@ -226,7 +218,7 @@ def test_a_quadrant_is_made_filled_and_shown_by_cell_everywhere(
         a, b, c, _ = (t or {} for t in top)
         return a["y"] == b["y"] and a["x"] < b["x"] and c["y"] > a["y"]
 
-    assert _wait_for(two_by_two), [shown.nth(i).bounding_box() for i in range(4)]
+    assert wait_for(two_by_two), [shown.nth(i).bounding_box() for i in range(4)]
     settle(projector)
     assert projector.evaluate("document.documentElement.scrollHeight <= innerHeight")
     screenshot(projector, "quadrant-projector")

@@ -4,8 +4,6 @@ text readable on a wide board, and a note someone else is dragging shown as it m
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,8 +12,16 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from board_client import BoardClient
-from tests.browser.helpers import Browsing, api, assert_accessible, join, screenshot, settle
-from tests.conftest import RunningServer, timeout
+from tests.browser.helpers import (
+    Browsing,
+    api,
+    assert_accessible,
+    join,
+    screenshot,
+    settle,
+    wait_for,
+)
+from tests.conftest import RunningServer
 
 pytestmark = pytest.mark.browser
 
@@ -58,14 +64,6 @@ def _y(server: RunningServer, board: dict[str, Any], text: str) -> int:
 def _selected(page: Page) -> list[str]:
     texts = page.locator(".note[data-selected] .note-text").all_inner_texts()
     return sorted(texts)
-
-
-def _wait_for(check: Callable[[], Any]) -> Any:
-    """`check()` once it is truthy (the server has the ops), or its last answer."""
-    deadline = time.monotonic() + timeout(10)
-    while not (found := check()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return found
 
 
 # how big a note's text is on screen, and which frames are whole inside the canvas
@@ -145,7 +143,7 @@ def test_notes_are_selected_together_and_a_drag_shows_to_the_others(
     _note(facilitator, "Share the slides").focus()
     facilitator.keyboard.press("Shift+ArrowDown")
     facilitator.keyboard.press("ArrowDown")
-    assert _wait_for(lambda: _state(server, board)["seq"] >= before + 2)
+    assert wait_for(lambda: _state(server, board)["seq"] >= before + 2)
     assert _state(server, board)["seq"] == before + 2
     assert _y(server, board, "Write it down") == 300 + 80
     assert _y(server, board, "Share the slides") == 300 + 80
@@ -181,7 +179,7 @@ def test_notes_are_selected_together_and_a_drag_shows_to_the_others(
     original = _note(facilitator, "The new rota").bounding_box()
     assert original
     # it follows the drag (the first ghost may show where the drag had got to then)
-    assert _wait_for(lambda: (box := ghost.bounding_box()) and box["y"] > original["y"] + 150)
+    assert wait_for(lambda: (box := ghost.bounding_box()) and box["y"] > original["y"] + 150)
     assert _state(server, board)["seq"] == before
     settle(facilitator)
     screenshot(facilitator, "selection-ghost-drag-seen-by-facilitator")
