@@ -49,6 +49,13 @@ LOOP_LAG_SECONDS = Histogram(
     "of the worker waited, whatever it was for.",
     buckets=_LATENCY_BUCKETS,
 )
+# records wait for one of two render threads (server/exports/pool.py): a queue here is why
+# a download is slow while pages and acks are not
+EXPORTS = Gauge(
+    "planche_exports",
+    "Exports waiting for or on a render thread.",
+    multiprocess_mode="livesum",
+)
 ERRORS = Counter("planche_errors", "Errors sent to clients, by code.", ["code"])
 STORE_READS = Counter("planche_store_reads", "Reads from the store (each one query).")
 STORE_FAILURES = Counter("planche_store_failures", "Commits the store refused or failed.")

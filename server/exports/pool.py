@@ -10,6 +10,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from server.metrics import EXPORTS
+
 T = TypeVar("T")
 
 _RENDERERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="planche-export")
@@ -18,4 +20,5 @@ _RENDERERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="planche-expor
 async def rendered(render: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`render(*args, **kwargs)` on an export thread."""
     call = functools.partial(render, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(_RENDERERS, call)
+    with EXPORTS.track_inprogress():
+        return await asyncio.get_running_loop().run_in_executor(_RENDERERS, call)

@@ -16,8 +16,10 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.board.test_facilitation import ANN, BO, FAC, Board
 from tests.conftest import RunningServer, timeout
+from tests.server.test_operations import metric
 from tests.server.test_privacy import call, closed_with
 from tests.server.test_scale_out import Cluster
+from tests.timing import eventually
 from tests.wire import Peers, add_note, get_state, join, new_board
 
 pytestmark = pytest.mark.anyio
@@ -284,14 +286,22 @@ async def test_reads_do_not_wait_behind_pdf_exports(server: RunningServer, peers
             )
             for _ in range(10)
         ]
-        await asyncio.sleep(0.5)  # for the exports to reach the server, not a measurement
+
+        async def all_in_the_pool() -> bool:
+            """Every export has read the board and waits for or holds a render thread."""
+            assert not any(task.done() for task in exports), "an export ended before the others"
+            return metric((await http.get("/metrics")).text, "planche_exports") == len(exports)
+
+        await eventually(all_in_the_pool, "the 10 exports to take the render threads")
         healthy = await http.get("/healthz")
         state = await http.get(f"/api/boards/{board['id']}", headers=headers)
         finished = sum(task.done() for task in exports)
         answers = await asyncio.gather(*exports)
+        left = metric((await http.get("/metrics")).text, "planche_exports")
     assert healthy.status_code == 200 and state.status_code == 200
     assert finished == 0, f"{finished} of 10 exports finished before a health check answered"
     assert all(a.status_code == 200 and a.content.startswith(b"%PDF") for a in answers)
+    assert left == 0, "the administrator's gauge still counts exports that have ended"
 
 
 def test_a_note_moved_into_another_groups_area_is_a_recorded_no_op() -> None:
