@@ -121,9 +121,18 @@ export class Worksheet {
     for (const control of this.section.querySelectorAll("textarea, input, button")) {
       /** @type {HTMLInputElement} */ (control).disabled = readOnly;
     }
-    for (const f of method.fields) this.live.get(`field:${f.id}`)?.show(state.fields[f.id] ?? "");
+    for (const f of method.fields) {
+      const text = state.fields[f.id] ?? "";
+      const live = this.live.get(`field:${f.id}`);
+      live?.show(text);
+      // the facilitator's own text (a sounding board's topic) says nothing to the others while
+      // it is empty: no heading over a blank on a phone or on the projector; a field to fill
+      // in together keeps its heading there, as the prompt it is
+      if (f.facilitator_only && live instanceof ReadText) /** @type {HTMLElement} */ (live.control.parentElement).hidden = !text.trim();
+    }
     for (const spec of method.tables) this.updateTable(spec, state);
     if (method.grid) this.updateGrid(method, state);
+    this.section.hidden = ![...this.body.children].some((part) => !(/** @type {HTMLElement} */ (part).hidden));
   }
 
   /**
@@ -436,6 +445,9 @@ export class Worksheet {
  */
 export function worksheetTime(state, method) {
   if (!method || !(method.fields.length || method.tables.length || method.grid)) return false;
+  // the facilitator's fields alone, all empty, show nothing (see `update`): the areas stay
+  const unwritten = (/** @type {Method["fields"][number]} */ f) => f.facilitator_only && !(state.fields[f.id] ?? "").trim();
+  if (!method.tables.length && !method.grid && method.fields.every(unwritten)) return false;
   if (state.phase?.kind === "capture") return true;
   if (!method.phases.length) return true;
   return Boolean(method.grid && Object.keys(state.scores).length && state.phase?.kind !== "individual");

@@ -36,9 +36,13 @@ def test_groups_get_a_discussion_leader_and_a_note_taker(
     page = facilitator_page(browsing, board, lang="sv-SE")
     expect(page.locator("#controls")).to_be_visible()
 
-    # the topic is the facilitator's to describe; the phones read it, and cannot change it
-    page.get_by_label("Beskrivning av ämnet").fill("Fler volontärer i äldreomsorgen")
+    # the topic is the facilitator's to describe; the phones read it, and cannot change it;
+    # until it is written they are shown no heading over a blank
     topic = phones["Åsa"].locator("#worksheet")
+    # (the survey is drawn from the same state as the worksheet)
+    expect(phones["Åsa"].get_by_role("button", name="Svara på enkäten")).to_be_visible()
+    expect(topic).to_be_hidden()
+    page.get_by_label("Beskrivning av ämnet").fill("Fler volontärer i äldreomsorgen")
     expect(topic.locator("[data-field=topic]")).to_have_text("Fler volontärer i äldreomsorgen")
     expect(topic.get_by_role("heading", name="Inför mötet")).to_be_visible()
     expect(topic.locator("textarea")).to_have_count(0)
