@@ -168,7 +168,7 @@ export class Records {
         ),
       ),
     );
-    if (!this.records.length) this.list.replaceChildren(el("li", { text: t("No records yet.") }));
+    if (!this.records.length) this.list.replaceChildren(el("li", { class: "empty", text: t("No records yet.") }));
     const current = this.source.value;
     fillSelect(
       this.source,
