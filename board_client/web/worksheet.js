@@ -85,6 +85,13 @@ class ReadText {
  */
 const say = (texts, lang) => (texts ? texts[lang] ?? texts.en ?? Object.values(texts)[0] ?? "" : "");
 
+/**
+ * A field only the facilitator writes, still empty: shown to nobody else.
+ * @param {Method["fields"][number]} field
+ * @param {BoardState} state
+ */
+const unwritten = (field, state) => Boolean(field.facilitator_only) && !(state.fields[field.id] ?? "").trim();
+
 export class Worksheet {
   /**
    * @param {HTMLElement} section where the worksheet goes (hidden while the method has none)
@@ -128,7 +135,7 @@ export class Worksheet {
       // the facilitator's own text (a sounding board's topic) says nothing to the others while
       // it is empty: no heading over a blank on a phone or on the projector; a field to fill
       // in together keeps its heading there, as the prompt it is
-      if (f.facilitator_only && live instanceof ReadText) /** @type {HTMLElement} */ (live.control.parentElement).hidden = !text.trim();
+      if (live instanceof ReadText) /** @type {HTMLElement} */ (live.control.parentElement).hidden = unwritten(f, state);
     }
     for (const spec of method.tables) this.updateTable(spec, state);
     if (method.grid) this.updateGrid(method, state);
@@ -446,8 +453,7 @@ export class Worksheet {
 export function worksheetTime(state, method) {
   if (!method || !(method.fields.length || method.tables.length || method.grid)) return false;
   // the facilitator's fields alone, all empty, show nothing (see `update`): the areas stay
-  const unwritten = (/** @type {Method["fields"][number]} */ f) => f.facilitator_only && !(state.fields[f.id] ?? "").trim();
-  if (!method.tables.length && !method.grid && method.fields.every(unwritten)) return false;
+  if (!method.tables.length && !method.grid && method.fields.every((f) => unwritten(f, state))) return false;
   if (state.phase?.kind === "capture") return true;
   if (!method.phases.length) return true;
   return Boolean(method.grid && Object.keys(state.scores).length && state.phase?.kind !== "individual");
