@@ -343,7 +343,7 @@ async function showBoard() {
   if (!worksheet) {
     const readOnly = projector || (view.role !== "facilitator" && view.role !== "participant");
     const facilitator = view.role === "facilitator" && !projector;
-    worksheet = new Worksheet($("#worksheet"), (op) => connected.send(op), { me: view.me ?? "", readOnly, facilitator });
+    worksheet = new Worksheet($("#worksheet"), (op) => connected.send(op), { me: view.me ?? "", readOnly, facilitator }, !projector);
   }
   if (!survey) {
     const who = { me: view.me ?? "", role: view.role, projector, now: () => store.serverNow() };

@@ -9,6 +9,7 @@
 
 import { nt, t } from "./i18n.js";
 import { reconcile, setText } from "./keyed.js";
+import { icon } from "./icons.js";
 import { el } from "./views.js";
 
 const SEND_AFTER_MS = 600; // a pause in typing sends the text; leaving the control sends it at once
@@ -97,8 +98,11 @@ export class Worksheet {
    * @param {HTMLElement} section where the worksheet goes (hidden while the method has none)
    * @param {(op: Op) => void} send
    * @param {{ me: string, readOnly: boolean, facilitator: boolean }} who
+   * @param {boolean} [fold] a page's worksheet folds to its heading while the method does not
+   *   use it, so the board stays on the first screen (the projector shows it whole, see
+   *   `worksheetTime`)
    */
-  constructor(section, send, who) {
+  constructor(section, send, who, fold = false) {
     this.section = section;
     this.send = send;
     this.who = who;
@@ -111,8 +115,18 @@ export class Worksheet {
     this.state = null;
     /** @type {string | undefined} the table this page just added a row to */
     this.addingTo = undefined;
-    this.body = el("div", { class: "worksheet-body" });
-    this.section.append(this.body);
+    this.body = el("div", { class: "worksheet-body", id: "worksheet-body" });
+    /** @type {HTMLElement} */
+    this.title = /** @type {HTMLElement} */ (section.querySelector("#worksheet-title"));
+    // the disclosure pattern: the heading holds the button, so the region keeps its name
+    this.toggle = fold
+      ? el("button", { type: "button", class: "worksheet-toggle", "aria-controls": "worksheet-body", "aria-expanded": "true", onclick: () => this.choose() })
+      : null;
+    /** what is written, while folded: that others are filling it in shows without opening it */
+    this.summary = el("p", { class: "worksheet-summary hint", hidden: true });
+    /** @type {{ phase: string, open: boolean } | null} this person's own choice, until the phase changes */
+    this.chosen = null;
+    this.section.append(this.summary, this.body);
   }
 
   /**
@@ -123,9 +137,10 @@ export class Worksheet {
     const has = Boolean(method && (method.fields.length || method.tables.length || method.grid));
     this.section.hidden = !has;
     if (!method || !has) return;
+    this.state = state;
     if (method !== this.method || state.language !== this.lang) this.build(method, state.language);
     const readOnly = this.who.readOnly || state.closed;
-    for (const control of this.section.querySelectorAll("textarea, input, button")) {
+    for (const control of this.body.querySelectorAll("textarea, input, button")) {
       /** @type {HTMLInputElement} */ (control).disabled = readOnly;
     }
     for (const f of method.fields) {
@@ -139,6 +154,7 @@ export class Worksheet {
     }
     for (const spec of method.tables) this.updateTable(spec, state);
     if (method.grid) this.updateGrid(method, state);
+    this.fold(state, method);
     this.section.hidden = ![...this.body.children].some((part) => !(/** @type {HTMLElement} */ (part).hidden));
   }
 
@@ -178,8 +194,38 @@ export class Worksheet {
     // a worksheet only the facilitator writes (a sounding board's topic) is not one to
     // fill in together
     const writes = method.tables.length > 0 || method.grid || method.fields.some((f) => !f.facilitator_only);
-    const title = this.section.querySelector("#worksheet-title");
-    if (title) title.textContent = writes ? t("Fill in together") : t("For this meeting");
+    const title = writes ? t("Fill in together") : t("For this meeting");
+    // a facilitator's single field is short and always in use: it does not fold
+    if (this.toggle && writes) {
+      this.toggle.replaceChildren(icon("chevron-down"), title);
+      this.title.replaceChildren(this.toggle);
+    } else this.title.textContent = title;
+  }
+
+  /** The heading's button: open or fold the worksheet, for as long as this phase lasts. */
+  choose() {
+    this.chosen = { phase: this.state?.phase?.id ?? "", open: Boolean(this.body.hidden) };
+    if (this.state && this.method) this.fold(this.state, this.method);
+  }
+
+  /**
+   * Open while the method uses the worksheet (see `inUse`), or as this person chose in this
+   * phase; never folded away from under someone writing in it.
+   * @param {BoardState} state
+   * @param {Method} method
+   */
+  fold(state, method) {
+    if (!this.toggle?.isConnected) return;
+    const phase = state.phase?.id ?? "";
+    if (this.chosen && this.chosen.phase !== phase) this.chosen = null;
+    // someone writing in it keeps it open for the rest of the phase, as if they had chosen to
+    if (!this.chosen && !this.body.hidden && this.body.contains(document.activeElement)) this.chosen = { phase, open: true };
+    const open = this.chosen ? this.chosen.open : inUse(state, method);
+    this.body.hidden = !open;
+    this.toggle.setAttribute("aria-expanded", String(open));
+    const summary = open ? "" : written(state, method);
+    this.summary.hidden = !summary;
+    setText(this.summary, summary);
   }
 
   /**
@@ -373,7 +419,6 @@ export class Worksheet {
   updateGrid(method, state) {
     const spec = state.grid;
     if (!spec || !method.grid) return;
-    this.state = state;
     const mine = { ...(state.scores[this.who.me] ?? {}), ...(state.sealed_scores?.[this.who.me] ?? {}) };
     const sealed = state.phase?.kind === "individual";
     setText(
@@ -441,6 +486,38 @@ export class Worksheet {
       },
     );
   }
+}
+
+/**
+ * Whether a page opens the worksheet: on a method without phases (a meeting plan), in its
+ * capture phase, and in every phase of a scoring round (the facilitator sets the criteria
+ * as it is presented, the participants score, then all read the averages). In the phases
+ * for notes it folds, and the board comes first; before the first phase, as in the first.
+ * @param {BoardState} state
+ * @param {Method} method
+ */
+export function inUse(state, method) {
+  const kind = state.phase?.kind ?? method.phases[0]?.kind;
+  return !method.phases.length || kind === "capture" || Boolean(method.grid);
+}
+
+/**
+ * What a folded worksheet says of itself: how many of its fields and cells hold text.
+ * @param {BoardState} state
+ * @param {Method} method
+ */
+function written(state, method) {
+  const parts = [];
+  if (method.fields.length) {
+    const n = method.fields.filter((f) => (state.fields[f.id] ?? "").trim()).length;
+    const total = method.fields.length;
+    parts.push(nt("{n} of {total} field written", "{n} of {total} fields written", total, { n, total }));
+  }
+  if (method.tables.length) {
+    const n = method.tables.reduce((sum, spec) => sum + Object.values(state.tables[spec.id]?.cells ?? {}).filter((c) => c.trim()).length, 0);
+    parts.push(nt("{n} cell written", "{n} cells written", n, { n }));
+  }
+  return parts.join(" · ");
 }
 
 /**

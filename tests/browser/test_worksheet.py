@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     LAPTOP,
+    PHONE,
     PROJECTOR,
     Browsing,
     api,
@@ -38,6 +39,9 @@ def test_two_people_fill_in_a_theme_unfolding_and_the_projector_shows_it(
     join(participant, server, board["join_code"], "Ida")
     sheet = facilitator.get_by_role("region", name="Udfyld sammen")
     expect(sheet).to_be_visible()
+    # the method starts on notes, so the worksheet is folded to its heading; each opens it
+    for page in (facilitator, participant):
+        page.get_by_role("button", name="Udfyld sammen").click()
     expect(sheet.get_by_role("textbox")).to_have_count(8)
 
     # Ida is half-way through one field while the facilitator writes another
@@ -86,6 +90,68 @@ def test_two_people_fill_in_a_theme_unfolding_and_the_projector_shows_it(
     assert "Fordi de frivillige bliver, når de bliver spurgt" in text
 
 
+def test_the_worksheet_folds_while_the_method_is_on_its_notes(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Processplan", "method": "process-plan", "language": "sv"}
+    board = api(server, "/api/boards", body)
+    laptop = facilitator_page(browsing, board, lang="sv-SE")
+    phone = browsing.page(PHONE, lang="sv-SE")
+    join(phone, server, board["join_code"], "Åsa")
+    pages = (laptop, phone)
+
+    # the plan starts with ideas: on every page the worksheet is one line and the board
+    # is on the first screen, where the tables used to push it below it
+    for page in pages:
+        expect(page.get_by_role("button", name="Fyll i tillsammans")).to_have_attribute(
+            "aria-expanded", "false"
+        )
+        expect(page.get_by_role("textbox", name="Möte 1, Undertema")).to_have_count(0)
+    expect(laptop.locator("section.area").first).to_be_in_viewport(ratio=0.9)
+    summary = laptop.locator(".worksheet-summary")
+    expect(summary).to_have_text("0 celler ifyllda")
+    assert_accessible(laptop, "a folded worksheet")
+    screenshot(laptop, "worksheet-folded-laptop")
+    screenshot(phone, "worksheet-folded-phone")
+
+    # what others write shows on the folded line; one's own choice holds for this phase
+    cell = {"kind": "cell.set", "table": "meetings", "row": "meeting-1", "column": "sub-theme"}
+    send_as(server, board["id"], board["facilitator_token"], {**cell, "text": "Unga"})
+    expect(summary).to_have_text("1 cell ifylld")
+    toggle = laptop.get_by_role("button", name="Fyll i tillsammans")
+    toggle.press("Enter")
+    expect(laptop.get_by_label("Möte 1, Undertema")).to_have_value("Unga")
+    expect(summary).to_be_hidden()
+    send_as(server, board["id"], board["facilitator_token"], {**cell, "text": "Unga vuxna"})
+    expect(laptop.get_by_label("Möte 1, Undertema")).to_have_value("Unga vuxna")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    toggle.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+    # the planning phase opens it for everyone, and going back folds it again, except
+    # under someone in the middle of writing in it
+    send_as(server, board["id"], board["facilitator_token"], {"kind": "phase.set", "phase": "plan"})
+    for page in pages:
+        expect(page.get_by_label("Möte 1, Undertema")).to_have_value("Unga vuxna")
+    date = phone.get_by_label("Möte 1, Datum")
+    date.press_sequentially("12 mars")
+    send_as(
+        server, board["id"], board["facilitator_token"], {"kind": "phase.set", "phase": "ideas"}
+    )
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(date).to_be_visible()
+    expect(date).to_be_focused()
+    expect(date).to_have_value("12 mars")
+    date.press("Tab")  # leaving the field sends it
+    state_once(
+        server, board, lambda s: s["tables"]["meetings"]["cells"].get("meeting-1/date") == "12 mars"
+    )
+    # and it stays open for her for the rest of the phase, as if she had opened it
+    send_as(server, board["id"], board["facilitator_token"], {**cell, "text": "Unga i skolan"})
+    expect(phone.get_by_label("Möte 1, Undertema")).to_have_value("Unga i skolan")
+    assert_all_in(phone, "sv")
+
+
 def fetch(server: RunningServer, path: str, token: str) -> bytes:
     import urllib.request
 
@@ -102,6 +168,8 @@ def test_tables_and_the_scoring_grid_are_filled_in_by_keyboard(
     body = {"title": "Procesplan", "method": "process-plan", "language": "da"}
     board = api(server, "/api/boards", body)
     page = facilitator_page(browsing, board, lang="da-DK")
+    # the plan starts with ideas on the board: the tables are opened by keyboard
+    page.get_by_role("button", name="Udfyld sammen").press("Enter")
 
     # a fixed row: its cells are named by row and column
     cell = page.get_by_label("1. møde, Undertema")
