@@ -496,7 +496,7 @@ export class Worksheet {
  * @param {BoardState} state
  * @param {Method} method
  */
-export function inUse(state, method) {
+function inUse(state, method) {
   const kind = state.phase?.kind ?? method.phases[0]?.kind;
   return !method.phases.length || kind === "capture" || Boolean(method.grid);
 }
