@@ -287,8 +287,13 @@ function updateArea(section, area, state, ctx) {
     parts.form = groupForm(area);
     section.append(parts.form);
   }
-  if (parts.form) parts.form.hidden = !writer;
+  if (parts.form) parts.form.hidden = !writer || (ctx.role !== "facilitator" && UNSORTED.has(state.phase?.kind ?? ""));
 }
+
+// the phases in which a participant does not sort notes into groups: the theme is presented,
+// everyone writes on their own, or votes; there the form is only in the way (on a phone, once
+// in every area), while a facilitator may still set groups up ahead of the sorting
+const UNSORTED = new Set(["intro", "individual", "vote"]);
 
 const itemKey = (/** @type {NoteItem} */ item) => (item.pending ? `pending:${item.note.id}` : item.note.id);
 /** @param {NoteItem[]} items */

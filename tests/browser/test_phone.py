@@ -218,3 +218,28 @@ def test_a_participant_on_a_phone_writes_parks_and_votes_from_anywhere_on_a_long
     phone_shot(phone, "phone-voting")
     screenshot(phone, "phone-voting-whole-board")
     assert browsing.foreign_requests() == []
+
+
+def test_a_phone_offers_a_new_group_only_while_notes_are_sorted(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Kategorier", "language": "da", "method": "category-analysis"}
+    board = api(server, "/api/boards", body)
+    me = api(server, "/api/join", {"code": board["join_code"], "name": "Ole"})
+    phone = browsing.page(PHONE, lang="da-DK")
+    phone.goto(f"{server.url}/b/{board['id']}#token={me['token']}")
+    expect(phone.locator("#status")).to_have_attribute("data-state", "online")
+    forms = phone.get_by_role("button", name="Opret gruppe")
+    areas = phone.locator("section.area").count()
+    assert areas >= 2
+    expect(forms).to_have_count(areas)  # before the plan starts, the board is free
+
+    # writing on one's own and voting: each area holds notes, not a form for groups
+    for phase, sorting in (("silent", False), ("together", True), ("prioritise", False)):
+        send_ops(server, board, [{"kind": "phase.set", "phase": phase}])
+        expect(forms).to_have_count(areas if sorting else 0)
+    screenshot(phone, "phone-vote-no-group-form")
+    # the facilitator can still set groups up ahead of the sorting
+    facilitator = browsing.page(lang="da-DK")
+    facilitator.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
+    expect(facilitator.get_by_role("button", name="Opret gruppe")).to_have_count(areas)
