@@ -287,13 +287,15 @@ function updateArea(section, area, state, ctx) {
     parts.form = groupForm(area);
     section.append(parts.form);
   }
-  if (parts.form) parts.form.hidden = !writer || (ctx.role !== "facilitator" && UNSORTED.has(state.phase?.kind ?? ""));
+  const sorting = !state.phase || SORTING.has(state.phase.kind);
+  if (parts.form) parts.form.hidden = !writer || (ctx.role !== "facilitator" && !sorting);
 }
 
-// the phases in which a participant does not sort notes into groups: the theme is presented,
-// everyone writes on their own, or votes; there the form is only in the way (on a phone, once
-// in every area), while a facilitator may still set groups up ahead of the sorting
-const UNSORTED = new Set(["intro", "individual", "vote"]);
+// the phases in which participants sort notes into groups; in the others (the theme is
+// presented, everyone writes on their own, votes, names owners or fills in the worksheet) the
+// form is only in the way, on a phone once in every area, while a facilitator may still set
+// groups up ahead of the sorting
+const SORTING = new Set(["joint", "cluster", "prioritise", "breakout"]);
 
 const itemKey = (/** @type {NoteItem} */ item) => (item.pending ? `pending:${item.note.id}` : item.note.id);
 /** @param {NoteItem[]} items */

@@ -234,8 +234,9 @@ def test_a_phone_offers_a_new_group_only_while_notes_are_sorted(
     assert areas >= 2
     expect(forms).to_have_count(areas)  # before the plan starts, the board is free
 
-    # writing on one's own and voting: each area holds notes, not a form for groups
-    for phase, sorting in (("silent", False), ("together", True), ("prioritise", False)):
+    # writing on one's own, voting and naming owners: each area holds notes, not a form
+    phases = (("silent", False), ("together", True), ("prioritise", False), ("into-play", False))
+    for phase, sorting in phases:
         send_ops(server, board, [{"kind": "phase.set", "phase": phase}])
         expect(forms).to_have_count(areas if sorting else 0)
     screenshot(phone, "phone-vote-no-group-form")
