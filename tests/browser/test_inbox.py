@@ -68,7 +68,7 @@ def test_a_moderated_analysis_merges_declines_and_approves_from_the_inbox(
     post_note(phone, "Kaffen var kold")
     waiting = phone.locator(".note--waiting")
     expect(waiting).to_have_count(2)
-    expect(waiting.first).to_contain_text("Venter på tovholderen")
+    expect(waiting.first).to_contain_text("Venter på facilitatoren")
     assert_accessible(phone, "the author's notes waiting")
     phone_shot(phone, "inbox-waiting-phone-da")
     send_as(

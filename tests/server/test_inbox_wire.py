@@ -126,7 +126,7 @@ async def test_a_waiting_or_declined_note_leaks_on_no_path(
     resumed = await peers(server, board_id, bo["token"], since=0)
     clean("Bo's resume after the approval", json.dumps(resumed.welcome))
     record_md = (await call(server, "GET", path, bo["token"], format="md")).text
-    assert EDITED in record_md and "redigeret af tovholderen" in record_md
+    assert EDITED in record_md and "redigeret af facilitatoren" in record_md
     archive = (await call(server, "GET", path, bo["token"], format="json")).text
     clean("Bo's archive after the approval", archive)
     assert EDITED in archive
