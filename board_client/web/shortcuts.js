@@ -14,6 +14,8 @@ const KEYS = {
   t: { selector: '[data-action="timer-toggle"]', act: "click" },
   l: { selector: "#list-toggle", act: "click" },
   i: { selector: '[data-action="inbox"]', act: "click" },
+  // the worksheet's heading button (Enter opens it), or the first field of one that never folds
+  w: { selector: "#worksheet .worksheet-toggle, #worksheet textarea", act: "focus" },
 };
 
 const NOT_TYPED_IN = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"]);

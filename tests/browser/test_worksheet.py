@@ -119,7 +119,10 @@ def test_the_worksheet_folds_while_the_method_is_on_its_notes(
     send_as(server, board["id"], board["facilitator_token"], {**cell, "text": "Unga"})
     expect(summary).to_have_text("1 cell ifylld")
     toggle = laptop.get_by_role("button", name="Fyll i tillsammans")
-    toggle.press("Enter")
+    laptop.locator("#board-title").click()
+    laptop.keyboard.press("w")  # the single key that goes to the worksheet
+    expect(toggle).to_be_focused()
+    laptop.keyboard.press("Enter")
     expect(laptop.get_by_label("Möte 1, Undertema")).to_have_value("Unga")
     expect(summary).to_be_hidden()
     send_as(server, board["id"], board["facilitator_token"], {**cell, "text": "Unga vuxna"})
