@@ -8,11 +8,12 @@ import { Canvas } from "./canvas.js";
 import { followFocus, hideComposer, setUpComposer, updateComposer } from "./composer.js";
 import { Connection, readJson } from "./connection.js";
 import { Controls } from "./controls.js";
-import { loadLanguage, t } from "./i18n.js";
+import { loadLanguage, nt, t } from "./i18n.js";
 import { icon } from "./icons.js";
 import { linkToken, takeLinkToken } from "./links.js";
 import {
   Announcer,
+  countHere,
   describe,
   loadMethod,
   renderParked,
@@ -227,6 +228,10 @@ if (!creds?.token) {
     },
     presence: (peers, crowd) => {
       renderPeers($("#peers"), peers, crowd, store.state);
+      // at a glance in the header, as the list is below the board (and not on the projector)
+      const here = countHere(peers, crowd);
+      $("#here-count").textContent = nt("{n} here", "{n} here", here, { n: here });
+      $("#here-count").hidden = false;
       lastPeers = peers;
       lastCrowd = crowd;
       signals?.seePresence(peers, crowd);

@@ -290,6 +290,17 @@ function ownerForm(idea, actions) {
 }
 
 /**
+ * How many are here: each person once, the projector and other viewers not counted; in a
+ * large meeting the server's count.
+ * @param {PeerPresence[]} peers
+ * @param {Crowd | null} [crowd]
+ */
+export function countHere(peers, crowd = null) {
+  if (crowd) return crowd.here;
+  return new Set(peers.filter((p) => p.role !== "viewer").map((p) => p.participant_id)).size;
+}
+
+/**
  * Who is here now (each person once; the projector and other viewers are not named). In a
  * large meeting (`crowd`, past the server's people_list_max) how many, and how many in each
  * small group while groups work, instead of names.

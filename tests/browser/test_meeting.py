@@ -79,6 +79,11 @@ def test_a_category_analysis_meeting_in_danish(browsing: Browsing, server: Runni
         people.append(page)
     ole, ida, per = people
     expect(facilitator.locator("#peers li")).to_have_count(4)
+    # how many are here, at a glance: in the facilitator's header and on the projector (which
+    # is not counted); a phone lists them under "Til stede" instead
+    for page in (facilitator, projector):
+        expect(page.locator("#here-count")).to_have_text("4 til stede")
+    expect(ole.locator("#here-count")).to_be_hidden()
 
     # silent writing in the first category: others see that notes exist, not what they say
     start_phase(facilitator, "Stille og hver for sig", "Skjulte skatte")  # its timer starts
