@@ -120,10 +120,17 @@ export class Worksheet {
     this.title = /** @type {HTMLElement} */ (section.querySelector("#worksheet-title"));
     // the disclosure pattern: the heading holds the button, so the region keeps its name
     this.toggle = fold
-      ? el("button", { type: "button", class: "worksheet-toggle", "aria-controls": "worksheet-body", "aria-expanded": "true", onclick: () => this.choose() })
+      ? el("button", {
+          type: "button",
+          class: "worksheet-toggle",
+          "aria-controls": "worksheet-body",
+          "aria-expanded": "true",
+          "aria-describedby": "worksheet-summary",
+          onclick: () => this.choose(),
+        })
       : null;
     /** what is written, while folded: that others are filling it in shows without opening it */
-    this.summary = el("p", { class: "worksheet-summary hint", hidden: true });
+    this.summary = el("p", { id: "worksheet-summary", class: "worksheet-summary hint", hidden: true });
     /** @type {{ phase: string, open: boolean } | null} this person's own choice, until the phase changes */
     this.chosen = null;
     this.section.append(this.summary, this.body);

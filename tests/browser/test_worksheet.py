@@ -119,6 +119,7 @@ def test_the_worksheet_folds_while_the_method_is_on_its_notes(
     send_as(server, board["id"], board["facilitator_token"], {**cell, "text": "Unga"})
     expect(summary).to_have_text("1 cell ifylld")
     toggle = laptop.get_by_role("button", name="Fyll i tillsammans")
+    expect(toggle).to_have_accessible_description("1 cell ifylld")  # heard with the button
     laptop.locator("#board-title").click()
     laptop.keyboard.press("w")  # the single key that goes to the worksheet
     expect(toggle).to_be_focused()
