@@ -229,9 +229,9 @@ if (!creds?.token) {
     presence: (peers, crowd) => {
       renderPeers($("#peers"), peers, crowd, store.state);
       // at a glance in the header, as the list is below the board (and not on the projector)
-      const here = countHere(peers, crowd);
-      $("#here-count").textContent = nt("{n} here", "{n} here", here, { n: here });
-      $("#here-count").hidden = false;
+      const [here, count] = [countHere(peers, crowd), $("#here-count")];
+      count.textContent = nt("{n} here", "{n} here", here, { n: here });
+      count.hidden = false;
       lastPeers = peers;
       lastCrowd = crowd;
       signals?.seePresence(peers, crowd);

@@ -296,8 +296,15 @@ function ownerForm(idea, actions) {
  * @param {Crowd | null} [crowd]
  */
 export function countHere(peers, crowd = null) {
-  if (crowd) return crowd.here;
-  return new Set(peers.filter((p) => p.role !== "viewer").map((p) => p.participant_id)).size;
+  return crowd ? crowd.here : present(peers).length;
+}
+
+/**
+ * Each person here once, without the projector and other viewers.
+ * @param {PeerPresence[]} peers
+ */
+function present(peers) {
+  return [...new Map(peers.map((p) => [p.participant_id, p])).values()].filter((p) => p.role !== "viewer");
 }
 
 /**
@@ -318,8 +325,6 @@ export function renderPeers(list, peers, crowd = null, state = null) {
     list.replaceChildren(el("li", { class: "peers-count", text: nt("{n} here", "{n} here", crowd.here, { n: crowd.here }) }), ...groups);
     return;
   }
-  const names = [...new Map(peers.map((p) => [p.participant_id, p])).values()]
-    .filter((p) => p.role !== "viewer")
-    .map((p) => el("li", {}, el("span", { text: p.name }), p.typing ? el("span", { class: "typing", text: " " + t("is writing…") }) : null));
+  const names = present(peers).map((p) => el("li", {}, el("span", { text: p.name }), p.typing ? el("span", { class: "typing", text: " " + t("is writing…") }) : null));
   list.replaceChildren(...(names.length ? names : [el("li", { text: t("Nobody yet.") })]));
 }
