@@ -3,6 +3,7 @@
 // projector's own layout there), notes in them, and the same board as plain lists.
 // All user text goes in through textContent, never as HTML.
 
+import { foldArea } from "./areafold.js";
 import { flow } from "./canvas.js";
 import { nt, t } from "./i18n.js";
 import { icon } from "./icons.js";
@@ -250,8 +251,8 @@ function areaNode(area) {
 function updateArea(section, area, state, ctx) {
   const parts = areaParts.get(section);
   if (!parts) return;
-  section.classList.toggle("area--muted", !inFocus(state, area));
-  setText(parts.title, area.title);
+  const shown = inFocus(state, area);
+  section.classList.toggle("area--muted", !shown);
   show(parts.prompt, Boolean(area.prompt), area.prompt);
   const notes = notesOf(state, area.id);
   const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
@@ -287,14 +288,24 @@ function updateArea(section, area, state, ctx) {
     parts.form = groupForm(area);
     section.append(parts.form);
   }
-  const sorting = !state.phase || SORTING.has(state.phase.kind);
-  if (parts.form) parts.form.hidden = !writer || (ctx.role !== "facilitator" && !sorting);
+  const sorting = shown && (!state.phase || SORTING.has(state.phase.kind));
+  const named = Boolean(parts.form?.querySelector("input")?.value.trim()); // a half-typed name stays
+  if (parts.form) parts.form.hidden = !writer || (ctx.role !== "facilitator" && !sorting && !named);
+  foldArea(section, parts.title, area, {
+    foldable: !shown && Boolean(ctx.canvas && !ctx.canvas.on),
+    focus: (state.focus ?? []).join(" "),
+    notes: notes.length + ctx.pending.filter((n) => n.area === area.id).length,
+    redraw: () => {
+      const now = live?.state.areas.find((a) => a.id === area.id);
+      if (live && now) updateArea(section, now, live.state, live.ctx);
+    },
+  });
 }
 
-// the phases in which participants sort notes into groups; in the others (the theme is
-// presented, everyone writes on their own, votes, names owners or fills in the worksheet) the
-// form is only in the way, on a phone once in every area, while a facilitator may still set
-// groups up ahead of the sorting
+// the phases in which participants sort notes into groups (in the areas shown); in the others
+// (the theme is presented, everyone writes on their own, votes, names owners or fills in the
+// worksheet) the form is only in the way, on a phone once in every area, while a facilitator
+// may still set groups up ahead of the sorting
 const SORTING = new Set(["joint", "cluster", "prioritise", "breakout"]);
 
 const itemKey = (/** @type {NoteItem} */ item) => (item.pending ? `pending:${item.note.id}` : item.note.id);

@@ -122,7 +122,7 @@ export class Worksheet {
     this.toggle = fold
       ? el("button", {
           type: "button",
-          class: "worksheet-toggle",
+          class: "fold-toggle worksheet-toggle",
           "aria-controls": "worksheet-body",
           "aria-expanded": "true",
           "aria-describedby": "worksheet-summary",

@@ -244,3 +244,86 @@ def test_a_phone_offers_a_new_group_only_while_notes_are_sorted(
     facilitator = browsing.page(lang="da-DK")
     facilitator.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
     expect(facilitator.get_by_role("button", name="Opret gruppe")).to_have_count(areas)
+
+
+def test_a_phone_folds_the_areas_outside_the_phase_and_keeps_one_being_written_in(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Ældreplejen", "language": "da", "method": "category-analysis"}
+    board = api(server, "/api/boards", body)
+    me = api(server, "/api/join", {"code": board["join_code"], "name": "Ole"})
+    state = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])["state"]
+    categories = [area["id"] for area in state["areas"][:3]]
+    # as the facilitator's stepper sends them: the phase and the areas it shows
+    across = {"kind": "phase.set", "phase": "patterns", "focus": [state["areas"][3]["id"]]}
+    text = "Vi gør det, fordi vi altid har gjort det, og ingen har spurgt hvorfor"
+    notes = [
+        {"kind": "note.add", "note": {"id": f"n{i}", "area": categories[i % 3], "text": text}}
+        for i in range(18)
+    ]
+    send_ops(server, board, notes)
+    phone = browsing.page(PHONE, lang="da-DK")
+    phone.goto(f"{server.url}/b/{board['id']}#token={me['token']}")
+    expect(phone.locator("#status")).to_have_attribute("data-state", "online")
+    treasures, paradoxes, myths = (
+        phone.locator("section.area").filter(has=phone.get_by_role("heading", name=name))
+        for name in ("Skjulte skatte", "Paradokser", "Vandrehistorier")
+    )
+    patterns = phone.locator(f"#area-{state['areas'][3]['id']}")  # its heading
+    # the categories are read and sorted: every area is open
+    send_ops(server, board, [{"kind": "phase.set", "phase": "together"}])
+    expect(phone.locator("section.area[data-folded]")).to_have_count(0)
+    expect(phone.locator(".note")).to_have_count(18)
+    assert not on_screen(phone, patterns)  # eighteen notes stand before it
+
+    # across the categories: the phase's area comes first, each category is one line
+    send_ops(server, board, [across])
+    toggle = paradoxes.get_by_role("button", name="Paradokser")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_have_accessible_description("6 noter")
+    expect(phone.locator(".note:visible")).to_have_count(0)
+    assert on_screen(phone, patterns)
+    assert on_screen(phone, myths.get_by_role("button", name="Vandrehistorier"))
+    assert_accessible(phone, "a phone with the areas outside the phase folded")
+    assert_thumb_sized(phone)
+    phone.evaluate("window.scrollTo(0, 0)")
+    phone_shot(phone, "phone-areas-folded")
+
+    # a tap opens one; it stays open while the others write, and the folded ones count
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(paradoxes.locator(".note")).to_have_count(6)
+    expect(paradoxes.locator(".area-summary")).to_be_hidden()
+    more = [
+        {"kind": "note.add", "note": {"id": f"m{i}", "area": area, "text": "En til"}}
+        for i, area in enumerate(categories[:2])
+    ]
+    send_ops(server, board, more)
+    expect(paradoxes.locator(".note")).to_have_count(7)
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    treasure = treasures.get_by_role("button", name="Skjulte skatte")
+    expect(treasure).to_have_accessible_description("7 noter")
+    expect(treasures.locator(".note")).to_have_count(7)
+    expect(treasures.locator(".note:visible")).to_have_count(0)
+    # and the keyboard folds it again
+    toggle.focus()
+    phone.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(paradoxes.locator(".note:visible")).to_have_count(0)
+    expect(toggle).to_be_focused()
+
+    # back to sorting, a group is being named when the facilitator moves on: that area stays
+    # open under the writer, with what they typed, and the rest fold
+    send_ops(server, board, [{"kind": "phase.set", "phase": "together"}])
+    expect(phone.locator("section.area[data-folded]")).to_have_count(0)
+    name = myths.get_by_label("Ny gruppe")
+    name.fill("Det har vi altid gjort")
+    send_ops(server, board, [across])
+    expect(treasures).to_have_attribute("data-folded", "")
+    expect(myths).not_to_have_attribute("data-folded", "")
+    expect(name).to_be_visible()
+    expect(name).to_be_focused()
+    expect(name).to_have_value("Det har vi altid gjort")
+    name.press("Enter")
+    expect(myths.get_by_role("region", name="Gruppe: Det har vi altid gjort")).to_be_visible()
+    expect(myths).not_to_have_attribute("data-folded", "")
