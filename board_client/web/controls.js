@@ -171,6 +171,25 @@ export class Controls {
     this.closedVote = false;
     /** "Close voting" was pressed here, and the close is not on the board yet */
     this.closeAsked = false;
+    /** @type {HTMLLabelElement} */
+    this.votesLabel = el("label", { for: "control-votes", class: "visually-hidden", text: t("Votes per person") });
+    // one set of voting controls: in the toolbar while votes are cast (a `vote` phase, a board
+    // without phases, a vote open or just closed here), under "More" for a quick vote otherwise
+    /** @type {HTMLDivElement} */
+    this.voting = el(
+      "div",
+      { class: "tools", role: "group", "aria-label": t("Voting") },
+      this.voteButton,
+      this.voteUndo,
+      this.votesLabel,
+      this.perPerson,
+    );
+    /** @type {HTMLButtonElement} */
+    this.revealButton = button(t("Reveal notes"), () => this.send({ kind: "notes.reveal" }), { class: "tool", "data-action": "reveal" });
+    /** @type {HTMLDivElement} the toolbar's place for reveal and voting */
+    this.votingHome = el("div", { class: "tools" }, this.revealButton, this.voting);
+    /** @type {HTMLDivElement} where the voting controls wait under "More" */
+    this.votingAside = el("div", { class: "more-group" });
 
     // the "More" popover
     /** @type {HTMLSelectElement} */
@@ -204,6 +223,7 @@ export class Controls {
       "div",
       { id: "control-more", class: "more", popover: "auto", role: "group", "aria-label": t("More") },
       this.phaseJump,
+      this.votingAside,
       el(
         "div",
         { class: "more-group" },
@@ -297,15 +317,7 @@ export class Controls {
             onclick: () => this.send({ kind: "timer.add", minutes: 5 }),
           }),
         ),
-        el(
-          "div",
-          { class: "tools" },
-          button(t("Reveal notes"), () => this.send({ kind: "notes.reveal" }), { class: "tool", "data-action": "reveal" }),
-          this.voteButton,
-          this.voteUndo,
-          el("label", { for: "control-votes", class: "visually-hidden", text: t("Votes per person") }),
-          this.perPerson,
-        ),
+        this.votingHome,
         el("div", { class: "tools tools--end" }, this.moreButton, this.recordsButton, this.settingsButton),
       ),
       this.more,
@@ -422,6 +434,11 @@ export class Controls {
     if (state.voting?.closed && this.closeAsked) [this.closedVote, this.closeAsked] = [true, false];
     else if (!state.voting || (open && !this.closeAsked)) this.closedVote = false;
     this.voteUndo.hidden = !(this.closedVote && state.voting?.closed && !state.closed);
+    // calm (DESIGN.md 1): reveal while there is something to reveal, voting where votes are cast
+    const writing = state.phase?.kind === "individual";
+    this.revealButton.hidden = !writing && !Object.values(state.notes).some((n) => n.private);
+    const kind = state.phase?.kind ?? state.phases?.[0]?.kind; // before the plan, as in its first phase
+    this.placeVoting(!kind || kind === "vote" || Boolean(open) || !this.voteUndo.hidden);
     this.lock.textContent = state.locked ? t("Unlock the board") : t("Lock the board");
     this.lock.setAttribute("aria-pressed", String(Boolean(state.locked)));
     this.anonymous.textContent = state.anonymous ? t("Anonymous notes: on") : t("Anonymous notes: off");
@@ -434,6 +451,22 @@ export class Controls {
       const fallback = [this.next, this.previous, this.timerToggle, this.settingsButton].find((b) => !b.disabled);
       if (this.section.querySelector(".toolbar-row")?.contains(focused)) fallback?.focus();
     }
+  }
+
+  /**
+   * Puts the voting controls in the toolbar or under "More"; a button that moves under the
+   * keyboard keeps the focus, and a vote opened from "More" lands in the toolbar with it.
+   * @param {boolean} now votes are cast in this phase
+   */
+  placeVoting(now) {
+    const home = now ? this.votingHome : this.votingAside;
+    if (this.voting.parentElement === home) return;
+    const focused = this.voting.contains(document.activeElement);
+    home.append(this.voting);
+    this.votesLabel.classList.toggle("visually-hidden", now);
+    if (!focused) return;
+    if (now && this.more.matches(":popover-open")) this.more.hidePopover();
+    this.voteButton.focus();
   }
 
   /** @param {BoardState} state */

@@ -140,16 +140,23 @@ def test_a_keyboard_only_facilitator_runs_a_whole_category_analysis(
     )
     expect(mine).to_be_focused()
 
-    # the next phase by one key, and voting opened and closed from the toolbar
+    # the next phase by one key: the reveal leaves the toolbar with the last private note,
+    # and a quick vote is under "More"; once open, it is in the toolbar with the focus
     facilitator.keyboard.press("]")
     expect(facilitator.locator("#phase-title")).not_to_have_text("Silently, on your own")
+    expect(facilitator.locator("[data-action=reveal]")).to_be_hidden()
+    expect(facilitator.locator(".toolbar-row [data-action=voting]")).to_have_count(0)
+    tab_to(facilitator, "[data-action=more]")
+    facilitator.keyboard.press("Enter")
     tab_to(facilitator, "[data-action=voting]")
     facilitator.keyboard.press("Enter")
     vote = phone.locator(".note", has_text="The library is open").locator("[data-action=vote]")
     vote.click()
     expect(phone.locator("#voting")).to_contain_text("2 of 3 votes left")
     closing = facilitator.get_by_role("button", name="Close voting and show results")
-    expect(closing).to_be_visible()
+    expect(closing).to_be_focused()
+    expect(facilitator.locator(".toolbar-row").get_by_role("group", name="Voting")).to_be_visible()
+    expect(facilitator.locator("#control-more")).to_be_hidden()
     tab_to(facilitator, "[data-action=voting]")
     facilitator.keyboard.press("Enter")
     expect(

@@ -54,6 +54,12 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     steps = toolbar.locator(".step")
     expect(steps).to_have_count(5)
     expect(toolbar.locator(".step--next")).to_contain_text("Silently, on your own")
+    # calm: the reveal while private writing has something to reveal, the voting in the row
+    # only where votes are cast (before the plan, as in its first phase)
+    row = toolbar.locator(".toolbar-row")
+    reveal = row.get_by_role("button", name="Reveal notes")
+    expect(reveal).to_be_hidden()
+    expect(row.get_by_role("button", name="Open voting")).to_have_count(0)
 
     assert_one_short_row(page)
     assert_accessible(page, "facilitator toolbar")
@@ -67,6 +73,8 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     expect(page.locator("#timer")).to_have_attribute("data-state", "running")
     expect(toolbar.locator("[aria-current=step]")).to_contain_text("Silently, on your own")
     expect(next_phase).to_be_focused()
+    expect(reveal).to_be_visible()
+    expect(row.get_by_role("button", name="Open voting")).to_have_count(0)
 
     # pause it and give it five minutes more: 17:00 left, standing still
     tab_to(page, "[data-action=timer-toggle]")
@@ -85,6 +93,7 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     previous = page.locator("[data-action=previous-phase]")
     expect(previous).to_have_text("Undo")
     expect(previous).to_have_accessible_name("Undo: back to Silently, on your own")
+    expect(reveal).to_be_hidden()  # nobody wrote in private: nothing to reveal
     screenshot(page, "toolbar-second-phase-1440")
     # ... undone: the first phase again, with its time left and paused as it was
     tab_to(page, "[data-action=previous-phase]", back=True)
@@ -107,8 +116,8 @@ def test_the_facilitator_runs_the_phases_from_a_one_row_toolbar(
     expect(page.locator("#phase-prompt")).to_contain_text("Now: Priorities")
     page.keyboard.press("Escape")
     expect(page.locator("#control-more")).to_be_hidden()
-    page.get_by_role("button", name="Open voting").click()
-    expect(page.get_by_role("button", name="Close voting and show results")).to_be_visible()
+    row.get_by_role("button", name="Open voting").click()
+    expect(row.get_by_role("button", name="Close voting and show results")).to_be_visible()
     assert_one_short_row(page)  # the longest labels of the day still fit
     synced(page)
     live = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])
