@@ -24,7 +24,7 @@ const made = new WeakMap();
  * @param {HTMLHeadingElement} title
  * @param {{id: string, title: string}} area
  * @param {{foldable: boolean, focus: string, notes: number, redraw: () => void}} how
- *   foldable: on a phone, outside the areas shown; focus: which areas are shown, as a key;
+ *   foldable: on a phone, not where the meeting is now; focus: which areas are, as a key;
  *   notes: how many it holds; redraw: draws the section again, after a tap
  */
 export function foldArea(section, title, area, { foldable, focus, notes, redraw }) {

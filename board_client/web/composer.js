@@ -11,7 +11,7 @@
 
 import { t } from "./i18n.js";
 import { ScribeField } from "./scribe.js";
-import { fillSelect } from "./views.js";
+import { fillSelect, myGroup } from "./views.js";
 
 /**
  * The composer's elements (from board.html) and what it remembers between updates.
@@ -199,16 +199,6 @@ export function hideComposer() {
   parts.form.hidden = true;
   parts.write.hidden = true;
   closeSheet(parts.form, parts.write);
-}
-
-/**
- * @param {BoardState} state
- * @param {string | null} me
- * @returns {Breakout | null}
- */
-function myGroup(state, me) {
-  if (me == null) return null;
-  return Object.values(state.breakouts ?? {}).find((g) => g.members.includes(me) || g.note_taker === me) ?? null;
 }
 
 // the areas a person may write in now (facilitation.may_write_in): a participant in a

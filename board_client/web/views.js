@@ -13,7 +13,7 @@ import { pictureAlt, showPicture } from "./pictures.js";
 import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
 import { drawReactions, mayReact, reactMenuItem, reactionItems, reactionsText } from "./reactions.js";
 
-/** @import { Area, BoardState, Group, Link, Note, ParkedIdea, Role, Voting } from "../types/board" */
+/** @import { Area, BoardState, Breakout, Group, Link, Note, ParkedIdea, Role, Voting } from "../types/board" */
 /** @import { Canvas, Drop } from "./canvas.js" */
 /** @import { MenuItem, NoteMenu } from "./notemenu.js" */
 /** @import { ShownNote, ShownState } from "./optimistic.js" */
@@ -163,6 +163,31 @@ function inFocus(state, area) {
   return focus.length === 0 || focus.includes(area.id);
 }
 
+/**
+ * The breakout group a person is in, as a member or its note taker.
+ * @param {BoardState} state
+ * @param {string | null} me
+ * @returns {Breakout | null}
+ */
+export function myGroup(state, me) {
+  if (me == null) return null;
+  return Object.values(state.breakouts ?? {}).find((g) => g.members.includes(me) || g.note_taker === me) ?? null;
+}
+
+/**
+ * Whether an area is where the meeting is now, for this person: in the facilitator's focus,
+ * and while the groups work, every group's area; for a participant in a group, only theirs.
+ * @param {BoardState} state
+ * @param {Area} area
+ * @param {RenderContext} ctx
+ */
+function isNow(state, area, ctx) {
+  if (!state.in_breakout) return inFocus(state, area);
+  const mine = ctx.role === "participant" ? myGroup(state, ctx.me) : null;
+  if (mine) return mine.area === area.id;
+  return inFocus(state, area) || Object.values(state.breakouts ?? {}).some((g) => g.area === area.id);
+}
+
 /** @type {WeakMap<HTMLElement, NoteParts>} article -> its parts, made once per note */
 const noteParts = new WeakMap();
 /** @type {WeakMap<HTMLElement, AreaParts>} section -> its parts, made once per area */
@@ -251,7 +276,7 @@ function areaNode(area) {
 function updateArea(section, area, state, ctx) {
   const parts = areaParts.get(section);
   if (!parts) return;
-  const shown = inFocus(state, area);
+  const shown = isNow(state, area, ctx);
   section.classList.toggle("area--muted", !shown);
   show(parts.prompt, Boolean(area.prompt), area.prompt);
   const notes = notesOf(state, area.id);
@@ -293,7 +318,7 @@ function updateArea(section, area, state, ctx) {
   if (parts.form) parts.form.hidden = !writer || (ctx.role !== "facilitator" && !sorting && !named);
   foldArea(section, parts.title, area, {
     foldable: !shown && Boolean(ctx.canvas && !ctx.canvas.on),
-    focus: (state.focus ?? []).join(" "),
+    focus: `${(state.focus ?? []).join(" ")}${state.in_breakout ? " in groups" : ""}`,
     notes: notes.length + ctx.pending.filter((n) => n.area === area.id).length,
     redraw: () => {
       const now = live?.state.areas.find((a) => a.id === area.id);

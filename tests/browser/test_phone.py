@@ -181,6 +181,13 @@ def test_a_participant_on_a_phone_writes_parks_and_votes_from_anywhere_on_a_long
     field.press("Enter")
     group_area = phone.locator("section[aria-labelledby='area-group-g3']")
     expect(group_area.locator(".note-text")).to_have_text(["Our group: start with the library"])
+    # their group comes first: every other area, the other groups' too, folds to its title
+    expect(phone.locator("section.area:not([data-folded])")).to_have_count(1)
+    expect(group_area).not_to_have_attribute("data-folded", "")
+    other_group = phone.locator("section[aria-labelledby='area-group-g1']")
+    expect(other_group.get_by_role("button", name="Group 1")).to_have_attribute(
+        "aria-expanded", "false"
+    )
     assert_accessible(phone, "breakout group on a phone")
     phone_shot(phone, "phone-breakout-composer")
     write.click()
@@ -193,6 +200,7 @@ def test_a_participant_on_a_phone_writes_parks_and_votes_from_anywhere_on_a_long
     facilitator.locator("#write-note").click()
     expect(facilitator.locator("#note-area option")).to_have_count(len(areas) + 3)
     expect(facilitator.locator("#my-group")).to_be_hidden()
+    expect(facilitator.locator("section.area[data-folded]")).to_have_count(0)  # in no group
 
     # voting: every note a large card with a vote button across it
     send_ops(server, board, [{"kind": "breakout.end"}, {"kind": "vote.open", "per_person": 3}])
