@@ -212,7 +212,7 @@ let live = null;
 export function renderAreas(container, state, ctx) {
   live = { state, ctx };
   const focus = focusKey(document.activeElement);
-  const areas = ctx.projector ? state.areas.filter((a) => inFocus(state, a)) : state.areas;
+  const areas = ctx.projector ? state.areas.filter((a) => isNow(state, a, ctx)) : state.areas;
   const world = ctx.canvas?.world ?? container;
   reconcile(world, areas, (a) => a.id, areaNode, (node, area) => updateArea(node, area, state, ctx));
   restoreFocus(container, focus);

@@ -18,6 +18,7 @@ from board_client import BoardClient
 from tests.browser.helpers import (
     Browsing,
     api,
+    as_facilitator,
     assert_accessible,
     assert_no_text_fits_badly,
     screenshot,
@@ -234,3 +235,35 @@ def test_the_projector_fits_every_screen_and_pages_what_does_not_fit(
     # axe's usual rules and its 7:1 rule (WCAG AAA), which it leaves out unless asked
     results = Axe().run(page, options={"rules": {"color-contrast-enhanced": {"enabled": True}}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_projector_shows_every_group_at_work(browsing: Browsing, server: RunningServer) -> None:
+    body = {"title": "Bollplanket", "language": "sv", "method": "sounding-board"}
+    board = api(server, "/api/boards", body)
+    people = [
+        api(server, "/api/join", {"code": board["join_code"], "name": name})["participant_id"]
+        for name in ("Ole", "Ida", "Eva", "Bo")
+    ]
+    state = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])["state"]
+    areas = {area["id"]: area["title"] for area in state["areas"]}
+    page = browsing.page(lang="sv-SE")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{server.url}/b/{board['id']}/projector#token={board['viewer_token']}")
+    titles = page.locator("#areas section.area h2")
+    # the phase's own area, as the facilitator's stepper sends it
+    groups_phase = {"kind": "phase.set", "phase": "groups", "focus": ["groups"]}
+    as_facilitator(server, board, lambda client: client.send_op(groups_phase))
+    expect(titles).to_have_text([areas["groups"]])
+
+    split = {
+        "kind": "breakout.start",
+        "groups": [
+            {"id": f"g{i}", "name": f"Grupp {i}", "members": people[i - 1 :: 2]} for i in (1, 2)
+        ],
+    }
+    as_facilitator(server, board, lambda client: client.send_op(split))
+    expect(titles).to_have_text([areas["groups"], "Grupp 1", "Grupp 2"])
+    assert_fits(page, "groups at work")
+    screenshot(page, "projector-groups-at-work")
+    as_facilitator(server, board, lambda client: client.send_op({"kind": "breakout.end"}))
+    expect(titles).to_have_text([areas["groups"]])
