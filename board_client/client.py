@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from board_client.exceptions import ClientClosed, OpRefused, PlancheClientError, Unauthorized
 from board_client.outbox import Ack, Outbox
 from server.board.apply import NoopReason, Record, follow
-from server.board.ops import parse_op
+from server.board.ops import RoleSet, parse_op
 from server.board.state import BoardState
 
 log = logging.getLogger("board_client")
@@ -35,6 +35,12 @@ OnOps = Callable[[list[Record]], None]
 def _ws_url(base_url: str, board_id: str) -> str:
     scheme, _, rest = base_url.rstrip("/").partition("://")
     return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/ws/boards/{board_id}"
+
+
+def _role_given(record: Record, participant_id: str | None) -> str | None:
+    """The role `record` gives `participant_id`, when it is a role.set of theirs."""
+    op = record.op
+    return op.role if isinstance(op, RoleSet) and op.participant == participant_id else None
 
 
 class _Resume(Exception):
@@ -76,6 +82,8 @@ class BoardClient:
         self._closing = False
         self._resends: set[asyncio.Task[None]] = set()
         self.role: str | None = None
+        # the next hello asks for the whole board (after a role.set of ours, say)
+        self._reload = False
         self.participant_id: str | None = None
         self.join_code: str | None = None
         self.peers: list[dict[str, Any]] = []
@@ -247,7 +255,8 @@ class BoardClient:
             await asyncio.sleep(delay * self._rng.uniform(0.5, 1.0))
 
     async def _session(self, ws: ClientConnection) -> None:
-        since = self._state.seq if self._state is not None else None
+        since = self._state.seq if self._state is not None and not self._reload else None
+        self._reload = False
         await ws.send(
             json.dumps(
                 {"type": "hello", "token": self._token, "since": since, "epoch": self._epoch}
@@ -321,6 +330,13 @@ class BoardClient:
         self._state = state
         if applied and self._on_ops is not None:
             self._on_ops(applied)
+        # what a role may see differs (a facilitator sees the notes waiting in the inbox): a
+        # new role loads the whole board as it sees it, as the browser does
+        for record in applied:
+            role = _role_given(record, self.participant_id)
+            if role is not None and role != self.role:
+                self._reload = True
+                raise _Resume(f"our role is now {role}: load the board again")
 
     def _on_ack(self, op_id: str, seq: int, noop: str | None) -> None:
         # hold the ack until the replica holds the op, so a caller sees its own change

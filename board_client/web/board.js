@@ -168,6 +168,7 @@ let connection = null;
 /** @type {UndoStack | null} */
 let undo = null;
 let frame = 0; // the animation frame a draw waits for (render)
+let following = false; // the meeting moved to other areas: the next draw turns to them (follow)
 
 if (!projector) {
   setUpShortcuts(root);
@@ -199,8 +200,10 @@ if (!creds?.token) {
         join_code: message.join_code,
       });
       localStorage.setItem(projector ? projectorKey : credKey, JSON.stringify(creds));
-      if (changed && !projector) location.reload();
-      else await showBoard();
+      if (changed && !projector) {
+        store.forget(); // as on a role.set seen live (below)
+        location.reload();
+      } else await showBoard();
     },
     error: (message) => {
       const text = message.code === "unauthorized"
@@ -248,20 +251,20 @@ if (!creds?.token) {
     ? null
     : new Canvas($("#areas"), { onDrop: dropped, onChange: render, onDrag: (drag) => connected.presence({ drag }), say: (text) => announcer.say(text) });
   store.subscribe((state, records) => {
-    // my role changed (role.set): the page is built for a role, so build it again
+    // my role changed (role.set): the page is built for a role, so build it again, and from
+    // the whole board as the new role sees it (a facilitator sees the notes waiting in the
+    // inbox, which a participant's copy never held), not resumed from this copy
     const mine = records.find((r) => !r.noop && r.op.kind === "role.set" && r.op.participant === view.me);
     if (!projector && creds && mine && mine.op.role !== view.role) {
       creds.role = /** @type {Role} */ (mine.op.role);
       localStorage.setItem(credKey, JSON.stringify(creds));
-      store.save();
+      store.forget();
       location.reload();
       return;
     }
     render();
     for (const text of describe(records, state, view.me)) announcer.say(text);
-    if (records.some((r) => !r.noop && (r.op.kind === "focus.set" || r.op.kind === "phase.set"))) {
-      follow(state);
-    }
+    if (records.some((r) => !r.noop && MOVES.has(r.op.kind))) following = true; // once drawn
   });
   if (!projector) {
     setUpComposer(connected, { root, store, draftKey });
@@ -279,14 +282,19 @@ if (!creds?.token) {
   setInterval(tick, 1000);
 }
 
-// "Follow me": turn to the areas the facilitator shows, without taking the keyboard focus
+// the ops that move the meeting to other areas: the facilitator's focus, a phase, the groups
+const MOVES = new Set(["focus.set", "phase.set", "breakout.start", "breakout.end"]);
+
+// "Follow me": turn to the areas where the meeting now is (views.js draws the others muted),
+// without taking the keyboard focus or moving what someone is writing in on the board
 /** @param {BoardState} state */
 function follow(state) {
   const [first] = state.focus ?? [];
-  if (!first) return;
-  const area = root.querySelector(`section[aria-labelledby="area-${first}"]`);
-  area?.scrollIntoView({ block: "start" });
-  followFocus(first);
+  if (first) followFocus(first);
+  const now = root.querySelector("#areas section.area:not(.area--muted)");
+  if (!now || !root.querySelector("#areas section.area--muted")) return; // all of them: stay
+  if (view.canvas?.on) view.canvas.follow();
+  else if (!$("#areas").contains(document.activeElement)) now.scrollIntoView({ block: "start" });
 }
 
 /** @param {string} text */
@@ -456,6 +464,10 @@ function draw() {
   renderTimer($("#timer"), store);
   renderVoting($("#voting"), state, view.me);
   renderAreas($("#areas"), shown, { ...view, actions, menu, pending });
+  if (following) {
+    following = false;
+    follow(state);
+  }
   if (view.canvas?.on) drawLinks($("#areas"), shown);
   suggestions?.drawPreview();
   if (view.listView) renderList($("#list"), onBoard(state, view.me));

@@ -390,6 +390,17 @@ export class Canvas {
   }
 
   /**
+   * Fits the view again when the meeting moves to some of the frames (a phase's areas, the
+   * groups' frames), as "Fit board" would; not while this person drags a note or writes on
+   * the board, so nothing moves under them.
+   */
+  follow() {
+    if (this.pointers.size || this.nudging || this.world.querySelector(".is-dragging")) return;
+    if (this.world.contains(document.activeElement)) return;
+    this.fit();
+  }
+
+  /**
    * A press on a note: after a few px of movement the note (with the other selected notes,
    * when it is one of them) follows the pointer, and is dropped where the pointer is let
    * go. Shift+click or Ctrl+click adds a note to the selection or takes it out.

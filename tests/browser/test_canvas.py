@@ -14,6 +14,7 @@ from board_client import BoardClient
 from tests.browser.helpers import (
     Browsing,
     api,
+    as_facilitator,
     assert_accessible,
     join,
     screenshot,
@@ -277,3 +278,47 @@ def test_notes_are_dragged_zoomed_and_nudged_on_the_canvas(
     assert_accessible(facilitator, "facilitator's canvas")
     facilitator.get_by_role("button", name="Zoom in").click()
     assert_accessible(facilitator, "facilitator's canvas, zoomed in")
+
+
+IN_VIEW = """([frame, view]) => {
+    const f = frame.getBoundingClientRect(), v = view.getBoundingClientRect();
+    return f.left >= v.left && f.right <= v.right && f.top >= v.top && f.top < v.bottom;
+}"""
+
+
+def test_the_canvas_goes_where_the_meeting_moves_but_not_under_a_writer(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Analysis", "method": "category-analysis", "language": "en"}
+    board = api(server, "/api/boards", body)
+    page = browsing.page({"width": 1440, "height": 900})
+    page.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
+    expect(page.locator("#status")).to_have_attribute("data-state", "online")
+    view = page.locator("#areas").element_handle()
+
+    def in_view(key: str) -> bool:
+        frame = page.locator(f"section.area[data-key={key}]").element_handle()
+        return bool(page.evaluate(IN_VIEW, [frame, view]))
+
+    def phase(name: str, area: str) -> None:
+        op = {"kind": "phase.set", "phase": name, "focus": [area]}
+        as_facilitator(server, board, lambda client: client.send_op(op))
+
+    settle(page)
+    assert in_view("hidden-treasures")
+    assert not in_view("priorities")  # six frames: the last ones a pan away on a laptop
+    phase("prioritise", "priorities")
+    assert wait_for(lambda: in_view("priorities"))
+    assert not in_view("hidden-treasures")
+
+    # someone writing on the board keeps the view they write in
+    name = page.locator(f"{TREASURES} input")
+    name.focus()
+    settle(page)
+    pan = _pan(page)
+    phase("into-play", "into-play")
+    expect(page.locator("#phase-title")).to_have_text("Put the learning into play")
+    settle(page)
+    assert _pan(page) == pan
+    expect(name).to_be_focused()
+    assert not in_view("into-play")

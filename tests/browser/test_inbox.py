@@ -152,3 +152,31 @@ def test_a_moderated_analysis_merges_declines_and_approves_from_the_inbox(
     phone_shot(phone, "inbox-declined-phone-da")
     declined.get_by_role("button", name="OK").click()
     expect(declined).to_be_hidden()
+
+
+def test_a_participant_made_co_facilitator_finds_the_notes_already_waiting(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    body = {"title": "Kategorianalyse", "method": "category-analysis", "language": "da"}
+    board = api(server, "/api/boards", body)
+    token = board["facilitator_token"]
+    send_as(server, board["id"], token, {"kind": "moderation.set", "on": True})
+    area = board_state(server, board)["areas"][0]["id"]
+    ole = browsing.page(lang="da-DK")
+    join(ole, server, board["join_code"], "Ole")
+    bo = api(server, "/api/join", {"code": board["join_code"], "name": "Bo"})
+    send_as(server, board["id"], bo["token"], _add("bo-1", area, "Frivillige som skjult ressource"))
+    state_once(server, board, lambda state: "bo-1" in state["notes"])
+    expect(ole.locator("[data-action=inbox]")).to_be_hidden()  # a participant has no inbox
+
+    ole_id = next(
+        p["id"] for p in board_state(server, board)["participants"].values() if p["name"] == "Ole"
+    )
+    promote = {"kind": "role.set", "participant": ole_id, "role": "facilitator"}
+    send_as(server, board["id"], token, promote)
+    inbox = ole.locator("[data-action=inbox]")
+    expect(inbox).to_be_visible()  # the page was built again for his new role
+    inbox.click()
+    dialog = ole.get_by_role("dialog", name="Indbakke")
+    expect(dialog.locator(".inbox-count")).to_have_text("1 note venter på dig.")
+    expect(dialog).to_contain_text("Frivillige som skjult ressource")

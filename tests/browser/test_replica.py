@@ -92,26 +92,36 @@ def _frames(records: list[dict[str, Any]], size: int) -> list[list[dict[str, Any
     return [records[i : i + size] for i in range(0, len(records), size)]
 
 
+def _reloaded_at(log: list[Entry], viewer: str) -> int:
+    """The seq after which `viewer` last loaded the whole board again because its role
+    changed (a role sees more or less: the page and the Python client load it afresh), or 0."""
+    at = 0
+    before = start().role_of(viewer)
+    for entry in log:
+        role = entry.state.role_of(viewer)
+        if None not in (before, role) and role != before:
+            at = entry.state.seq
+        before = role
+    return at
+
+
 def _cases(log: list[Entry], resume: int, size: int) -> list[dict[str, Any]]:
     """For every viewer: a replay from the first welcome, and one from a welcome at
-    `resume` whose first frame repeats records it already holds (they are skipped)."""
+    `resume` whose first frame repeats records it already holds (they are skipped); both
+    start again from a whole welcome after the viewer's last change of role."""
     cut = resume % (len(log) + 1)
-    again = max(0, cut - 2)
-    at_cut = log[cut - 1].state if cut else start()
     final = log[-1].state if log else start()
     cases = []
     for viewer in VIEWERS:
         records = [redact(e.wire, viewer, role=e.state.role_of(viewer)) for e in log]
         expected = view_state(final, viewer).to_json()
-        welcome = view_state(start(), viewer).to_json()
-        cases.append(
-            {"viewer": viewer, "from": 0, "state": welcome, "frames": _frames(records, size)}
-        )
-        resumed = view_state(at_cut, viewer).to_json()
-        frames = _frames(records[again:], size)
-        cases.append({"viewer": viewer, "from": cut, "state": resumed, "frames": frames})
-        for case in cases[-2:]:
-            case["expected"] = expected
+        reloaded = _reloaded_at(log, viewer)
+        for since, again in ((reloaded, reloaded), (max(cut, reloaded), max(0, cut - 2))):
+            state = log[since - 1].state if since else start()
+            frames = _frames(records[max(again, reloaded) :], size)
+            welcome = view_state(state, viewer).to_json()
+            cases.append({"viewer": viewer, "from": since, "state": welcome, "frames": frames})
+            cases[-1]["expected"] = expected
     return cases
 
 

@@ -139,6 +139,38 @@ async def test_a_dropped_connection_resumes_with_the_missed_ops(server: RunningS
         assert watcher.state.to_json() == writer.state.to_json()
 
 
+async def test_a_client_made_facilitator_holds_the_notes_already_waiting(
+    server: RunningServer,
+) -> None:
+    """A role sees more or less (the notes waiting in a moderated inbox): a client whose role
+    changes loads the whole board again, as the browser does."""
+    board = await create_board(server.url, "Inbox", language="en")
+    ann = await join_board(server.url, board.join_code, "Ann")
+    bo = await join_board(server.url, board.join_code, "Bo")
+    async with (
+        BoardClient(server.url, board.id, board.facilitator_token) as facilitator,
+        BoardClient(server.url, ann.board_id, ann.token, backoff=(0.05, 0.1)) as client,
+        BoardClient(server.url, bo.board_id, bo.token) as writer,
+    ):
+        await facilitator.send_op({"kind": "moderation.set", "on": True})
+        waiting = await writer.add_note("main", "Held for approval")
+        assert waiting.note_id not in client.state.notes  # a participant's copy never held it
+        promote = {"kind": "role.set", "participant": ann.participant_id, "role": "facilitator"}
+        done = await facilitator.send_op(promote)
+        await eventually(
+            lambda: client.role == "facilitator" and client.seq >= done.seq, "Ann's new role"
+        )
+        assert client.state.notes[waiting.note_id or ""].text == "Held for approval"
+        assert client.state.to_json() == facilitator.state.to_json()
+        # and back: a participant again holds only what a participant sees
+        demote = await facilitator.send_op({**promote, "role": "participant"})
+        await eventually(
+            lambda: client.role == "participant" and client.seq >= demote.seq, "Ann's old role"
+        )
+        assert waiting.note_id not in client.state.notes
+        assert client.connects == 3
+
+
 def test_readme_example_runs(server: RunningServer) -> None:
     readme = (ROOT / "README.md").read_text()
     (example,) = re.findall(r"```python\n(.*?)```", readme, re.S)
