@@ -326,6 +326,8 @@ def test_notes_are_dragged_grouped_and_written_in_small_groups(
 
     facilitator.locator(f"{organisational} .group-form input").fill("Tools")
     facilitator.locator(f"{organisational} .group-form button").click()
+    # the group is on the board (the server's answer) before a note's menu can offer it
+    expect(facilitator.locator(f"{organisational} .group", has_text="Tools")).to_be_visible()
     note = facilitator.locator(".note", has_text="Shared drive")
     note_action(note, "Group", "Tools")
     group = participant.locator(".group", has_text="Tools")
