@@ -278,6 +278,10 @@ class BoardClient:
             elif kind == "presence":
                 self.peers = message.get("peers", [])
                 self.crowd = message.get("crowd")
+            # a resend after the reconnect would be checked against the new role: the server
+            # may refuse an op it already took (a step down, say) instead of answering it again
+            if self._reload and not self._outbox:
+                raise _Resume("our role changed: load the board again")
 
     def _resend_later(self, op_id: str) -> None:
         async def resend() -> None:
@@ -331,12 +335,12 @@ class BoardClient:
         if applied and self._on_ops is not None:
             self._on_ops(applied)
         # what a role may see differs (a facilitator sees the notes waiting in the inbox): a
-        # new role loads the whole board as it sees it, as the browser does
+        # new role loads the whole board as it sees it, as the browser does, once the ops
+        # sent before are answered (`_session`)
         for record in applied:
             role = _role_given(record, self.participant_id)
             if role is not None and role != self.role:
                 self._reload = True
-                raise _Resume(f"our role is now {role}: load the board again")
 
     def _on_ack(self, op_id: str, seq: int, noop: str | None) -> None:
         # hold the ack until the replica holds the op, so a caller sees its own change

@@ -413,7 +413,14 @@ def _submit(conn: Connection, room: Room, message: OpMessage, inflight: _InFligh
     is durable."""
     kind = message.op.kind
     role = room.role_of(conn)  # a role.set since the welcome counts
-    if role not in SENDERS.get(kind, frozenset()):
+    # a resend of an op already taken is answered as it was, whatever the sender's role is
+    # now: a facilitator's own step down, sent again after the reload it caused
+    allowed = role in SENDERS.get(kind, frozenset())
+    if not allowed and (known := room.taken(message.id)) is not None:
+        inflight.done()
+        conn.send(encode(Ack(id=message.id, seq=known.seq, noop=known.noop)))
+        return
+    if not allowed:
         inflight.done()
         if kind not in SENDERS:  # participant.join: the server's own, when someone joins
             text = f"'{kind}' is sent by the server only; no client may send it."

@@ -278,11 +278,15 @@ class Room:
 
     # ops
 
+    def taken(self, op_id: str) -> Outcome | None:
+        """The outcome of the op with this id, when the board holds it."""
+        return self.core.index.get(op_id)
+
     def offer(self, op_id: str, op: Op, by: str, reply: Reply) -> None:
         """Order, apply and store `op`; `reply` gets its outcome once it is durable (or the
         error that stopped it), called from the room's task: no task per op. Idempotent by
         `op_id`: a known one is answered at once, one under way when it is."""
-        if (known := self.core.index.get(op_id)) is not None:
+        if (known := self.taken(op_id)) is not None:
             reply(known)
             return
         if self.closed:

@@ -4,8 +4,10 @@ in as a facilitator, once, and its secret never shows in a URL the server sees o
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.conftest import RunningServer, timeout
+from tests.wire import Peers
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -73,3 +75,32 @@ def test_a_participant_made_facilitator_gets_facilitator_rights_and_loses_them_a
         step_down = {**promote, "role": "participant"}
         send_as(server, board["id"], ann["token"], step_down)
         assert http.post(code, headers=_bearer(ann["token"])).status_code == 403
+
+
+@pytest.mark.anyio
+async def test_a_step_down_sent_again_after_the_reload_it_caused_is_acknowledged(
+    server: RunningServer, peers: Peers
+) -> None:
+    """The page reloads as soon as its own role.set arrives, which can be before its ack: the
+    new page sends the op again, now as a participant, and must hear it was taken, not that a
+    participant may not send it."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=timeout(10)) as http:
+        board = (await http.post("/api/boards", json={"title": "Møde"})).json()
+        ann = (
+            await http.post("/api/join", json={"code": board["join_code"], "name": "Ann"})
+        ).json()
+    lead = await peers(server, board["id"], board["facilitator_token"])
+    promote = {"kind": "role.set", "participant": ann["participant_id"], "role": "facilitator"}
+    assert (await lead.ack(await lead.op(promote)))["type"] == "ack"
+    first = await peers(server, board["id"], ann["token"])
+    assert first.welcome["role"] == "facilitator"
+    step_down = {**promote, "role": "participant"}
+    taken = await first.ack(await first.op(step_down, "step-down-1"))
+    assert taken["type"] == "ack"
+    again = await peers(server, board["id"], ann["token"])
+    assert again.welcome["role"] == "participant"
+    answer = await again.ack(await again.op(step_down, "step-down-1"))
+    assert answer == {"type": "ack", "id": "step-down-1", "seq": taken["seq"]}
+    # a new op of that kind is still refused: the role is checked for everything not yet taken
+    refused = await again.ack(await again.op(step_down, "step-down-2"))
+    assert refused["type"] == "error" and refused["code"] == "forbidden"
