@@ -158,14 +158,16 @@ class BoardClient:
 
     async def close(self) -> None:
         self._closing = True
+        # the socket first, so its closing handshake is never cut short by the cancel (the
+        # session may be closing it already, to reconnect): a cut one leaves its transport open
+        if self._ws is not None:
+            await self._ws.close()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         for task in list(self._resends):
             task.cancel()
-        if self._ws is not None:
-            await self._ws.close()
         self._outbox.fail_all(ClientClosed("the client was closed before the server acked"))
 
     # changing the board
