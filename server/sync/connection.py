@@ -416,7 +416,7 @@ def _submit(conn: Connection, room: Room, message: OpMessage, inflight: _InFligh
     # a resend of an op already taken is answered as it was, whatever the sender's role is
     # now: a facilitator's own step down, sent again after the reload it caused
     allowed = role in SENDERS.get(kind, frozenset())
-    if not allowed and (known := room.taken(message.id)) is not None:
+    if not allowed and (known := room.resent(message.id, conn.participant_id)) is not None:
         inflight.done()
         conn.send(encode(Ack(id=message.id, seq=known.seq, noop=known.noop)))
         return

@@ -278,15 +278,20 @@ class Room:
 
     # ops
 
-    def taken(self, op_id: str) -> Outcome | None:
-        """The outcome of the op with this id, when the board holds it."""
-        return self.core.index.get(op_id)
+    def resent(self, op_id: str, by: str) -> Outcome | None:
+        """The outcome of an op `by` sent before with this id, while its record is kept for
+        resumes (a resend comes soon after): another sender's id is not theirs to learn."""
+        known = self.core.index.get(op_id)
+        if known is None:
+            return None
+        record = next((r for r in self.core.recent if r["seq"] == known.seq), None)
+        return known if record is not None and record["by"] == by else None
 
     def offer(self, op_id: str, op: Op, by: str, reply: Reply) -> None:
         """Order, apply and store `op`; `reply` gets its outcome once it is durable (or the
         error that stopped it), called from the room's task: no task per op. Idempotent by
         `op_id`: a known one is answered at once, one under way when it is."""
-        if (known := self.taken(op_id)) is not None:
+        if (known := self.core.index.get(op_id)) is not None:
             reply(known)
             return
         if self.closed:

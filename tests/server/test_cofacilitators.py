@@ -91,7 +91,8 @@ async def test_a_step_down_sent_again_after_the_reload_it_caused_is_acknowledged
         ).json()
     lead = await peers(server, board["id"], board["facilitator_token"])
     promote = {"kind": "role.set", "participant": ann["participant_id"], "role": "facilitator"}
-    assert (await lead.ack(await lead.op(promote)))["type"] == "ack"
+    promoted = await lead.op(promote)
+    assert (await lead.ack(promoted))["type"] == "ack"
     first = await peers(server, board["id"], ann["token"])
     assert first.welcome["role"] == "facilitator"
     step_down = {**promote, "role": "participant"}
@@ -101,6 +102,8 @@ async def test_a_step_down_sent_again_after_the_reload_it_caused_is_acknowledged
     assert again.welcome["role"] == "participant"
     answer = await again.ack(await again.op(step_down, "step-down-1"))
     assert answer == {"type": "ack", "id": "step-down-1", "seq": taken["seq"]}
-    # a new op of that kind is still refused: the role is checked for everything not yet taken
-    refused = await again.ack(await again.op(step_down, "step-down-2"))
-    assert refused["type"] == "error" and refused["code"] == "forbidden"
+    # a new op of that kind is still refused, and so is another sender's id: the role is
+    # checked for everything this sender has not had taken
+    for op_id in ("step-down-2", promoted):
+        refused = await again.ack(await again.op(step_down, op_id))
+        assert refused["type"] == "error" and refused["code"] == "forbidden"
