@@ -280,12 +280,10 @@ function updateArea(section, area, state, ctx) {
   section.classList.toggle("area--muted", !shown);
   show(parts.prompt, Boolean(area.prompt), area.prompt);
   const notes = notesOf(state, area.id);
+  const pending = ctx.pending.filter((n) => n.area === area.id);
   const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
   /** @type {NoteItem[]} */
-  let loose = [
-    ...notes.filter((n) => !n.group).map((note) => ({ note })),
-    ...ctx.pending.filter((n) => n.area === area.id).map((note) => ({ note, pending: true })),
-  ];
+  let loose = [...notes.filter((n) => !n.group).map((note) => ({ note })), ...pending.map((note) => ({ note, pending: true }))];
   const canvas = Boolean(ctx.canvas?.on);
   // on the canvas the notes are in reading order (top to bottom, left to right), as a
   // keyboard or screen reader meets them; the order is from the last measured heights
@@ -319,7 +317,7 @@ function updateArea(section, area, state, ctx) {
   foldArea(section, parts.title, area, {
     foldable: !shown && Boolean(ctx.canvas && !ctx.canvas.on),
     focus: `${(state.focus ?? []).join(" ")}${state.in_breakout ? " in groups" : ""}`,
-    notes: notes.length + ctx.pending.filter((n) => n.area === area.id).length,
+    notes: notes.length + pending.length,
     redraw: () => {
       const now = live?.state.areas.find((a) => a.id === area.id);
       if (live && now) updateArea(section, now, live.state, live.ctx);

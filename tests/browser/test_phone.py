@@ -228,15 +228,21 @@ def test_a_participant_on_a_phone_writes_parks_and_votes_from_anywhere_on_a_long
     assert browsing.foreign_requests() == []
 
 
-def test_a_phone_offers_a_new_group_only_while_notes_are_sorted(
-    browsing: Browsing, server: RunningServer
-) -> None:
-    body = {"title": "Kategorier", "language": "da", "method": "category-analysis"}
+def ole_on_a_phone(browsing: Browsing, server: RunningServer, title: str) -> tuple[Any, Page]:
+    """A Danish category analysis, and Ole on it on his phone, connected."""
+    body = {"title": title, "language": "da", "method": "category-analysis"}
     board = api(server, "/api/boards", body)
     me = api(server, "/api/join", {"code": board["join_code"], "name": "Ole"})
     phone = browsing.page(PHONE, lang="da-DK")
     phone.goto(f"{server.url}/b/{board['id']}#token={me['token']}")
     expect(phone.locator("#status")).to_have_attribute("data-state", "online")
+    return board, phone
+
+
+def test_a_phone_offers_a_new_group_only_while_notes_are_sorted(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    board, phone = ole_on_a_phone(browsing, server, "Kategorier")
     forms = phone.get_by_role("button", name="Opret gruppe")
     areas = phone.locator("section.area").count()
     assert areas >= 2
@@ -257,9 +263,7 @@ def test_a_phone_offers_a_new_group_only_while_notes_are_sorted(
 def test_a_phone_folds_the_areas_outside_the_phase_and_keeps_one_being_written_in(
     browsing: Browsing, server: RunningServer
 ) -> None:
-    body = {"title": "Ældreplejen", "language": "da", "method": "category-analysis"}
-    board = api(server, "/api/boards", body)
-    me = api(server, "/api/join", {"code": board["join_code"], "name": "Ole"})
+    board, phone = ole_on_a_phone(browsing, server, "Ældreplejen")
     state = api(server, f"/api/boards/{board['id']}", token=board["facilitator_token"])["state"]
     categories = [area["id"] for area in state["areas"][:3]]
     # as the facilitator's stepper sends them: the phase and the areas it shows
@@ -270,9 +274,6 @@ def test_a_phone_folds_the_areas_outside_the_phase_and_keeps_one_being_written_i
         for i in range(18)
     ]
     send_ops(server, board, notes)
-    phone = browsing.page(PHONE, lang="da-DK")
-    phone.goto(f"{server.url}/b/{board['id']}#token={me['token']}")
-    expect(phone.locator("#status")).to_have_attribute("data-state", "online")
     treasures, paradoxes, myths = (
         phone.locator("section.area").filter(has=phone.get_by_role("heading", name=name))
         for name in ("Skjulte skatte", "Paradokser", "Vandrehistorier")
