@@ -5,7 +5,7 @@
 // links.js) and then removed from the address bar.
 
 import { Canvas } from "./canvas.js";
-import { followFocus, hideComposer, setUpComposer, updateComposer } from "./composer.js";
+import { followFocus, hideComposer, setUpComposer, typed, updateComposer } from "./composer.js";
 import { Connection, readJson } from "./connection.js";
 import { Controls } from "./controls.js";
 import { loadLanguage, nt, t } from "./i18n.js";
@@ -43,6 +43,7 @@ import { SurveyPanel, surveyTime } from "./survey.js";
 import { PollPanel, shownPoll } from "./polls.js";
 import { UndoStack } from "./undo.js";
 import { dropped, neighbour, placeBefore, renderAreas, renderList } from "./views.js";
+import { setUpWriteHere } from "./writehere.js";
 
 /** @import { BoardState, Credentials, Op, OpMessage, Role } from "../types/board" */
 /** @import { Status } from "./connection.js" */
@@ -79,6 +80,10 @@ const boardId = root.dataset.boardId ?? "";
 const projector = root.dataset.view === "projector";
 const credKey = `planche:board:${boardId}`;
 const draftKey = `planche:draft:${boardId}`;
+// the composer's draft and what hangs off its key: the frames' drafts, a scribe's names
+const forgetDrafts = () => {
+  for (const key of Object.keys(localStorage)) if (key === draftKey || key.startsWith(`${draftKey}:`)) localStorage.removeItem(key);
+};
 highlightPhaseChanges($("#phase"));
 
 // the projector keeps its own (viewer) credentials, so a facilitator may open it beside
@@ -213,7 +218,7 @@ if (!creds?.token) {
       if (message.code === "unauthorized") {
         // removed, or the board deleted: nothing of it stays in this browser
         localStorage.removeItem(projector ? projectorKey : credKey);
-        localStorage.removeItem(draftKey);
+        forgetDrafts();
         showNotice(text);
       }
     },
@@ -268,6 +273,11 @@ if (!creds?.token) {
   });
   if (!projector) {
     setUpComposer(connected, { root, store, draftKey });
+    setUpWriteHere({
+      draftKey,
+      write: (area, text) => connected.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text } }),
+      typed: () => typed(connected),
+    });
     setUpPictureAdder(connected, { root, store, boardId, token: creds.token });
     const consent = find("#consent-box", HTMLInputElement);
     consent.addEventListener("change", () => {
@@ -381,7 +391,7 @@ async function showBoard() {
       connected.forgetAll();
       controls?.closeDialogs();
       localStorage.removeItem(credKey);
-      localStorage.removeItem(draftKey);
+      forgetDrafts();
       showNotice(t("The board and everything on it were deleted."));
     };
     const newViewer = (/** @type {string} */ token) => {

@@ -373,6 +373,7 @@ export class Canvas {
    */
   reveal(element) {
     if (!this.on || element === this.viewport || this.toolbar.contains(element)) return;
+    if (!element.getClientRects().length) return; // hidden since (a button that opened a form in its place)
     const view = this.viewport.getBoundingClientRect();
     const box = element.getBoundingClientRect();
     const margin = 16;

@@ -5,13 +5,13 @@
 // in localStorage and in the field itself, so closing the sheet or reloading loses nothing.
 // During breakouts a participant is told which group they are in and offered only its area.
 
-/** @import { BoardState, Breakout, Role } from "../types/board" */
+/** @import { BoardState, Role } from "../types/board" */
 /** @import { Connection } from "./connection.js" */
 /** @import { BoardStore } from "./store.js" */
 
 import { t } from "./i18n.js";
 import { ScribeField } from "./scribe.js";
-import { fillSelect, myGroup } from "./views.js";
+import { fillSelect, myGroup, offeredAreas } from "./views.js";
 
 /**
  * The composer's elements (from board.html) and what it remembers between updates.
@@ -75,17 +75,10 @@ export function setUpComposer(connection, { root, store, draftKey }) {
   const exampleBox = find(root, "#example-box", HTMLInputElement);
   const parkText = find(root, "#park-text", HTMLInputElement);
   field.value = localStorage.getItem(draftKey) ?? "";
-  /** @type {ReturnType<typeof setTimeout> | null} */
-  let typing = null;
   field.addEventListener("input", () => {
     localStorage.setItem(draftKey, field.value);
     labelWrite();
-    if (typing == null) connection.presence({ typing: true });
-    else clearTimeout(typing);
-    typing = setTimeout(() => {
-      typing = null;
-      connection.presence({ typing: false });
-    }, 3000);
+    typed(connection);
   });
   field.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -136,6 +129,22 @@ export function setUpComposer(connection, { root, store, draftKey }) {
   labelWrite();
 }
 
+/** @type {ReturnType<typeof setTimeout> | null} */
+let typing = null;
+
+/**
+ * Tells the others this person is typing, until three seconds after their last key.
+ * @param {Connection} connection
+ */
+export function typed(connection) {
+  if (typing == null) connection.presence({ typing: true });
+  else clearTimeout(typing);
+  typing = setTimeout(() => {
+    typing = null;
+    connection.presence({ typing: false });
+  }, 3000);
+}
+
 /**
  * @param {BoardState} state
  * @param {Viewer} view
@@ -146,7 +155,7 @@ export function updateComposer(state, view) {
   const writer = view.role === "facilitator" || view.role === "participant";
   form.hidden = !writer || state.closed || (state.locked && view.role !== "facilitator");
   const group = view.role === "participant" && state.in_breakout ? myGroup(state, view.me) : null;
-  const options = offeredAreas(state, view, group);
+  const options = offeredAreas(state, view);
   parts.restricted = options.length < state.areas.length;
   const key = JSON.stringify(options);
   // rebuilt only when the choice changes, so an open menu is not closed under a thumb
@@ -199,24 +208,6 @@ export function hideComposer() {
   parts.form.hidden = true;
   parts.write.hidden = true;
   closeSheet(parts.form, parts.write);
-}
-
-// the areas a person may write in now (facilitation.may_write_in): a participant in a
-// breakout group has only their group's area; everyone else every area but the other groups'
-/**
- * @param {BoardState} state
- * @param {Viewer} view
- * @param {Breakout | null} group the person's breakout group
- * @returns {[id: string, title: string][]}
- */
-function offeredAreas(state, view, group) {
-  /** @type {[id: string, title: string][]} */
-  const all = state.areas.map((a) => [a.id, a.title]);
-  if (view.role !== "participant" || !state.in_breakout) return all;
-  const groupAreas = new Set(Object.values(state.breakouts ?? {}).map((g) => g.area));
-  const mayWrite = group && (!group.note_taker || group.note_taker === view.me);
-  if (mayWrite) return all.filter(([id]) => id === group.area);
-  return all.filter(([id]) => !groupAreas.has(id));
 }
 
 /**

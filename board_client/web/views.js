@@ -12,6 +12,7 @@ import { linksOf, shortText } from "./notelinks.js";
 import { pictureAlt, showPicture } from "./pictures.js";
 import { BELOW_GRID, describeCell, placeMenuItem, quadrantList, updateQuadrant } from "./quadrant.js";
 import { drawReactions, mayReact, reactMenuItem, reactionItems, reactionsText } from "./reactions.js";
+import { writeHere } from "./writehere.js";
 
 /** @import { Area, BoardState, Breakout, Group, Link, Note, ParkedIdea, Role, Voting } from "../types/board" */
 /** @import { Canvas, Drop } from "./canvas.js" */
@@ -188,6 +189,25 @@ function isNow(state, area, ctx) {
   return inFocus(state, area) || Object.values(state.breakouts ?? {}).some((g) => g.area === area.id);
 }
 
+/**
+ * The areas a person may write in now (facilitation.may_write_in): a participant in a
+ * breakout group has only their group's area (none while another member takes the notes,
+ * then every area but the groups'); everyone else every area.
+ * @param {BoardState} state
+ * @param {{role: Role | null, me: string | null}} view
+ * @returns {[id: string, title: string][]}
+ */
+export function offeredAreas(state, view) {
+  /** @type {[id: string, title: string][]} */
+  const all = state.areas.map((a) => [a.id, a.title]);
+  if (view.role !== "participant" || !state.in_breakout) return all;
+  const group = myGroup(state, view.me);
+  const groupAreas = new Set(Object.values(state.breakouts ?? {}).map((g) => g.area));
+  const mayWrite = group && (!group.note_taker || group.note_taker === view.me);
+  if (mayWrite) return all.filter(([id]) => id === group.area);
+  return all.filter(([id]) => !groupAreas.has(id));
+}
+
 /** @type {WeakMap<HTMLElement, NoteParts>} article -> its parts, made once per note */
 const noteParts = new WeakMap();
 /** @type {WeakMap<HTMLElement, AreaParts>} section -> its parts, made once per area */
@@ -314,6 +334,8 @@ function updateArea(section, area, state, ctx) {
   const sorting = shown && (!state.phase || SORTING.has(state.phase.kind));
   const named = Boolean(parts.form?.querySelector("input")?.value.trim()); // a half-typed name stays
   if (parts.form) parts.form.hidden = !writer || (ctx.role !== "facilitator" && !sorting && !named);
+  const mayAdd = writer && !(state.locked && ctx.role !== "facilitator");
+  writeHere(section, area, canvas && shown && mayAdd && offeredAreas(state, ctx).some(([id]) => id === area.id), parts.groups);
   foldArea(section, parts.title, area, {
     foldable: !shown && Boolean(ctx.canvas && !ctx.canvas.on),
     focus: `${(state.focus ?? []).join(" ")}${state.in_breakout ? " in groups" : ""}`,

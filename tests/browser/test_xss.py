@@ -128,15 +128,16 @@ INJECTED = """() => {
     if (tag === "meta" && e.hasAttribute("http-equiv")) out.push("meta http-equiv");
     if (tag === "style" && e.parentElement !== document.head) out.push("style in body");
     // the page's own: the toolbar's and the header's icons, the lines linking notes, the
-    // icons of a note's reactions (its button, its counts, its menu)
+    // icons of a note's reactions (its button, its counts, its menu), a frame's "Write here"
     const drawn = e.matches("#controls svg.icon, #view-links svg.icon, svg.note-links")
-      || e.matches(".note-react-button svg.icon, .reaction svg.icon, .note-menu svg.icon");
+      || e.matches(".note-react-button svg.icon, .reaction svg.icon, .note-menu svg.icon")
+      || e.matches(".write-here-open svg.icon");
     if (tag === "svg" && e.parentElement?.tagName !== "FIGURE" && !drawn) out.push("svg");
     if (tag === "title" && e.parentElement !== document.head) out.push("title in body");
-    // the page's own: the composer, a note's editor, the dialogs' longer fields
+    // the page's own: the composer and the frames' forms, a note's editor, the dialogs' longer fields
     const fields = ["note-text", "network-theme", "poll-options", "summary-text"];
     const ours = fields.includes(e.id) || e.id.startsWith("inbox-edit-")
-      || e.classList.contains("note-edit");
+      || e.classList.contains("note-edit") || e.classList.contains("write-here-text");
     if (tag === "textarea" && !(ours || own))
       out.push("textarea");
     if (tag === "a" && e.getAttribute("href")?.startsWith("http")) out.push(`a ${e.href}`);
