@@ -134,7 +134,8 @@ INJECTED = """() => {
       || e.matches(".write-here-open svg.icon");
     if (tag === "svg" && e.parentElement?.tagName !== "FIGURE" && !drawn) out.push("svg");
     if (tag === "title" && e.parentElement !== document.head) out.push("title in body");
-    // the page's own: the composer and the frames' forms, a note's editor, the dialogs' longer fields
+    // the page's own: the composer and the frames' forms, a note's editor, the dialogs'
+    // longer fields
     const fields = ["note-text", "network-theme", "poll-options", "summary-text"];
     const ours = fields.includes(e.id) || e.id.startsWith("inbox-edit-")
       || e.classList.contains("note-edit") || e.classList.contains("write-here-text");
