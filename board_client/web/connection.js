@@ -64,6 +64,12 @@ export class Connection {
   }
 
   connect() {
+    // the system says there is no network: say so, and wait for it ("online") rather than
+    // show "connecting" to a socket that cannot open
+    if (!navigator.onLine) {
+      this.handlers.status("offline");
+      return;
+    }
     this.handlers.status("connecting");
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const ws = new WebSocket(`${scheme}://${location.host}/ws/boards/${this.boardId}`);

@@ -292,11 +292,22 @@ def test_notes_written_with_the_network_cut_arrive_once(
     page.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
     status = page.locator("#status")
     expect(status).to_have_attribute("data-state", "online")
+    # every state the page shows from here on
+    page.evaluate("""() => {
+      const status = document.querySelector("#status");
+      window.__shown = [];
+      new MutationObserver(() => window.__shown.push(status.dataset.state))
+        .observe(status, { attributes: true, attributeFilter: ["data-state"] });
+    }""")
     page.context.set_offline(True)
     expect(status).to_have_attribute("data-state", "offline", timeout=timeout(30) * 1000)
     post_note(page, "first, offline")
     post_note(page, "second, offline")
     expect(page.locator("#status-unsent")).to_have_text("Not sent yet: 2")
+    # while the system has no network the page says so, and does not flicker to
+    # "Connecting…" with each retry (the first retries come within 1.5 s)
+    page.wait_for_timeout(1500)
+    assert set(page.evaluate("window.__shown")) == {"offline"}
     page.context.set_offline(False)
     page.reload()
     expect(page.locator(".note:not(.note--pending) .note-text")).to_have_text(
