@@ -275,7 +275,7 @@ if (!creds?.token) {
     setUpComposer(connected, { root, store, draftKey });
     setUpWriteHere({
       draftKey,
-      write: (area, text) => connected.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text } }),
+      write: (area, text, at) => connected.send({ kind: "note.add", note: { id: crypto.randomUUID(), area, text, ...at } }),
       typed: () => typed(connected),
     });
     setUpPictureAdder(connected, { root, store, boardId, token: creds.token });

@@ -354,9 +354,9 @@ function updateArea(section, area, state, ctx) {
 const SORTING = new Set(["joint", "cluster", "prioritise", "breakout"]);
 
 const itemKey = (/** @type {NoteItem} */ item) => (item.pending ? `pending:${item.note.id}` : item.note.id);
+// a new note written at a spot (writehere.js) waits there, not sent yet
 /** @param {NoteItem[]} items */
-const flowItems = (items) =>
-  items.map((item) => ({ key: itemKey(item), x: item.pending ? null : item.note.x, y: item.pending ? null : item.note.y }));
+const flowItems = (items) => items.map((item) => ({ key: itemKey(item), x: item.note.x ?? null, y: item.note.y ?? null }));
 const heightOf = (/** @type {string} */ key) => heights.get(key) ?? 112;
 
 /**

@@ -7,6 +7,7 @@
 // above the canvas stays: the keyboard shortcut, pictures, examples and a scribe's notes for
 // others are there, and phones keep their bottom composer.
 
+import { NOTE_W, WIDE } from "./canvas.js";
 import { t } from "./i18n.js";
 import { icon } from "./icons.js";
 import { el } from "./views.js";
@@ -14,9 +15,15 @@ import { el } from "./views.js";
 /**
  * @typedef {object} Setup what the page gives the frames' forms
  * @property {string} draftKey the composer's draft key; an area's draft is under `${draftKey}:in:${area}`
- * @property {(area: string, text: string) => void} write sends a new note
+ * @property {(area: string, text: string, at: Spot | null) => void} write sends a new note, placed at `at` if given
  * @property {() => void} typed tells the others this person is typing
- * @typedef {{slot: HTMLDivElement, open: HTMLButtonElement, form: HTMLFormElement, field: HTMLTextAreaElement}} Parts
+ * @typedef {{x: number, y: number}} Spot where in its frame a note goes (canvas.js: px from the inner top-left corner)
+ * @typedef {object} Parts
+ * @property {HTMLDivElement} slot
+ * @property {HTMLButtonElement} open
+ * @property {HTMLFormElement} form
+ * @property {HTMLTextAreaElement} field
+ * @property {Spot | null} spot where the next note goes, after a double click
  */
 
 /** @type {Setup | null} */
@@ -43,9 +50,11 @@ export function writeHere(section, area, offered, before) {
   let parts = made.get(section);
   if (!parts) {
     if (!setup || (!offered && !localStorage.getItem(draftOf(setup, area.id)))) return;
-    parts = makeParts(area.id, setup);
-    section.insertBefore(parts.slot, before);
-    made.set(section, parts);
+    const fresh = makeParts(area.id, setup);
+    section.insertBefore(fresh.slot, before);
+    section.addEventListener("dblclick", (event) => writeAt(section, fresh, event));
+    made.set(section, fresh);
+    parts = fresh;
   }
   const { slot, open, form, field } = parts;
   // what someone is writing stays in front of them, whatever the meeting does meanwhile
@@ -78,20 +87,18 @@ function makeParts(areaId, page) {
     ),
   );
   const slot = el("div", { class: "write-here" }, open, form);
-  const parts = { slot, open, form, field };
+  /** @type {Parts} */
+  const parts = { slot, open, form, field, spot: null };
   const close = () => {
     form.hidden = true;
     open.hidden = false;
+    parts.spot = null;
     labelOpen(parts);
     open.focus();
   };
   // a draft left in it shows at once: nothing typed hides behind a button
   form.hidden = field.value.trim() === "";
-  open.addEventListener("click", () => {
-    form.hidden = false;
-    open.hidden = true;
-    field.focus();
-  });
+  open.addEventListener("click", () => openForm(parts));
   field.addEventListener("input", () => {
     if (field.value) localStorage.setItem(key, field.value);
     else localStorage.removeItem(key);
@@ -110,12 +117,43 @@ function makeParts(areaId, page) {
     event.preventDefault();
     const text = field.value.trim();
     if (!text) return;
-    page.write(areaId, text);
+    page.write(areaId, text, parts.spot);
+    parts.spot = null; // the next one flows in after it
     field.value = "";
     localStorage.removeItem(key);
     field.focus(); // ready for the next one
   });
   return parts;
+}
+
+/** @param {Parts} parts */
+function openForm({ open, form, field }) {
+  form.hidden = false;
+  open.hidden = true;
+  field.focus();
+}
+
+// a frame's paper: its own empty room, between and below its notes, a quadrant's cells (not
+// a text, whose words a double click selects)
+const PAPER = "ul.notes, .quadrant-grid, .quadrant-cell";
+
+/**
+ * A double click on a frame's paper on the canvas, where the form is offered: it opens, and
+ * its next note goes where the click was, centred on it.
+ * @param {HTMLElement} section
+ * @param {Parts} parts
+ * @param {MouseEvent} event
+ */
+function writeAt(section, parts, event) {
+  const target = event.target;
+  const paper = target === section || (target instanceof Element && target.matches(PAPER) && !target.closest(".group"));
+  if (parts.slot.hidden || !paper || !matchMedia(WIDE).matches) return;
+  const frame = section.getBoundingClientRect();
+  const zoom = frame.width / section.offsetWidth || 1;
+  const x = (event.clientX - frame.left) / zoom - section.clientLeft - NOTE_W / 2;
+  const y = (event.clientY - frame.top) / zoom - section.clientTop - 24;
+  parts.spot = { x: Math.round(Math.min(Math.max(0, x), section.clientWidth - NOTE_W)), y: Math.round(Math.max(0, y)) };
+  openForm(parts);
 }
 
 // a closed form with a draft in it says so on its button, as the composer's does

@@ -100,5 +100,30 @@ def test_a_participant_writes_in_the_frame_and_keeps_what_is_half_written(
     page.locator(PATTERNS).get_by_role("button", name="Skriv här").press("Enter")
     expect(page.get_by_role("textbox", name="Lapp i Mönster över kategorierna")).to_be_focused()
     assert_accessible(page, "write here, two forms open")
-    screenshot(page, "canvas-write-here-sv")
     assert len(_notes(server, board)) == 2  # nothing half written was sent
+
+    # a double click on the frame's paper: the note goes where the click was
+    frame = page.locator(PATTERNS)
+    box = frame.bounding_box()
+    assert box
+    click = (box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8)
+    page.mouse.dblclick(*click)
+    patterns = page.get_by_role("textbox", name="Lapp i Mönster över kategorierna")
+    expect(patterns).to_be_focused()
+    patterns.fill("Tid, överallt")
+    patterns.press("Enter")
+    placed = page.locator(f"{PATTERNS} .note", has_text="Tid, överallt")
+    expect(placed).to_have_attribute("tabindex", "0")  # drawn from the server's answer
+    settle(page)
+    note = placed.bounding_box()
+    assert note
+    # centred under the pointer, a little below the note's top edge
+    assert abs(note["x"] + note["width"] / 2 - click[0]) < 4, (note, click)
+    assert 0 < click[1] - note["y"] < 40, (note, click)
+    spots = [
+        (n["x"], n["y"])
+        for n in board_state(server, board)["notes"].values()
+        if n["area"] == "patterns"
+    ]
+    assert len(spots) == 1 and spots[0][1] > 200, spots  # placed low in the frame, not flowed
+    screenshot(page, "canvas-write-here-sv")
