@@ -149,10 +149,12 @@ Stages = tuple[tuple[str, str], ...]
 
 def per_op(stamps: list[tuple[str, int]], stages: Stages) -> list[dict[str, int]]:
     """Each op's stamps: from the last `read` before the op's first stage after `read` to
-    the next op's. `written` becomes `sender` (the first write after the commit) and
-    `everyone` (the last); an op without every stage (a ping's read, a batch of two) is
-    left out."""
+    the next op's, each stage taken only in its turn (a late stamp of the op before, such as
+    its insert while this one is decoded, is not this op's). `written` becomes `sender` (the
+    first write after the commit) and `everyone` (the last); an op without every stage (a
+    ping's read, a batch of two) is left out."""
     first = stages[1][0]
+    in_turn = [name for name, _ in stages if name not in ("sender", "everyone")]
     ops: list[dict[str, int]] = []
     last_read: int | None = None
     current: dict[str, int] | None = None
@@ -174,7 +176,7 @@ def per_op(stamps: list[tuple[str, int]], stages: Stages) -> list[dict[str, int]
             if name == "written":
                 if "durable" in current:
                     writes.append(at)
-            elif name not in current:
+            elif len(current) < len(in_turn) and name == in_turn[len(current)]:
                 current[name] = at
     close()
     return ops

@@ -341,6 +341,27 @@ def test_stages_put_each_stamp_with_its_op_and_leave_out_an_op_missing_one() -> 
     assert rows["from the bytes to the sender's write"] == ((1.2 + 1.5) / 2, None)
 
 
+def test_stages_leave_a_late_stamp_of_the_op_before_to_that_op() -> None:
+    from bench.stages import PLANCHE, per_op
+
+    early = [("read", 0), ("taken", 1), ("offered", 2), ("take", 3), ("sequenced", 4)]
+    # the first op's row is handed late: its commit comes while the second is decoded
+    late = [("handed", 103), ("insert", 104), ("durable", 150), ("committed", 151)]
+    second = [
+        ("read", 100), ("taken", 101), ("offered", 102), *late,
+        ("framed", 152), ("written", 153),  # the first op's frames and writes
+        ("take", 160), ("sequenced", 161), ("handed", 162), ("insert", 170), ("durable", 200),
+        ("committed", 201), ("framed", 202), ("written", 210), ("written", 220),
+    ]  # fmt: skip
+    # the first op is left out (its stamps cross the second's); the second keeps its own
+    [op] = per_op([*early, *second], PLANCHE)
+    assert op == {
+        "read": 100, "taken": 101, "offered": 102, "take": 160, "sequenced": 161,
+        "handed": 162, "insert": 170, "durable": 200, "committed": 201, "framed": 202,
+        "sender": 210, "everyone": 220,
+    }  # fmt: skip
+
+
 @pytest.mark.anyio
 async def test_stages_stamp_every_stage_of_planche_and_the_relay(tmp_path: Path) -> None:
     """The stamps are put in from outside, by name: a rename in the server shows here."""
