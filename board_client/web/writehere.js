@@ -1,8 +1,9 @@
 // @ts-check
 // Writing in place. On the canvas, a frame the person may write in now has "Write here"
 // under its notes: it opens a small form in the frame itself, so a note is written where it will
-// stand and nobody chooses its area from a list (scrumlr writes at the head of a column).
-// The form stays open for the next note. Its draft is kept per area in this browser, and a
+// stand and nobody chooses its area from a list (scrumlr writes at the head of a column). A
+// double click on the frame's paper opens it too, and that note goes where the click was, as
+// on a whiteboard. The form stays open for the next note. Its draft is kept per area in this browser, and a
 // form with text in it is never taken away, even when the phase moves on. The composer
 // above the canvas stays: the keyboard shortcut, pictures, examples and a scribe's notes for
 // others are there, and phones keep their bottom composer.
