@@ -304,8 +304,15 @@ function follow(state) {
   const now = root.querySelector("#areas section.area:not(.area--muted)");
   if (!now || !root.querySelector("#areas section.area--muted")) return; // all of them: stay
   if (view.canvas?.on) view.canvas.follow();
-  else if (!$("#areas").contains(document.activeElement)) now.scrollIntoView({ block: "start" });
+  else if (!$("#areas").contains(document.activeElement) && !inSight(now)) now.scrollIntoView({ block: "start" });
 }
+
+// a phone's view moves to where the meeting is only if that is out of sight: an area that
+// begins in the upper two thirds of the screen is already where the eye is
+const inSight = (/** @type {Element} */ area) => {
+  const top = area.getBoundingClientRect().top;
+  return top >= 0 && top <= (window.innerHeight * 2) / 3;
+};
 
 /** @param {string} text */
 function showNotice(text) {

@@ -20,6 +20,8 @@ from tests.browser.helpers import (
     assert_thumb_sized,
     phone_shot,
     screenshot,
+    settle,
+    wait_for,
 )
 from tests.conftest import RunningServer
 
@@ -285,12 +287,16 @@ def test_a_phone_folds_the_areas_outside_the_phase_and_keeps_one_being_written_i
     expect(phone.locator(".note")).to_have_count(18)
     assert not on_screen(phone, patterns)  # eighteen notes stand before it
 
-    # across the categories: the phase's area comes first, each category is one line
+    # across the categories: the phase's area comes first, each category is one line, and
+    # the screen does not move, for the area is already in sight
+    scrolled = phone.evaluate("scrollY")
     send_ops(server, board, [across])
     toggle = paradoxes.get_by_role("button", name="Paradokser")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_have_accessible_description("6 noter")
     expect(phone.locator(".note:visible")).to_have_count(0)
+    settle(phone)
+    assert phone.evaluate("scrollY") == scrolled, patterns.bounding_box()
     assert on_screen(phone, patterns)
     assert on_screen(phone, myths.get_by_role("button", name="Vandrehistorier"))
     assert_accessible(phone, "a phone with the areas outside the phase folded")
@@ -320,6 +326,15 @@ def test_a_phone_folds_the_areas_outside_the_phase_and_keeps_one_being_written_i
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(paradoxes.locator(".note:visible")).to_have_count(0)
     expect(toggle).to_be_focused()
+
+    # read down to the foot of the page, the phase moves on: the screen goes to its area
+    # (not while the focus is in the board: it would leave a keyboard user's focus behind)
+    phone.evaluate("document.activeElement.blur(); window.scrollTo(0, document.body.scrollHeight)")
+    assert wait_for(lambda: not on_screen(phone, patterns))
+    send_ops(server, board, [{"kind": "phase.set", "phase": "patterns", "focus": categories[:1]}])
+    assert wait_for(lambda: on_screen(phone, treasures.get_by_role("heading")))
+    send_ops(server, board, [across])
+    assert wait_for(lambda: on_screen(phone, patterns))
 
     # back to sorting, a group is being named when the facilitator moves on: that area stays
     # open under the writer, with what they typed, and the rest fold
