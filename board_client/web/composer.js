@@ -11,7 +11,7 @@
 
 import { t } from "./i18n.js";
 import { ScribeField } from "./scribe.js";
-import { fillSelect, myGroup, offeredAreas } from "./views.js";
+import { fillSelect, mayAddNotes, myGroup, offeredAreas } from "./views.js";
 
 /**
  * The composer's elements (from board.html) and what it remembers between updates.
@@ -153,7 +153,7 @@ export function updateComposer(state, view) {
   if (!parts) return;
   const { form, select, bar, write, showParked, parking, banner } = parts;
   const writer = view.role === "facilitator" || view.role === "participant";
-  form.hidden = !writer || state.closed || (state.locked && view.role !== "facilitator");
+  form.hidden = !mayAddNotes(state, view);
   const group = view.role === "participant" && state.in_breakout ? myGroup(state, view.me) : null;
   const options = offeredAreas(state, view);
   parts.restricted = options.length < state.areas.length;

@@ -190,6 +190,17 @@ function isNow(state, area, ctx) {
 }
 
 /**
+ * Whether a person may add notes now: a writer's role, the meeting not closed, and the board
+ * not locked (a facilitator writes on a locked one).
+ * @param {BoardState} state
+ * @param {{role: Role | null}} view
+ */
+export function mayAddNotes(state, view) {
+  const writer = view.role === "facilitator" || view.role === "participant";
+  return writer && !state.closed && !(state.locked && view.role !== "facilitator");
+}
+
+/**
  * The areas a person may write in now (facilitation.may_write_in): a participant in a
  * breakout group has only their group's area (none while another member takes the notes,
  * then every area but the groups'); everyone else every area.
@@ -334,8 +345,8 @@ function updateArea(section, area, state, ctx) {
   const sorting = shown && (!state.phase || SORTING.has(state.phase.kind));
   const named = Boolean(parts.form?.querySelector("input")?.value.trim()); // a half-typed name stays
   if (parts.form) parts.form.hidden = !writer || (ctx.role !== "facilitator" && !sorting && !named);
-  const mayAdd = writer && !(state.locked && ctx.role !== "facilitator");
-  writeHere(section, area, canvas && shown && mayAdd && offeredAreas(state, ctx).some(([id]) => id === area.id), parts.groups);
+  const mayAdd = canvas && shown && !ctx.projector && mayAddNotes(state, ctx);
+  writeHere(section, area, mayAdd && offeredAreas(state, ctx).some(([id]) => id === area.id), parts.groups);
   foldArea(section, parts.title, area, {
     foldable: !shown && Boolean(ctx.canvas && !ctx.canvas.on),
     focus: `${(state.focus ?? []).join(" ")}${state.in_breakout ? " in groups" : ""}`,
