@@ -312,6 +312,16 @@ function updateArea(section, area, state, ctx) {
   show(parts.prompt, Boolean(area.prompt), area.prompt);
   const notes = notesOf(state, area.id);
   const pending = ctx.pending.filter((n) => n.area === area.id);
+  // the title first: where the notes start below it is measured as they are placed
+  foldArea(section, parts.title, area, {
+    foldable: !shown && Boolean(ctx.canvas && !ctx.canvas.on),
+    focus: `${(state.focus ?? []).join(" ")}${state.in_breakout ? " in groups" : ""}`,
+    notes: notes.length + pending.length,
+    redraw: () => {
+      const now = live?.state.areas.find((a) => a.id === area.id);
+      if (live && now) updateArea(section, now, live.state, live.ctx);
+    },
+  });
   const groups = Object.values(state.groups ?? {}).filter((g) => g.area === area.id);
   /** @type {NoteItem[]} */
   let loose = [...notes.filter((n) => !n.group).map((note) => ({ note })), ...pending.map((note) => ({ note, pending: true }))];
@@ -347,15 +357,6 @@ function updateArea(section, area, state, ctx) {
   if (parts.form) parts.form.hidden = !writer || (ctx.role !== "facilitator" && !sorting && !named);
   const mayAdd = canvas && shown && !ctx.projector && mayAddNotes(state, ctx);
   writeHere(section, area, mayAdd && offeredAreas(state, ctx).some(([id]) => id === area.id), parts.groups);
-  foldArea(section, parts.title, area, {
-    foldable: !shown && Boolean(ctx.canvas && !ctx.canvas.on),
-    focus: `${(state.focus ?? []).join(" ")}${state.in_breakout ? " in groups" : ""}`,
-    notes: notes.length + pending.length,
-    redraw: () => {
-      const now = live?.state.areas.find((a) => a.id === area.id);
-      if (live && now) updateArea(section, now, live.state, live.ctx);
-    },
-  });
 }
 
 // the phases in which participants sort notes into groups (in the areas shown); in the others

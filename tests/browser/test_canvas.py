@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     assert_accessible,
     join,
     screenshot,
+    send_as,
     settle,
     wait_for,
 )
@@ -322,3 +323,25 @@ def test_the_canvas_goes_where_the_meeting_moves_but_not_under_a_writer(
     assert _pan(page) == pan
     expect(name).to_be_focused()
     assert not in_view("into-play")
+
+
+def test_a_page_that_only_loads_draws_its_notes_below_each_frame_title(
+    browsing: Browsing, server: RunningServer
+) -> None:
+    """A viewer's page may get no other change after it loads: its first drawing must stand.
+    (As in a meeting, the facilitator is on the board when it opens.)"""
+    body = {"title": "Kritisk ven", "method": "critical-friend", "language": "da"}
+    board = api(server, "/api/boards", body)
+    facilitator = browsing.page({"width": 1920, "height": 1080}, lang="da-DK")
+    facilitator.goto(f"{server.url}/b/{board['id']}#token={board['facilitator_token']}")
+    expect(facilitator.locator("#status")).to_have_attribute("data-state", "online")
+    op = {"kind": "note.add", "note": {"id": "n1", "area": "works", "text": "Det virker"}}
+    send_as(server, board["id"], board["facilitator_token"], op)
+    page = browsing.page({"width": 1920, "height": 1080}, lang="da-DK")
+    page.goto(f"{server.url}{board['urls']['viewer']}")
+    expect(page.locator(".note")).to_have_count(1)
+    settle(page)
+    title = page.locator("section.area h2").first.bounding_box()
+    note = page.locator(".note").first.bounding_box()
+    assert title and note
+    assert note["y"] >= title["y"] + title["height"], (title, note)
